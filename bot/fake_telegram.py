@@ -1,0 +1,1329 @@
+"""An in-process fake of the Telegram Bot API, plugged into python-telegram-bot as its request.
+
+Used by the tests, the benchmarks and the terminal demo::
+
+    fake = FakeTelegram()
+    app = ApplicationBuilder().token("123:ABC").request(fake).get_updates_request(fake).build()
+
+:class:`FakeTelegram` answers the Bot API methods the bot uses with real Bot API JSON, keeps a
+model of every chat (which messages exist, which one the user is looking at), and rejects what
+Telegram rejects with Telegram's own error descriptions: malformed HTML, empty or too long
+text, bad inline keyboards, edits that change nothing, edits of unknown messages, stale
+callback queries, blocked users and (optionally) flood limits. Tests can inject failures
+(:meth:`FakeTelegram.fail_next`, :meth:`FakeTelegram.raise_next`).
+
+:class:`ChatClient` plays one user in a private chat: it sends text and taps buttons through
+the application's production update path and checks every callback query got answered.
+
+Nothing here sleeps, except ``getUpdates`` long polling (it waits for :meth:`push_update` up to
+the requested ``timeout``) and the optional per-request ``latency`` used by benchmarks.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import itertools
+import json
+import math
+import re
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any, ClassVar, Final
+
+from telegram import Update
+from telegram._utils.types import ODVInput
+from telegram.ext import Application
+from telegram.request import BaseRequest, RequestData
+
+from content.telegram_html import Entity, TelegramHtmlError, parse_html_with_entities, utf16_len
+
+__all__ = [
+    "BOT_ID",
+    "BOT_USER",
+    "MAX_CALLBACK_ANSWER_LENGTH",
+    "MAX_CALLBACK_DATA_BYTES",
+    "MAX_MESSAGE_LENGTH",
+    "ApiCall",
+    "Button",
+    "ChatClient",
+    "FakeMessage",
+    "FakeTelegram",
+]
+
+JSONDict = dict[str, Any]
+
+BOT_ID: Final = 1000001
+BOT_USER: Final[JSONDict] = {
+    "id": BOT_ID,
+    "is_bot": True,
+    "first_name": "Spasm Guide",
+    "username": "spasm_guide_bot",
+    "can_join_groups": True,
+    "can_read_all_group_messages": False,
+    "supports_inline_queries": False,
+}
+
+MAX_MESSAGE_LENGTH: Final = 4096  # UTF-16 code units, after entity parsing
+MAX_CALLBACK_DATA_BYTES: Final = 64
+MAX_CALLBACK_ANSWER_LENGTH: Final = 200
+MAX_INLINE_BUTTONS: Final = 100
+
+NOT_MODIFIED: Final = (
+    "Bad Request: message is not modified: specified new message content and reply markup "
+    "are exactly the same as a current content and reply markup of the message"
+)
+QUERY_INVALID: Final = (
+    "Bad Request: query is too old and response timeout expired or query ID is invalid"
+)
+
+# What Telegram strips from both ends of a message text (and what makes a text "empty").
+_BLANK_EXTRA: Final = frozenset("\u200b\u200c\u200d\u2060\ufeff")
+
+_INLINE_BUTTON_KINDS: Final = (
+    "callback_data",
+    "url",
+    "web_app",
+    "login_url",
+    "switch_inline_query",
+    "switch_inline_query_current_chat",
+    "switch_inline_query_chosen_chat",
+    "copy_text",
+    "callback_game",
+    "pay",
+)
+_CHAT_ACTIONS: Final = frozenset(
+    {
+        "typing",
+        "upload_photo",
+        "record_video",
+        "upload_video",
+        "record_voice",
+        "upload_voice",
+        "upload_document",
+        "choose_sticker",
+        "find_location",
+        "record_video_note",
+        "upload_video_note",
+    }
+)
+_COMMAND_RE: Final = re.compile(r"[a-z0-9_]{1,32}")
+_BOT_COMMAND_IN_TEXT: Final = re.compile(r"(?<!\S)/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?")
+_URL_RE: Final = re.compile(r"(?:(?:https?|ton)://)?[^\s/]+\.[^\s/]+(?:/\S*)?|tg://\S+", re.I)
+
+
+# ------------------------------------------------------------------------------------------------
+# Data model
+# ------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ApiCall:
+    """One request the bot made, as the fake saw it (``params`` with reply_markup decoded)."""
+
+    method: str
+    params: JSONDict
+    ok: bool
+    error: str | None
+    chat_id: int | None
+    at: float
+
+
+@dataclass(frozen=True)
+class Button:
+    """An inline keyboard button."""
+
+    text: str
+    callback_data: str | None = None
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class FakeMessage:
+    """A message in a fake chat. Immutable: edits replace it, so old snapshots stay valid."""
+
+    message_id: int
+    chat_id: int
+    from_bot: bool
+    text: str  # raw, as sent (with HTML tags); "" for stickers, photos, voice
+    plain: str  # what the user sees: entities parsed, surrounding whitespace stripped
+    parse_mode: str | None
+    buttons: tuple[tuple[Button, ...], ...]
+    date: int
+    edited: bool = False
+    deleted: bool = False
+    entities: tuple[Entity, ...] = ()
+    reply_markup: JSONDict | None = field(default=None, compare=False)  # inline keyboard only
+    reply_keyboard: JSONDict | None = field(default=None, compare=False)  # keyboard/remove/...
+    kind: str = "text"  # text | sticker | photo | voice
+    sender_id: int = BOT_ID
+    edit_date: int | None = None
+
+    @property
+    def labels(self) -> list[str]:
+        """All inline button labels, row by row."""
+        return [b.text for row in self.buttons for b in row]
+
+    @property
+    def callback_data(self) -> list[str]:
+        """All callback_data values of the inline keyboard, row by row."""
+        return [b.callback_data for row in self.buttons for b in row if b.callback_data]
+
+
+class _ApiError(Exception):
+    def __init__(self, code: int, description: str, retry_after: int | None = None) -> None:
+        super().__init__(description)
+        self.code = code
+        self.description = description
+        self.retry_after = retry_after
+
+
+def _bad(description: str) -> _ApiError:
+    return _ApiError(400, f"Bad Request: {description}")
+
+
+@dataclass
+class _Fault:
+    error_code: int
+    description: str
+    retry_after: int | None
+    times: int
+    chat_id: int | None
+
+
+@dataclass
+class _Raise:
+    exc: Exception
+    times: int
+
+
+def _is_blank(ch: str) -> bool:
+    return ch.isspace() or ch in _BLANK_EXTRA
+
+
+def _strip(plain: str, entities: list[Entity]) -> tuple[str, tuple[Entity, ...]]:
+    """Strip like Telegram does and shift/clip the entities accordingly."""
+    start, end = 0, len(plain)
+    while start < end and _is_blank(plain[start]):
+        start += 1
+    while end > start and _is_blank(plain[end - 1]):
+        end -= 1
+    text = plain[start:end]
+    lead, total = utf16_len(plain[:start]), utf16_len(text)
+    fixed: list[Entity] = []
+    for e in entities:
+        s = max(0, e.offset - lead)
+        t = min(total, e.offset + e.length - lead)
+        if t > s:
+            fixed.append(replace(e, offset=s, length=t - s))
+    return text, tuple(fixed)
+
+
+def _entity_from_dict(data: object) -> Entity:
+    if not isinstance(data, dict):
+        raise _bad("can't parse entities JSON object")
+    try:
+        return Entity(
+            type=str(data["type"]),
+            offset=int(data["offset"]),
+            length=int(data["length"]),
+            url=data.get("url"),
+            language=data.get("language"),
+            custom_emoji_id=data.get("custom_emoji_id"),
+        )
+    except (KeyError, TypeError, ValueError) as exc:
+        raise _bad("can't parse entities JSON object") from exc
+
+
+def _chat_id_of(params: JSONDict) -> int | None:
+    value = params.get("chat_id")
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and re.fullmatch(r"-?\d+", value):
+        return int(value)
+    return None
+
+
+# ------------------------------------------------------------------------------------------------
+# The fake Bot API
+# ------------------------------------------------------------------------------------------------
+
+
+class FakeTelegram(BaseRequest):
+    """A fake Telegram Bot API server, usable as PTB's ``request`` and ``get_updates_request``.
+
+    ``clock`` times rate limits and :attr:`ApiCall.at`; inject one to test limits without
+    sleeping. ``overall_per_second`` limits :attr:`RATE_LIMITED_METHODS` over a sliding
+    one-second window; ``per_chat_per_second`` requires ``1 / rate`` seconds between two of them
+    in one chat. Requests over a limit get ``429 Too Many Requests: retry after N``.
+    ``latency`` (seconds) is awaited on every request (benchmarks only).
+    """
+
+    RATE_LIMITED_METHODS: ClassVar[frozenset[str]] = frozenset({"sendMessage", "editMessageText"})
+
+    def __init__(
+        self,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        overall_per_second: float | None = None,
+        per_chat_per_second: float | None = None,
+        latency: float = 0.0,
+    ) -> None:
+        self.clock = clock
+        self.overall_per_second = overall_per_second
+        self.per_chat_per_second = per_chat_per_second
+        self.latency = latency
+
+        self.calls: list[ApiCall] = []
+        self.rejected_429 = 0
+        self.initialized = False
+
+        self._messages: dict[int, list[FakeMessage]] = {}  # chat -> messages, index = id - 1
+        self._touched: dict[tuple[int, int], int] = {}  # (chat, message) -> sequence
+        self._touch_seq = itertools.count(1)
+        self._chat_info: dict[int, JSONDict] = {}
+        self._users: dict[int, JSONDict] = {}
+        self._blocked: set[int] = set()
+
+        self._update_ids = itertools.count(1)
+        self._updates: list[JSONDict] = []
+        self._update_event: asyncio.Event | None = None
+        self._update_event_loop: asyncio.AbstractEventLoop | None = None
+
+        self._callback_ids = itertools.count(1)
+        self._pending_callbacks: dict[str, int] = {}  # id -> user id
+        self._answered_callbacks: dict[str, JSONDict] = {}
+
+        self._commands: dict[tuple[str, str], list[JSONDict]] = {}
+        self._bot_texts: dict[tuple[str, str], str] = {}  # (kind, language) -> text
+        self._menu_buttons: dict[int | None, JSONDict] = {}
+        self.webhook_url = ""
+
+        self._faults: dict[str, list[_Fault]] = {}
+        self._raises: dict[str, list[_Raise]] = {}
+        self._window: deque[float] = deque()
+        self._chat_last_send: dict[int, float] = {}
+
+        self._handlers: dict[str, Callable[[JSONDict], Any]] = {
+            "getMe": self._get_me,
+            "getUpdates": self._get_updates,
+            "setMyCommands": self._set_my_commands,
+            "getMyCommands": self._get_my_commands,
+            "deleteMyCommands": self._delete_my_commands,
+            "sendMessage": self._send_message,
+            "editMessageText": self._edit_message_text,
+            "editMessageReplyMarkup": self._edit_message_reply_markup,
+            "deleteMessage": self._delete_message,
+            "deleteMessages": self._delete_messages,
+            "answerCallbackQuery": self._answer_callback_query,
+            "sendChatAction": self._send_chat_action,
+            "setWebhook": self._set_webhook,
+            "deleteWebhook": self._delete_webhook,
+            "getWebhookInfo": self._get_webhook_info,
+            "close": lambda _p: True,
+            "logOut": lambda _p: True,
+            "setMyDescription": lambda p: self._set_bot_text("description", p),
+            "getMyDescription": lambda p: self._get_bot_text("description", p),
+            "setMyShortDescription": lambda p: self._set_bot_text("short_description", p),
+            "getMyShortDescription": lambda p: self._get_bot_text("short_description", p),
+            "setMyName": lambda p: self._set_bot_text("name", p),
+            "getMyName": lambda p: self._get_bot_text("name", p),
+            "setChatMenuButton": self._set_chat_menu_button,
+            "getChatMenuButton": self._get_chat_menu_button,
+        }
+
+    # -- BaseRequest -----------------------------------------------------------------------------
+
+    @property
+    def read_timeout(self) -> float | None:
+        return 5.0
+
+    async def initialize(self) -> None:
+        self.initialized = True
+
+    async def shutdown(self) -> None:
+        self.initialized = False
+
+    async def do_request(
+        self,
+        url: str,
+        method: str,
+        request_data: RequestData | None = None,
+        read_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        write_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        connect_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+        pool_timeout: ODVInput[float] = BaseRequest.DEFAULT_NONE,
+    ) -> tuple[int, bytes]:
+        api_method = url.rstrip("/").rsplit("/", 1)[-1]
+        params: JSONDict = dict(request_data.parameters) if request_data is not None else {}
+        at = self.clock()
+        chat_id = _chat_id_of(params)
+        if self.latency > 0:
+            await asyncio.sleep(self.latency)
+        try:
+            if isinstance(params.get("reply_markup"), str):
+                try:
+                    params["reply_markup"] = json.loads(params["reply_markup"])
+                except ValueError as exc:
+                    raise _bad("can't parse reply keyboard markup JSON object") from exc
+            raised = self._take_raise(api_method)
+            if raised is not None:
+                raise raised
+            fault = self._take_fault(api_method, chat_id)
+            if fault is not None:
+                raise _ApiError(fault.error_code, fault.description, fault.retry_after)
+            handler = self._handlers.get(api_method)
+            if handler is None:
+                raise _ApiError(404, "Not Found")
+            result = handler(params)
+            if asyncio.iscoroutine(result):
+                result = await result
+        except _ApiError as err:
+            self._record(api_method, params, False, err.description, chat_id, at)
+            if err.code == 429:
+                self.rejected_429 += 1
+            body: JSONDict = {"ok": False, "error_code": err.code, "description": err.description}
+            if err.retry_after is not None:
+                body["parameters"] = {"retry_after": err.retry_after}
+            return err.code, json.dumps(body).encode()
+        except Exception as exc:  # raise_next, or NotImplementedError for MarkdownV2
+            self._record(api_method, params, False, repr(exc), chat_id, at)
+            raise
+        self._record(api_method, params, True, None, chat_id, at)
+        return 200, json.dumps({"ok": True, "result": result}).encode()
+
+    # -- recording and fault injection -------------------------------------------------------------
+
+    def _record(
+        self,
+        method: str,
+        params: JSONDict,
+        ok: bool,
+        error: str | None,
+        chat: int | None,
+        at: float,
+    ) -> None:
+        self.calls.append(ApiCall(method, params, ok, error, chat, at))
+
+    def calls_of(self, method: str) -> list[ApiCall]:
+        """All recorded calls of one API method, oldest first."""
+        return [c for c in self.calls if c.method == method]
+
+    def reset_calls(self) -> None:
+        """Forget the recorded calls (the chats are kept)."""
+        self.calls.clear()
+
+    def fail_next(
+        self,
+        method: str,
+        *,
+        error_code: int,
+        description: str,
+        retry_after: int | None = None,
+        times: int = 1,
+        chat_id: int | None = None,
+    ) -> None:
+        """Make the next ``times`` calls of ``method`` (in ``chat_id``, if given) fail with
+        this Bot API error. ``retry_after`` adds ``parameters.retry_after`` (use with 429)."""
+        self._faults.setdefault(method, []).append(
+            _Fault(error_code, description, retry_after, times, chat_id)
+        )
+
+    def raise_next(self, method: str, exc: Exception, times: int = 1) -> None:
+        """Make the next ``times`` calls of ``method`` raise ``exc`` inside the HTTP layer
+        (e.g. ``telegram.error.TimedOut()``). The request does not reach the fake's state."""
+        self._raises.setdefault(method, []).append(_Raise(exc, times))
+
+    def _take_fault(self, method: str, chat_id: int | None) -> _Fault | None:
+        faults = self._faults.get(method, [])
+        for fault in faults:
+            if fault.chat_id is None or fault.chat_id == chat_id:
+                fault.times -= 1
+                if fault.times <= 0:
+                    faults.remove(fault)
+                return fault
+        return None
+
+    def _take_raise(self, method: str) -> Exception | None:
+        raises = self._raises.get(method, [])
+        if not raises:
+            return None
+        entry = raises[0]
+        entry.times -= 1
+        if entry.times <= 0:
+            raises.pop(0)
+        return entry.exc
+
+    def block(self, chat_id: int) -> None:
+        """The user blocked the bot: sends and edits in this chat get 403."""
+        self._blocked.add(chat_id)
+
+    def unblock(self, chat_id: int) -> None:
+        self._blocked.discard(chat_id)
+
+    def is_blocked(self, chat_id: int) -> bool:
+        return chat_id in self._blocked
+
+    def _check_blocked(self, chat_id: int) -> None:
+        if chat_id in self._blocked:
+            raise _ApiError(403, "Forbidden: bot was blocked by the user")
+
+    # -- rate limits -------------------------------------------------------------------------------
+
+    def _check_rate(self, method: str, chat_id: int) -> None:
+        if method not in self.RATE_LIMITED_METHODS:
+            return
+        now = self.clock()
+        if self.overall_per_second is not None:
+            while self._window and self._window[0] <= now - 1.0:
+                self._window.popleft()
+            if len(self._window) >= self.overall_per_second:
+                self._too_many(self._window[0] + 1.0 - now)
+        if self.per_chat_per_second is not None:
+            last = self._chat_last_send.get(chat_id)
+            gap = 1.0 / self.per_chat_per_second
+            if last is not None and now - last < gap:
+                self._too_many(last + gap - now)
+
+    def _note_rate(self, method: str, chat_id: int) -> None:
+        if method not in self.RATE_LIMITED_METHODS:
+            return
+        now = self.clock()
+        if self.overall_per_second is not None:
+            self._window.append(now)
+        if self.per_chat_per_second is not None:
+            self._chat_last_send[chat_id] = now
+
+    @staticmethod
+    def _too_many(wait: float) -> None:
+        retry_after = max(1, math.ceil(wait))
+        raise _ApiError(429, f"Too Many Requests: retry after {retry_after}", retry_after)
+
+    # -- chats and messages ------------------------------------------------------------------------
+
+    def messages(self, chat_id: int) -> list[FakeMessage]:
+        """The chat's messages (user's and bot's) that were not deleted, oldest first."""
+        return [m for m in self._messages.get(chat_id, []) if not m.deleted]
+
+    def bot_messages(self, chat_id: int) -> list[FakeMessage]:
+        """The bot's messages in the chat that were not deleted, oldest first."""
+        return [m for m in self.messages(chat_id) if m.from_bot]
+
+    def message(self, chat_id: int, message_id: int) -> FakeMessage | None:
+        """A message by id, deleted or not; None if it never existed."""
+        chat = self._messages.get(chat_id, [])
+        if 1 <= message_id <= len(chat):
+            return chat[message_id - 1]
+        return None
+
+    def current(self, chat_id: int) -> FakeMessage | None:
+        """The bot message the user is looking at: the one most recently sent or edited."""
+        best: FakeMessage | None = None
+        best_seq = -1
+        for m in self.bot_messages(chat_id):
+            seq = self._touched.get((chat_id, m.message_id), 0)
+            if seq > best_seq:
+                best, best_seq = m, seq
+        return best
+
+    def commands(self, scope: JSONDict | None = None, language_code: str = "") -> list[JSONDict]:
+        """The command list set with setMyCommands for this scope and language."""
+        return list(self._commands.get((self._scope_key(scope), language_code), []))
+
+    def bot_text(self, kind: str, language_code: str = "") -> str:
+        """What setMyDescription / setMyShortDescription / setMyName stored
+        (``kind`` = description | short_description | name)."""
+        return self._bot_texts.get((kind, language_code), "")
+
+    def _store(self, message: FakeMessage) -> FakeMessage:
+        chat = self._messages.setdefault(message.chat_id, [])
+        message = replace(message, message_id=len(chat) + 1)
+        chat.append(message)
+        return message
+
+    def _put(self, message: FakeMessage, *, touch: bool) -> None:
+        self._messages[message.chat_id][message.message_id - 1] = message
+        if touch:
+            self._touched[(message.chat_id, message.message_id)] = next(self._touch_seq)
+
+    def _chat_json(self, chat_id: int) -> JSONDict:
+        info = self._chat_info.get(chat_id)
+        if info is not None:
+            return dict(info)
+        if chat_id > 0:
+            user = self._users.get(chat_id)
+            chat: JSONDict = {"id": chat_id, "type": "private"}
+            chat["first_name"] = user["first_name"] if user else "User"
+            if user and user.get("last_name"):
+                chat["last_name"] = user["last_name"]
+            if user and user.get("username"):
+                chat["username"] = user["username"]
+            return chat
+        return {"id": chat_id, "type": "supergroup", "title": "Group"}
+
+    def _message_json(self, m: FakeMessage) -> JSONDict:
+        sender = BOT_USER if m.from_bot else self._users.get(m.sender_id, {"id": m.sender_id})
+        data: JSONDict = {
+            "message_id": m.message_id,
+            "from": dict(sender),
+            "chat": self._chat_json(m.chat_id),
+            "date": m.date,
+        }
+        if m.kind == "text":
+            data["text"] = m.plain
+            if m.entities:
+                data["entities"] = [e.to_dict() for e in m.entities]
+        elif m.kind == "sticker":
+            data["sticker"] = {
+                "file_id": f"sticker-{m.chat_id}-{m.message_id}",
+                "file_unique_id": f"su{m.chat_id}{m.message_id}",
+                "type": "regular",
+                "width": 512,
+                "height": 512,
+                "is_animated": False,
+                "is_video": False,
+                "emoji": "👍",
+            }
+        elif m.kind == "photo":
+            data["photo"] = [
+                {
+                    "file_id": f"photo-{m.chat_id}-{m.message_id}",
+                    "file_unique_id": f"pu{m.chat_id}{m.message_id}",
+                    "width": 320,
+                    "height": 240,
+                }
+            ]
+        elif m.kind == "voice":
+            data["voice"] = {
+                "file_id": f"voice-{m.chat_id}-{m.message_id}",
+                "file_unique_id": f"vu{m.chat_id}{m.message_id}",
+                "duration": 3,
+                "mime_type": "audio/ogg",
+            }
+        if m.reply_markup is not None:
+            data["reply_markup"] = m.reply_markup
+        if m.edit_date is not None:
+            data["edit_date"] = m.edit_date
+        return data
+
+    def _render(
+        self, params: JSONDict, *, required: bool = True
+    ) -> tuple[str, str, str | None, tuple[Entity, ...]]:
+        """Validate text + parse_mode; return (raw, plain, parse_mode, entities)."""
+        text = params.get("text")
+        if not isinstance(text, str):
+            raise _bad("message text is empty")
+        parse_mode = params.get("parse_mode")
+        if parse_mode is not None and not isinstance(parse_mode, str):
+            raise _bad("unsupported parse_mode")
+        mode = parse_mode.lower() if parse_mode else ""
+        if mode == "html":
+            try:
+                plain, entities = parse_html_with_entities(text)
+            except TelegramHtmlError as exc:
+                raise _bad(exc.message) from exc
+        elif mode in ("markdownv2", "markdown"):
+            raise NotImplementedError("FakeTelegram only supports parse_mode HTML or None")
+        elif mode:
+            raise _bad(f"unsupported parse_mode {parse_mode!r}")
+        else:
+            plain = text
+            raw_entities = params.get("entities") or []
+            if not isinstance(raw_entities, list):
+                raise _bad("can't parse entities JSON object")
+            entities = [_entity_from_dict(e) for e in raw_entities]
+        stripped, fixed = _strip(plain, entities)
+        if not stripped:
+            raise _bad("message text is empty")
+        if utf16_len(stripped) > MAX_MESSAGE_LENGTH:
+            raise _bad("message is too long")
+        return text, stripped, parse_mode or None, fixed
+
+    @staticmethod
+    def _parse_markup(
+        raw: object, *, inline_only: bool
+    ) -> tuple[JSONDict | None, tuple[tuple[Button, ...], ...], JSONDict | None]:
+        """Validate reply_markup; return (inline markup, buttons, other keyboard)."""
+        if raw is None:
+            return None, (), None
+        if not isinstance(raw, dict):
+            raise _bad("can't parse reply keyboard markup JSON object")
+        if "inline_keyboard" not in raw:
+            if inline_only:
+                raise _bad("inline keyboard expected")
+            return None, (), raw
+        rows = raw["inline_keyboard"]
+        if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
+            raise _bad('can\'t parse inline keyboard button: field "inline_keyboard" is wrong')
+        if sum(len(r) for r in rows) > MAX_INLINE_BUTTONS:
+            raise _bad("reply markup is too long")
+        parsed: list[tuple[Button, ...]] = []
+        for row in rows:
+            buttons: list[Button] = []
+            for b in row:
+                if not isinstance(b, dict):
+                    raise _bad("can't parse inline keyboard button: object expected")
+                text = b.get("text")
+                if not isinstance(text, str) or not text.strip():
+                    raise _bad("BUTTON_TEXT_INVALID")
+                if not any(k in b for k in _INLINE_BUTTON_KINDS):
+                    raise _bad("BUTTON_TYPE_INVALID")
+                data = b.get("callback_data")
+                if "callback_data" in b and (
+                    not isinstance(data, str)
+                    or not data
+                    or len(data.encode("utf-8")) > MAX_CALLBACK_DATA_BYTES
+                ):
+                    raise _bad("BUTTON_DATA_INVALID")
+                url = b.get("url")
+                if "url" in b and (not isinstance(url, str) or not _URL_RE.fullmatch(url)):
+                    raise _bad(f"inline keyboard button URL '{url}' is invalid: Wrong HTTP URL")
+                buttons.append(
+                    Button(
+                        text=text,
+                        callback_data=data if isinstance(data, str) else None,
+                        url=url if isinstance(url, str) else None,
+                    )
+                )
+            parsed.append(tuple(buttons))
+        return {"inline_keyboard": rows}, tuple(parsed), None
+
+    def _require_chat(self, params: JSONDict) -> int:
+        if "chat_id" not in params:
+            raise _bad("chat_id is empty")
+        chat_id = _chat_id_of(params)
+        if chat_id is None:
+            raise _bad("chat not found")
+        return chat_id
+
+    def _require_message(self, params: JSONDict, chat_id: int, missing: str) -> FakeMessage:
+        if "inline_message_id" in params:
+            raise _bad("MESSAGE_ID_INVALID")  # the bot never sends inline messages
+        raw = params.get("message_id")
+        try:
+            message_id = int(raw) if raw is not None else 0
+        except (TypeError, ValueError):
+            message_id = 0
+        msg = self.message(chat_id, message_id)
+        if msg is None or msg.deleted:
+            raise _bad(missing)
+        return msg
+
+    # -- API methods -------------------------------------------------------------------------------
+
+    def _get_me(self, _params: JSONDict) -> JSONDict:
+        return dict(BOT_USER)
+
+    def _send_message(self, params: JSONDict) -> JSONDict:
+        chat_id = self._require_chat(params)
+        self._check_blocked(chat_id)
+        self._check_rate("sendMessage", chat_id)
+        raw, plain, mode, entities = self._render(params)
+        inline, buttons, keyboard = self._parse_markup(
+            params.get("reply_markup"), inline_only=False
+        )
+        reply = params.get("reply_parameters")
+        if isinstance(reply, dict) and "message_id" in reply:
+            target = self.message(chat_id, int(reply["message_id"]))
+            if (target is None or target.deleted) and not reply.get("allow_sending_without_reply"):
+                raise _bad("message to be replied not found")
+        msg = self._store(
+            FakeMessage(
+                message_id=0,
+                chat_id=chat_id,
+                from_bot=True,
+                text=raw,
+                plain=plain,
+                parse_mode=mode,
+                buttons=buttons,
+                date=int(time.time()),
+                entities=entities,
+                reply_markup=inline,
+                reply_keyboard=keyboard,
+            )
+        )
+        self._put(msg, touch=True)
+        self._note_rate("sendMessage", chat_id)
+        return self._message_json(msg)
+
+    def _edit_message_text(self, params: JSONDict) -> JSONDict:
+        chat_id = self._require_chat(params)
+        self._check_blocked(chat_id)
+        self._check_rate("editMessageText", chat_id)
+        raw, plain, mode, entities = self._render(params)
+        inline, buttons, _ = self._parse_markup(params.get("reply_markup"), inline_only=True)
+        msg = self._require_message(params, chat_id, "message to edit not found")
+        if not msg.from_bot or msg.kind != "text":
+            raise _bad("message can't be edited")
+        if msg.plain == plain and msg.entities == entities and msg.reply_markup == inline:
+            raise _ApiError(400, NOT_MODIFIED)
+        new = replace(
+            msg,
+            text=raw,
+            plain=plain,
+            parse_mode=mode,
+            entities=entities,
+            buttons=buttons,
+            reply_markup=inline,
+            edited=True,
+            edit_date=int(time.time()),
+        )
+        self._put(new, touch=True)
+        self._note_rate("editMessageText", chat_id)
+        return self._message_json(new)
+
+    def _edit_message_reply_markup(self, params: JSONDict) -> JSONDict:
+        chat_id = self._require_chat(params)
+        self._check_blocked(chat_id)
+        self._check_rate("editMessageReplyMarkup", chat_id)
+        inline, buttons, _ = self._parse_markup(params.get("reply_markup"), inline_only=True)
+        msg = self._require_message(params, chat_id, "message to edit not found")
+        if not msg.from_bot:
+            raise _bad("message can't be edited")
+        if msg.reply_markup == inline:
+            raise _ApiError(400, NOT_MODIFIED)
+        new = replace(
+            msg, buttons=buttons, reply_markup=inline, edited=True, edit_date=int(time.time())
+        )
+        self._put(new, touch=True)
+        self._note_rate("editMessageReplyMarkup", chat_id)
+        return self._message_json(new)
+
+    def _delete_message(self, params: JSONDict) -> bool:
+        chat_id = self._require_chat(params)
+        msg = self._require_message(params, chat_id, "message to delete not found")
+        self._put(replace(msg, deleted=True), touch=False)
+        return True
+
+    def _delete_messages(self, params: JSONDict) -> bool:
+        chat_id = self._require_chat(params)
+        ids = params.get("message_ids")
+        if not isinstance(ids, list) or not ids:
+            raise _bad("message identifiers are not specified")
+        for raw in ids:
+            msg = self.message(chat_id, int(raw))
+            if msg is not None and not msg.deleted:
+                self._put(replace(msg, deleted=True), touch=False)
+        return True
+
+    def _answer_callback_query(self, params: JSONDict) -> bool:
+        query_id = str(params.get("callback_query_id", ""))
+        text = params.get("text") or ""
+        if not isinstance(text, str) or utf16_len(text) > MAX_CALLBACK_ANSWER_LENGTH:
+            raise _bad("MESSAGE_TOO_LONG")
+        if query_id not in self._pending_callbacks or query_id in self._answered_callbacks:
+            raise _ApiError(400, QUERY_INVALID)
+        self._answered_callbacks[query_id] = params
+        return True
+
+    def _send_chat_action(self, params: JSONDict) -> bool:
+        chat_id = self._require_chat(params)
+        self._check_blocked(chat_id)
+        if params.get("action") not in _CHAT_ACTIONS:
+            raise _bad("wrong parameter action in request")
+        return True
+
+    @staticmethod
+    def _scope_key(scope: object) -> str:
+        if isinstance(scope, str):
+            scope = json.loads(scope)
+        return json.dumps(scope or {"type": "default"}, sort_keys=True)
+
+    @staticmethod
+    def _language(params: JSONDict) -> str:
+        lang = params.get("language_code") or ""
+        if not isinstance(lang, str) or (lang and not re.fullmatch(r"[a-z]{2}", lang)):
+            raise _bad("LANG_CODE_INVALID")
+        return lang
+
+    def _set_my_commands(self, params: JSONDict) -> bool:
+        commands = params.get("commands")
+        if isinstance(commands, str):
+            commands = json.loads(commands)
+        if not isinstance(commands, list):
+            raise _bad("can't parse commands JSON object")
+        if len(commands) > 100:
+            raise _bad("BOT_COMMANDS_TOO_MUCH")
+        for c in commands:
+            if not isinstance(c, dict) or not _COMMAND_RE.fullmatch(str(c.get("command", ""))):
+                raise _bad("BOT_COMMAND_INVALID")
+            description = c.get("description")
+            if not isinstance(description, str) or not 1 <= len(description.strip()) <= 256:
+                raise _bad("BOT_COMMAND_DESCRIPTION_INVALID")
+        key = (self._scope_key(params.get("scope")), self._language(params))
+        self._commands[key] = [
+            {"command": c["command"], "description": c["description"]} for c in commands
+        ]
+        return True
+
+    def _get_my_commands(self, params: JSONDict) -> list[JSONDict]:
+        key = (self._scope_key(params.get("scope")), self._language(params))
+        return list(self._commands.get(key, []))
+
+    def _delete_my_commands(self, params: JSONDict) -> bool:
+        key = (self._scope_key(params.get("scope")), self._language(params))
+        self._commands.pop(key, None)
+        return True
+
+    def _set_bot_text(self, kind: str, params: JSONDict) -> bool:
+        value = params.get(kind) or ""
+        limit = {"description": 512, "short_description": 120, "name": 64}[kind]
+        if not isinstance(value, str) or len(value) > limit:
+            raise _bad(f"{kind.upper()}_INVALID")
+        self._bot_texts[(kind, self._language(params))] = value
+        return True
+
+    def _get_bot_text(self, kind: str, params: JSONDict) -> JSONDict:
+        return {kind: self._bot_texts.get((kind, self._language(params)), "")}
+
+    def _set_chat_menu_button(self, params: JSONDict) -> bool:
+        button = params.get("menu_button") or {"type": "default"}
+        self._menu_buttons[_chat_id_of(params)] = button
+        return True
+
+    def _get_chat_menu_button(self, params: JSONDict) -> JSONDict:
+        return self._menu_buttons.get(_chat_id_of(params), {"type": "default"})
+
+    def _set_webhook(self, params: JSONDict) -> bool:
+        url = params.get("url") or ""
+        if not isinstance(url, str):
+            raise _bad("bad webhook: invalid URL")
+        if url and not url.startswith("https://"):
+            raise _bad("bad webhook: An HTTPS URL must be provided for webhook")
+        self.webhook_url = url
+        if params.get("drop_pending_updates"):
+            self._updates.clear()
+        return True
+
+    def _delete_webhook(self, params: JSONDict) -> bool:
+        self.webhook_url = ""
+        if params.get("drop_pending_updates"):
+            self._updates.clear()
+        return True
+
+    def _get_webhook_info(self, _params: JSONDict) -> JSONDict:
+        return {
+            "url": self.webhook_url,
+            "has_custom_certificate": False,
+            "pending_update_count": len(self._updates),
+        }
+
+    # -- updates -----------------------------------------------------------------------------------
+
+    def _event(self) -> asyncio.Event:
+        loop = asyncio.get_running_loop()
+        if self._update_event is None or self._update_event_loop is not loop:
+            self._update_event = asyncio.Event()
+            self._update_event_loop = loop
+            if self._updates:
+                self._update_event.set()
+        return self._update_event
+
+    def push_update(self, update: JSONDict) -> None:
+        """Queue an update (e.g. from a factory) for getUpdates; wakes a waiting long poll."""
+        self._updates.append(update)
+        if self._update_event is not None:
+            self._update_event.set()
+
+    def pending_updates(self) -> list[JSONDict]:
+        """Queued updates not yet confirmed by a getUpdates offset."""
+        return list(self._updates)
+
+    async def _get_updates(self, params: JSONDict) -> list[JSONDict]:
+        if self.webhook_url:
+            raise _ApiError(
+                409,
+                "Conflict: can't use getUpdates method while webhook is active; "
+                "use deleteWebhook to delete the webhook first",
+            )
+        offset = int(params.get("offset") or 0)
+        limit = int(params.get("limit") or 100)
+        timeout = float(params.get("timeout") or 0)
+        if offset > 0:
+            # Telegram: offset is the first update to return; older ones are confirmed.
+            self._updates = [u for u in self._updates if u["update_id"] >= offset]
+        if not self._updates and timeout > 0:
+            event = self._event()
+            event.clear()
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(event.wait(), timeout)
+        return [u for u in self._updates if u["update_id"] >= offset][:limit]
+
+    # -- update factories --------------------------------------------------------------------------
+
+    def _next_update_id(self) -> int:
+        return next(self._update_ids)
+
+    def make_user(
+        self,
+        user_id: int,
+        first_name: str = "Ada",
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str | None = "en",
+    ) -> JSONDict:
+        """A Bot API ``User`` object (also remembered, so private chats show this name)."""
+        user: JSONDict = {"id": user_id, "is_bot": False, "first_name": first_name}
+        if last_name is not None:
+            user["last_name"] = last_name
+        if username is not None:
+            user["username"] = username
+        if language_code is not None:
+            user["language_code"] = language_code
+        self._users[user_id] = user
+        return dict(user)
+
+    def _remember_user(self, user: JSONDict) -> None:
+        self._users.setdefault(int(user["id"]), dict(user))
+
+    def _group_chat(self, chat_id: int, chat_type: str) -> JSONDict:
+        info = self._chat_info.get(chat_id)
+        if info is None:
+            info = {"id": chat_id, "type": chat_type, "title": "Test group"}
+            self._chat_info[chat_id] = info
+        return dict(info)
+
+    def _user_message(
+        self, user: JSONDict, chat_id: int, chat_type: str, kind: str, text: str = ""
+    ) -> JSONDict:
+        self._remember_user(user)
+        if chat_type != "private":
+            self._group_chat(chat_id, chat_type)
+        msg = self._store(
+            FakeMessage(
+                message_id=0,
+                chat_id=chat_id,
+                from_bot=False,
+                text=text,
+                plain=text,
+                parse_mode=None,
+                buttons=(),
+                date=int(time.time()),
+                kind=kind,
+                sender_id=int(user["id"]),
+            )
+        )
+        self._put(msg, touch=False)
+        data = self._message_json(msg)
+        data["from"] = dict(user)
+        if kind == "text":
+            entities = [
+                {"type": "bot_command", "offset": utf16_len(text[: m.start()]), "length": n}
+                for m in _BOT_COMMAND_IN_TEXT.finditer(text)
+                if (n := utf16_len(m.group()))
+            ]
+            if entities:
+                data["entities"] = entities
+        return data
+
+    def text_update(
+        self, user: JSONDict, text: str, chat_type: str = "private", chat_id: int | None = None
+    ) -> JSONDict:
+        """A ``message`` update with text (commands get their ``bot_command`` entity)."""
+        target = int(user["id"]) if chat_id is None else chat_id
+        return {
+            "update_id": self._next_update_id(),
+            "message": self._user_message(user, target, chat_type, "text", text),
+        }
+
+    def group_text_update(self, user: JSONDict, text: str, chat_id: int = -100123) -> JSONDict:
+        return self.text_update(user, text, chat_type="supergroup", chat_id=chat_id)
+
+    def sticker_update(self, user: JSONDict) -> JSONDict:
+        return {
+            "update_id": self._next_update_id(),
+            "message": self._user_message(user, int(user["id"]), "private", "sticker"),
+        }
+
+    def photo_update(self, user: JSONDict) -> JSONDict:
+        return {
+            "update_id": self._next_update_id(),
+            "message": self._user_message(user, int(user["id"]), "private", "photo"),
+        }
+
+    def voice_update(self, user: JSONDict) -> JSONDict:
+        return {
+            "update_id": self._next_update_id(),
+            "message": self._user_message(user, int(user["id"]), "private", "voice"),
+        }
+
+    def edited_text_update(self, user: JSONDict, text: str) -> JSONDict:
+        """An ``edited_message`` update: the user edits their last text message in the
+        private chat (one is created first if there is none)."""
+        chat_id = int(user["id"])
+        self._remember_user(user)
+        mine = [
+            m
+            for m in self.messages(chat_id)
+            if not m.from_bot and m.kind == "text" and m.sender_id == chat_id
+        ]
+        if mine:
+            original = mine[-1]
+        else:
+            self._user_message(user, chat_id, "private", "text", text)
+            original = self.messages(chat_id)[-1]
+        edited = replace(
+            original, text=text, plain=text, edited=True, edit_date=int(time.time()) + 1
+        )
+        self._put(edited, touch=False)
+        data = self._message_json(edited)
+        data["from"] = dict(user)
+        return {"update_id": self._next_update_id(), "edited_message": data}
+
+    def callback_update(
+        self, user: JSONDict, message_id: int, data: str, chat_id: int | None = None
+    ) -> JSONDict:
+        """A ``callback_query`` update for a tap on bot message ``message_id``.
+
+        The query id becomes pending: answerCallbackQuery accepts it exactly once. The update
+        carries the stored message, or an inaccessible-message stub (date 0) if the message is
+        unknown or deleted.
+        """
+        self._remember_user(user)
+        target = int(user["id"]) if chat_id is None else chat_id
+        query_id = str(4_000_000_000_000 + next(self._callback_ids))
+        self._pending_callbacks[query_id] = int(user["id"])
+        stored = self.message(target, message_id)
+        if stored is not None and not stored.deleted:
+            message = self._message_json(stored)
+        else:
+            message = {"message_id": message_id, "chat": self._chat_json(target), "date": 0}
+        return {
+            "update_id": self._next_update_id(),
+            "callback_query": {
+                "id": query_id,
+                "from": dict(user),
+                "message": message,
+                "chat_instance": f"ci{target}",
+                "data": data,
+            },
+        }
+
+    def unanswered_callback_ids(self) -> set[str]:
+        """Callback queries issued by :meth:`callback_update` and not answered yet."""
+        return set(self._pending_callbacks) - set(self._answered_callbacks)
+
+    def callback_answer(self, query_id: str) -> JSONDict | None:
+        """The answerCallbackQuery parameters that answered this query, if any."""
+        return self._answered_callbacks.get(query_id)
+
+    def my_chat_member_update(self, user: JSONDict, old_status: str, new_status: str) -> JSONDict:
+        """The user blocked (``kicked``) or restarted (``member``) the bot in the private
+        chat. Also updates the fake: ``kicked`` blocks the chat, ``member`` unblocks it."""
+        self._remember_user(user)
+        chat_id = int(user["id"])
+        if new_status == "kicked":
+            self.block(chat_id)
+        elif new_status in ("member", "administrator", "creator"):
+            self.unblock(chat_id)
+        return {
+            "update_id": self._next_update_id(),
+            "my_chat_member": {
+                "chat": self._chat_json(chat_id),
+                "from": dict(user),
+                "date": int(time.time()),
+                "old_chat_member": _chat_member(old_status),
+                "new_chat_member": _chat_member(new_status),
+            },
+        }
+
+    def inline_query_update(self, user: JSONDict, query: str) -> JSONDict:
+        self._remember_user(user)
+        return {
+            "update_id": self._next_update_id(),
+            "inline_query": {
+                "id": str(5_000_000_000_000 + next(self._callback_ids)),
+                "from": dict(user),
+                "query": query,
+                "offset": "",
+                "chat_type": "sender",
+            },
+        }
+
+    def channel_post_update(self, text: str, chat_id: int = -1001999) -> JSONDict:
+        info = self._chat_info.setdefault(
+            chat_id, {"id": chat_id, "type": "channel", "title": "Test channel"}
+        )
+        msg = self._store(
+            FakeMessage(
+                message_id=0,
+                chat_id=chat_id,
+                from_bot=False,
+                text=text,
+                plain=text,
+                parse_mode=None,
+                buttons=(),
+                date=int(time.time()),
+                sender_id=chat_id,
+            )
+        )
+        self._put(msg, touch=False)
+        post: JSONDict = {
+            "message_id": msg.message_id,
+            "sender_chat": dict(info),
+            "chat": dict(info),
+            "date": msg.date,
+            "text": text,
+        }
+        return {"update_id": self._next_update_id(), "channel_post": post}
+
+
+def _chat_member(status: str) -> JSONDict:
+    """A ChatMember object for the bot with ``status`` (all fields PTB requires)."""
+    member: JSONDict = {"user": dict(BOT_USER), "status": status}
+    if status == "kicked":
+        member["until_date"] = 0
+    elif status == "administrator":
+        member.update(
+            {
+                key: False
+                for key in (
+                    "can_be_edited",
+                    "is_anonymous",
+                    "can_manage_chat",
+                    "can_delete_messages",
+                    "can_manage_video_chats",
+                    "can_restrict_members",
+                    "can_promote_members",
+                    "can_change_info",
+                    "can_invite_users",
+                    "can_post_stories",
+                    "can_edit_stories",
+                    "can_delete_stories",
+                )
+            }
+        )
+    elif status == "restricted":
+        member.update(
+            {
+                key: False
+                for key in (
+                    "can_change_info",
+                    "can_invite_users",
+                    "can_pin_messages",
+                    "can_send_messages",
+                    "can_send_polls",
+                    "can_send_other_messages",
+                    "can_add_web_page_previews",
+                    "can_manage_topics",
+                    "can_send_audios",
+                    "can_send_documents",
+                    "can_send_photos",
+                    "can_send_videos",
+                    "can_send_video_notes",
+                    "can_send_voice_notes",
+                    "can_edit_tag",
+                    "can_react_to_messages",
+                )
+            }
+        )
+        member["is_member"] = True
+        member["until_date"] = 0
+    elif status == "creator":
+        member["is_anonymous"] = False
+    return member
+
+
+# ------------------------------------------------------------------------------------------------
+# A user in a private chat
+# ------------------------------------------------------------------------------------------------
+
+
+class ChatClient:
+    """One user in a private chat with the bot, driving a real (initialized) ``Application``.
+
+    Updates go through the production path
+    (``app.update_processor.process_update(update, app.process_update(update))``), so handlers,
+    filters, error handlers and the update processor all run as in production.
+    """
+
+    def __init__(
+        self,
+        app: Application[Any, Any, Any, Any, Any, Any],
+        fake: FakeTelegram,
+        *,
+        user_id: int = 42,
+        first_name: str = "Ada",
+        language_code: str | None = "en",
+    ) -> None:
+        self.app = app
+        self.fake = fake
+        self.user = fake.make_user(user_id, first_name=first_name, language_code=language_code)
+        self._query_ids: list[str] = []
+
+    @property
+    def chat_id(self) -> int:
+        return int(self.user["id"])
+
+    async def send_update(self, data: JSONDict) -> None:
+        """Process any update dict (e.g. from a :class:`FakeTelegram` factory)."""
+        update = Update.de_json(data, self.app.bot)
+        await self.app.update_processor.process_update(update, self.app.process_update(update))
+
+    async def send(self, text: str) -> None:
+        """The user sends a text message (``/start`` etc. carry a bot_command entity)."""
+        await self.send_update(self.fake.text_update(self.user, text))
+
+    def _find_button(self, label: str) -> Button:
+        screen = self.screen()
+        buttons = [b for row in screen.buttons for b in row]
+        matches = [b for b in buttons if b.text == label]
+        if not matches:
+            wanted = label.casefold()
+            matches = [b for b in buttons if wanted in b.text.casefold()]
+        if len(matches) != 1:
+            problem = "no button" if not matches else f"{len(matches)} buttons"
+            raise AssertionError(
+                f"{problem} matching {label!r} on message {screen.message_id}; "
+                f"available: {[b.text for b in buttons]}"
+            )
+        return matches[0]
+
+    async def tap(self, label: str) -> None:
+        """Tap the button labelled ``label`` (exact, else a unique case-insensitive substring)
+        on the current screen; assert the bot answered the callback query."""
+        button = self._find_button(label)
+        if button.callback_data is None:
+            raise AssertionError(f"button {button.text!r} is a URL button (url={button.url!r})")
+        await self.tap_data(button.callback_data, self.screen().message_id)
+
+    async def tap_data(self, data: str, message_id: int | None = None) -> None:
+        """Send a callback query with arbitrary ``data`` (forged or stale taps); by default on
+        the current screen. Asserts the bot answered it."""
+        if message_id is None:
+            message_id = self.screen().message_id
+        update = self.fake.callback_update(self.user, message_id, data)
+        query_id = str(update["callback_query"]["id"])
+        self._query_ids.append(query_id)
+        await self.send_update(update)
+        if query_id in self.fake.unanswered_callback_ids():
+            raise AssertionError(f"callback query not answered (data={data!r})")
+
+    def screen(self) -> FakeMessage:
+        """The bot message the user is looking at (most recently sent or edited)."""
+        current = self.fake.current(self.chat_id)
+        if current is None:
+            raise AssertionError(f"the bot has no message in chat {self.chat_id}")
+        return current
+
+    def last_text(self) -> str:
+        return self.screen().plain
+
+    def buttons(self) -> list[str]:
+        return self.screen().labels
+
+    def last_answer(self) -> JSONDict | None:
+        """Parameters of the last successful answerCallbackQuery for this user's taps."""
+        mine = set(self._query_ids)
+        for call in reversed(self.fake.calls):
+            if (
+                call.method == "answerCallbackQuery"
+                and call.ok
+                and str(call.params.get("callback_query_id")) in mine
+            ):
+                return call.params
+        return None
