@@ -1,0 +1,592 @@
+"""YAML -> Content, with every problem reported as `file:line: problem`.
+
+Loading is strict on purpose: a content editor's typo must stop start-up with a precise
+message rather than show a user a half-translated or broken page.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import yaml
+
+from content.model import (
+    ACTIONS,
+    MAIN_PAGE,
+    PAGE_ID,
+    Checklist,
+    Content,
+    Delay,
+    Outcome,
+    OutcomeText,
+    Page,
+    PageText,
+    Question,
+    QuestionText,
+    ReminderConfig,
+    Rule,
+    SearchEntry,
+    placeholders,
+)
+from content.telegram_html import TelegramHtmlError, parse_html, utf16_len
+
+DEFAULT_DIR = Path(__file__).resolve().parent
+MAX_MESSAGE = 4096
+MAX_BUTTON = 40
+MAX_CALLBACK_BYTES = 64
+
+_Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    file: str
+    line: int | None
+    message: str
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        return f"{where}: {self.message}"
+
+
+class ContentError(Exception):
+    def __init__(self, problems: Iterable[Problem]) -> None:
+        self.problems = tuple(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class Marked(dict[Any, Any]):
+    """A YAML mapping that remembers the line of each key, for error messages."""
+
+    file: str = ""
+    line: int = 0
+    lines: dict[Any, int]
+
+    def line_of(self, key: Any) -> int:
+        return self.lines.get(key, self.line)
+
+
+class _MarkedLoader(_Loader):  # type: ignore[misc,valid-type]
+    """CSafeLoader speed, YAML 1.2 booleans (so `yes:`/`no:` stay strings) and line marks."""
+
+    file_label = ""
+
+
+_MarkedLoader.yaml_implicit_resolvers = {
+    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:bool"]
+    for k, v in _Loader.yaml_implicit_resolvers.items()
+}
+_MarkedLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def _construct_mapping(loader: _MarkedLoader, node: yaml.MappingNode) -> Marked:
+    loader.flatten_mapping(node)
+    result = Marked()
+    result.file = loader.file_label
+    result.line = node.start_mark.line + 1
+    result.lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        line = key_node.start_mark.line + 1
+        if key in result:
+            raise ContentError([Problem(loader.file_label, line, f"duplicate key {key!r}")])
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.lines[key] = line
+    return result
+
+
+_MarkedLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
+
+
+def read_yaml(path: Path, label: str) -> Marked:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ContentError([Problem(label, None, "file is missing")]) from None
+    except UnicodeDecodeError as exc:
+        raise ContentError([Problem(label, None, f"not UTF-8 text ({exc.reason})")]) from None
+    loader = _MarkedLoader(text)
+    loader.file_label = label
+    try:
+        data = loader.get_single_data()
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        problem = " ".join(p for p in (exc.context, exc.problem) if p)
+        raise ContentError([Problem(label, line, f"YAML syntax error: {problem}")]) from None
+    except yaml.YAMLError as exc:
+        raise ContentError([Problem(label, None, f"YAML error: {exc}")]) from None
+    finally:
+        loader.dispose()
+    if data is None:
+        data = Marked()
+        data.file, data.line, data.lines = label, 1, {}
+    if not isinstance(data, Marked):
+        raise ContentError([Problem(label, 1, "the file must be a mapping of keys to values")])
+    return data
+
+
+def normalize(text: str) -> str:
+    """Case- and accent-insensitive form used by search ("Perché" ~ "perche")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.findall(r"\w+", stripped))
+
+
+class _Builder:
+    """Collects problems instead of stopping at the first, so one run shows them all."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[Problem] = []
+
+    def fail(self, where: Marked, key: Any, message: str) -> None:
+        self.problems.append(Problem(where.file, where.line_of(key), message))
+
+    def load(self, rel: str) -> Marked:
+        try:
+            return read_yaml(self.root / rel, rel)
+        except ContentError as exc:
+            self.problems.extend(exc.problems)
+            empty = Marked()
+            empty.file, empty.line, empty.lines = rel, 0, {}
+            return empty
+
+    # --- typed accessors -------------------------------------------------------------------
+
+    def text(self, m: Marked, key: str, *, required: bool = True) -> str | None:
+        value = m.get(key)
+        if value is None:
+            if required:
+                self.fail(m, key, f"missing {key!r}")
+            return None
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            self.fail(m, key, f"{key!r} must be text")
+            return None
+        text = str(value).strip()
+        if required and not text:
+            self.fail(m, key, f"{key!r} is empty")
+        return text
+
+    def mapping(self, m: Marked, key: str, *, required: bool = True) -> Marked:
+        value = m.get(key)
+        if isinstance(value, Marked):
+            return value
+        if value is not None or required:
+            self.fail(m, key, f"{key!r} must be a mapping")
+        empty = Marked()
+        empty.file, empty.line, empty.lines = m.file, m.line_of(key), {}
+        return empty
+
+    def str_list(self, m: Marked, key: str, *, required: bool = False) -> tuple[str, ...]:
+        value = m.get(key)
+        if value is None:
+            if required:
+                self.fail(m, key, f"missing {key!r}")
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.fail(m, key, f"{key!r} must be a list of names")
+            return ()
+        return tuple(value)
+
+    def unknown_keys(self, m: Marked, allowed: set[str], what: str) -> None:
+        for key in m:
+            if key not in allowed:
+                self.fail(m, key, f"unknown key {key!r} in {what} (allowed: {', '.join(sorted(allowed))})")
+
+    def html(self, where: Marked, key: Any, text: str, what: str) -> str:
+        try:
+            return parse_html(text)
+        except TelegramHtmlError as exc:
+            self.fail(where, key, f"{what}: bad Telegram HTML: {exc}")
+            return text
+
+
+def load_content(root: Path | str | None = None) -> Content:
+    """Load and validate the content tree; raise ContentError listing every problem."""
+    from content.validate import validate  # cross-checks need the built model
+
+    b = _Builder(Path(root) if root else DEFAULT_DIR)
+    meta = b.load("meta.yaml")
+    languages = b.str_list(meta, "languages", required=True) or ("en",)
+    default = b.text(meta, "default_language") or languages[0]
+    if default not in languages:
+        b.fail(meta, "default_language", f"default language {default!r} is not in languages")
+    source = b.text(meta, "source") or ""
+    reviewed = b.text(meta, "reviewed") or ""
+
+    strings = _load_strings(b, languages)
+    pages = _load_pages(b, languages)
+    checklist = _load_checklist(b, languages)
+    reminders = _load_reminders(b)
+    if b.problems:
+        raise ContentError(b.problems)
+
+    rendered: dict[tuple[str, str], str] = {}
+    for page in pages.values():
+        for lang, t in page.text.items():
+            parts = [f"<b>{html.escape(t.title, quote=False)}</b>", t.body]
+            if t.safety:
+                parts.append(t.safety)
+            rendered[(page.id, lang)] = "\n\n".join(parts)
+
+    index = tuple(
+        SearchEntry(
+            page_id=page.id,
+            title_words=normalize(" ".join(t.title + " " + " ".join(t.keywords) for t in page.text.values())),
+            haystack=normalize(" ".join(rendered[(page.id, lang)] for lang in page.text)),
+        )
+        for page in pages.values()
+        if page.id != MAIN_PAGE
+    )
+    digest = hashlib.sha256()
+    for path in sorted(b.root.rglob("*.yaml")):
+        digest.update(path.read_bytes())
+
+    content = Content(
+        languages=languages,
+        default_language=default,
+        source=source,
+        reviewed=reviewed,
+        pages=MappingProxyType(pages),
+        checklist=checklist,
+        reminders=reminders,
+        strings=MappingProxyType({k: MappingProxyType(v) for k, v in strings.items()}),
+        rendered=MappingProxyType(rendered),
+        search_index=index,
+        fingerprint=digest.hexdigest()[:12],
+    )
+    problems = validate(content, b)
+    if problems:
+        raise ContentError(problems)
+    return content
+
+
+def _load_strings(b: _Builder, languages: tuple[str, ...]) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for lang in languages:
+        raw = b.load(f"{lang}/strings.yaml")
+        flat: dict[str, str] = {}
+
+        def walk(m: Marked, prefix: str) -> None:
+            for key, value in m.items():
+                name = f"{prefix}{key}"
+                if isinstance(value, Marked):
+                    walk(value, name + ".")
+                elif isinstance(value, str) and value.strip():
+                    flat[name] = value.strip("\n")  # keep deliberate spaces, such as " and "
+                    b_lines[name] = (m, key)
+                else:
+                    b.fail(m, key, f"string {name!r} must be non-empty text")
+
+        b_lines: dict[str, tuple[Marked, Any]] = {}
+        walk(raw, "")
+        out[lang] = flat
+        _STRING_MARKS[(str(b.root), lang)] = b_lines
+    return out
+
+
+# Where each string was defined, so cross-language checks can point at a line.
+_STRING_MARKS: dict[tuple[str, str], dict[str, tuple[Marked, Any]]] = {}
+
+
+def string_mark(b: _Builder, lang: str, key: str) -> tuple[Marked, Any] | None:
+    return _STRING_MARKS.get((str(b.root), lang), {}).get(key)
+
+
+def _load_pages(b: _Builder, languages: tuple[str, ...]) -> dict[str, Page]:
+    tree = b.mapping(b.load("pages.yaml"), "pages")
+    structure: dict[str, tuple[Marked, tuple[str, ...], tuple[str, ...], int]] = {}
+    for page_id, spec in tree.items():
+        if not isinstance(page_id, str) or not PAGE_ID.match(page_id):
+            b.fail(tree, page_id, f"page id {page_id!r} must be lowercase letters, digits, _ (max 24)")
+            continue
+        if spec is None:
+            spec = Marked()
+            spec.file, spec.line, spec.lines = tree.file, tree.line_of(page_id), {}
+        if not isinstance(spec, Marked):
+            b.fail(tree, page_id, f"page {page_id!r} must be a mapping")
+            continue
+        b.unknown_keys(spec, {"children", "links", "columns"}, f"page {page_id!r}")
+        columns = spec.get("columns", 1)
+        if not isinstance(columns, int) or isinstance(columns, bool) or not 1 <= columns <= 4:
+            b.fail(spec, "columns", "columns must be a whole number from 1 to 4")
+            columns = 1
+        structure[page_id] = (spec, b.str_list(spec, "children"), b.str_list(spec, "links"), columns)
+
+    if MAIN_PAGE not in structure and tree:
+        b.fail(tree, None, f"there is no {MAIN_PAGE!r} page")
+
+    parents: dict[str, str] = {}
+    for page_id, (spec, children, links, _) in structure.items():
+        for key, targets in (("children", children), ("links", links)):
+            for target in targets:
+                if target.startswith("@"):
+                    if target[1:] not in ACTIONS:
+                        b.fail(spec, key, f"page {page_id!r}: unknown action {target!r} "
+                               f"(known: {', '.join('@' + a for a in sorted(ACTIONS))})")
+                elif target not in structure:
+                    b.fail(spec, key, f"page {page_id!r} refers to unknown page {target!r}")
+                elif key == "children":
+                    if target in parents:
+                        b.fail(spec, key, f"page {target!r} has two parents: "
+                               f"{parents[target]!r} and {page_id!r} (use links for cross-references)")
+                    elif target == MAIN_PAGE:
+                        b.fail(spec, key, f"{MAIN_PAGE!r} cannot be a child page")
+                    else:
+                        parents[target] = page_id
+
+    reachable: set[str] = set()
+    frontier = [MAIN_PAGE] if MAIN_PAGE in structure else []
+    while frontier:
+        current = frontier.pop()
+        if current in reachable:
+            continue
+        reachable.add(current)
+        _, children, links, _ = structure[current]
+        frontier.extend(t for t in children + links if t in structure)
+    for page_id, (spec, *_rest) in structure.items():
+        if page_id not in reachable:
+            b.fail(tree, page_id, f"page {page_id!r} cannot be reached from the main menu")
+
+    texts: dict[str, dict[str, PageText]] = {p: {} for p in structure}
+    for lang in languages:
+        rel = f"{lang}/pages.yaml"
+        raw = b.load(rel)
+        for page_id, spec in raw.items():
+            if page_id not in structure:
+                b.fail(raw, page_id, f"page {page_id!r} is not in pages.yaml")
+                continue
+            if not isinstance(spec, Marked):
+                b.fail(raw, page_id, f"page {page_id!r} must be a mapping")
+                continue
+            b.unknown_keys(spec, {"title", "button", "body", "safety", "keywords"}, f"page {page_id!r}")
+            title = b.text(spec, "title") or page_id
+            button = b.text(spec, "button", required=False) or title
+            body = b.text(spec, "body") or ""
+            safety = b.text(spec, "safety", required=False) or None
+            keywords = b.str_list(spec, "keywords")
+            if len(button) > MAX_BUTTON:
+                b.fail(spec, "button" if "button" in spec else "title",
+                       f"button label of {page_id!r} is {len(button)} characters (max {MAX_BUTTON})")
+            b.html(spec, "body", body, f"page {page_id!r} body")
+            if safety:
+                b.html(spec, "safety", safety, f"page {page_id!r} safety text")
+            texts[page_id][lang] = PageText(title, button, body, safety, keywords)
+        for page_id in structure:
+            if page_id not in texts[page_id] and lang not in texts[page_id]:
+                b.fail(raw, None, f"page {page_id!r} has no {lang!r} translation")
+
+    # The same page must carry the same kind of text in every language: a safety block
+    # present in one language and missing in another is a translation gap.
+    for page_id, by_lang in texts.items():
+        with_safety = {lang for lang, t in by_lang.items() if t.safety}
+        if with_safety and len(with_safety) != len(by_lang):
+            missing = sorted(set(by_lang) - with_safety)
+            b.problems.append(Problem("pages", None, f"page {page_id!r}: safety text missing in {', '.join(missing)}"))
+
+    return {
+        page_id: Page(
+            id=page_id,
+            parent=parents.get(page_id),
+            children=children,
+            links=links,
+            columns=columns,
+            text=MappingProxyType(texts[page_id]),
+        )
+        for page_id, (_spec, children, links, columns) in structure.items()
+    }
+
+
+def _load_checklist(b: _Builder, languages: tuple[str, ...]) -> Checklist:
+    raw = b.load("checklist.yaml")
+    b.unknown_keys(raw, {"answers", "counts_as", "questions", "rules", "outcomes"}, "checklist.yaml")
+    answers = b.str_list(raw, "answers", required=True)
+    if "yes" not in answers:
+        b.fail(raw, "answers", "answers must include 'yes'")
+    counts_as_raw = b.mapping(raw, "counts_as", required=False)
+    counts_as: dict[str, str] = {}
+    for key, value in counts_as_raw.items():
+        if key not in answers or value not in answers:
+            b.fail(counts_as_raw, key, f"counts_as {key!r}: {value!r} must map an answer to an answer")
+        else:
+            counts_as[key] = value
+
+    question_specs: list[tuple[str, bool, Marked]] = []
+    raw_questions = raw.get("questions")
+    if not isinstance(raw_questions, list) or not raw_questions:
+        b.fail(raw, "questions", "questions must be a non-empty list")
+        raw_questions = []
+    seen: set[str] = set()
+    for spec in raw_questions:
+        if not isinstance(spec, Marked) or not isinstance(spec.get("id"), str):
+            b.fail(raw, "questions", "each question needs an id")
+            continue
+        b.unknown_keys(spec, {"id", "safety"}, "a question")
+        qid = spec["id"]
+        if qid in seen:
+            b.fail(spec, "id", f"duplicate question id {qid!r}")
+        seen.add(qid)
+        question_specs.append((qid, bool(spec.get("safety", False)), spec))
+
+    outcome_specs = b.mapping(raw, "outcomes")
+    rules: list[Rule] = []
+    raw_rules = raw.get("rules")
+    if not isinstance(raw_rules, list) or not raw_rules:
+        b.fail(raw, "rules", "rules must be a non-empty list")
+        raw_rules = []
+    for spec in raw_rules:
+        if not isinstance(spec, Marked):
+            b.fail(raw, "rules", "each rule must be a mapping")
+            continue
+        b.unknown_keys(spec, {"outcome", "immediate", "when_any"}, "a rule")
+        outcome = spec.get("outcome")
+        if outcome not in outcome_specs:
+            b.fail(spec, "outcome", f"rule refers to unknown outcome {outcome!r}")
+        when_any = b.str_list(spec, "when_any")
+        for qid in when_any:
+            if qid not in seen:
+                b.fail(spec, "when_any", f"rule refers to unknown question {qid!r}")
+        rules.append(Rule(str(outcome), bool(spec.get("immediate", False)), when_any))
+    if rules and rules[-1].when_any:
+        b.fail(raw, "rules", "the last rule must have no condition, so every answer set has an outcome")
+
+    texts = {lang: b.load(f"{lang}/checklist.yaml") for lang in languages}
+    q_texts: dict[str, dict[str, QuestionText]] = {q: {} for q, _, _ in question_specs}
+    o_texts: dict[str, dict[str, OutcomeText]] = {o: {} for o in outcome_specs}
+    labels: dict[str, dict[str, str]] = {}
+    for lang, t in texts.items():
+        qs = b.mapping(t, "questions")
+        for qid in q_texts:
+            spec = qs.get(qid)
+            if not isinstance(spec, Marked):
+                b.fail(qs, None, f"question {qid!r} has no {lang!r} text")
+                continue
+            text = b.text(spec, "text") or qid
+            b.html(spec, "text", text, f"question {qid!r}")
+            q_texts[qid][lang] = QuestionText(
+                text, b.text(spec, "reason") or qid, b.text(spec, "reason_past") or qid
+            )
+        for qid in qs:
+            if qid not in q_texts:
+                b.fail(qs, qid, f"question {qid!r} is not in checklist.yaml")
+        al = b.mapping(t, "answers")
+        labels[lang] = {}
+        for answer in answers:
+            labels[lang][answer] = b.text(al, answer) or answer
+        os_ = b.mapping(t, "outcomes")
+        for oid in o_texts:
+            spec = os_.get(oid)
+            if not isinstance(spec, Marked):
+                b.fail(os_, None, f"outcome {oid!r} has no {lang!r} text")
+                continue
+            body = b.text(spec, "text") or oid
+            extra = placeholders(body) - {"reasons"}
+            if extra:
+                b.fail(spec, "text", f"outcome {oid!r}: unknown placeholder(s) {sorted(extra)}")
+            b.html(spec, "text", body.replace("{reasons}", ""), f"outcome {oid!r}")
+            o_texts[oid][lang] = OutcomeText(b.text(spec, "title") or oid, body)
+
+    outcomes = {
+        oid: Outcome(
+            oid,
+            bool(spec.get("safety", False)) if isinstance(spec, Marked) else False,
+            bool(spec.get("followup", True)) if isinstance(spec, Marked) else True,
+            MappingProxyType(o_texts[oid]),
+        )
+        for oid, spec in outcome_specs.items()
+    }
+    checklist = Checklist(
+        answers=answers,
+        counts_as=MappingProxyType(counts_as),
+        questions=tuple(Question(q, s, MappingProxyType(q_texts[q])) for q, s, _ in question_specs),
+        rules=tuple(rules),
+        outcomes=MappingProxyType(outcomes),
+        answer_labels=MappingProxyType({k: MappingProxyType(v) for k, v in labels.items()}),
+    )
+    if not b.problems:
+        reached = {outcome for _, outcome in checklist.walk()}
+        for oid in outcomes:
+            if oid not in reached:
+                b.fail(outcome_specs, oid, f"outcome {oid!r} can never be reached by any answers")
+    return checklist
+
+
+def _load_reminders(b: _Builder) -> ReminderConfig:
+    raw = b.load("reminders.yaml")
+    b.unknown_keys(
+        raw,
+        {"followup_delays", "snoozes", "daily_kinds", "daily_times", "timezones", "max_active", "late_after_hours"},
+        "reminders.yaml",
+    )
+
+    def delays(key: str) -> tuple[Delay, ...]:
+        value = raw.get(key)
+        out: list[Delay] = []
+        if not isinstance(value, list) or not value:
+            b.fail(raw, key, f"{key!r} must be a non-empty list")
+            return ()
+        for item in value:
+            if (
+                not isinstance(item, Marked)
+                or not isinstance(item.get("id"), str)
+                or not re.fullmatch(r"[a-z0-9]{1,8}", item["id"])
+                or not isinstance(item.get("hours"), int | float)
+                or item["hours"] <= 0
+            ):
+                b.fail(raw, key, f"each of {key!r} needs an id (a-z0-9, max 8) and positive hours")
+                continue
+            out.append(Delay(item["id"], float(item["hours"])))
+        return tuple(out)
+
+    times = b.str_list(raw, "daily_times", required=True)
+    for t in times:
+        if not re.fullmatch(r"([01]\d|2[0-3]):[0-5]\d", t):
+            b.fail(raw, "daily_times", f"daily time {t!r} must be HH:MM")
+    zones = b.str_list(raw, "timezones", required=True)
+    for z in zones:
+        try:
+            ZoneInfo(z)
+        except (ZoneInfoNotFoundError, ValueError):
+            b.fail(raw, "timezones", f"unknown time zone {z!r}")
+    max_active = raw.get("max_active", 10)
+    if not isinstance(max_active, int) or max_active < 1:
+        b.fail(raw, "max_active", "max_active must be a positive whole number")
+        max_active = 10
+    late = raw.get("late_after_hours", 6)
+    if not isinstance(late, int | float) or late <= 0:
+        b.fail(raw, "late_after_hours", "late_after_hours must be positive")
+        late = 6
+    return ReminderConfig(
+        followup_delays=delays("followup_delays"),
+        snoozes=delays("snoozes"),
+        daily_kinds=b.str_list(raw, "daily_kinds", required=True),
+        daily_times=times,
+        timezones=zones,
+        max_active=max_active,
+        late_after_hours=float(late),
+    )
+
+
+def summary(content: Content) -> Mapping[str, object]:
+    longest = max(content.rendered.items(), key=lambda kv: utf16_len(parse_html(kv[1])))
+    return {
+        "pages": len(content.pages),
+        "languages": ", ".join(content.languages),
+        "questions": len(content.checklist.questions),
+        "outcomes": len(content.checklist.outcomes),
+        "strings": len(content.strings[content.default_language]),
+        "longest message": f"{longest[0][0]} ({longest[0][1]}), "
+        f"{utf16_len(parse_html(longest[1]))} of {MAX_MESSAGE} characters",
+    }

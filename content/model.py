@@ -1,0 +1,225 @@
+"""The content model: frozen, validated once at load, then shared read-only by every handler."""
+
+from __future__ import annotations
+
+import itertools
+import re
+import string
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+
+PAGE_ID = re.compile(r"^[a-z][a-z0-9_]{0,23}$")
+MAIN_PAGE = "main"
+
+# Feature buttons a menu may hold; the bot owns what they do, the content owns their labels
+# (strings key `actions.<name>`).
+ACTIONS = frozenset({"checklist", "reminders", "language", "privacy", "help"})
+
+
+class FormatDict(dict[str, str]):
+    """Leaves unknown placeholders visible instead of raising in front of a user."""
+
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def placeholders(text: str) -> frozenset[str]:
+    return frozenset(
+        name for _, name, _, _ in string.Formatter().parse(text) if name is not None and name
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class PageText:
+    title: str
+    button: str
+    body: str
+    safety: str | None
+    keywords: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    id: str
+    parent: str | None
+    children: tuple[str, ...]  # page ids, or "@action"
+    links: tuple[str, ...]
+    columns: int
+    text: Mapping[str, PageText]
+
+    @property
+    def buttons(self) -> tuple[str, ...]:
+        return self.children + self.links
+
+
+@dataclass(frozen=True, slots=True)
+class QuestionText:
+    text: str
+    reason: str
+    reason_past: str
+
+
+@dataclass(frozen=True, slots=True)
+class Question:
+    id: str
+    safety: bool
+    text: Mapping[str, QuestionText]
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    outcome: str
+    immediate: bool
+    when_any: tuple[str, ...]  # empty: always matches (the default rule)
+
+
+@dataclass(frozen=True, slots=True)
+class OutcomeText:
+    title: str
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    id: str
+    safety: bool
+    followup: bool
+    text: Mapping[str, OutcomeText]
+
+
+@dataclass(frozen=True, slots=True)
+class Checklist:
+    answers: tuple[str, ...]
+    counts_as: Mapping[str, str]
+    questions: tuple[Question, ...]
+    rules: tuple[Rule, ...]
+    outcomes: Mapping[str, Outcome]
+    answer_labels: Mapping[str, Mapping[str, str]]  # language -> answer -> label
+
+    def counts_yes(self, answer: str) -> bool:
+        return self.counts_as.get(answer, answer) == "yes"
+
+    def evaluate(self, answers: Mapping[str, str], *, finished: bool) -> str | None:
+        """The outcome for these answers, or None while the checklist should go on.
+
+        Immediate rules fire as soon as they match; the others only once every question
+        has an answer. The first matching rule wins, so the YAML order is the priority.
+        """
+        for rule in self.rules:
+            if not (rule.immediate or finished):
+                continue
+            if not rule.when_any:
+                return rule.outcome
+            if any(q in answers and self.counts_yes(answers[q]) for q in rule.when_any):
+                return rule.outcome
+        return None
+
+    def reasons(self, answers: Mapping[str, str]) -> tuple[Question, ...]:
+        """The questions whose answer counted as yes: what led to the outcome."""
+        return tuple(q for q in self.questions if q.id in answers and self.counts_yes(answers[q.id]))
+
+    def walk(self) -> Iterator[tuple[dict[str, str], str]]:
+        """Every answer sequence the checklist allows, with the outcome it reaches."""
+        ids = [q.id for q in self.questions]
+
+        def go(prefix: dict[str, str], depth: int) -> Iterator[tuple[dict[str, str], str]]:
+            finished = depth == len(ids)
+            outcome = self.evaluate(prefix, finished=finished)
+            if outcome is not None:
+                yield dict(prefix), outcome
+                return
+            if finished:
+                return
+            for answer in self.answers:
+                yield from go({**prefix, ids[depth]: answer}, depth + 1)
+
+        yield from go({}, 0)
+
+    def combinations(self) -> Iterator[dict[str, str]]:
+        for combo in itertools.product(self.answers, repeat=len(self.questions)):
+            yield {q.id: a for q, a in zip(self.questions, combo, strict=True)}
+
+
+@dataclass(frozen=True, slots=True)
+class Delay:
+    id: str
+    hours: float
+
+
+@dataclass(frozen=True, slots=True)
+class ReminderConfig:
+    followup_delays: tuple[Delay, ...]
+    snoozes: tuple[Delay, ...]
+    daily_kinds: tuple[str, ...]
+    daily_times: tuple[str, ...]  # "HH:MM" local time
+    timezones: tuple[str, ...]  # IANA names offered as buttons
+    max_active: int
+    late_after_hours: float
+
+    def delay(self, delay_id: str) -> Delay | None:
+        return next((d for d in self.followup_delays if d.id == delay_id), None)
+
+    def snooze(self, snooze_id: str) -> Delay | None:
+        return next((d for d in self.snoozes if d.id == snooze_id), None)
+
+
+@dataclass(frozen=True, slots=True)
+class SearchEntry:
+    page_id: str
+    title_words: str
+    haystack: str
+
+
+@dataclass(frozen=True)
+class Content:
+    languages: tuple[str, ...]
+    default_language: str
+    source: str
+    reviewed: str
+    pages: Mapping[str, Page]
+    checklist: Checklist
+    reminders: ReminderConfig
+    strings: Mapping[str, Mapping[str, str]]
+    rendered: Mapping[tuple[str, str], str] = field(repr=False)  # (page, lang) -> HTML
+    search_index: tuple[SearchEntry, ...] = field(repr=False)
+    fingerprint: str = ""
+
+    def language(self, code: str | None) -> str:
+        """The supported language closest to a Telegram language_code ("it-IT" -> "it")."""
+        if code:
+            base = code.split("-")[0].lower()
+            if base in self.languages:
+                return base
+        return self.default_language
+
+    def text(self, lang: str, key: str, /, **values: object) -> str:
+        template = self.strings[lang].get(key) or self.strings[self.default_language][key]
+        if not values:
+            return template
+        return template.format_map(FormatDict({k: str(v) for k, v in values.items()}))
+
+    def page_html(self, page_id: str, lang: str) -> str:
+        return self.rendered[(page_id, lang)]
+
+    def button_label(self, target: str, lang: str) -> str:
+        if target.startswith("@"):
+            return self.text(lang, f"actions.{target[1:]}")
+        return self.pages[target].text[lang].button
+
+    def siblings(self, page_id: str) -> tuple[str | None, str | None]:
+        """Previous and next sub-page under the same parent, for split topics."""
+        page = self.pages[page_id]
+        if page.parent is None or page.parent == MAIN_PAGE:
+            return None, None
+        kids = [c for c in self.pages[page.parent].children if not c.startswith("@")]
+        i = kids.index(page_id)
+        return (kids[i - 1] if i > 0 else None), (kids[i + 1] if i + 1 < len(kids) else None)
+
+
+# Strings the bot's code asks for; validation refuses content that lacks any of them.
+# tests/test_content.py keeps this list in sync with the keys the code uses.
+REQUIRED_STRINGS = frozenset(
+    {
+        "start.greeting",
+    }
+)

@@ -1,0 +1,79 @@
+"""Cross-checks on the built content: translations, Telegram's limits, formatting."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from content.model import ACTIONS, REQUIRED_STRINGS, Content, placeholders
+from content.telegram_html import TelegramHtmlError, parse_html, utf16_len
+
+if TYPE_CHECKING:
+    from content.loader import Problem, _Builder
+
+# Button labels and command descriptions are plain text, not HTML.
+PLAIN_PREFIXES = ("btn.", "actions.", "commands.", "reminders.kind.", "reminders.delay.",
+                  "reminders.snooze.", "summary.")
+
+
+def validate(content: Content, b: _Builder) -> list[Problem]:
+    from content.loader import MAX_BUTTON, MAX_MESSAGE, Problem, string_mark
+
+    problems: list[Problem] = []
+
+    def at(lang: str, key: str, message: str) -> None:
+        mark = string_mark(b, lang, key)
+        if mark:
+            where, k = mark
+            problems.append(Problem(where.file, where.line_of(k), message))
+        else:
+            problems.append(Problem(f"{lang}/strings.yaml", None, message))
+
+    default = content.default_language
+    base = content.strings[default]
+    for key in sorted(REQUIRED_STRINGS - base.keys()):
+        problems.append(Problem(f"{default}/strings.yaml", None, f"missing string {key!r}"))
+    for action in sorted(ACTIONS):
+        if f"actions.{action}" not in base:
+            problems.append(Problem(f"{default}/strings.yaml", None, f"missing string 'actions.{action}'"))
+
+    for lang in content.languages:
+        strings = content.strings[lang]
+        if lang != default:
+            for key in sorted(base.keys() - strings.keys()):
+                problems.append(Problem(f"{lang}/strings.yaml", None, f"missing translation of {key!r}"))
+            for key in sorted(strings.keys() - base.keys()):
+                at(lang, key, f"string {key!r} is not in {default}/strings.yaml")
+        for key, text in strings.items():
+            if lang != default and key in base and placeholders(text) != placeholders(base[key]):
+                at(lang, key, f"{key!r} has placeholders {sorted(placeholders(text))}, "
+                   f"{default} has {sorted(placeholders(base[key]))}")
+            if key.startswith(PLAIN_PREFIXES):
+                if key.startswith(("btn.", "actions.")) and len(text) > MAX_BUTTON:
+                    at(lang, key, f"button label {key!r} is {len(text)} characters (max {MAX_BUTTON})")
+                continue
+            sample = text.format_map({p: "x" for p in placeholders(text)})
+            try:
+                plain = parse_html(sample)
+            except TelegramHtmlError as exc:
+                at(lang, key, f"{key!r}: bad Telegram HTML: {exc}")
+                continue
+            if utf16_len(plain) > MAX_MESSAGE:
+                at(lang, key, f"{key!r} is {utf16_len(plain)} characters (max {MAX_MESSAGE})")
+
+    for (page_id, lang), rendered in content.rendered.items():
+        try:
+            length = utf16_len(parse_html(rendered))
+        except TelegramHtmlError as exc:
+            problems.append(Problem(f"{lang}/pages.yaml", None, f"page {page_id!r}: bad HTML: {exc}"))
+            continue
+        if length > MAX_MESSAGE:
+            problems.append(Problem(f"{lang}/pages.yaml", None,
+                                    f"page {page_id!r} is {length} characters (max {MAX_MESSAGE})"))
+
+    # Every callback the keyboards can produce must fit Telegram's 64 bytes.
+    from bot.callbacks import all_static_callbacks  # the one codec, so the check cannot drift
+
+    for data in all_static_callbacks(content):
+        if len(data.encode()) > 64:
+            problems.append(Problem("pages.yaml", None, f"callback data {data!r} is over 64 bytes"))
+    return problems
