@@ -1,0 +1,85 @@
+"""Checklist runs in progress: one row per user, deleted when it ends or goes idle."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistRun:
+    user_id: int
+    session: str
+    chat_id: int
+    message_id: int | None
+    language: str
+    answers: tuple[tuple[str, str], ...]
+    outcome: str | None
+    started_at: int
+    updated_at: int
+
+    @property
+    def as_dict(self) -> dict[str, str]:
+        return dict(self.answers)
+
+
+def _run(row: sqlite3.Row | None) -> ChecklistRun | None:
+    if row is None:
+        return None
+    return ChecklistRun(
+        row["user_id"], row["session"], row["chat_id"], row["message_id"], row["language"],
+        tuple((q, a) for q, a in json.loads(row["answers"])), row["outcome"],
+        row["started_at"], row["updated_at"],
+    )
+
+
+def get(conn: sqlite3.Connection, user_id: int) -> ChecklistRun | None:
+    return _run(conn.execute("SELECT * FROM checklist_sessions WHERE user_id = ?", (user_id,)).fetchone())
+
+
+def save(conn: sqlite3.Connection, run: ChecklistRun) -> None:
+    conn.execute(
+        """
+        INSERT INTO users (user_id, first_seen, last_seen) VALUES (?, ?, ?)
+        ON CONFLICT (user_id) DO NOTHING
+        """,
+        (run.user_id, run.updated_at, run.updated_at),
+    )
+    conn.execute(
+        """
+        INSERT OR REPLACE INTO checklist_sessions
+            (user_id, session, chat_id, message_id, language, answers, outcome, started_at, updated_at)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """,
+        (
+            run.user_id, run.session, run.chat_id, run.message_id, run.language,
+            json.dumps([list(a) for a in run.answers]), run.outcome, run.started_at, run.updated_at,
+        ),
+    )
+
+
+def delete(conn: sqlite3.Connection, user_id: int, session: str | None = None) -> bool:
+    if session is None:
+        cur = conn.execute("DELETE FROM checklist_sessions WHERE user_id = ?", (user_id,))
+    else:
+        cur = conn.execute(
+            "DELETE FROM checklist_sessions WHERE user_id = ? AND session = ?", (user_id, session)
+        )
+    return cur.rowcount > 0
+
+
+def take_idle(conn: sqlite3.Connection, idle_before: int, limit: int = 100) -> list[ChecklistRun]:
+    """Remove and return runs idle since before `idle_before` (health answers are not kept)."""
+    rows = conn.execute(
+        "DELETE FROM checklist_sessions WHERE user_id IN ("
+        " SELECT user_id FROM checklist_sessions WHERE updated_at < ? ORDER BY updated_at LIMIT ?"
+        ") RETURNING *",
+        (idle_before, limit),
+    ).fetchall()
+    return [r for r in (_run(row) for row in rows) if r is not None]
+
+
+def next_idle_at(conn: sqlite3.Connection) -> int | None:
+    row = conn.execute("SELECT MIN(updated_at) FROM checklist_sessions").fetchone()
+    return None if row[0] is None else int(row[0])

@@ -1,0 +1,158 @@
+"""The reminder outbox. SQLite is the only record of truth for what is due and what was sent.
+
+Life of a row: pending -> (claimed) sending -> sent | failed, or cancelled / paused by the user's
+actions. A crash while rows are `sending` puts them back to pending at the next start, so at
+worst the messages that were in flight are sent twice; none is ever lost.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+ACTIVE = ("pending", "sending", "paused")
+
+
+@dataclass(frozen=True, slots=True)
+class Reminder:
+    id: int
+    user_id: int
+    chat_id: int
+    kind: str  # followup | daily
+    due_at: int
+    status: str
+    attempts: int
+    payload: dict[str, Any]
+    created_at: int
+
+
+def _reminder(row: sqlite3.Row) -> Reminder:
+    return Reminder(
+        row["id"], row["user_id"], row["chat_id"], row["kind"], row["due_at"], row["status"],
+        row["attempts"], json.loads(row["payload"]), row["created_at"],
+    )
+
+
+def active_count(conn: sqlite3.Connection, user_id: int) -> int:
+    return int(conn.execute(
+        "SELECT COUNT(*) FROM reminders WHERE user_id = ? AND status IN ('pending', 'sending', 'paused')",
+        (user_id,),
+    ).fetchone()[0])
+
+
+def create(
+    conn: sqlite3.Connection, *, user_id: int, chat_id: int, kind: str, due_at: int,
+    payload: dict[str, Any], now: int, max_active: int,
+) -> int | None:
+    """Insert a reminder unless the user is at the limit; None means the limit was hit."""
+    if active_count(conn, user_id) >= max_active:
+        return None
+    conn.execute(
+        "INSERT INTO users (user_id, first_seen, last_seen) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+        (user_id, now, now),
+    )
+    cur = conn.execute(
+        "INSERT INTO reminders (user_id, chat_id, kind, due_at, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+        (user_id, chat_id, kind, due_at, json.dumps(payload, separators=(",", ":")), now),
+    )
+    return int(cur.lastrowid or 0)
+
+
+def list_active(conn: sqlite3.Connection, user_id: int) -> list[Reminder]:
+    rows = conn.execute(
+        "SELECT * FROM reminders WHERE user_id = ? AND status IN ('pending', 'sending', 'paused') "
+        "ORDER BY due_at, id",
+        (user_id,),
+    ).fetchall()
+    return [_reminder(r) for r in rows]
+
+
+def get(conn: sqlite3.Connection, reminder_id: int) -> Reminder | None:
+    row = conn.execute("SELECT * FROM reminders WHERE id = ?", (reminder_id,)).fetchone()
+    return _reminder(row) if row else None
+
+
+def cancel(conn: sqlite3.Connection, user_id: int, reminder_id: int) -> bool:
+    cur = conn.execute(
+        "UPDATE reminders SET status = 'cancelled', payload = '{}' "
+        "WHERE id = ? AND user_id = ? AND status IN ('pending', 'paused')",
+        (reminder_id, user_id),
+    )
+    return cur.rowcount > 0
+
+
+def cancel_all(conn: sqlite3.Connection, user_id: int) -> int:
+    cur = conn.execute(
+        "UPDATE reminders SET status = 'cancelled', payload = '{}' "
+        "WHERE user_id = ? AND status IN ('pending', 'paused')",
+        (user_id,),
+    )
+    return cur.rowcount
+
+
+def requeue_in_flight(conn: sqlite3.Connection) -> int:
+    """At start-up: rows a previous process claimed but never recorded go back to pending."""
+    return conn.execute("UPDATE reminders SET status = 'pending' WHERE status = 'sending'").rowcount
+
+
+def claim_due(conn: sqlite3.Connection, now: int, limit: int) -> list[Reminder]:
+    """Atomically move up to `limit` due rows to `sending` and return them (oldest first)."""
+    rows = conn.execute(
+        """
+        UPDATE reminders SET status = 'sending', claimed_at = ?, attempts = attempts + 1
+        WHERE id IN (
+            SELECT id FROM reminders WHERE status = 'pending' AND due_at <= ?
+            ORDER BY due_at LIMIT ?
+        )
+        RETURNING *
+        """,
+        (now, now, limit),
+    ).fetchall()
+    return sorted((_reminder(r) for r in rows), key=lambda r: (r.due_at, r.id))
+
+
+def next_due_at(conn: sqlite3.Connection) -> int | None:
+    row = conn.execute("SELECT MIN(due_at) FROM reminders WHERE status = 'pending'").fetchone()
+    return None if row[0] is None else int(row[0])
+
+
+def mark_sent(conn: sqlite3.Connection, ids: Iterable[int], now: int) -> None:
+    # The follow-up's health context is only needed until it is delivered.
+    conn.executemany(
+        "UPDATE reminders SET status = 'sent', sent_at = ?, payload = CASE kind WHEN 'daily' "
+        "THEN payload ELSE '{}' END, last_error = NULL WHERE id = ? AND status = 'sending'",
+        [(now, i) for i in ids],
+    )
+
+
+def reschedule(conn: sqlite3.Connection, reminder_id: int, due_at: int, error: str) -> None:
+    conn.execute(
+        "UPDATE reminders SET status = 'pending', due_at = ?, last_error = ? WHERE id = ? AND status = 'sending'",
+        (due_at, error[:500], reminder_id),
+    )
+
+
+def mark_failed(conn: sqlite3.Connection, reminder_id: int, error: str) -> None:
+    conn.execute(
+        "UPDATE reminders SET status = 'failed', last_error = ?, payload = '{}' WHERE id = ? AND status = 'sending'",
+        (error[:500], reminder_id),
+    )
+
+
+def schedule_next_daily(conn: sqlite3.Connection, reminder: Reminder, due_at: int, now: int) -> None:
+    """The next occurrence of a daily reminder, in the same transaction that marks this one sent."""
+    conn.execute(
+        "INSERT INTO reminders (user_id, chat_id, kind, due_at, payload, created_at) VALUES (?, ?, 'daily', ?, ?, ?)",
+        (reminder.user_id, reminder.chat_id, due_at, json.dumps(reminder.payload, separators=(",", ":")), now),
+    )
+
+
+def prune(conn: sqlite3.Connection, before: int) -> int:
+    """Forget finished rows older than `before`: delivery history is not kept for long."""
+    return conn.execute(
+        "DELETE FROM reminders WHERE status IN ('sent', 'failed', 'cancelled') AND created_at < ?",
+        (before,),
+    ).rowcount
