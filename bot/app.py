@@ -1,0 +1,210 @@
+"""build_application(): the one place that wires settings, content, storage and features.
+
+main.py, the demo, the tests and the benchmarks all build the bot through this factory, so
+what is tested is what runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import sqlite3
+from collections.abc import AsyncIterator, Awaitable, Callable
+from typing import Any
+
+from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram.constants import ParseMode
+from telegram.error import Forbidden, TelegramError
+from telegram.ext import (
+    Application,
+    ApplicationBuilder,
+    CallbackQueryHandler,
+    ContextTypes,
+    Defaults,
+)
+from telegram.request import BaseRequest
+
+from bot import callbacks, checklist, menu, privacy, reminders
+from bot.callbacks import Callback
+from bot.clock import Clock, SystemClock
+from bot.dispatcher import ReminderDispatcher
+from bot.processing import PerUserProcessor
+from bot.ratelimit import PriorityRateLimiter
+from bot.services import BotContext, Services, services_of
+from bot.settings import Settings
+from content.loader import load_content
+from content.model import Content
+from storage.db import Database, StorageError
+
+log = logging.getLogger(__name__)
+
+Route = Callable[[Update, BotContext, Any], Awaitable[str | None]]
+BotApp = Application[Any, BotContext, Any, Any, Any, Any]
+
+# Command menu shown by Telegram, in this order.
+COMMANDS = (
+    "start", "menu", "check", "reminders", "language", "help", "about",
+    "privacy", "mydata", "delete_my_data",
+)
+
+
+def build_application(
+    settings: Settings,
+    *,
+    content: Content | None = None,
+    clock: Clock | None = None,
+    request: BaseRequest | None = None,
+    database: Database | None = None,
+    run_dispatcher: bool = True,
+    start_dispatcher: bool = True,
+    rate_limit: bool = True,
+) -> BotApp:
+    """The bot, ready for run_polling / run_webhook or `running(app)` in tests."""
+    content = content or load_content(settings.content_dir)
+    services = Services(settings, content, clock or SystemClock())
+    services.db = database
+
+    token = settings.token.reveal() or "0:demo"
+    builder = (
+        ApplicationBuilder()
+        .token(token)
+        .context_types(ContextTypes(context=BotContext))
+        .defaults(Defaults(parse_mode=ParseMode.HTML,
+                           link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        # Updates from different users run concurrently; one user's updates run in order,
+        # so a double tap cannot race two checklist answers.
+        .concurrent_updates(PerUserProcessor(services, max_concurrent_updates=256))
+        .post_init(_post_init)
+        .post_stop(_post_stop)
+        .post_shutdown(_post_shutdown)
+        .arbitrary_callback_data(False)
+    )
+    if rate_limit:
+        builder = builder.rate_limiter(PriorityRateLimiter())
+    if settings.base_url:
+        builder = builder.base_url(settings.base_url.rstrip("/")).base_file_url(
+            settings.base_url.rstrip("/").removesuffix("/bot") + "/file/bot"
+        )
+    if request is not None:
+        builder = builder.request(request).get_updates_request(request)
+    app: BotApp = builder.build()
+    app.bot_data["services"] = services
+    if run_dispatcher:
+        services.dispatcher = ReminderDispatcher(app)
+    # Tests drive the dispatcher pass by pass instead of letting its loop run.
+    services.autostart_dispatcher = start_dispatcher
+
+    routes: dict[type[Callback], Route] = {}
+    named_actions: dict[str, Route] = {}
+    for feature in (privacy, menu, checklist, reminders):
+        feature.register(app)
+        routes.update(feature.routes())
+        named_actions.update(feature.actions())
+    menu.register_last(app)
+    routes[callbacks.Act] = _action_router(named_actions)
+    app.add_handler(CallbackQueryHandler(_router(routes)), group=0)
+    app.add_error_handler(_on_error)
+    return app
+
+
+def _router(routes: dict[type[Callback], Route]) -> Callable[[Update, BotContext], Awaitable[None]]:
+    """Parse callback_data once, hand it to its feature, and always answer the query."""
+
+    async def route(update: Update, ctx: BotContext) -> None:
+        query = update.callback_query
+        assert query is not None
+        parsed = callbacks.parse(query.data)
+        handler = routes.get(type(parsed)) if parsed is not None else None
+        if handler is None:
+            # Forged, or from a build of the bot that no longer exists: say so, show the menu.
+            alert = await menu.show_stale(update, ctx)
+        else:
+            alert = await handler(update, ctx, parsed)
+        with contextlib.suppress(TelegramError):
+            await query.answer(alert)
+
+    return route
+
+
+def _action_router(named: dict[str, Route]) -> Route:
+    async def act(update: Update, ctx: BotContext, cb: callbacks.Act) -> str | None:
+        handler = named.get(cb.name)
+        if handler is None:
+            return await menu.show_stale(update, ctx)
+        return await handler(update, ctx, cb)
+
+    return act
+
+
+async def _on_error(update: object, ctx: BotContext) -> None:
+    error = ctx.error
+    services = services_of(ctx.application)
+    if isinstance(error, Forbidden) and isinstance(update, Update) and update.effective_user:
+        await reminders.mark_blocked(services, update.effective_user.id)
+        return
+    busy = isinstance(error, sqlite3.OperationalError) and "locked" in str(error)
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("update %s failed: %r", update_id, error, exc_info=not busy and error is not None)
+    if not isinstance(update, Update):
+        return
+    content = services.content
+    lang = content.language(update.effective_user.language_code if update.effective_user else None)
+    query = update.callback_query
+    with contextlib.suppress(TelegramError):
+        if query is not None:
+            await query.answer(content.text(lang, "alerts.busy" if busy else "alerts.error"))
+        elif update.effective_chat is not None and update.effective_chat.type == "private":
+            await ctx.bot.send_message(
+                update.effective_chat.id, content.text(lang, "errors.busy" if busy else "errors.generic")
+            )
+
+
+async def _post_init(app: BotApp) -> None:
+    services = services_of(app)
+    if not services.db_open:
+        services.db = await Database.open(services.settings.database)
+    await register_commands(app)
+    if services.dispatcher is not None:
+        await services.dispatcher.recover()
+        if services.autostart_dispatcher:
+            await services.dispatcher.start()
+
+
+async def register_commands(app: BotApp) -> None:
+    """The command list Telegram shows, in every language (default language without a code)."""
+    content = services_of(app).content
+    for lang in content.languages:
+        commands = [BotCommand(c, content.text(lang, f"commands.{c}")) for c in COMMANDS]
+        code = None if lang == content.default_language else lang
+        try:
+            await app.bot.set_my_commands(commands, language_code=code)
+        except TelegramError as exc:
+            log.warning("could not register the %s command list: %s", lang, exc)
+
+
+async def _post_stop(app: BotApp) -> None:
+    services = services_of(app)
+    if services.dispatcher is not None:
+        await services.dispatcher.stop()
+
+
+async def _post_shutdown(app: BotApp) -> None:
+    services = services_of(app)
+    if services.db_open:
+        await services.db.close()
+        services.db = None
+
+
+@contextlib.asynccontextmanager
+async def running(app: BotApp) -> AsyncIterator[BotApp]:
+    """The lifecycle of run_polling without polling: for tests, the demo and benchmarks."""
+    async with app:
+        await _post_init(app)
+        try:
+            yield app
+        finally:
+            await _post_stop(app)
+            await _post_shutdown(app)
+
+
+__all__ = ["COMMANDS", "StorageError", "build_application", "running"]

@@ -1,0 +1,282 @@
+"""The referral checklist: one generic conversation over content.Checklist.
+
+State lives in SQLite (storage.checklists), one row per user, so a restart resumes where the
+user was and two users can never share answers. Every button carries the run's session id and
+step, so a tap from an older message or an ended run is recognised and answered gracefully.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from telegram import Update
+from telegram.ext import Application, ApplicationHandlerStop, CommandHandler, MessageHandler, filters
+
+from bot.callbacks import Act, Answer, CheckOp, Rem
+from bot.keyboards import Screen, button, main_menu_button, markup
+from bot.menu import PRIVATE, main_screen, show_stale
+from bot.replies import show
+from bot.services import BotContext, Services
+from content.model import Content
+from content.telegram_html import parse_html
+from storage import checklists, stats
+from storage.checklists import ChecklistRun
+
+IDLE_SECONDS = 30 * 60
+
+
+def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    app.add_handler(CommandHandler("check", check_command, filters=PRIVATE))
+    # Group 1: free text while a question is open is answered by re-asking, not searched.
+    app.add_handler(MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, text_mid_checklist), group=1)
+
+
+def routes() -> dict[type, Any]:
+    return {Answer: on_answer, CheckOp: on_op}
+
+
+def actions() -> dict[str, Any]:
+    return {"checklist": on_start_button}
+
+
+# --- screens -------------------------------------------------------------------------------
+
+
+def question_screen(content: Content, run: ChecklistRun, lang: str) -> Screen:
+    checklist = content.checklist
+    step = len(run.answers)
+    question = checklist.questions[step]
+    progress = content.text(lang, "checklist.progress", n=step + 1, total=len(checklist.questions))
+    text = f"{content.text(lang, 'checklist.intro')}\n\n<i>{progress}</i>\n\n{question.text[lang].text}"
+    answers = [
+        button(checklist.answer_labels[lang][a], Answer(run.session, step, a)) for a in checklist.answers
+    ]
+    controls = []
+    if step > 0:
+        controls.append(button(content.text(lang, "btn.back"), CheckOp(run.session, "back")))
+    controls.append(button(content.text(lang, "btn.cancel"), CheckOp(run.session, "cancel")))
+    return Screen(text, markup([answers, controls]))
+
+
+def outcome_screen(content: Content, run: ChecklistRun, lang: str) -> Screen:
+    assert run.outcome is not None
+    outcome = content.checklist.outcomes[run.outcome]
+    reasons = "\n".join(
+        content.text(lang, "checklist.reason_item", reason=q.text[lang].reason)
+        for q in content.checklist.reasons(run.as_dict)
+    )
+    body = outcome.text[lang].text.replace("{reasons}", reasons)
+    text = f"<b>{outcome.text[lang].title}</b>\n\n{body}"
+    if outcome.safety:
+        # Urgent: the one instruction that matters, and a way back to the menu. Nothing else.
+        return Screen(text, markup([[main_menu_button(content, lang)]]))
+    text += "\n\n" + content.text(lang, "checklist.disclaimer")
+    keyboard = [[button(content.text(lang, "btn.summary"), CheckOp(run.session, "summary"))]]
+    if outcome.followup:
+        keyboard.append([button(content.text(lang, "btn.remind"), CheckOp(run.session, "remind"))])
+    keyboard.append([
+        button(content.text(lang, "btn.start_again"), CheckOp(run.session, "restart")),
+        main_menu_button(content, lang),
+    ])
+    return Screen(text, markup(keyboard))
+
+
+def summary_text(content: Content, run: ChecklistRun, lang: str, timezone: str | None) -> str:
+    """Plain text a user can forward to their doctor: no formatting that could get lost."""
+    zone = ZoneInfo(timezone) if timezone else UTC
+    date = datetime.fromtimestamp(run.updated_at, zone).strftime("%Y-%m-%d")
+    labels = content.checklist.answer_labels[lang]
+    lines = [content.text(lang, "summary.header", date=date), ""]
+    for question in content.checklist.questions:
+        if question.id in run.as_dict:
+            asked = " ".join(parse_html(question.text[lang].text).split())
+            lines.append(content.text(lang, "summary.line", question=asked, answer=labels[run.as_dict[question.id]]))
+    if run.outcome:
+        title = content.checklist.outcomes[run.outcome].text[lang].title
+        lines += ["", content.text(lang, "summary.outcome", outcome=parse_html(title))]
+    lines += ["", content.text(lang, "summary.note")]
+    return "\n".join(lines)
+
+
+# --- flow ----------------------------------------------------------------------------------
+
+
+async def begin(update: Update, ctx: BotContext, *, new_message: bool) -> None:
+    services = ctx.services
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    lang = await services.user_language(update)
+    now = services.now()
+    run = ChecklistRun(user.id, secrets.token_hex(4), chat.id, None, lang, (), None, now, now)
+
+    def start(conn: Any) -> None:
+        checklists.save(conn, run)
+        stats.bump(conn, "checklist_started")
+
+    await services.db.run(start)
+    await _show_question(update, ctx, run, lang, new_message=new_message)
+
+
+async def _show_question(update: Update, ctx: BotContext, run: ChecklistRun, lang: str, *, new_message: bool) -> None:
+    message = await show(update, ctx, question_screen(ctx.services.content, run, lang), new=new_message)
+    if message is not None and message.message_id != run.message_id:
+        # Remember the message the checklist lives in, so expiry can close it in place.
+        await ctx.services.db.run(checklists.save, _with(run, message_id=message.message_id))
+
+
+def _with(run: ChecklistRun, **changes: Any) -> ChecklistRun:
+    from dataclasses import replace
+
+    return replace(run, **changes)
+
+
+async def _current(services: Services, user_id: int) -> ChecklistRun | None:
+    run = await services.db.read(checklists.get, user_id)
+    if run is not None and services.now() - run.updated_at > IDLE_SECONDS:
+        await services.db.run(checklists.delete, user_id, run.session)
+        return None  # idle too long: the sweeper would have ended it
+    return run
+
+
+async def check_command(update: Update, ctx: BotContext) -> None:
+    assert update.effective_user is not None
+    run = await _current(ctx.services, update.effective_user.id)
+    if run is not None and run.outcome is None:
+        lang = await ctx.services.user_language(update)
+        await _show_question(update, ctx, run, lang, new_message=True)  # resume, in a fresh message
+        return
+    await begin(update, ctx, new_message=True)
+
+
+async def on_start_button(update: Update, ctx: BotContext, _: Act) -> str | None:
+    await begin(update, ctx, new_message=False)
+    return None
+
+
+async def text_mid_checklist(update: Update, ctx: BotContext) -> None:
+    assert update.effective_user is not None
+    run = await _current(ctx.services, update.effective_user.id)
+    if run is None or run.outcome is not None:
+        return  # not in a checklist: let search have it
+    lang = await ctx.services.user_language(update)
+    content = ctx.services.content
+    screen = question_screen(content, run, lang)
+    await _show_question_screen(update, ctx, run, Screen(content.text(lang, "checklist.reask") + "\n\n" + screen.text, screen.markup))
+    raise ApplicationHandlerStop
+
+
+async def _show_question_screen(update: Update, ctx: BotContext, run: ChecklistRun, screen: Screen) -> None:
+    message = await show(update, ctx, screen, new=True)
+    if message is not None:
+        await ctx.services.db.run(checklists.save, _with(run, message_id=message.message_id))
+
+
+async def on_answer(update: Update, ctx: BotContext, cb: Answer) -> str | None:
+    services = ctx.services
+    content = services.content
+    assert update.effective_user is not None
+    run = await _current(services, update.effective_user.id)
+    lang = await services.user_language(update)
+    if run is None or run.session != cb.session or run.outcome is not None:
+        await show(update, ctx, main_screen(content, lang))
+        return content.text(lang, "alerts.checklist_ended")
+    checklist = content.checklist
+    if cb.answer not in checklist.answers or cb.step >= len(checklist.questions):
+        return await show_stale(update, ctx)
+    if cb.step != len(run.answers):
+        # A tap on an older state of this message (double tap, or after Back): show where we are.
+        await show(update, ctx, question_screen(content, run, lang))
+        return None
+    answers = (*run.answers, (checklist.questions[cb.step].id, cb.answer))
+    finished = len(answers) == len(checklist.questions)
+    outcome = checklist.evaluate(dict(answers), finished=finished)
+    run = _with(run, answers=answers, outcome=outcome, updated_at=services.now(), message_id=_message_id(update))
+    if outcome is None:
+        await services.db.run(checklists.save, run)
+        await show(update, ctx, question_screen(content, run, lang))
+        return None
+    await _finish(services, run)
+    await show(update, ctx, outcome_screen(content, run, lang))
+    return None
+
+
+def _message_id(update: Update) -> int | None:
+    query = update.callback_query
+    return query.message.message_id if query is not None and query.message is not None else None
+
+
+async def _finish(services: Services, run: ChecklistRun) -> None:
+    assert run.outcome is not None
+    outcome = services.content.checklist.outcomes[run.outcome]
+
+    def finish(conn: Any) -> None:
+        stats.bump(conn, "checklist_finished")
+        stats.bump(conn, f"outcome_{run.outcome}")
+        if outcome.followup:
+            # Kept (at most 30 idle minutes) only so "Summary" and "Remind me" can use it.
+            checklists.save(conn, run)
+        else:
+            checklists.delete(conn, run.user_id)
+
+    await services.db.run(finish)
+
+
+async def on_op(update: Update, ctx: BotContext, cb: CheckOp) -> str | None:
+    services = ctx.services
+    content = services.content
+    assert update.effective_user is not None and update.effective_chat is not None
+    user_id = update.effective_user.id
+    lang = await services.user_language(update)
+    run = await _current(services, user_id)
+    if cb.op == "restart":
+        await begin(update, ctx, new_message=False)
+        return None
+    if run is None or run.session != cb.session:
+        await show(update, ctx, main_screen(content, lang))
+        return content.text(lang, "alerts.checklist_ended")
+    if cb.op == "cancel":
+        await services.db.run(checklists.delete, user_id, run.session)
+        await show(update, ctx, main_screen(content, lang, content.text(lang, "checklist.cancelled") + "\n\n"))
+        return None
+    if cb.op == "back":
+        if run.outcome is not None or not run.answers:
+            await show(update, ctx, outcome_screen(content, run, lang) if run.outcome else question_screen(content, run, lang))
+            return None
+        run = _with(run, answers=run.answers[:-1], updated_at=services.now())
+        await services.db.run(checklists.save, run)
+        await show(update, ctx, question_screen(content, run, lang))
+        return None
+    if run.outcome is None:  # summary / remind only make sense at the end
+        await show(update, ctx, question_screen(content, run, lang))
+        return None
+    if cb.op == "summary":
+        cached = await services.cached_user(user_id)
+        text = summary_text(content, run, lang, cached.timezone)
+        await ctx.bot.send_message(update.effective_chat.id, text, parse_mode=None)
+        return content.text(lang, "alerts.summary_sent")
+    # remind: the reminders feature asks when, and takes the reasons from this run.
+    from bot import reminders
+
+    await reminders.show_delay_picker(update, ctx, lang)
+    return None
+
+
+async def expire_idle(services: Services, bot: Any) -> int:
+    """End checklists idle for 30 minutes: delete the answers, close the message in place."""
+    runs = await services.db.run(checklists.take_idle, services.now() - IDLE_SECONDS)
+    content = services.content
+    for run in runs:
+        if run.outcome is not None or run.message_id is None:
+            continue  # finished: the result stays on screen; its buttons now say "ended"
+        lang = run.language if run.language in content.languages else content.default_language
+        try:
+            await bot.edit_message_text(content.text(lang, "checklist.expired"), chat_id=run.chat_id, message_id=run.message_id)
+        except Exception:  # noqa: BLE001 - the note is a courtesy; the answers are already gone
+            continue
+    return len(runs)
+
+
+__all__ = ["IDLE_SECONDS", "Rem", "expire_idle"]

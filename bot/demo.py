@@ -1,0 +1,123 @@
+"""A chat with the bot in the terminal: the real Application over the in-process fake Telegram.
+
+No token and no network. Buttons are shown as numbered choices; type a number to tap one, or
+any text to send it. `:wait 3d` moves the demo's clock forward so reminders come due.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import sys
+from pathlib import Path
+from typing import TextIO
+
+from bot.app import build_application, running
+from bot.clock import FakeClock, SystemClock
+from bot.fake_telegram import ChatClient, FakeMessage, FakeTelegram
+from bot.settings import Settings
+from content.model import Content
+
+HELP = """Type a number to tap a button, or any text to send it (try /start, /check, "cramp").
+  :wait 2h | :wait 3d   move the clock forward (reminders come due)
+  :lang it | :lang en   send the next messages as an Italian / English Telegram user
+  :quit                 leave (Ctrl-D works too)"""
+
+_UNITS = {"m": 60, "h": 3600, "d": 86400}
+
+
+class Demo:
+    def __init__(self, settings: Settings, content: Content, out: TextIO = sys.stdout) -> None:
+        self.clock = FakeClock(SystemClock().now())
+        self.fake = FakeTelegram(clock=self.clock.now)
+        self.app = build_application(settings, content=content, clock=self.clock, request=self.fake, rate_limit=False)
+        self.client = ChatClient(self.app, self.fake, user_id=10001, first_name="Demo", language_code="en")
+        self.out = out
+        self._seen = 0
+        self._printed: dict[int, object] = {}
+
+    def print(self, text: str = "") -> None:
+        self.out.write(text + "\n")
+        self.out.flush()
+
+    def render(self) -> None:
+        """Print what changed in the chat since last time, as Telegram would show it."""
+        calls = self.fake.calls[self._seen :]
+        self._seen = len(self.fake.calls)
+        for call in calls:
+            if call.method == "answerCallbackQuery" and call.params.get("text"):
+                self.print(f"  [{call.params['text']}]")
+            elif not call.ok and call.method not in ("getUpdates",):
+                self.print(f"  (Telegram refused {call.method}: {call.error})")
+        for message in self.fake.bot_messages(self.client.chat_id):
+            state = (message.plain, message.buttons)
+            if self._printed.get(message.message_id) != state:
+                self._printed[message.message_id] = state
+                self._print_message(message)
+
+    def _print_message(self, message: FakeMessage) -> None:
+        self.print("─" * 60 + (" (edited)" if message.edited else ""))
+        self.print(message.plain)
+        number = 1
+        for row in message.buttons:
+            labels = []
+            for b in row:
+                labels.append(f"[{number}] {b.text}")
+                number += 1
+            self.print("   ".join(labels))
+
+    async def tap_number(self, number: int) -> None:
+        current = self.fake.current(self.client.chat_id)
+        buttons = [b for row in current.buttons for b in row] if current else []
+        if not 1 <= number <= len(buttons):
+            self.print(f"  (no button {number} on the last message)")
+            return
+        await self.client.tap_data(buttons[number - 1].callback_data or "", current.message_id if current else None)
+
+    async def handle(self, line: str) -> bool:
+        line = line.strip()
+        if not line:
+            return True
+        if line in (":quit", ":q", ":exit"):
+            return False
+        if line in (":help", ":h", "?"):
+            self.print(HELP)
+            return True
+        if match := re.fullmatch(r":wait\s+(\d+)\s*([mhd])", line):
+            self.clock.advance(int(match[1]) * _UNITS[match[2]])
+            dispatcher = self.app.bot_data["services"].dispatcher
+            if dispatcher is not None:
+                dispatcher.wake()
+            await asyncio.sleep(0.05)  # let the dispatcher's pass run before we print
+            self.print(f"  (time moved forward {match[1]}{match[2]})")
+        elif match := re.fullmatch(r":lang\s+([a-z]{2})", line):
+            self.client = ChatClient(self.app, self.fake, user_id=10001, first_name="Demo", language_code=match[1])
+            self.print(f"  (you are now a Telegram user with language {match[1]})")
+        elif line.isdigit():
+            await self.tap_number(int(line))
+        else:
+            await self.client.send(line)
+        self.render()
+        return True
+
+    async def run(self, lines: TextIO = sys.stdin) -> None:
+        async with running(self.app):
+            self.print("Spasm Guide demo: a local chat with the real bot, no Telegram needed.")
+            self.print(HELP)
+            await self.client.send("/start")
+            self.render()
+            while True:
+                self.out.write("> ")
+                self.out.flush()
+                line = await asyncio.to_thread(lines.readline)
+                if not line:
+                    self.print()
+                    break
+                if not await self.handle(line):
+                    break
+
+
+def run_demo(settings: Settings, content: Content) -> None:
+    if settings.database == Path("data/spasm-guide.sqlite3"):
+        settings = Settings(**{**settings.__dict__, "database": Path("data/demo.sqlite3")})
+    asyncio.run(Demo(settings, content).run())

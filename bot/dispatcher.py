@@ -1,0 +1,225 @@
+"""Reminder delivery: claim due rows from SQLite, send them, record the result.
+
+The schedule is never held in memory: each pass claims at most one batch (constant memory with
+100 or 1,000,000 pending rows), and the loop sleeps until the next due time, a wake-up from a
+new reminder, or a minute, whichever comes first, on the injected clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections import defaultdict
+from typing import Any
+
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.ext import Application
+
+from bot import checklist
+from bot.callbacks import Rem
+from bot.keyboards import Screen, button, main_menu_button, markup
+from bot.ratelimit import BULK
+from bot.services import Services, services_of
+from content.model import Content
+from storage import reminders as outbox
+from storage import users
+from storage.reminders import Reminder
+
+log = logging.getLogger(__name__)
+
+MAX_ATTEMPTS = 5
+BACKOFF_BASE = 30  # seconds; doubled after each failed attempt
+IDLE_POLL = 60.0  # re-check at least this often (a wall-clock jump, a missed wake-up)
+PRUNE_AFTER = 30 * 86400
+
+
+class ReminderDispatcher:
+    def __init__(self, app: Application[Any, Any, Any, Any, Any, Any], *, batch_size: int = 60, concurrency: int = 30) -> None:
+        self.app = app
+        self.batch_size = batch_size
+        self.concurrency = concurrency
+        self._wake = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+        self._stopping = False
+        self.sent = 0
+        self.failed = 0
+
+    @property
+    def services(self) -> Services:
+        return services_of(self.app)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def recover(self) -> int:
+        """Rows a previous process claimed but never recorded go back to pending."""
+        requeued = await self.services.db.run(outbox.requeue_in_flight)
+        if requeued:
+            log.warning("%d reminders were in flight when the bot stopped; sending them again", requeued)
+        return requeued
+
+    async def start(self) -> None:
+        self._stopping = False
+        self._task = asyncio.create_task(self._loop(), name="reminder-dispatcher")
+
+    async def stop(self) -> None:
+        """Finish the batch in hand, then stop: nothing is left half-recorded."""
+        self._stopping = True
+        self._wake.set()
+        if self._task is not None:
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+
+    async def _loop(self) -> None:
+        services = self.services
+        while not self._stopping:
+            services.health.last_dispatch_loop = time.monotonic()
+            try:
+                count = await self.run_once()
+                if count >= self.batch_size:
+                    continue  # more are due: keep draining
+                await checklist.expire_idle(services, self.app.bot)
+                next_due = await services.db.read(outbox.next_due_at)
+            except Exception:
+                log.exception("reminder dispatch pass failed; retrying shortly")
+                next_due = None
+                count = 0
+            timeout = IDLE_POLL if next_due is None else min(IDLE_POLL, max(0.0, next_due - services.clock.now()))
+            await services.clock.wait(self._wake, timeout)
+            self._wake.clear()
+
+    async def run_once(self) -> int:
+        """Claim one batch of due reminders, deliver them (one message per user), record."""
+        services = self.services
+        now = services.now()
+        claimed = await services.db.run(outbox.claim_due, now, self.batch_size)
+        if not claimed:
+            return 0
+        by_user: dict[int, list[Reminder]] = defaultdict(list)
+        for reminder in claimed:
+            by_user[reminder.user_id].append(reminder)
+        gate = asyncio.Semaphore(self.concurrency)
+
+        async def deliver(group: list[Reminder]) -> tuple[list[Reminder], BaseException | None]:
+            async with gate:
+                try:
+                    await self._send(group, now)
+                except Exception as exc:  # noqa: BLE001 - every outcome is recorded below
+                    return group, exc
+                return group, None
+
+        results = await asyncio.gather(*(deliver(g) for g in by_user.values()))
+        await services.db.run(self._record, results, now)
+        return len(claimed)
+
+    async def _send(self, group: list[Reminder], now: int) -> None:
+        content = self.services.content
+        screen = render(content, group, now)
+        await self.app.bot.send_message(group[0].chat_id, screen.text, reply_markup=screen.markup, rate_limit_args=BULK)
+
+    def _record(self, conn: Any, results: list[tuple[list[Reminder], BaseException | None]], now: int) -> None:
+        services = self.services
+        for group, error in results:
+            ids = [r.id for r in group]
+            if error is None:
+                outbox.mark_sent(conn, ids, now)
+                self.sent += len(ids)
+                for reminder in group:
+                    if reminder.kind == "daily":
+                        self._schedule_next(conn, reminder, now)
+                continue
+            user_id = group[0].user_id
+            if isinstance(error, Forbidden):
+                # Blocked or deactivated: no retry; resumes when they come back.
+                users.deactivate(conn, user_id, now)
+                log.info("user %s blocked the bot; %d reminders paused", _hash(user_id), len(ids))
+                continue
+            for reminder in group:
+                self._retry_or_fail(conn, reminder, error, now)
+        outbox.prune(conn, now - PRUNE_AFTER)
+
+    def _schedule_next(self, conn: Any, reminder: Reminder, now: int) -> None:
+        from bot.reminders import next_daily
+
+        user = users.get(conn, reminder.user_id)
+        zone = user.timezone if user and user.timezone else "UTC"
+        hhmm = str(reminder.payload.get("time", "09:00"))
+        outbox.schedule_next_daily(conn, reminder, next_daily(max(now, reminder.due_at), hhmm, zone), now)
+
+    def _retry_or_fail(self, conn: Any, reminder: Reminder, error: BaseException, now: int) -> None:
+        description = f"{type(error).__name__}: {error}"
+        if isinstance(error, RetryAfter):
+            delay = error.retry_after if isinstance(error.retry_after, int | float) else error.retry_after.total_seconds()
+            # Telegram asked us to wait: not the reminder's fault, so no attempt is spent.
+            conn.execute("UPDATE reminders SET attempts = attempts - 1 WHERE id = ?", (reminder.id,))
+            outbox.reschedule(conn, reminder.id, now + int(delay) + 1, description)
+            return
+        retriable = isinstance(error, NetworkError) and not isinstance(error, BadRequest)
+        if retriable and reminder.attempts < MAX_ATTEMPTS:
+            outbox.reschedule(conn, reminder.id, now + BACKOFF_BASE * 2 ** (reminder.attempts - 1), description)
+            return
+        outbox.mark_failed(conn, reminder.id, description)
+        self.failed += 1
+        log.error("reminder %d for user %s failed after %d attempts: %s",
+                  reminder.id, _hash(reminder.user_id), reminder.attempts, description)
+
+
+def _hash(user_id: int) -> str:
+    from bot.logs import hash_user
+
+    return hash_user(user_id)
+
+
+def render(content: Content, group: list[Reminder], now: int) -> Screen:
+    """One message for all of a user's due reminders (several pile up after downtime)."""
+    lang = str(group[0].payload.get("lang") or content.default_language)
+    if lang not in content.languages:
+        lang = content.default_language
+    parts = []
+    if len(group) > 1:
+        parts.append(content.text(lang, "reminders.combined", n=len(group)))
+    checkin: Reminder | None = None
+    for reminder in group:
+        if reminder.kind == "daily":
+            parts.append(content.text(lang, f"reminders.daily_text.{reminder.payload.get('kind', 'stretch')}"))
+        else:
+            checkin = checkin or reminder
+    if checkin is not None:
+        parts.append(checkin_text(content, lang, checkin, now))
+    if any(now - r.due_at > content.reminders.late_after_hours * 3600 for r in group):
+        parts.append(content.text(lang, "reminders.late"))
+    keyboard = []
+    if checkin is not None:
+        rid = checkin.id
+        keyboard.append([
+            button(content.text(lang, "btn.better"), Rem("checkin", f"{rid}.b")),
+            button(content.text(lang, "btn.same"), Rem("checkin", f"{rid}.s")),
+            button(content.text(lang, "btn.worse"), Rem("checkin", f"{rid}.w")),
+        ])
+        keyboard.append([
+            button(content.text(lang, f"reminders.snooze.{s.id}"), Rem("snooze", f"{rid}.{s.id}"))
+            for s in content.reminders.snoozes
+        ])
+    keyboard.append([button(content.text(lang, "btn.stop_reminders"), Rem("stop")), main_menu_button(content, lang)])
+    return Screen("\n\n".join(parts), markup(keyboard))
+
+
+def checkin_text(content: Content, lang: str, reminder: Reminder, now: int) -> str:
+    text = content.text(lang, "reminders.checkin")
+    reasons = [q for q in content.checklist.questions if q.id in reminder.payload.get("reasons", ())]
+    if not reasons:
+        return text
+    asked_at = int(reminder.payload.get("asked_at", reminder.created_at))
+    hours = max(1, round((now - asked_at) / 3600))
+    if hours >= 36:
+        ago = content.text(lang, "reminders.ago_days", n=round(hours / 24))
+    elif hours >= 20:
+        ago = content.text(lang, "reminders.ago_day")
+    else:
+        ago = content.text(lang, "reminders.ago_hours", n=hours)
+    phrases = [q.text[lang].reason_past for q in reasons]
+    joined = phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + content.text(lang, "reminders.and") + phrases[-1]
+    return text + "\n" + content.text(lang, "reminders.checkin_context", ago=ago, reasons=joined)

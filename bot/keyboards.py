@@ -1,0 +1,74 @@
+"""Content -> what the user sees: message text plus inline keyboard, nothing sent from here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+from bot.callbacks import Act, Callback, Nav, Vote
+from content.model import MAIN_PAGE, Content
+
+
+@dataclass(frozen=True, slots=True)
+class Screen:
+    """One message as the user sees it. Edited in place when answering a button."""
+
+    text: str
+    markup: InlineKeyboardMarkup | None = None
+
+
+def button(label: str, callback: Callback) -> InlineKeyboardButton:
+    return InlineKeyboardButton(label, callback_data=callback.encode())
+
+
+def rows(buttons: Sequence[InlineKeyboardButton], columns: int = 1) -> list[list[InlineKeyboardButton]]:
+    return [list(buttons[i : i + columns]) for i in range(0, len(buttons), columns)]
+
+
+def markup(*groups: Iterable[Sequence[InlineKeyboardButton]]) -> InlineKeyboardMarkup:
+    return InlineKeyboardMarkup([list(r) for group in groups for r in group if r])
+
+
+def target_button(content: Content, target: str, lang: str) -> InlineKeyboardButton:
+    callback: Callback = Act(target[1:]) if target.startswith("@") else Nav(target)
+    return button(content.button_label(target, lang), callback)
+
+
+def main_menu_button(content: Content, lang: str) -> InlineKeyboardButton:
+    return button(content.text(lang, "btn.main_menu"), Nav(MAIN_PAGE))
+
+
+def footer(content: Content, lang: str, back_to: str | None = MAIN_PAGE) -> list[list[InlineKeyboardButton]]:
+    """Back (when it goes somewhere other than the main menu) and Main menu."""
+    row = []
+    if back_to and back_to != MAIN_PAGE:
+        row.append(button(content.text(lang, "btn.back"), Nav(back_to)))
+    row.append(main_menu_button(content, lang))
+    return [row]
+
+
+def page_screen(content: Content, page_id: str, lang: str, *, feedback: bool = True) -> Screen:
+    page = content.pages[page_id]
+    text = content.page_html(page_id, lang)
+    kids = [target_button(content, t, lang) for t in page.children]
+    links = [target_button(content, t, lang) for t in page.links]
+    keyboard = rows(kids, page.columns) + rows(links)
+    if page_id != MAIN_PAGE:
+        prev_id, next_id = content.siblings(page_id)
+        nav = []
+        if prev_id:
+            nav.append(button(content.text(lang, "btn.prev"), Nav(prev_id)))
+        if next_id:
+            nav.append(button(content.text(lang, "btn.next"), Nav(next_id)))
+        # Answer pages (no sub-pages) ask whether they helped: counts only, never who.
+        if feedback and not page.children:
+            text += "\n\n" + content.text(lang, "feedback.question")
+            keyboard.append([
+                button(content.text(lang, "btn.helpful_yes"), Vote(page_id, "y")),
+                button(content.text(lang, "btn.helpful_no"), Vote(page_id, "n")),
+            ])
+        keyboard.append(nav)
+        keyboard += footer(content, lang, page.parent)
+    return Screen(text, markup(keyboard))

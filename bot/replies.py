@@ -1,0 +1,46 @@
+"""Putting a Screen in front of the user: edit the message in place, or send a new one."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Message, Update
+from telegram.error import BadRequest
+
+from bot.keyboards import Screen
+from bot.services import BotContext
+
+log = logging.getLogger(__name__)
+
+# Telegram's answers that mean "this message cannot be edited, send a fresh one instead".
+_EDIT_IMPOSSIBLE = (
+    "message to edit not found",
+    "message can't be edited",
+    "there is no text in the message to edit",
+    "message_id_invalid",
+)
+
+
+async def show(update: Update, ctx: BotContext, screen: Screen, *, new: bool = False) -> Message | None:
+    """Edit the message whose button was tapped; otherwise (or when that fails) send one."""
+    query = update.callback_query
+    if query is not None and not new and query.message is not None and query.message.is_accessible:
+        try:
+            result = await query.edit_message_text(screen.text, reply_markup=screen.markup)
+        except BadRequest as exc:
+            text = exc.message.lower()
+            if "message is not modified" in text:
+                return None  # a double tap on the same button: the screen is already right
+            if not any(reason in text for reason in _EDIT_IMPOSSIBLE):
+                raise
+            log.debug("edit impossible (%s), sending a new message", exc.message)
+        else:
+            return result if isinstance(result, Message) else None
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    return await ctx.bot.send_message(chat.id, screen.text, reply_markup=screen.markup)
+
+
+async def send(ctx: BotContext, chat_id: int, screen: Screen) -> Message:
+    return await ctx.bot.send_message(chat_id, screen.text, reply_markup=screen.markup)

@@ -1,0 +1,133 @@
+"""What handlers share: content, storage, clock, settings. One instance per Application."""
+
+from __future__ import annotations
+
+import html
+import logging
+import time
+from collections import OrderedDict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from telegram import Update
+from telegram.ext import Application, CallbackContext, ExtBot
+
+from bot.clock import Clock
+from bot.settings import Settings
+from content.model import Content
+from storage import users
+from storage.db import Database
+
+if TYPE_CHECKING:
+    from bot.dispatcher import ReminderDispatcher
+
+log = logging.getLogger(__name__)
+
+# Re-touch a known user at most this often: last_seen is a coarse activity measure, and a menu
+# tap should cost no database round trip.
+TOUCH_EVERY = 3600.0
+CACHE_SIZE = 50_000
+
+
+@dataclass(slots=True)
+class CachedUser:
+    language: str | None  # the user's explicit choice; None follows Telegram
+    timezone: str | None
+    touched_at: float
+
+
+@dataclass
+class Health:
+    """Heartbeats the health check reads: is the bot taking updates, is the dispatcher alive."""
+
+    started_at: float = field(default_factory=time.monotonic)
+    last_update: float = 0.0
+    last_dispatch_loop: float = 0.0
+    updates: int = 0
+
+
+class Services:
+    def __init__(self, settings: Settings, content: Content, clock: Clock) -> None:
+        self.settings = settings
+        self.content = content  # replaced whole by /reload; handlers read it once per update
+        self.clock = clock
+        self._db: Database | None = None
+        self.dispatcher: ReminderDispatcher | None = None
+        self.autostart_dispatcher = True
+        self.health = Health()
+        self._users: OrderedDict[int, CachedUser] = OrderedDict()
+
+    @property
+    def db(self) -> Database:
+        if self._db is None:
+            raise RuntimeError("the database is opened in post_init; it is not open yet")
+        return self._db
+
+    @db.setter
+    def db(self, value: Database | None) -> None:
+        self._db = value
+
+    @property
+    def db_open(self) -> bool:
+        return self._db is not None
+
+    def now(self) -> int:
+        return int(self.clock.now())
+
+    # --- users ---------------------------------------------------------------------------
+
+    async def user_language(self, update: Update) -> str:
+        """The language to answer in, touching the user's row when it is due."""
+        tg_user = update.effective_user
+        if tg_user is None:
+            return self.content.default_language
+        cached = await self.cached_user(tg_user.id)
+        chosen = cached.language if cached else None
+        if chosen in self.content.languages:
+            return chosen  # type: ignore[return-value]
+        return self.content.language(tg_user.language_code)
+
+    async def cached_user(self, user_id: int, *, force: bool = False) -> CachedUser:
+        now = self.clock.now()
+        cached = self._users.get(user_id)
+        if cached is not None and not force and now - cached.touched_at < TOUCH_EVERY:
+            self._users.move_to_end(user_id)
+            return cached
+        user, _ = await self.db.run(users.touch, user_id, int(now))
+        cached = CachedUser(user.language, user.timezone, now)
+        self.remember(user_id, cached)
+        return cached
+
+    def remember(self, user_id: int, cached: CachedUser) -> None:
+        self._users[user_id] = cached
+        self._users.move_to_end(user_id)
+        while len(self._users) > CACHE_SIZE:
+            self._users.popitem(last=False)
+
+    def forget(self, user_id: int) -> None:
+        self._users.pop(user_id, None)
+
+    def update_cached(self, user_id: int, **changes: Any) -> None:
+        cached = self._users.get(user_id)
+        if cached is not None:
+            for key, value in changes.items():
+                setattr(cached, key, value)
+
+
+class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], dict[Any, Any]]):
+    """The handler context, with typed access to the shared services."""
+
+    @property
+    def services(self) -> Services:
+        return services_of(self.application)
+
+
+def services_of(app: Application[Any, Any, Any, Any, Any, Any]) -> Services:
+    services = app.bot_data["services"]
+    assert isinstance(services, Services)
+    return services
+
+
+def escape(text: str | None) -> str:
+    """User-supplied text (names, queries) goes into HTML messages only through here."""
+    return html.escape(text or "", quote=False)

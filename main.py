@@ -1,0 +1,105 @@
+"""Spasm Guide command line: run | demo | check-content | content-map | health."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+# PTB 22 warns when RetryAfter.retry_after is read as an int; opt in to the timedelta it will
+# return in the future, which the rate limiter and dispatcher already handle.
+os.environ.setdefault("PTB_TIMEDELTA", "1")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="main.py", description=__doc__)
+    sub = parser.add_subparsers(dest="command")
+    sub.add_parser("run", help="serve Telegram (polling or webhook, from the environment); the default")
+    sub.add_parser("demo", help="chat with the bot in this terminal, no token needed")
+    check = sub.add_parser("check-content", help="validate the YAML content and print a summary")
+    check.add_argument("--content", type=Path, help="content directory (default: the shipped one)")
+    cmap = sub.add_parser("content-map", help="write a Mermaid flowchart of menus and checklist")
+    cmap.add_argument("--content", type=Path)
+    cmap.add_argument("--output", type=Path, help="file to write (default: stdout)")
+    sub.add_parser("health", help="exit 0 if the running bot is healthy, 1 otherwise")
+    args = parser.parse_args(argv)
+    command = args.command or "run"
+
+    from content.loader import ContentError, load_content
+
+    if command == "check-content":
+        from content.loader import summary
+
+        try:
+            content = load_content(args.content or os.environ.get("BOT_CONTENT_DIR") or None)
+        except ContentError as exc:
+            print(f"content is invalid ({len(exc.problems)} problems):", file=sys.stderr)
+            for problem in exc.problems:
+                print(f"  {problem}", file=sys.stderr)
+            return 1
+        print("content is valid")
+        for key, value in summary(content).items():
+            print(f"  {key}: {value}")
+        return 0
+
+    if command == "content-map":
+        from content.mermaid import content_map
+
+        try:
+            content = load_content(args.content or os.environ.get("BOT_CONTENT_DIR") or None)
+        except ContentError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        text = content_map(content)
+        if args.output:
+            args.output.write_text(text, encoding="utf-8")
+        else:
+            sys.stdout.write(text)
+        return 0
+
+    from bot.settings import Settings, SettingsError
+
+    try:
+        settings = Settings.from_env(need_token=command == "run")
+    except SettingsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+    if command == "health":
+        from bot.health import check
+
+        return check(settings)
+
+    from bot.logs import setup_logging
+
+    setup_logging(
+        settings.log_level if command == "run" else "WARNING",
+        settings.log_format,
+        secrets=(settings.token.reveal(), settings.webhook_secret.reveal()),
+    )
+    try:
+        content = load_content(settings.content_dir)
+    except ContentError as exc:
+        print(f"error: the content is invalid, not starting:\n{exc}", file=sys.stderr)
+        return 1
+
+    if command == "demo":
+        from bot.demo import run_demo
+
+        run_demo(settings, content)
+        return 0
+
+    from bot.runner import serve
+    from storage.db import StorageError
+
+    try:
+        serve(settings, content)
+    except StorageError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
