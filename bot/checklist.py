@@ -17,7 +17,7 @@ from telegram.ext import Application, ApplicationHandlerStop, CommandHandler, Me
 
 from bot.callbacks import Act, Answer, CheckOp, Rem
 from bot.keyboards import Screen, button, main_menu_button, markup
-from bot.menu import PRIVATE, main_screen, show_stale
+from bot.menu import NEW_TEXT, PRIVATE, main_screen, show_stale
 from bot.replies import show
 from bot.services import BotContext, Services
 from content.model import Content
@@ -31,7 +31,7 @@ IDLE_SECONDS = 30 * 60
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     app.add_handler(CommandHandler("check", check_command, filters=PRIVATE))
     # Group 1: free text while a question is open is answered by re-asking, not searched.
-    app.add_handler(MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, text_mid_checklist), group=1)
+    app.add_handler(MessageHandler(NEW_TEXT, text_mid_checklist), group=1)
 
 
 def routes() -> dict[type, Any]:

@@ -118,7 +118,9 @@ class ReminderDispatcher:
     async def _send(self, group: list[Reminder], now: int) -> None:
         content = self.services.content
         screen = render(content, group, now)
-        await self.app.bot.send_message(group[0].chat_id, screen.text, reply_markup=screen.markup, rate_limit_args=BULK)
+        # Bulk priority: people tapping buttons are served before the reminder backlog.
+        extra: dict[str, Any] = {"rate_limit_args": BULK} if self.app.bot.rate_limiter else {}
+        await self.app.bot.send_message(group[0].chat_id, screen.text, reply_markup=screen.markup, **extra)
 
     def _record(self, conn: Any, results: list[tuple[list[Reminder], BaseException | None]], now: int) -> None:
         services = self.services
@@ -218,8 +220,10 @@ def checkin_text(content: Content, lang: str, reminder: Reminder, now: int) -> s
         ago = content.text(lang, "reminders.ago_days", n=round(hours / 24))
     elif hours >= 20:
         ago = content.text(lang, "reminders.ago_day")
-    else:
+    elif hours > 1:
         ago = content.text(lang, "reminders.ago_hours", n=hours)
+    else:
+        ago = content.text(lang, "reminders.ago_hour")
     phrases = [q.text[lang].reason_past for q in reasons]
     joined = phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + content.text(lang, "reminders.and") + phrases[-1]
     return text + "\n" + content.text(lang, "reminders.checkin_context", ago=ago, reasons=joined)

@@ -16,6 +16,8 @@ from content.model import MAIN_PAGE, Content
 from storage import stats, users
 
 PRIVATE = filters.ChatType.PRIVATE
+# New text in a private chat; edits of old messages are not questions to answer again.
+NEW_TEXT = PRIVATE & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
 MAX_QUERY = 200
 MAX_RESULTS = 8
 
@@ -27,7 +29,7 @@ def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     ):
         app.add_handler(CommandHandler(name, callback, filters=PRIVATE))
     # Group 2 runs after the checklist (group 1) has had a chance to claim free text.
-    app.add_handler(MessageHandler(PRIVATE & filters.TEXT & ~filters.COMMAND, search), group=2)
+    app.add_handler(MessageHandler(NEW_TEXT, search), group=2)
     app.add_handler(
         MessageHandler(PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL & filters.UpdateType.MESSAGE, unknown),
         group=2,

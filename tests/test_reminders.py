@@ -1,0 +1,246 @@
+"""Follow-up and daily reminders: created by tapping, delivered by the dispatcher on a fake clock."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from telegram.error import NetworkError, TimedOut
+
+from bot.callbacks import Rem
+from bot.dispatcher import MAX_ATTEMPTS
+
+DAY = 86400
+
+
+async def add_followup(bot, delay="d1"):
+    await bot.send("/reminders")
+    await bot.ada.tap_data(Rem("delay", delay).encode())
+
+
+async def finish_checklist(bot, *answers):
+    await bot.send("/check")
+    for a in answers:
+        await bot.tap({"yes": "Yes", "no": "No", "unsure": "Not sure"}[a])
+
+
+async def test_followup_after_checklist_says_what_it_follows(bot):
+    await finish_checklist(bot, "no", "yes", "no", "yes", "no")
+    await bot.tap("Remind me to check again")
+    assert "When should I check in" in bot.text()
+    await bot.tap("In 3 days")
+    assert "2026-03-04 09:00 UTC" in bot.text()
+    assert await bot.rows("SELECT * FROM checklist_sessions") == []  # answers no longer kept
+    [row] = await bot.rows("SELECT kind, status, due_at, payload FROM reminders")
+    assert row["kind"] == "followup" and row["status"] == "pending"
+    assert '"reasons":["intense","recurring"]' in row["payload"]
+
+    bot.clock.advance(3 * DAY - 60)
+    assert await bot.dispatch() == 0
+    bot.clock.advance(60)
+    assert await bot.dispatch() == 1
+    text = bot.text()
+    assert "How are your muscle spasms now?" in text
+    assert "3 days ago, you said that your spasms were intense and your spasms recurred often." in text
+    assert bot.buttons()[:3] == ["🙂 Better", "😐 Same", "🙁 Worse"]
+    assert "😴 In 1 hour" in bot.buttons() and "🔕 Stop reminders" in bot.buttons()
+    [row] = await bot.rows("SELECT status, payload FROM reminders")
+    assert row == {"status": "sent", "payload": "{}"}  # health context dropped once delivered
+
+
+async def test_checkin_buttons(bot):
+    await bot.send("/reminders")
+    await bot.tap("Follow-up check-in")
+    await bot.tap("In 1 day")
+    bot.clock.advance(DAY)
+    await bot.dispatch()
+    checkin = bot.screen()
+    await bot.tap("Better")
+    assert "Glad to hear it" in bot.text()
+    await bot.ada.tap_data(checkin.callback_data[2], message_id=checkin.message_id)  # Worse
+    assert "consult your doctor if your muscle spasms recur often or last long" in bot.text()
+    await bot.tap("Run the checklist again")
+    assert "Question 1 of 5" in bot.text()
+
+
+async def test_snooze_and_stop(bot):
+    await bot.send("/reminders")
+    await bot.tap("Follow-up check-in")
+    await bot.tap("In 1 day")
+    bot.clock.advance(DAY)
+    await bot.dispatch()
+    await bot.tap("In 1 hour")
+    assert "ask again" in bot.text()
+    bot.clock.advance(3599)
+    assert await bot.dispatch() == 0
+    bot.clock.advance(1)
+    assert await bot.dispatch() == 1
+    await bot.tap("Stop reminders")
+    assert "stopped" in bot.text()
+    assert [r["status"] for r in await bot.rows("SELECT status FROM reminders ORDER BY id")] == ["sent", "sent"]
+
+
+async def test_list_and_cancel(bot):
+    await bot.send("/reminders")
+    assert "no active reminders" in bot.text()
+    await bot.tap("Follow-up check-in")
+    await bot.tap("In 1 week")
+    await bot.send("/reminders")
+    assert "Check-in on 2026-03-08 09:00 UTC" in bot.text()
+    await bot.tap("Cancel:")
+    assert "Reminder cancelled." in bot.ada.last_answer()["text"]
+    assert "no active reminders" in bot.text()
+    bot.clock.advance(8 * DAY)
+    assert await bot.dispatch() == 0
+
+
+async def test_limit_of_ten(bot, content):
+    for i in range(10):
+        bot.clock.advance(1)
+        await add_followup(bot)
+    await add_followup(bot)
+    assert "already have 10 active reminders" in bot.text()
+    assert len(await bot.rows("SELECT id FROM reminders")) == 10
+
+
+async def test_daily_reminder_asks_zone_and_keeps_local_time_across_dst(bot):
+    bot.clock.set(datetime(2026, 3, 27, 12, 0, tzinfo=UTC))  # Rome switches to CEST on 29 March
+    await bot.send("/reminders")
+    await bot.tap("Daily self-care")
+    assert "time zone" in bot.text()
+    await bot.tap("Europe/Rome")
+    assert "Europe/Rome" in bot.text()
+    await bot.tap("Stretching")
+    await bot.tap("08:00")
+    assert "Every day at 08:00" in bot.text()
+    due = [r["due_at"] for r in await bot.rows("SELECT due_at FROM reminders WHERE status='pending'")]
+    assert datetime.fromtimestamp(due[0], UTC) == datetime(2026, 3, 28, 7, 0, tzinfo=UTC)  # CET
+    for expected in (datetime(2026, 3, 28, 7, 0, tzinfo=UTC), datetime(2026, 3, 29, 6, 0, tzinfo=UTC),
+                     datetime(2026, 3, 30, 6, 0, tzinfo=UTC)):
+        bot.clock.set(expected)
+        assert await bot.dispatch() == 1
+        assert "stretching" in bot.text()
+    [pending] = await bot.rows("SELECT due_at FROM reminders WHERE status='pending'")
+    assert datetime.fromtimestamp(pending["due_at"], UTC) == datetime(2026, 3, 31, 6, 0, tzinfo=UTC)
+
+
+async def test_time_zone_by_local_time(bot):
+    await bot.send("/reminders")
+    await bot.tap("Daily self-care")
+    await bot.tap("Tell you my time")
+    await bot.tap("11:00")  # clock is 09:00 UTC: UTC+2
+    assert "Etc/GMT-2" in bot.text()
+    assert [r["timezone"] for r in await bot.rows("SELECT timezone FROM users")] == ["Etc/GMT-2"]
+
+
+async def test_overdue_after_downtime_combined_once_and_marked_late(bot):
+    await bot.send("/reminders")
+    await bot.tap("Daily self-care")
+    await bot.tap("UTC")
+    await bot.tap("Drinking water")
+    await bot.tap("12:00")
+    await add_followup(bot)
+    await bot.stop()
+    bot.clock.advance(3 * DAY)  # the bot was down for three days
+    await bot.start()
+    assert await bot.dispatch() == 2
+    messages = [m for m in bot.fake.bot_messages(42) if "You have 2 reminders" in m.plain]
+    assert len(messages) == 1
+    assert "drink water" in messages[0].plain and "late" in messages[0].plain
+    assert await bot.dispatch() == 0
+    [daily] = await bot.rows("SELECT due_at FROM reminders WHERE status='pending'")
+    assert daily["due_at"] > bot.clock.now()  # the next one is in the future, not three catch-ups
+
+
+async def test_blocked_user_pauses_and_unblock_resumes(bot):
+    await add_followup(bot)
+    bot.fake.block(42)
+    bot.clock.advance(DAY)
+    await bot.dispatch()
+    assert [r["status"] for r in await bot.rows("SELECT status FROM reminders")] == ["paused"]
+    assert [r["active"] for r in await bot.rows("SELECT active FROM users")] == [0]
+    assert await bot.dispatch() == 0  # no retry while blocked
+    await bot.ada.send_update(bot.fake.my_chat_member_update(bot.ada.user, "kicked", "member"))
+    assert [r["status"] for r in await bot.rows("SELECT status FROM reminders")] == ["pending"]
+    assert await bot.dispatch() == 1
+    assert "How are your muscle spasms now?" in bot.text()
+
+
+async def test_start_reactivates_blocked_user(bot):
+    await add_followup(bot)
+    bot.fake.block(42)
+    bot.clock.advance(DAY)
+    await bot.dispatch()
+    bot.fake.unblock(42)
+    await bot.send("/start")
+    assert await bot.dispatch() == 1
+
+
+async def test_retry_after_is_waited_and_not_lost(bot):
+    await add_followup(bot)
+    bot.clock.advance(DAY)
+    bot.fake.fail_next("sendMessage", error_code=429, description="Too Many Requests: retry after 7", retry_after=7)
+    assert await bot.dispatch() == 1
+    [row] = await bot.rows("SELECT status, attempts, due_at FROM reminders")
+    assert row["status"] == "pending" and row["attempts"] == 0
+    assert row["due_at"] == bot.clock.now() + 8
+    bot.clock.advance(8)
+    await bot.dispatch()
+    assert [r["status"] for r in await bot.rows("SELECT status FROM reminders")] == ["sent"]
+
+
+async def test_network_errors_back_off_then_fail(bot, caplog):
+    await add_followup(bot)
+    bot.clock.advance(DAY)
+    bot.fake.raise_next("sendMessage", TimedOut(), times=1)
+    await bot.dispatch()
+    [row] = await bot.rows("SELECT status, attempts, due_at FROM reminders")
+    assert row["status"] == "pending" and row["due_at"] == bot.clock.now() + 30
+    bot.fake.raise_next("sendMessage", NetworkError("connection reset"), times=MAX_ATTEMPTS)
+    for _ in range(MAX_ATTEMPTS):
+        bot.clock.advance(3600)
+        await bot.dispatch()
+    [row] = await bot.rows("SELECT status, attempts, last_error FROM reminders")
+    assert row["status"] == "failed" and row["attempts"] == MAX_ATTEMPTS
+    assert "connection reset" in row["last_error"]
+    assert "failed after 5 attempts" in caplog.text
+
+
+async def test_crash_mid_send_requeues_in_flight(bot):
+    """A process that dies after claiming leaves rows in `sending`; the next start sends them."""
+    await add_followup(bot)
+    bot.clock.advance(DAY)
+    from storage import reminders as outbox
+
+    claimed = await bot.services.db.run(outbox.claim_due, int(bot.clock.now()), 10)
+    assert len(claimed) == 1  # claimed, then the process "dies" before sending
+    await bot.restart()
+    assert await bot.dispatch() == 1
+    assert [r["status"] for r in await bot.rows("SELECT status FROM reminders")] == ["sent"]
+
+
+async def test_wall_clock_jump_back_does_not_double_send(bot):
+    await add_followup(bot)
+    bot.clock.advance(DAY)
+    assert await bot.dispatch() == 1
+    bot.clock.advance(-DAY)
+    bot.clock.advance(DAY)
+    assert await bot.dispatch() == 0
+    assert len([m for m in bot.fake.bot_messages(42) if "How are your" in m.plain]) == 1
+
+
+async def test_forged_reminder_ops(bot):
+    await bot.send("/start")
+    for data in ("r:cancel:abc", "r:cancel:99999", "r:checkin:1", "r:snooze:1.zz", "r:tz:Mars/Base",
+                 "r:tzoff:+99", "r:time:stretch.0101", "r:kind:dance", "r:delay:y9"):
+        await bot.ada.tap_data(data)
+        assert bot.ada.last_answer() is not None
+
+
+async def test_cancelling_someone_elses_reminder_is_refused(bot):
+    await add_followup(bot)
+    [row] = await bot.rows("SELECT id FROM reminders")
+    eve = bot.user(66, "Eve")
+    await eve.send("/start")
+    await eve.tap_data(Rem("cancel", str(row["id"])).encode())
+    assert "no longer exists" in eve.last_answer()["text"]
+    assert [r["status"] for r in await bot.rows("SELECT status FROM reminders")] == ["pending"]
