@@ -24,7 +24,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot import callbacks, checklist, menu, privacy, reminders
+from bot import admin, callbacks, checklist, menu, privacy, reminders
 from bot.callbacks import Callback
 from bot.clock import Clock, SystemClock
 from bot.dispatcher import ReminderDispatcher
@@ -74,9 +74,9 @@ def build_application(
         # Updates from different users run concurrently; one user's updates run in order,
         # so a double tap cannot race two checklist answers.
         .concurrent_updates(PerUserProcessor(services, max_concurrent_updates=256))
-        .post_init(_post_init)
-        .post_stop(_post_stop)
-        .post_shutdown(_post_shutdown)
+        .post_init(post_init)
+        .post_stop(post_stop)
+        .post_shutdown(post_shutdown)
         .arbitrary_callback_data(False)
     )
     if rate_limit:
@@ -96,7 +96,7 @@ def build_application(
 
     routes: dict[type[Callback], Route] = {}
     named_actions: dict[str, Route] = {}
-    for feature in (privacy, menu, checklist, reminders):
+    for feature in (privacy, admin, menu, checklist, reminders):
         feature.register(app)
         routes.update(feature.routes())
         named_actions.update(feature.actions())
@@ -115,11 +115,17 @@ def _router(routes: dict[type[Callback], Route]) -> Callable[[Update, BotContext
         assert query is not None
         parsed = callbacks.parse(query.data)
         handler = routes.get(type(parsed)) if parsed is not None else None
-        if handler is None:
-            # Forged, or from a build of the bot that no longer exists: say so, show the menu.
-            alert = await menu.show_stale(update, ctx)
-        else:
-            alert = await handler(update, ctx, parsed)
+        try:
+            if handler is None:
+                # Forged, or from a build of the bot that no longer exists: say so, show the menu.
+                alert = await menu.show_stale(update, ctx)
+            else:
+                alert = await handler(update, ctx, parsed)
+        except Exception as exc:
+            # No endless spinner, whatever happened; the error handler logs and cleans up.
+            with contextlib.suppress(TelegramError):
+                await query.answer(_failure_text(ctx, update, exc, alert=True))
+            raise
         with contextlib.suppress(TelegramError):
             await query.answer(alert)
 
@@ -142,24 +148,29 @@ async def _on_error(update: object, ctx: BotContext) -> None:
     if isinstance(error, Forbidden) and isinstance(update, Update) and update.effective_user:
         await reminders.mark_blocked(services, update.effective_user.id)
         return
-    busy = isinstance(error, sqlite3.OperationalError) and "locked" in str(error)
+    busy = _is_busy(error)
     update_id = update.update_id if isinstance(update, Update) else None
     log.error("update %s failed: %r", update_id, error, exc_info=not busy and error is not None)
-    if not isinstance(update, Update):
-        return
-    content = services.content
+    if not isinstance(update, Update) or update.callback_query is not None:
+        return  # the callback router already answered the query
+    if update.effective_chat is not None and update.effective_chat.type == "private":
+        with contextlib.suppress(TelegramError):
+            await ctx.bot.send_message(update.effective_chat.id, _failure_text(ctx, update, error, alert=False))
+
+
+def _is_busy(error: object) -> bool:
+    return isinstance(error, sqlite3.OperationalError) and "locked" in str(error)
+
+
+def _failure_text(ctx: BotContext, update: Update, error: object, *, alert: bool) -> str:
+    content = services_of(ctx.application).content
     lang = content.language(update.effective_user.language_code if update.effective_user else None)
-    query = update.callback_query
-    with contextlib.suppress(TelegramError):
-        if query is not None:
-            await query.answer(content.text(lang, "alerts.busy" if busy else "alerts.error"))
-        elif update.effective_chat is not None and update.effective_chat.type == "private":
-            await ctx.bot.send_message(
-                update.effective_chat.id, content.text(lang, "errors.busy" if busy else "errors.generic")
-            )
+    if alert:
+        return content.text(lang, "alerts.busy" if _is_busy(error) else "alerts.error")
+    return content.text(lang, "errors.busy" if _is_busy(error) else "errors.generic")
 
 
-async def _post_init(app: BotApp) -> None:
+async def post_init(app: BotApp) -> None:
     services = services_of(app)
     if not services.db_open:
         services.db = await Database.open(services.settings.database)
@@ -168,6 +179,22 @@ async def _post_init(app: BotApp) -> None:
         await services.dispatcher.recover()
         if services.autostart_dispatcher:
             await services.dispatcher.start()
+    if services.install_signals:
+        _install_production_hooks(app, services)
+
+
+def _install_production_hooks(app: BotApp, services: Services) -> None:
+    import asyncio
+    import signal
+
+    from bot import health
+    from bot.admin import reload_content
+
+    loop = asyncio.get_running_loop()
+    # SIGHUP = /reload: operators reload content without a restart.
+    loop.add_signal_handler(signal.SIGHUP, lambda: app.create_task(reload_content(services, app)))
+    if services.settings.health_file is not None:
+        services.heartbeat = loop.create_task(health.heartbeat(services, services.settings.health_file))
 
 
 async def register_commands(app: BotApp) -> None:
@@ -182,13 +209,16 @@ async def register_commands(app: BotApp) -> None:
             log.warning("could not register the %s command list: %s", lang, exc)
 
 
-async def _post_stop(app: BotApp) -> None:
+async def post_stop(app: BotApp) -> None:
     services = services_of(app)
+    if services.heartbeat is not None:
+        services.heartbeat.cancel()
+        services.heartbeat = None
     if services.dispatcher is not None:
         await services.dispatcher.stop()
 
 
-async def _post_shutdown(app: BotApp) -> None:
+async def post_shutdown(app: BotApp) -> None:
     services = services_of(app)
     if services.db_open:
         await services.db.close()
@@ -199,12 +229,12 @@ async def _post_shutdown(app: BotApp) -> None:
 async def running(app: BotApp) -> AsyncIterator[BotApp]:
     """The lifecycle of run_polling without polling: for tests, the demo and benchmarks."""
     async with app:
-        await _post_init(app)
+        await post_init(app)
         try:
             yield app
         finally:
-            await _post_stop(app)
-            await _post_shutdown(app)
+            await post_stop(app)
+            await post_shutdown(app)
 
 
 __all__ = ["COMMANDS", "StorageError", "build_application", "running"]

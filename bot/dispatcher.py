@@ -45,10 +45,15 @@ class ReminderDispatcher:
         self._stopping = False
         self.sent = 0
         self.failed = 0
+        self._last_maintenance = float("-inf")
 
     @property
     def services(self) -> Services:
         return services_of(self.app)
+
+    @property
+    def running(self) -> bool:
+        return self._task is not None and not self._task.done()
 
     def wake(self) -> None:
         self._wake.set()
@@ -82,6 +87,7 @@ class ReminderDispatcher:
                 if count >= self.batch_size:
                     continue  # more are due: keep draining
                 await checklist.expire_idle(services, self.app.bot)
+                await self._maintenance()
                 next_due = await services.db.read(outbox.next_due_at)
             except Exception:
                 log.exception("reminder dispatch pass failed; retrying shortly")
@@ -90,6 +96,18 @@ class ReminderDispatcher:
             timeout = IDLE_POLL if next_due is None else min(IDLE_POLL, max(0.0, next_due - services.clock.now()))
             await services.clock.wait(self._wake, timeout)
             self._wake.clear()
+
+    async def _maintenance(self) -> None:
+        """Hourly: forget users who blocked the bot longer ago than the retention period."""
+        services = self.services
+        now = services.clock.now()
+        if now - self._last_maintenance < 3600:
+            return
+        self._last_maintenance = now
+        cutoff = int(now) - services.settings.retention_days * 86400
+        purged = await services.db.run(users.purge_inactive, cutoff)
+        if purged:
+            log.info("purged %d users inactive for over %d days", purged, services.settings.retention_days)
 
     async def run_once(self) -> int:
         """Claim one batch of due reminders, deliver them (one message per user), record."""

@@ -19,6 +19,8 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import BaseUpdateProcessor
 
+from bot.logs import hash_user
+
 if TYPE_CHECKING:
     from bot.services import Services
 
@@ -64,11 +66,25 @@ class PerUserProcessor(BaseUpdateProcessor):
         if lock is None:
             lock = asyncio.Lock()
         self._locks[user_id] = (lock, users + 1)
+        health = self._services.health
         try:
             async with lock:
-                self._services.health.last_update = time.monotonic()
-                self._services.health.updates += 1
-                await coroutine
+                started = time.monotonic()
+                health.last_update = started
+                health.updates += 1
+                health.in_flight[id(update)] = started
+                try:
+                    await coroutine
+                finally:
+                    del health.in_flight[id(update)]
+                    if log.isEnabledFor(logging.INFO):
+                        log.info(
+                            "update %s from %s: %s in %.1f ms",
+                            getattr(update, "update_id", "?"), hash_user(user_id), describe(update),
+                            (time.monotonic() - started) * 1000,
+                            extra={"update_id": getattr(update, "update_id", None), "user": hash_user(user_id),
+                                   "handler": describe(update), "duration_ms": round((time.monotonic() - started) * 1000, 2)},
+                        )
         finally:
             lock, users = self._locks[user_id]
             if users <= 1:
@@ -110,6 +126,26 @@ class PerUserProcessor(BaseUpdateProcessor):
                 await update.callback_query.answer(content.text(lang, "alerts.slow_down"))
             elif update.effective_chat is not None and update.effective_chat.type == "private":
                 await update.get_bot().send_message(update.effective_chat.id, content.text(lang, "errors.flood"))
+
+
+def describe(update: object) -> str:
+    """What kind of event this was, never what the user wrote."""
+    if not isinstance(update, Update):
+        return type(update).__name__
+    if update.callback_query is not None:
+        data = update.callback_query.data or ""
+        return f"button {data.split(':', 1)[0]}"
+    message = update.message
+    if message is not None and message.text is not None:
+        if message.text.startswith("/"):
+            return "command " + message.text.split()[0].split("@")[0][:32]
+        return "text"
+    if message is not None:
+        return "message"
+    for kind in ("my_chat_member", "edited_message", "inline_query", "channel_post"):
+        if getattr(update, kind, None) is not None:
+            return kind
+    return "update"
 
 
 def _user_id(update: object) -> int | None:

@@ -115,7 +115,7 @@ def timezone_screen(content: Content, lang: str) -> Screen:
 def offset_screen(content: Content, lang: str, now: float) -> Screen:
     """'What time is it for you now?': one button per UTC offset, labelled with that local time."""
     choices = []
-    for offset in range(-11, 15):
+    for offset in range(-11, 13):  # 24 distinct local times
         local = datetime.fromtimestamp(now, UTC) + timedelta(hours=offset)
         choices.append(button(local.strftime("%H:%M"), Rem("tzoff", f"{offset:+d}")))
     return Screen(content.text(lang, "reminders.tz_ask_time"), markup(rows(choices, 4), [[main_menu_button(content, lang)]]))

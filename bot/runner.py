@@ -1,39 +1,63 @@
-"""Serving Telegram for real: long polling or a webhook, with signals handled."""
+"""Serving Telegram for real: long polling or our webhook endpoint, with signals handled."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import signal
 from urllib.parse import urlparse
 
 from telegram import Update
 
-from bot.app import build_application
+from bot.app import BotApp, build_application, post_init, post_shutdown, post_stop
+from bot.services import services_of
 from bot.settings import Settings
 from content.model import Content
 
 log = logging.getLogger(__name__)
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def serve(settings: Settings, content: Content) -> None:
     app = build_application(settings, content=content)
-    # SIGTERM/SIGINT: PTB stops fetching, waits for in-flight handlers, then post_stop stops
-    # the dispatcher after its current message and post_shutdown closes the database.
-    stop_signals = (signal.SIGINT, signal.SIGTERM)
+    services_of(app).install_signals = True
     log.info("Spasm Guide starting (%s mode, content %s)", settings.mode, content.fingerprint)
     if settings.mode == "webhook":
-        assert settings.webhook_url is not None
-        path = urlparse(settings.webhook_url).path.lstrip("/")
-        app.run_webhook(
-            listen=settings.webhook_listen,
-            port=settings.webhook_port,
-            url_path=path,
-            webhook_url=settings.webhook_url,
-            secret_token=settings.webhook_secret.reveal(),
-            allowed_updates=Update.ALL_TYPES,
-            drop_pending_updates=False,
-            stop_signals=stop_signals,
-        )
+        asyncio.run(serve_webhook(app, settings))
     else:
-        app.run_polling(allowed_updates=Update.ALL_TYPES, stop_signals=stop_signals)
+        # On SIGTERM/SIGINT PTB stops fetching and waits for in-flight handlers; post_stop then
+        # lets the dispatcher finish its current batch and post_shutdown closes the database.
+        app.run_polling(allowed_updates=Update.ALL_TYPES, stop_signals=STOP_SIGNALS)
     log.info("Spasm Guide stopped")
+
+
+async def serve_webhook(app: BotApp, settings: Settings, *, stop: asyncio.Event | None = None) -> None:
+    from bot.webhook import make_server
+
+    assert settings.webhook_url is not None
+    stop = stop or asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in STOP_SIGNALS:
+        loop.add_signal_handler(sig, stop.set)
+    path = urlparse(settings.webhook_url).path or "/"
+    server = make_server(app, path, settings.webhook_secret.reveal())
+    async with app:
+        await post_init(app)
+        await app.start()
+        server.listen(settings.webhook_port, address=settings.webhook_listen)
+        await app.bot.set_webhook(
+            settings.webhook_url, secret_token=settings.webhook_secret.reveal(),
+            allowed_updates=Update.ALL_TYPES,
+        )
+        log.info("webhook listening on %s:%d%s", settings.webhook_listen, settings.webhook_port, path)
+        try:
+            await stop.wait()
+        finally:
+            server.stop()  # no new updates; those already queued are still processed
+            await server.close_all_connections()
+            await app.stop()
+            await post_stop(app)
+            await post_shutdown(app)
+
+
+__all__ = ["serve", "serve_webhook"]

@@ -44,6 +44,7 @@ class Health:
     last_update: float = 0.0
     last_dispatch_loop: float = 0.0
     updates: int = 0
+    in_flight: dict[int, float] = field(default_factory=dict)  # id -> monotonic start
 
 
 class Services:
@@ -54,6 +55,8 @@ class Services:
         self._db: Database | None = None
         self.dispatcher: ReminderDispatcher | None = None
         self.autostart_dispatcher = True
+        self.heartbeat: Any = None  # the health file task, when install_signals
+        self.install_signals = False  # set by the runner: SIGHUP reload and the heartbeat file
         self.health = Health()
         self._users: OrderedDict[int, CachedUser] = OrderedDict()
 

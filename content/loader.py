@@ -305,6 +305,15 @@ def string_mark(b: _Builder, lang: str, key: str) -> tuple[Marked, Any] | None:
     return _STRING_MARKS.get((str(b.root), lang), {}).get(key)
 
 
+# Where each page's text was defined, so checks on the rendered page can point at a line.
+_PAGE_MARKS: dict[tuple[str, str], dict[str, tuple[Marked, Marked]]] = {}  # -> (file, page)
+
+
+def page_mark(b: _Builder, lang: str, page_id: str) -> tuple[Marked, Any] | None:
+    marks = _PAGE_MARKS.get((str(b.root), lang), {}).get(page_id)
+    return (marks[1], "body") if marks else None
+
+
 def _load_pages(b: _Builder, languages: tuple[str, ...]) -> dict[str, Page]:
     tree = b.mapping(b.load("pages.yaml"), "pages")
     structure: dict[str, tuple[Marked, tuple[str, ...], tuple[str, ...], int]] = {}
@@ -364,6 +373,7 @@ def _load_pages(b: _Builder, languages: tuple[str, ...]) -> dict[str, Page]:
     for lang in languages:
         rel = f"{lang}/pages.yaml"
         raw = b.load(rel)
+        marks = _PAGE_MARKS[(str(b.root), lang)] = {}
         for page_id, spec in raw.items():
             if page_id not in structure:
                 b.fail(raw, page_id, f"page {page_id!r} is not in pages.yaml")
@@ -384,8 +394,9 @@ def _load_pages(b: _Builder, languages: tuple[str, ...]) -> dict[str, Page]:
             if safety:
                 b.html(spec, "safety", safety, f"page {page_id!r} safety text")
             texts[page_id][lang] = PageText(title, button, body, safety, keywords)
+            marks[page_id] = (raw, spec)
         for page_id in structure:
-            if page_id not in texts[page_id] and lang not in texts[page_id]:
+            if lang not in texts[page_id]:
                 b.fail(raw, None, f"page {page_id!r} has no {lang!r} translation")
 
     # The same page must carry the same kind of text in every language: a safety block
@@ -393,8 +404,9 @@ def _load_pages(b: _Builder, languages: tuple[str, ...]) -> dict[str, Page]:
     for page_id, by_lang in texts.items():
         with_safety = {lang for lang, t in by_lang.items() if t.safety}
         if with_safety and len(with_safety) != len(by_lang):
-            missing = sorted(set(by_lang) - with_safety)
-            b.problems.append(Problem("pages", None, f"page {page_id!r}: safety text missing in {', '.join(missing)}"))
+            for lang in sorted(set(by_lang) - with_safety):
+                raw = _PAGE_MARKS[(str(b.root), lang)][page_id][0]
+                b.fail(raw, page_id, f"page {page_id!r} has no safety text; other languages do")
 
     return {
         page_id: Page(
@@ -410,6 +422,7 @@ def _load_pages(b: _Builder, languages: tuple[str, ...]) -> dict[str, Page]:
 
 
 def _load_checklist(b: _Builder, languages: tuple[str, ...]) -> Checklist:
+    problems_before = len(b.problems)
     raw = b.load("checklist.yaml")
     b.unknown_keys(raw, {"answers", "counts_as", "questions", "rules", "outcomes"}, "checklist.yaml")
     answers = b.str_list(raw, "answers", required=True)
@@ -515,7 +528,7 @@ def _load_checklist(b: _Builder, languages: tuple[str, ...]) -> Checklist:
         outcomes=MappingProxyType(outcomes),
         answer_labels=MappingProxyType({k: MappingProxyType(v) for k, v in labels.items()}),
     )
-    if not b.problems:
+    if len(b.problems) == problems_before:  # walking needs a sound checklist, not a sound tree
         reached = {outcome for _, outcome in checklist.walk()}
         for oid in outcomes:
             if oid not in reached:

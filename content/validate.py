@@ -16,7 +16,7 @@ PLAIN_PREFIXES = ("btn.", "actions.", "commands.", "reminders.kind.", "reminders
 
 
 def validate(content: Content, b: _Builder) -> list[Problem]:
-    from content.loader import MAX_BUTTON, MAX_MESSAGE, Problem, string_mark
+    from content.loader import MAX_BUTTON, MAX_MESSAGE, Problem, page_mark, string_mark
 
     problems: list[Problem] = []
 
@@ -32,9 +32,17 @@ def validate(content: Content, b: _Builder) -> list[Problem]:
     base = content.strings[default]
     for key in sorted(REQUIRED_STRINGS - base.keys()):
         problems.append(Problem(f"{default}/strings.yaml", None, f"missing string {key!r}"))
-    for action in sorted(ACTIONS):
-        if f"actions.{action}" not in base:
-            problems.append(Problem(f"{default}/strings.yaml", None, f"missing string 'actions.{action}'"))
+    # Keys the bot builds from content ids (f"reminders.kind.{kind}", …): a new id needs its label.
+    reminders = content.reminders
+    derived = [f"actions.{action}" for action in sorted(ACTIONS)]
+    derived += [f"language.name.{lang}" for lang in content.languages]
+    derived += [f"reminders.kind.{k}" for k in reminders.daily_kinds]
+    derived += [f"reminders.daily_text.{k}" for k in reminders.daily_kinds]
+    derived += [f"reminders.delay.{d.id}" for d in reminders.followup_delays]
+    derived += [f"reminders.snooze.{s.id}" for s in reminders.snoozes]
+    for key in derived:
+        if key not in base:
+            problems.append(Problem(f"{default}/strings.yaml", None, f"missing string {key!r}"))
 
     for lang in content.languages:
         strings = content.strings[lang]
@@ -61,13 +69,16 @@ def validate(content: Content, b: _Builder) -> list[Problem]:
                 at(lang, key, f"{key!r} is {utf16_len(plain)} characters (max {MAX_MESSAGE})")
 
     for (page_id, lang), rendered in content.rendered.items():
+        mark = page_mark(b, lang, page_id)
+        line = mark[0].line_of(mark[1]) if mark else None
         try:
             length = utf16_len(parse_html(rendered))
         except TelegramHtmlError as exc:
-            problems.append(Problem(f"{lang}/pages.yaml", None, f"page {page_id!r}: bad HTML: {exc}"))
+            message = f"page {page_id!r}: bad HTML: {exc}"
+            problems.append(Problem(f"{lang}/pages.yaml", line, message))
             continue
         if length > MAX_MESSAGE:
-            problems.append(Problem(f"{lang}/pages.yaml", None,
+            problems.append(Problem(f"{lang}/pages.yaml", line,
                                     f"page {page_id!r} is {length} characters (max {MAX_MESSAGE})"))
 
     # Every callback the keyboards can produce must fit Telegram's 64 bytes.

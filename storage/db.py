@@ -98,9 +98,10 @@ class StorageError(Exception):
     """The database cannot be used: a clear message for the operator, no traceback needed."""
 
 
-def _prepare(conn: sqlite3.Connection, path: str) -> int:
+def _prepare(conn: sqlite3.Connection, path: str, busy_timeout_ms: int) -> int:
     try:
-        conn.execute("PRAGMA busy_timeout = 5000")
+        # Another process (a backup, an admin's sqlite3 shell) may hold a lock briefly: wait.
+        conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_ms)}")
         mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
         if path != ":memory:" and str(mode).lower() != "wal":
             log.warning("journal_mode is %s, not WAL", mode)
@@ -118,8 +119,10 @@ def _prepare(conn: sqlite3.Connection, path: str) -> int:
     return int(conn.execute("PRAGMA user_version").fetchone()[0])
 
 
-def _migrate(conn: sqlite3.Connection, path: str, migrations: tuple[tuple[str, str], ...]) -> list[str]:
-    version = _prepare(conn, path)
+def _migrate(
+    conn: sqlite3.Connection, path: str, migrations: tuple[tuple[str, str], ...], busy_timeout_ms: int
+) -> list[str]:
+    version = _prepare(conn, path, busy_timeout_ms)
     if version > len(migrations):
         raise StorageError(
             f"database {path} has schema version {version}, newer than this code "
@@ -141,7 +144,11 @@ class Database:
 
     @classmethod
     async def open(
-        cls, path: str | Path, migrations: tuple[tuple[str, str], ...] = MIGRATIONS
+        cls,
+        path: str | Path,
+        migrations: tuple[tuple[str, str], ...] = MIGRATIONS,
+        *,
+        busy_timeout_ms: int = 5000,
     ) -> Database:
         path = str(path)
         if path != ":memory:":
@@ -154,7 +161,7 @@ class Database:
         db = cls(conn, path)
         try:
             conn.row_factory = sqlite3.Row
-            applied = await db._call(_migrate, path, migrations)
+            applied = await db._call(_migrate, path, migrations, busy_timeout_ms)
         except BaseException:
             await conn.close()
             raise

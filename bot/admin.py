@@ -1,0 +1,90 @@
+"""Admin-only commands. To anyone else they do not exist: the unknown-command reply, nothing more."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from typing import Any
+
+from telegram import Update
+from telegram.ext import Application, CommandHandler, filters
+
+from bot.keyboards import Screen
+from bot.menu import PRIVATE
+from bot.replies import show
+from bot.services import BotContext, Services, escape, services_of
+from content.loader import ContentError, load_content, summary
+from storage import stats
+
+log = logging.getLogger(__name__)
+MAX_ERRORS = 3000
+
+
+def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    admins = services_of(app).settings.admin_ids
+    if not admins:
+        return
+    only_admins = PRIVATE & filters.User(user_id=list(admins))
+    app.add_handler(CommandHandler("stats", stats_command, filters=only_admins))
+    app.add_handler(CommandHandler("reload", reload_command, filters=only_admins))
+
+
+def routes() -> dict[type, Any]:
+    return {}
+
+
+def actions() -> dict[str, Any]:
+    return {}
+
+
+async def stats_command(update: Update, ctx: BotContext) -> None:
+    services = ctx.services
+    lang = await services.user_language(update)
+    snap = await services.db.read(stats.snapshot, services.now())
+    counters: dict[str, int] = snap["counters"]  # type: ignore[assignment]
+    reminders: dict[str, int] = snap["reminders"]  # type: ignore[assignment]
+    lines = [
+        f"users: {snap['users']}",
+        f"active in the last 7 days: {snap['active_7d']}",
+        f"checklists started: {counters.get('checklist_started', 0)}",
+        f"checklists finished: {counters.get('checklist_finished', 0)}",
+    ]
+    lines += [f"outcome {k.removeprefix('outcome_')}: {v}" for k, v in counters.items() if k.startswith("outcome_")]
+    lines += [f"check-ins {k.removeprefix('checkin_')}: {v}" for k, v in counters.items() if k.startswith("checkin_")]
+    for status in ("pending", "sending", "sent", "failed", "paused", "cancelled"):
+        lines.append(f"reminders {status}: {reminders.get(status, 0)}")
+    least = snap["least_helpful"]
+    assert isinstance(least, list)
+    for page, language, yes, no in least:
+        lines.append(f"least helpful: {page} ({language}) {yes} 👍 / {no} 👎")
+    text = services.content.text(lang, "admin.stats", stats=escape("\n".join(lines)))
+    await show(update, ctx, Screen(text), new=True)
+
+
+async def reload_content(services: Services, app: Application[Any, Any, Any, Any, Any, Any]) -> tuple[bool, str]:
+    """Load and validate the content again; keep serving the old content on any error."""
+    try:
+        # Reading and validating YAML is blocking work: keep it off the event loop.
+        content = await asyncio.to_thread(load_content, services.settings.content_dir)
+    except ContentError as exc:
+        log.error("content reload failed, keeping version %s:\n%s", services.content.fingerprint, exc)
+        return False, str(exc)
+    services.content = content
+    from bot.app import register_commands
+
+    await register_commands(app)
+    described = ", ".join(f"{k} {v}" for k, v in summary(content).items())
+    log.info("content reloaded: version %s", content.fingerprint)
+    return True, f"version {content.fingerprint}; {described}"
+
+
+async def reload_command(update: Update, ctx: BotContext) -> None:
+    services = ctx.services
+    ok, detail = await reload_content(services, ctx.application)
+    lang = await services.user_language(update)
+    content = services.content
+    if ok:
+        text = content.text(lang, "admin.reloaded", summary=escape(detail))
+    else:
+        text = content.text(lang, "admin.reload_failed", errors=escape(detail[:MAX_ERRORS]))
+    await show(update, ctx, Screen(text), new=True)

@@ -1,0 +1,83 @@
+"""Liveness for a supervisor: the bot writes a heartbeat file, `main.py health` judges it.
+
+A heartbeat from a separate task proves the event loop turns; the file also carries the age of
+the dispatcher's last loop and of the oldest update still being handled, so a stuck dispatcher
+or a hung handler makes the check fail even while the loop itself is fine.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import os
+import time
+from pathlib import Path
+
+from bot.services import Services
+from bot.settings import Settings
+
+log = logging.getLogger(__name__)
+
+BEAT_EVERY = 10.0
+MAX_BEAT_AGE = 60.0
+MAX_DISPATCH_AGE = 180.0  # the dispatcher loop turns at least once a minute
+MAX_UPDATE_AGE = 120.0
+
+
+def snapshot(services: Services) -> dict[str, float | int | None]:
+    now = time.monotonic()
+    health = services.health
+    oldest = min(health.in_flight.values(), default=None)
+    dispatcher_age = None
+    if services.dispatcher is not None and services.dispatcher.running:
+        dispatcher_age = round(now - health.last_dispatch_loop, 1)
+    return {
+        "written_at": time.time(),
+        "pid": os.getpid(),
+        "updates": health.updates,
+        "dispatcher_age": dispatcher_age,
+        "oldest_update_age": None if oldest is None else round(now - oldest, 1),
+    }
+
+
+async def heartbeat(services: Services, path: Path) -> None:
+    while True:
+        try:
+            tmp = path.with_suffix(".tmp")
+            tmp.write_text(json.dumps(snapshot(services)))
+            tmp.replace(path)  # atomic: the checker never reads half a file
+        except OSError as exc:
+            log.warning("cannot write health file %s: %s", path, exc)
+        await asyncio.sleep(BEAT_EVERY)
+
+
+def judge(data: dict[str, float | int | None], now: float) -> list[str]:
+    problems = []
+    written = data.get("written_at")
+    if not isinstance(written, int | float) or now - written > MAX_BEAT_AGE:
+        problems.append("no heartbeat for over a minute: the event loop is stuck or the bot is down")
+    dispatcher_age = data.get("dispatcher_age")
+    if isinstance(dispatcher_age, int | float) and dispatcher_age > MAX_DISPATCH_AGE:
+        problems.append(f"the reminder dispatcher has not looped for {dispatcher_age:.0f} s")
+    update_age = data.get("oldest_update_age")
+    if isinstance(update_age, int | float) and update_age > MAX_UPDATE_AGE:
+        problems.append(f"an update has been in progress for {update_age:.0f} s")
+    return problems
+
+
+def check(settings: Settings) -> int:
+    path = settings.health_file
+    assert path is not None
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        print(f"unhealthy: cannot read {path}: {exc}")
+        return 1
+    problems = judge(data, time.time())
+    if problems:
+        print("unhealthy: " + "; ".join(problems))
+        return 1
+    print(f"healthy: {data.get('updates', 0)} updates handled")
+    return 0
+

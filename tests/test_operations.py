@@ -1,0 +1,278 @@
+"""Production operations: webhook, privacy controls, admin tools, flood control, fuzzing."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import random
+import shutil
+from pathlib import Path
+
+import httpx
+import pytest
+
+from bot.callbacks import Nav
+from bot.settings import Settings, SettingsError
+from tests.conftest import ADMIN_ID
+
+DAY = 86400
+
+
+async def wait_for(condition, what: str, limit: int = 400) -> None:
+    """Yield to the event loop until a real-I/O effect shows up (no fixed sleeps)."""
+    for _ in range(limit):
+        if condition():
+            return
+        await asyncio.sleep(0.005)
+    raise AssertionError(f"timed out waiting for {what}")
+
+
+# --- webhook ---------------------------------------------------------------------------------
+
+
+async def test_webhook_requires_the_secret(bot):
+    from bot.webhook import SECRET_HEADER, make_server
+
+    server = make_server(bot.app, "/hook/path", "s3cr3t-s3cr3t-s3cr3t")
+    sockets = __import__("tornado.netutil", fromlist=["bind_sockets"]).bind_sockets(0, "127.0.0.1")
+    server.add_sockets(sockets)
+    port = sockets[0].getsockname()[1]
+    await bot.app.start()
+    try:
+        update = bot.fake.text_update(bot.ada.user, "/start")
+        url = f"http://127.0.0.1:{port}/hook/path"
+        async with httpx.AsyncClient() as http:
+            missing = await http.post(url, json=update)
+            wrong = await http.post(url, json=update, headers={SECRET_HEADER: "s3cr3t-s3cr3t-s3cr3X"})
+            garbage = await http.post(url, content=b"{not json", headers={SECRET_HEADER: "s3cr3t-s3cr3t-s3cr3t"})
+            assert (missing.status_code, wrong.status_code, garbage.status_code) == (403, 403, 400)
+            assert bot.fake.calls_of("sendMessage") == []
+            ok = await http.post(url, json=update, headers={SECRET_HEADER: "s3cr3t-s3cr3t-s3cr3t"})
+            assert ok.status_code == 200
+        await wait_for(lambda: bot.fake.calls_of("sendMessage"), "the reply to /start")
+        assert "Hello, Ada!" in bot.text()
+    finally:
+        server.stop()
+        await bot.app.stop()
+
+
+def test_webhook_mode_needs_url_and_secret():
+    token = "123456789:" + "A" * 35
+    with pytest.raises(SettingsError, match="WEBHOOK_URL"):
+        Settings.from_env({"TELEGRAM_BOT_TOKEN": token, "BOT_MODE": "webhook"})
+    with pytest.raises(SettingsError, match="WEBHOOK_SECRET"):
+        Settings.from_env({"TELEGRAM_BOT_TOKEN": token, "BOT_MODE": "webhook",
+                           "WEBHOOK_URL": "https://example.org/hook"})
+    settings = Settings.from_env({"TELEGRAM_BOT_TOKEN": token, "BOT_MODE": "webhook",
+                                  "WEBHOOK_URL": "https://example.org/hook", "WEBHOOK_SECRET": "x" * 32})
+    assert "x" * 32 not in repr(settings) and token not in repr(settings)
+
+
+# --- privacy ---------------------------------------------------------------------------------
+
+
+async def test_privacy_and_mydata(bot):
+    await bot.send("/privacy")
+    assert "What Spasm Guide stores" in bot.text()
+    await bot.send("/mydata")
+    assert "Nothing is stored" in bot.text() or '"user_id": 42' in bot.text()
+    await bot.send("/reminders")
+    await bot.tap("Follow-up check-in")
+    await bot.tap("In 1 day")
+    await bot.send("/mydata")
+    text = bot.text()
+    assert '"users"' in text and '"reminders"' in text and '"kind": "followup"' in text
+
+
+async def test_delete_my_data_leaves_no_trace(bot, settings):
+    marker = "Etc/GMT-12"
+    await bot.send("/start")
+    await bot.send("/reminders")
+    await bot.tap("Daily self-care")
+    await bot.tap("Tell you my time")
+    await bot.tap("21:00")  # 09:00 UTC + 12 h
+    await bot.tap("Stretching")
+    await bot.tap("08:00")
+    bot.clock.advance(60)
+    await bot.send("/check")
+    await bot.tap("No")
+    await bot.tap("Yes")
+    db_file = Path(settings.database)
+    raw = db_file.read_bytes() + Path(str(db_file) + "-wal").read_bytes()
+    assert marker.encode() in raw  # sanity: the marker is there before
+
+    other = bot.user(43, "Bob")
+    await other.send("/start")
+    await bot.send("/delete_my_data")
+    await bot.tap("Keep my data")
+    assert await bot.rows("SELECT * FROM users WHERE user_id = 42")
+    await bot.send("/delete_my_data")
+    await bot.tap("Yes, delete everything")
+    assert "deleted" in bot.text()
+
+    for table in ("users", "checklist_sessions", "reminders"):
+        assert await bot.rows(f"SELECT * FROM {table} WHERE user_id = 42") == []
+    assert await bot.rows("SELECT user_id FROM users") == [{"user_id": 43}]
+    await bot.stop()
+    files = [db_file, *db_file.parent.glob(db_file.name + "-*")]
+    for file in files:
+        assert marker.encode() not in file.read_bytes(), file
+    await bot.start()
+
+
+async def test_inactive_users_are_purged_after_retention(bot):
+    await bot.send("/start")
+    bot.fake.block(42)
+    await bot.ada.send_update(bot.fake.my_chat_member_update(bot.ada.user, "member", "kicked"))
+    assert [r["active"] for r in await bot.rows("SELECT active FROM users")] == [0]
+    dispatcher = bot.services.dispatcher
+    bot.clock.advance(bot.settings.retention_days * DAY - 10)
+    await dispatcher._maintenance()
+    assert await bot.rows("SELECT user_id FROM users") == [{"user_id": 42}]
+    bot.clock.advance(3600)
+    await dispatcher._maintenance()
+    assert await bot.rows("SELECT user_id FROM users") == []
+
+
+# --- admin -----------------------------------------------------------------------------------
+
+
+async def test_admin_commands_are_invisible_to_others(bot):
+    for command in ("/stats", "/reload"):
+        await bot.send(command)
+        assert "don't know that command" in bot.text()
+    assert all(c["command"] not in ("stats", "reload") for c in bot.fake.commands())
+
+
+async def test_stats_for_admin_has_no_personal_data(bot):
+    await bot.send("/check")
+    for _ in range(5):
+        await bot.tap("No")
+    admin = bot.user(ADMIN_ID, "Root")
+    await admin.send("/stats")
+    text = admin.last_text()
+    assert "users: 2" in text and "checklists started: 1" in text and "outcome self_care: 1" in text
+    assert "reminders pending: 0" in text
+    assert "42" not in text and "Ada" not in text
+
+
+async def test_reload_keeps_old_content_on_error(tmp_path, content, clock):
+    from bot.fake_telegram import FakeTelegram
+    from tests.conftest import Harness
+
+    src = Path(__file__).resolve().parent.parent / "content"
+    copy = tmp_path / "content"
+    shutil.copytree(src, copy, ignore=shutil.ignore_patterns("*.py", "__pycache__", "*.md"))
+    settings = Settings(database=tmp_path / "bot.sqlite3", admin_ids=frozenset({ADMIN_ID}), content_dir=copy)
+    harness = Harness(settings, content, clock, FakeTelegram(clock=clock.now))
+    await harness.start()
+    try:
+        admin = harness.user(ADMIN_ID, "Root")
+        pages = copy / "en" / "pages.yaml"
+        good = pages.read_text()
+        pages.write_text(good.replace("title: What are muscle spasms?", "title: [unclosed"))
+        await admin.send("/reload")
+        assert "not reloaded" in admin.last_text() and "en/pages.yaml:" in admin.last_text()
+        await admin.send("/menu")
+        await admin.tap("What are spasms")
+        assert "What are muscle spasms?" in admin.last_text()
+        pages.write_text(good.replace("title: What are muscle spasms?", "title: What is a muscle spasm?"))
+        await admin.send("/reload")
+        assert "Content reloaded" in admin.last_text()
+        await admin.send("/menu")
+        await admin.tap("What are spasms")
+        assert "What is a muscle spasm?" in admin.last_text()
+    finally:
+        await harness.stop()
+
+
+# --- abuse -------------------------------------------------------------------------------------
+
+
+async def test_flood_from_one_user_does_not_delay_another(bot):
+    await bot.send("/start")
+    bob = bot.user(43, "Bob")
+    await bob.send("/start")
+    before = len(bot.fake.calls)
+    await asyncio.gather(*(bot.ada.tap_data(Nav("causes" if i % 2 else "what").encode()) for i in range(40)))
+    ada_edits = [c for c in bot.fake.calls[before:] if c.method == "editMessageText" and c.chat_id == 42]
+    assert len(ada_edits) <= bot.settings.flood_burst
+    notices = [c for c in bot.fake.calls[before:] if c.method == "answerCallbackQuery" and c.params.get("text")]
+    assert len(notices) == 1 and "wait" in notices[0].params["text"]
+    calls = len(bot.fake.calls)
+    await bob.tap("Causes")  # Bob is served at once
+    assert "Causes" in bob.last_text() and len(bot.fake.calls) > calls
+    bot.clock.advance(6)  # Ada's pause is over
+    await bot.ada.tap_data(Nav("diseases").encode())
+    assert "Associated" in bot.text() or "diseases" in bot.text().lower()
+
+
+def _random_update(fake, rng: random.Random, users, message_ids):
+    user = rng.choice(users)
+    kind = rng.random()
+    alphabet = "abcdefghijklmnopqrstuvwxyz:_0123456789 /<>&'\"\u00e8\U0001f600\x00"
+    if kind < 0.45:
+        data = rng.choice([
+            "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 70))),
+            rng.choice(["p:", "c:", "k:", "r:", "h:", "a:", "l:", "d:"]) + "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))),
+            rng.choice(["p:main", "p:causes", "a:checklist", "a:reminders", "r:add:", "r:delay:d1", "r:daily:",
+                        "r:tz:UTC", "r:kind:water", "r:time:water.1200", "r:stop:", "d:confirm", "d:keep", "l:it", "l:en",
+                        "c:abcdef12:0:yes", "k:abcdef12:back", "h:what:y", "r:cancel:1", "r:checkin:1.b", "r:snooze:1.h1"]),
+        ])
+        message_id = rng.choice(message_ids.get(user["id"], [1]) + [999999])
+        return fake.callback_update(user, message_id, data)
+    if kind < 0.8:
+        text = rng.choice(["/start", "/check", "/reminders", "/menu", "/mydata", "/help", "/about", "/language",
+                           "/privacy", "/delete_my_data", "/stats", "/nope", "tetanus", "crampi", "x" * 5000,
+                           "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 200)))])
+        return fake.text_update(user, text)
+    return rng.choice([
+        lambda: fake.sticker_update(user), lambda: fake.photo_update(user), lambda: fake.voice_update(user),
+        lambda: fake.group_text_update(user, "/start"), lambda: fake.inline_query_update(user, "q"),
+        lambda: fake.channel_post_update("post"), lambda: fake.my_chat_member_update(user, "member", "kicked"),
+        lambda: fake.my_chat_member_update(user, "kicked", "member"), lambda: fake.edited_text_update(user, "x"),
+    ])()
+
+
+async def test_fuzz_random_updates_never_raise_and_every_callback_is_answered(bot, caplog):
+    from telegram import Update
+
+    rng = random.Random(20261125)
+    users = [bot.fake.make_user(500 + i, first_name=f"F{i}", language_code=rng.choice(["en", "it", "de", None]))
+             for i in range(8)]
+    app = bot.app
+    for round_ in range(300):
+        batch = []
+        for _ in range(10):
+            message_ids = {u["id"]: [m.message_id for m in bot.fake.bot_messages(u["id"])][-3:] for u in users}
+            batch.append(_random_update(bot.fake, rng, users, message_ids))
+        updates = [Update.de_json(data, app.bot) for data in batch]
+        await asyncio.gather(*(app.update_processor.process_update(u, app.process_update(u)) for u in updates))
+        bot.clock.advance(rng.choice([1, 2, 5, 3600]))
+        if round_ % 50 == 0:
+            await bot.dispatch()
+    errors = [r for r in caplog.records if r.levelno >= logging.ERROR]
+    assert errors == [], [r.getMessage() for r in errors[:3]]
+    assert bot.fake.unanswered_callback_ids() == set()
+    refused = [c for c in bot.fake.calls if not c.ok and c.method != "answerCallbackQuery"]
+    handled = ("blocked", "message is not modified")  # both are answered gracefully by the bot
+    assert all(any(h in (c.error or "") for h in handled) for c in refused), refused[:3]
+
+
+async def test_json_log_line_per_update_without_message_text(bot):
+    import io
+
+    from bot.logs import setup_logging
+
+    stream = io.StringIO()
+    setup_logging("INFO", "json", stream=stream)
+    try:
+        await bot.send("my secret symptom text")
+    finally:
+        logging.getLogger().handlers.clear()
+    lines = [json.loads(line) for line in stream.getvalue().splitlines()]
+    update_lines = [line for line in lines if "update_id" in line]
+    assert update_lines and update_lines[0]["handler"] == "text" and "duration_ms" in update_lines[0]
+    assert update_lines[0]["user"] != "42"
+    assert "secret symptom" not in stream.getvalue()

@@ -1,0 +1,108 @@
+"""Storage on its own: migrations from nothing, pragmas, bad files, locks."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from storage import reminders as outbox
+from storage import users
+from storage.db import MIGRATIONS, Database, StorageError
+
+
+async def test_migrations_from_empty_database(tmp_path):
+    path = tmp_path / "new" / "bot.sqlite3"
+    db = await Database.open(path)
+    try:
+        version = await db.read(lambda c: c.execute("PRAGMA user_version").fetchone()[0])
+        assert version == len(MIGRATIONS)
+        tables = await db.read(lambda c: {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type='table'")})
+        assert {"users", "checklist_sessions", "reminders", "counters", "page_feedback"} <= tables
+        pragmas = await db.read(lambda c: [c.execute(f"PRAGMA {p}").fetchone()[0] for p in
+                                           ("journal_mode", "synchronous", "foreign_keys", "secure_delete")])
+        assert pragmas == ["wal", 2, 1, 1]  # WAL, FULL, on, on
+        indexes = await db.read(lambda c: {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type='index'")})
+        assert "reminders_due" in indexes
+    finally:
+        await db.close()
+    db = await Database.open(path)  # idempotent
+    await db.close()
+
+
+async def test_each_migration_applies_in_order(tmp_path):
+    path = tmp_path / "bot.sqlite3"
+    for n in range(1, len(MIGRATIONS) + 1):
+        db = await Database.open(path, MIGRATIONS[:n])
+        assert await db.read(lambda c: c.execute("PRAGMA user_version").fetchone()[0]) == n
+        await db.close()
+
+
+async def test_newer_schema_is_refused(tmp_path):
+    path = tmp_path / "bot.sqlite3"
+    conn = sqlite3.connect(path)
+    conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
+    conn.close()
+    with pytest.raises(StorageError, match="newer than this code"):
+        await Database.open(path)
+
+
+async def test_corrupt_file_is_refused_with_clear_message(tmp_path):
+    path = tmp_path / "bot.sqlite3"
+    path.write_bytes(b"this is not a database" * 300)
+    with pytest.raises(StorageError, match=f"database {path} cannot be opened"):
+        await Database.open(path)
+
+
+async def test_failed_transaction_rolls_back(tmp_path):
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    try:
+        def boom(conn):
+            users.touch(conn, 1, 100)
+            raise RuntimeError("half way")
+
+        with pytest.raises(RuntimeError):
+            await db.run(boom)
+        assert await db.read(users.get, 1) is None
+    finally:
+        await db.close()
+
+
+async def test_claim_is_atomic_and_ordered(tmp_path):
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    try:
+        for due in (30, 10, 20):
+            await db.run(lambda c, d=due: outbox.create(c, user_id=d, chat_id=d, kind="followup", due_at=d,
+                                                        payload={}, now=0, max_active=10))
+        first = await db.run(outbox.claim_due, 25, 10)
+        assert [r.due_at for r in first] == [10, 20]
+        assert await db.run(outbox.claim_due, 25, 10) == []
+        assert await db.run(outbox.requeue_in_flight) == 2
+        plan = await db.read(lambda c: " ".join(r[3] for r in c.execute(
+            "EXPLAIN QUERY PLAN SELECT id FROM reminders WHERE status = 'pending' AND due_at <= 5 ORDER BY due_at LIMIT 5")))
+        assert "reminders_due" in plan
+    finally:
+        await db.close()
+
+
+async def test_locked_database_gets_busy_reply_and_loses_nothing(tmp_path, settings, content, clock):
+    """Another process holds the write lock: the user is told to retry; their next tap works."""
+    from bot.fake_telegram import FakeTelegram
+    from tests.conftest import Harness
+
+    db = await Database.open(settings.database, busy_timeout_ms=50)
+    harness = Harness(settings, content, clock, FakeTelegram(clock=clock.now))
+    await harness.start(database=db)
+    try:
+        await harness.send("/start")
+        await harness.tap("Should I see a doctor?")
+        blocker = sqlite3.connect(settings.database, isolation_level=None)
+        blocker.execute("BEGIN EXCLUSIVE")
+        await harness.tap("No")
+        assert "try again" in harness.ada.last_answer()["text"]
+        blocker.execute("ROLLBACK")
+        blocker.close()
+        await harness.tap("No")
+        assert "Question 2 of 5" in harness.text()
+    finally:
+        await harness.stop()
