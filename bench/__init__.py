@@ -60,16 +60,10 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
         for row in rows
     ]
     widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
-    numeric = [
-        all(not isinstance(row[i], str) for row in rows) and bool(rows)
-        for i in range(len(headers))
-    ]
+    numeric = [all(not isinstance(row[i], str) for row in rows) and bool(rows) for i in range(len(headers))]
     lines = []
     for n, row in enumerate(cells):
-        parts = [
-            cell.rjust(widths[i]) if numeric[i] else cell.ljust(widths[i])
-            for i, cell in enumerate(row)
-        ]
+        parts = [cell.rjust(widths[i]) if numeric[i] else cell.ljust(widths[i]) for i, cell in enumerate(row)]
         lines.append("  ".join(parts).rstrip())
         if n == 0:
             lines.append("  ".join("-" * w for w in widths))

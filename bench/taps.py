@@ -39,10 +39,7 @@ def _baseline_app(fake: Any) -> Any:
     from telegram.ext import ApplicationBuilder, CallbackQueryHandler, ContextTypes
 
     keyboard = InlineKeyboardMarkup(
-        [
-            [InlineKeyboardButton(f"Button {r}{c}", callback_data=f"b:{r}{c}") for c in range(2)]
-            for r in range(3)
-        ]
+        [[InlineKeyboardButton(f"Button {r}{c}", callback_data=f"b:{r}{c}") for c in range(2)] for r in range(3)]
     )
 
     async def on_tap(update: Update, _ctx: ContextTypes.DEFAULT_TYPE) -> None:
@@ -51,14 +48,7 @@ def _baseline_app(fake: Any) -> Any:
         await query.answer()
         await query.edit_message_text(f"Page {query.data}", reply_markup=keyboard)
 
-    app = (
-        ApplicationBuilder()
-        .token("123:ABC")
-        .request(fake)
-        .get_updates_request(fake)
-        .updater(None)
-        .build()
-    )
+    app = ApplicationBuilder().token("123:ABC").request(fake).get_updates_request(fake).updater(None).build()
     app.add_handler(CallbackQueryHandler(on_tap))
     return app
 
@@ -119,9 +109,7 @@ async def _ours(n: int, production: bool, kind: str, content: Any) -> list[float
     fake = FakeTelegram()
     with tempfile.TemporaryDirectory() as tmp:
         settings = bench_settings(Path(tmp))
-        app = build_application(
-            settings, content=content, request=fake, start_dispatcher=False, rate_limit=False
-        )
+        app = build_application(settings, content=content, request=fake, start_dispatcher=False, rate_limit=False)
         async with running(app):
             clients = [ChatClient(app, fake, user_id=100 + u) for u in range(USERS)]
             for client in clients:
@@ -216,8 +204,16 @@ def run(quick: bool = False) -> Report:
         },
         "samples": {f"{p}/{k}": v for (p, k), v in samples.items()},
     }
-    report.target("menu tap cost vs baseline (production path)", ratio("production", "menu"),
-                  TARGET_RATIO, "x")
-    report.target("checklist step cost vs baseline (production path)",
-                  ratio("production", "checklist"), TARGET_RATIO, "x")
+    report.target(
+        "menu tap cost vs baseline (production path)",
+        ratio("production", "menu"),
+        TARGET_RATIO,
+        "x",
+    )
+    report.target(
+        "checklist step cost vs baseline (production path)",
+        ratio("production", "checklist"),
+        TARGET_RATIO,
+        "x",
+    )
     return report

@@ -9,7 +9,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from typing import Any
 
 from telegram import BotCommand, LinkPreviewOptions, Update
@@ -43,8 +43,16 @@ BotApp = Application[Any, BotContext, Any, Any, Any, Any]
 
 # Command menu shown by Telegram, in this order.
 COMMANDS = (
-    "start", "menu", "check", "reminders", "language", "help", "about",
-    "privacy", "mydata", "delete_my_data",
+    "start",
+    "menu",
+    "check",
+    "reminders",
+    "language",
+    "help",
+    "about",
+    "privacy",
+    "mydata",
+    "delete_my_data",
 )
 
 
@@ -69,8 +77,7 @@ def build_application(
         ApplicationBuilder()
         .token(token)
         .context_types(ContextTypes(context=BotContext))
-        .defaults(Defaults(parse_mode=ParseMode.HTML,
-                           link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
         # Updates from different users run concurrently; one user's updates run in order,
         # so a double tap cannot race two checklist answers.
         .concurrent_updates(PerUserProcessor(services, max_concurrent_updates=256))
@@ -80,7 +87,7 @@ def build_application(
         .arbitrary_callback_data(False)
     )
     if rate_limit:
-        builder = builder.rate_limiter(PriorityRateLimiter())
+        builder = builder.rate_limiter(PriorityRateLimiter())  # type: ignore[arg-type]
     if settings.base_url:
         builder = builder.base_url(settings.base_url.rstrip("/")).base_file_url(
             settings.base_url.rstrip("/").removesuffix("/bot") + "/file/bot"
@@ -107,7 +114,7 @@ def build_application(
     return app
 
 
-def _router(routes: dict[type[Callback], Route]) -> Callable[[Update, BotContext], Awaitable[None]]:
+def _router(routes: dict[type[Callback], Route]) -> Callable[[Update, BotContext], Coroutine[Any, Any, None]]:
     """Parse callback_data once, hand it to its feature, and always answer the query."""
 
     async def route(update: Update, ctx: BotContext) -> None:
@@ -115,6 +122,7 @@ def _router(routes: dict[type[Callback], Route]) -> Callable[[Update, BotContext
         assert query is not None
         parsed = callbacks.parse(query.data)
         handler = routes.get(type(parsed)) if parsed is not None else None
+        alert: str | None
         try:
             if handler is None:
                 # Forged, or from a build of the bot that no longer exists: say so, show the menu.

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, ClassVar
 if TYPE_CHECKING:
     from content.model import Content
 
-_TOKEN = r"[a-z0-9_]{1,24}"
+_TOKEN = r"[a-z0-9_]{1,24}"  # noqa: S105 - an identifier pattern, not a secret
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,15 +7,21 @@ step, so a tap from an older message or an ended run is recognised and answered 
 
 from __future__ import annotations
 
+import logging
 import secrets
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from telegram import Update
-from telegram.ext import Application, ApplicationHandlerStop, CommandHandler, MessageHandler, filters
+from telegram.ext import (
+    Application,
+    ApplicationHandlerStop,
+    CommandHandler,
+    MessageHandler,
+)
 
-from bot.callbacks import Act, Answer, CheckOp, Rem
+from bot.callbacks import Act, Answer, CheckOp
 from bot.keyboards import Screen, button, main_menu_button, markup
 from bot.menu import NEW_TEXT, PRIVATE, main_screen, show_stale
 from bot.replies import show
@@ -26,6 +32,7 @@ from storage import checklists, stats
 from storage.checklists import ChecklistRun
 
 IDLE_SECONDS = 30 * 60
+log = logging.getLogger(__name__)
 
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -51,9 +58,7 @@ def question_screen(content: Content, run: ChecklistRun, lang: str) -> Screen:
     question = checklist.questions[step]
     progress = content.text(lang, "checklist.progress", n=step + 1, total=len(checklist.questions))
     text = f"{content.text(lang, 'checklist.intro')}\n\n<i>{progress}</i>\n\n{question.text[lang].text}"
-    answers = [
-        button(checklist.answer_labels[lang][a], Answer(run.session, step, a)) for a in checklist.answers
-    ]
+    answers = [button(checklist.answer_labels[lang][a], Answer(run.session, step, a)) for a in checklist.answers]
     controls = []
     if step > 0:
         controls.append(button(content.text(lang, "btn.back"), CheckOp(run.session, "back")))
@@ -77,10 +82,12 @@ def outcome_screen(content: Content, run: ChecklistRun, lang: str) -> Screen:
     keyboard = [[button(content.text(lang, "btn.summary"), CheckOp(run.session, "summary"))]]
     if outcome.followup:
         keyboard.append([button(content.text(lang, "btn.remind"), CheckOp(run.session, "remind"))])
-    keyboard.append([
-        button(content.text(lang, "btn.start_again"), CheckOp(run.session, "restart")),
-        main_menu_button(content, lang),
-    ])
+    keyboard.append(
+        [
+            button(content.text(lang, "btn.start_again"), CheckOp(run.session, "restart")),
+            main_menu_button(content, lang),
+        ]
+    )
     return Screen(text, markup(keyboard))
 
 
@@ -164,7 +171,12 @@ async def text_mid_checklist(update: Update, ctx: BotContext) -> None:
     lang = await ctx.services.user_language(update)
     content = ctx.services.content
     screen = question_screen(content, run, lang)
-    await _show_question_screen(update, ctx, run, Screen(content.text(lang, "checklist.reask") + "\n\n" + screen.text, screen.markup))
+    await _show_question_screen(
+        update,
+        ctx,
+        run,
+        Screen(content.text(lang, "checklist.reask") + "\n\n" + screen.text, screen.markup),
+    )
     raise ApplicationHandlerStop
 
 
@@ -193,7 +205,13 @@ async def on_answer(update: Update, ctx: BotContext, cb: Answer) -> str | None:
     answers = (*run.answers, (checklist.questions[cb.step].id, cb.answer))
     finished = len(answers) == len(checklist.questions)
     outcome = checklist.evaluate(dict(answers), finished=finished)
-    run = _with(run, answers=answers, outcome=outcome, updated_at=services.now(), message_id=_message_id(update))
+    run = _with(
+        run,
+        answers=answers,
+        outcome=outcome,
+        updated_at=services.now(),
+        message_id=_message_id(update),
+    )
     if outcome is None:
         await services.db.run(checklists.save, run)
         await show(update, ctx, question_screen(content, run, lang))
@@ -239,11 +257,19 @@ async def on_op(update: Update, ctx: BotContext, cb: CheckOp) -> str | None:
         return content.text(lang, "alerts.checklist_ended")
     if cb.op == "cancel":
         await services.db.run(checklists.delete, user_id, run.session)
-        await show(update, ctx, main_screen(content, lang, content.text(lang, "checklist.cancelled") + "\n\n"))
+        await show(
+            update,
+            ctx,
+            main_screen(content, lang, content.text(lang, "checklist.cancelled") + "\n\n"),
+        )
         return None
     if cb.op == "back":
         if run.outcome is not None or not run.answers:
-            await show(update, ctx, outcome_screen(content, run, lang) if run.outcome else question_screen(content, run, lang))
+            await show(
+                update,
+                ctx,
+                outcome_screen(content, run, lang) if run.outcome else question_screen(content, run, lang),
+            )
             return None
         run = _with(run, answers=run.answers[:-1], updated_at=services.now())
         await services.db.run(checklists.save, run)
@@ -273,10 +299,11 @@ async def expire_idle(services: Services, bot: Any) -> int:
             continue  # finished: the result stays on screen; its buttons now say "ended"
         lang = run.language if run.language in content.languages else content.default_language
         try:
-            await bot.edit_message_text(content.text(lang, "checklist.expired"), chat_id=run.chat_id, message_id=run.message_id)
-        except Exception:  # noqa: BLE001 - the note is a courtesy; the answers are already gone
-            continue
+            await bot.edit_message_text(
+                content.text(lang, "checklist.expired"),
+                chat_id=run.chat_id,
+                message_id=run.message_id,
+            )
+        except Exception as exc:  # the note is a courtesy; the answers are already gone
+            log.debug("could not close an expired checklist message: %s", exc)
     return len(runs)
-
-
-__all__ = ["IDLE_SECONDS", "Rem", "expire_idle"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import time
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 
 class Clock(Protocol):
@@ -57,9 +57,10 @@ class FakeClock:
             return event.is_set()
         fut: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self._sleepers.append((self._now + timeout, fut))
-        flag = asyncio.ensure_future(event.wait())
+        flag: asyncio.Future[bool] = asyncio.ensure_future(event.wait())
+        waiters: set[asyncio.Future[Any]] = {fut, flag}
         try:
-            await asyncio.wait({fut, flag}, return_when=asyncio.FIRST_COMPLETED)
+            await asyncio.wait(waiters, return_when=asyncio.FIRST_COMPLETED)
         finally:
             flag.cancel()
             fut.cancel()

@@ -14,7 +14,7 @@ import time
 from collections import defaultdict
 from typing import Any
 
-from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter, TelegramError
+from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 from telegram.ext import Application
 
 from bot import checklist
@@ -36,7 +36,13 @@ PRUNE_AFTER = 30 * 86400
 
 
 class ReminderDispatcher:
-    def __init__(self, app: Application[Any, Any, Any, Any, Any, Any], *, batch_size: int = 60, concurrency: int = 30) -> None:
+    def __init__(
+        self,
+        app: Application[Any, Any, Any, Any, Any, Any],
+        *,
+        batch_size: int = 60,
+        concurrency: int = 30,
+    ) -> None:
         self.app = app
         self.batch_size = batch_size
         self.concurrency = concurrency
@@ -107,7 +113,11 @@ class ReminderDispatcher:
         cutoff = int(now) - services.settings.retention_days * 86400
         purged = await services.db.run(users.purge_inactive, cutoff)
         if purged:
-            log.info("purged %d users inactive for over %d days", purged, services.settings.retention_days)
+            log.info(
+                "purged %d users inactive for over %d days",
+                purged,
+                services.settings.retention_days,
+            )
 
     async def run_once(self) -> int:
         """Claim one batch of due reminders, deliver them (one message per user), record."""
@@ -125,7 +135,7 @@ class ReminderDispatcher:
             async with gate:
                 try:
                     await self._send(group, now)
-                except Exception as exc:  # noqa: BLE001 - every outcome is recorded below
+                except Exception as exc:
                     return group, exc
                 return group, None
 
@@ -141,7 +151,6 @@ class ReminderDispatcher:
         await self.app.bot.send_message(group[0].chat_id, screen.text, reply_markup=screen.markup, **extra)
 
     def _record(self, conn: Any, results: list[tuple[list[Reminder], BaseException | None]], now: int) -> None:
-        services = self.services
         for group, error in results:
             ids = [r.id for r in group]
             if error is None:
@@ -172,7 +181,9 @@ class ReminderDispatcher:
     def _retry_or_fail(self, conn: Any, reminder: Reminder, error: BaseException, now: int) -> None:
         description = f"{type(error).__name__}: {error}"
         if isinstance(error, RetryAfter):
-            delay = error.retry_after if isinstance(error.retry_after, int | float) else error.retry_after.total_seconds()
+            delay = (
+                error.retry_after if isinstance(error.retry_after, int | float) else error.retry_after.total_seconds()
+            )
             # Telegram asked us to wait: not the reminder's fault, so no attempt is spent.
             conn.execute("UPDATE reminders SET attempts = attempts - 1 WHERE id = ?", (reminder.id,))
             outbox.reschedule(conn, reminder.id, now + int(delay) + 1, description)
@@ -183,8 +194,13 @@ class ReminderDispatcher:
             return
         outbox.mark_failed(conn, reminder.id, description)
         self.failed += 1
-        log.error("reminder %d for user %s failed after %d attempts: %s",
-                  reminder.id, _hash(reminder.user_id), reminder.attempts, description)
+        log.error(
+            "reminder %d for user %s failed after %d attempts: %s",
+            reminder.id,
+            _hash(reminder.user_id),
+            reminder.attempts,
+            description,
+        )
 
 
 def _hash(user_id: int) -> str:
@@ -214,16 +230,25 @@ def render(content: Content, group: list[Reminder], now: int) -> Screen:
     keyboard = []
     if checkin is not None:
         rid = checkin.id
-        keyboard.append([
-            button(content.text(lang, "btn.better"), Rem("checkin", f"{rid}.b")),
-            button(content.text(lang, "btn.same"), Rem("checkin", f"{rid}.s")),
-            button(content.text(lang, "btn.worse"), Rem("checkin", f"{rid}.w")),
-        ])
-        keyboard.append([
-            button(content.text(lang, f"reminders.snooze.{s.id}"), Rem("snooze", f"{rid}.{s.id}"))
-            for s in content.reminders.snoozes
-        ])
-    keyboard.append([button(content.text(lang, "btn.stop_reminders"), Rem("stop")), main_menu_button(content, lang)])
+        keyboard.append(
+            [
+                button(content.text(lang, "btn.better"), Rem("checkin", f"{rid}.b")),
+                button(content.text(lang, "btn.same"), Rem("checkin", f"{rid}.s")),
+                button(content.text(lang, "btn.worse"), Rem("checkin", f"{rid}.w")),
+            ]
+        )
+        keyboard.append(
+            [
+                button(content.text(lang, f"reminders.snooze.{s.id}"), Rem("snooze", f"{rid}.{s.id}"))
+                for s in content.reminders.snoozes
+            ]
+        )
+    keyboard.append(
+        [
+            button(content.text(lang, "btn.stop_reminders"), Rem("stop")),
+            main_menu_button(content, lang),
+        ]
+    )
     return Screen("\n\n".join(parts), markup(keyboard))
 
 
@@ -243,5 +268,7 @@ def checkin_text(content: Content, lang: str, reminder: Reminder, now: int) -> s
     else:
         ago = content.text(lang, "reminders.ago_hour")
     phrases = [q.text[lang].reason_past for q in reasons]
-    joined = phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + content.text(lang, "reminders.and") + phrases[-1]
+    joined = (
+        phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + content.text(lang, "reminders.and") + phrases[-1]
+    )
     return text + "\n" + content.text(lang, "reminders.checkin_context", ago=ago, reasons=joined)

@@ -75,9 +75,7 @@ NOT_MODIFIED: Final = (
     "Bad Request: message is not modified: specified new message content and reply markup "
     "are exactly the same as a current content and reply markup of the message"
 )
-QUERY_INVALID: Final = (
-    "Bad Request: query is too old and response timeout expired or query ID is invalid"
-)
+QUERY_INVALID: Final = "Bad Request: query is too old and response timeout expired or query ID is invalid"
 
 # What Telegram strips from both ends of a message text (and what makes a text "empty").
 _BLANK_EXTRA: Final = frozenset("\u200b\u200c\u200d\u2060\ufeff")
@@ -429,9 +427,7 @@ class FakeTelegram(BaseRequest):
     ) -> None:
         """Make the next ``times`` calls of ``method`` (in ``chat_id``, if given) fail with
         this Bot API error. ``retry_after`` adds ``parameters.retry_after`` (use with 429)."""
-        self._faults.setdefault(method, []).append(
-            _Fault(error_code, description, retry_after, times, chat_id)
-        )
+        self._faults.setdefault(method, []).append(_Fault(error_code, description, retry_after, times, chat_id))
 
     def raise_next(self, method: str, exc: Exception, times: int = 1) -> None:
         """Make the next ``times`` calls of ``method`` raise ``exc`` inside the HTTP layer
@@ -610,9 +606,7 @@ class FakeTelegram(BaseRequest):
             data["edit_date"] = m.edit_date
         return data
 
-    def _render(
-        self, params: JSONDict, *, required: bool = True
-    ) -> tuple[str, str, str | None, tuple[Entity, ...]]:
+    def _render(self, params: JSONDict, *, required: bool = True) -> tuple[str, str, str | None, tuple[Entity, ...]]:
         """Validate text + parse_mode; return (raw, plain, parse_mode, entities)."""
         text = params.get("text")
         if not isinstance(text, str):
@@ -674,9 +668,7 @@ class FakeTelegram(BaseRequest):
                     raise _bad("BUTTON_TYPE_INVALID")
                 data = b.get("callback_data")
                 if "callback_data" in b and (
-                    not isinstance(data, str)
-                    or not data
-                    or len(data.encode("utf-8")) > MAX_CALLBACK_DATA_BYTES
+                    not isinstance(data, str) or not data or len(data.encode("utf-8")) > MAX_CALLBACK_DATA_BYTES
                 ):
                     raise _bad("BUTTON_DATA_INVALID")
                 url = b.get("url")
@@ -723,9 +715,7 @@ class FakeTelegram(BaseRequest):
         self._check_blocked(chat_id)
         self._check_rate("sendMessage", chat_id)
         raw, plain, mode, entities = self._render(params)
-        inline, buttons, keyboard = self._parse_markup(
-            params.get("reply_markup"), inline_only=False
-        )
+        inline, buttons, keyboard = self._parse_markup(params.get("reply_markup"), inline_only=False)
         reply = params.get("reply_parameters")
         if isinstance(reply, dict) and "message_id" in reply:
             target = self.message(chat_id, int(reply["message_id"]))
@@ -786,9 +776,7 @@ class FakeTelegram(BaseRequest):
             raise _bad("message can't be edited")
         if msg.reply_markup == inline:
             raise _ApiError(400, NOT_MODIFIED)
-        new = replace(
-            msg, buttons=buttons, reply_markup=inline, edited=True, edit_date=int(time.time())
-        )
+        new = replace(msg, buttons=buttons, reply_markup=inline, edited=True, edit_date=int(time.time()))
         self._put(new, touch=True)
         self._note_rate("editMessageReplyMarkup", chat_id)
         return self._message_json(new)
@@ -855,9 +843,7 @@ class FakeTelegram(BaseRequest):
             if not isinstance(description, str) or not 1 <= len(description.strip()) <= 256:
                 raise _bad("BOT_COMMAND_DESCRIPTION_INVALID")
         key = (self._scope_key(params.get("scope")), self._language(params))
-        self._commands[key] = [
-            {"command": c["command"], "description": c["description"]} for c in commands
-        ]
+        self._commands[key] = [{"command": c["command"], "description": c["description"]} for c in commands]
         return True
 
     def _get_my_commands(self, params: JSONDict) -> list[JSONDict]:
@@ -987,9 +973,7 @@ class FakeTelegram(BaseRequest):
             self._chat_info[chat_id] = info
         return dict(info)
 
-    def _user_message(
-        self, user: JSONDict, chat_id: int, chat_type: str, kind: str, text: str = ""
-    ) -> JSONDict:
+    def _user_message(self, user: JSONDict, chat_id: int, chat_type: str, kind: str, text: str = "") -> JSONDict:
         self._remember_user(user)
         if chat_type != "private":
             self._group_chat(chat_id, chat_type)
@@ -1056,27 +1040,19 @@ class FakeTelegram(BaseRequest):
         private chat (one is created first if there is none)."""
         chat_id = int(user["id"])
         self._remember_user(user)
-        mine = [
-            m
-            for m in self.messages(chat_id)
-            if not m.from_bot and m.kind == "text" and m.sender_id == chat_id
-        ]
+        mine = [m for m in self.messages(chat_id) if not m.from_bot and m.kind == "text" and m.sender_id == chat_id]
         if mine:
             original = mine[-1]
         else:
             self._user_message(user, chat_id, "private", "text", text)
             original = self.messages(chat_id)[-1]
-        edited = replace(
-            original, text=text, plain=text, edited=True, edit_date=int(time.time()) + 1
-        )
+        edited = replace(original, text=text, plain=text, edited=True, edit_date=int(time.time()) + 1)
         self._put(edited, touch=False)
         data = self._message_json(edited)
         data["from"] = dict(user)
         return {"update_id": self._next_update_id(), "edited_message": data}
 
-    def callback_update(
-        self, user: JSONDict, message_id: int, data: str, chat_id: int | None = None
-    ) -> JSONDict:
+    def callback_update(self, user: JSONDict, message_id: int, data: str, chat_id: int | None = None) -> JSONDict:
         """A ``callback_query`` update for a tap on bot message ``message_id``.
 
         The query id becomes pending: answerCallbackQuery accepts it exactly once. The update
@@ -1145,9 +1121,7 @@ class FakeTelegram(BaseRequest):
         }
 
     def channel_post_update(self, text: str, chat_id: int = -1001999) -> JSONDict:
-        info = self._chat_info.setdefault(
-            chat_id, {"id": chat_id, "type": "channel", "title": "Test channel"}
-        )
+        info = self._chat_info.setdefault(chat_id, {"id": chat_id, "type": "channel", "title": "Test channel"})
         msg = self._store(
             FakeMessage(
                 message_id=0,
@@ -1278,8 +1252,7 @@ class ChatClient:
         if len(matches) != 1:
             problem = "no button" if not matches else f"{len(matches)} buttons"
             raise AssertionError(
-                f"{problem} matching {label!r} on message {screen.message_id}; "
-                f"available: {[b.text for b in buttons]}"
+                f"{problem} matching {label!r} on message {screen.message_id}; available: {[b.text for b in buttons]}"
             )
         return matches[0]
 
@@ -1320,10 +1293,6 @@ class ChatClient:
         """Parameters of the last successful answerCallbackQuery for this user's taps."""
         mine = set(self._query_ids)
         for call in reversed(self.fake.calls):
-            if (
-                call.method == "answerCallbackQuery"
-                and call.ok
-                and str(call.params.get("callback_query_id")) in mine
-            ):
+            if call.method == "answerCallbackQuery" and call.ok and str(call.params.get("callback_query_id")) in mine:
                 return call.params
         return None

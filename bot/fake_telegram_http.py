@@ -128,8 +128,7 @@ def _parse_multipart(content_type: str, body: bytes) -> list[tuple[str, object]]
 def parse_parameters(query: str, content_type: str, body: bytes) -> JSONDict:
     """The Bot API parameters of one request: query string, then the body (which wins)."""
     params: JSONDict = {
-        name: decode_form_value(name, value)
-        for name, value in parse_qsl(query, keep_blank_values=True)
+        name: decode_form_value(name, value) for name, value in parse_qsl(query, keep_blank_values=True)
     }
     if not body:
         return params
@@ -149,10 +148,7 @@ def parse_parameters(query: str, content_type: str, body: bytes) -> JSONDict:
             text = body.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise _BadHttpRequest("form body is not UTF-8") from exc
-        params.update(
-            (name, decode_form_value(name, value))
-            for name, value in parse_qsl(text, keep_blank_values=True)
-        )
+        params.update((name, decode_form_value(name, value)) for name, value in parse_qsl(text, keep_blank_values=True))
     return params
 
 
@@ -241,9 +237,7 @@ class FakeTelegramServer:
 
     # -- HTTP --------------------------------------------------------------------------------------
 
-    async def _serve_connection(
-        self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-    ) -> None:
+    async def _serve_connection(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
         task = asyncio.current_task()
         if task is not None:
             self._connections.add(task)
@@ -287,11 +281,7 @@ class FakeTelegramServer:
             return False
 
         connection = headers.get("connection", "").lower()
-        keep_alive = (
-            "close" not in connection
-            if version.upper() == "HTTP/1.1"
-            else "keep-alive" in connection
-        )
+        keep_alive = "close" not in connection if version.upper() == "HTTP/1.1" else "keep-alive" in connection
         try:
             body = await self._read_body(reader, headers)
             status, payload, drop = await self._handle(
@@ -336,9 +326,7 @@ class FakeTelegramServer:
             raise _BadHttpRequest("bad Content-Length")
         return await reader.readexactly(length) if length else b""
 
-    async def _handle(
-        self, http_method: str, target: str, content_type: str, body: bytes
-    ) -> tuple[int, bytes, bool]:
+    async def _handle(self, http_method: str, target: str, content_type: str, body: bytes) -> tuple[int, bytes, bool]:
         """(status, body, drop the connection instead of answering)."""
         self.requests += 1
         parts = urlsplit(target)
@@ -376,9 +364,7 @@ class FakeTelegramServer:
         self._record.flush()
 
     @staticmethod
-    async def _respond(
-        writer: asyncio.StreamWriter, status: int, payload: bytes | None, *, keep_alive: bool
-    ) -> None:
+    async def _respond(writer: asyncio.StreamWriter, status: int, payload: bytes | None, *, keep_alive: bool) -> None:
         body = payload or b""
         try:
             reason = HTTPStatus(status).phrase
@@ -406,9 +392,7 @@ def _error(code: int, description: str) -> bytes:
 
 
 async def _serve_forever(args: argparse.Namespace) -> None:
-    server = FakeTelegramServer(
-        FakeTelegram(latency=args.latency), token=args.token, record=args.record
-    )
+    server = FakeTelegramServer(FakeTelegram(latency=args.latency), token=args.token, record=args.record)
     await server.start(args.host, args.port)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

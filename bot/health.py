@@ -80,4 +80,3 @@ def check(settings: Settings) -> int:
         return 1
     print(f"healthy: {data.get('updates', 0)} updates handled")
     return 0
-

@@ -65,10 +65,12 @@ def page_screen(content: Content, page_id: str, lang: str, *, feedback: bool = T
         # Answer pages (no sub-pages) ask whether they helped: counts only, never who.
         if feedback and not page.children:
             text += "\n\n" + content.text(lang, "feedback.question")
-            keyboard.append([
-                button(content.text(lang, "btn.helpful_yes"), Vote(page_id, "y")),
-                button(content.text(lang, "btn.helpful_no"), Vote(page_id, "n")),
-            ])
+            keyboard.append(
+                [
+                    button(content.text(lang, "btn.helpful_yes"), Vote(page_id, "y")),
+                    button(content.text(lang, "btn.helpful_no"), Vote(page_id, "n")),
+                ]
+            )
         keyboard.append(nav)
         keyboard += footer(content, lang, page.parent)
     return Screen(text, markup(keyboard))

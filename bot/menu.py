@@ -24,17 +24,26 @@ MAX_RESULTS = 8
 
 def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
     for name, callback in (
-        ("start", start), ("menu", menu), ("help", help_command),
-        ("about", about), ("language", language),
+        ("start", start),
+        ("menu", menu),
+        ("help", help_command),
+        ("about", about),
+        ("language", language),
     ):
         app.add_handler(CommandHandler(name, callback, filters=PRIVATE))
     # Group 2 runs after the checklist (group 1) has had a chance to claim free text.
     app.add_handler(MessageHandler(NEW_TEXT, search), group=2)
     app.add_handler(
-        MessageHandler(PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL & filters.UpdateType.MESSAGE, unknown),
+        MessageHandler(
+            PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL & filters.UpdateType.MESSAGE,
+            unknown,
+        ),
         group=2,
     )
-    app.add_handler(MessageHandler(~PRIVATE & filters.COMMAND & filters.UpdateType.MESSAGE, private_only), group=2)
+    app.add_handler(
+        MessageHandler(~PRIVATE & filters.COMMAND & filters.UpdateType.MESSAGE, private_only),
+        group=2,
+    )
 
 
 def register_last(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
@@ -64,7 +73,10 @@ def text_screen(content: Content, lang: str, text: str) -> Screen:
 
 def language_screen(content: Content, lang: str) -> Screen:
     choices = [button(content.text(lang, f"language.name.{code}"), SetLang(code)) for code in content.languages]
-    return Screen(content.text(lang, "language.prompt"), markup(rows(choices, 2), [[main_menu_button(content, lang)]]))
+    return Screen(
+        content.text(lang, "language.prompt"),
+        markup(rows(choices, 2), [[main_menu_button(content, lang)]]),
+    )
 
 
 def help_screen(content: Content, lang: str) -> Screen:
@@ -102,8 +114,13 @@ async def help_command(update: Update, ctx: BotContext) -> None:
 async def about(update: Update, ctx: BotContext) -> None:
     content = ctx.services.content
     lang = await ctx.services.user_language(update)
-    text = content.text(lang, "about.text", source=escape(content.source),
-                        reviewed=escape(content.reviewed), version=content.fingerprint)
+    text = content.text(
+        lang,
+        "about.text",
+        source=escape(content.source),
+        reviewed=escape(content.reviewed),
+        version=content.fingerprint,
+    )
     await show(update, ctx, text_screen(content, lang, text), new=True)
 
 
@@ -188,7 +205,11 @@ async def on_set_lang(update: Update, ctx: BotContext, cb: SetLang) -> str | Non
     await services.db.run(users.set_language, user_id, cb.lang, services.now())
     services.update_cached(user_id, language=cb.lang)
     name = content.text(cb.lang, f"language.name.{cb.lang}")
-    await show(update, ctx, main_screen(content, cb.lang, content.text(cb.lang, "language.changed", language=name) + "\n\n"))
+    await show(
+        update,
+        ctx,
+        main_screen(content, cb.lang, content.text(cb.lang, "language.changed", language=name) + "\n\n"),
+    )
     return None
 
 

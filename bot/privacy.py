@@ -34,12 +34,21 @@ def actions() -> dict[str, Any]:
 
 async def privacy_command(update: Update, ctx: BotContext) -> None:
     lang = await ctx.services.user_language(update)
-    await show(update, ctx, text_screen(ctx.services.content, lang, ctx.services.content.text(lang, "privacy.text")), new=True)
+    await show(
+        update,
+        ctx,
+        text_screen(ctx.services.content, lang, ctx.services.content.text(lang, "privacy.text")),
+        new=True,
+    )
 
 
 async def on_privacy_button(update: Update, ctx: BotContext, _: object) -> str | None:
     lang = await ctx.services.user_language(update)
-    await show(update, ctx, text_screen(ctx.services.content, lang, ctx.services.content.text(lang, "privacy.text")))
+    await show(
+        update,
+        ctx,
+        text_screen(ctx.services.content, lang, ctx.services.content.text(lang, "privacy.text")),
+    )
     return None
 
 
@@ -50,7 +59,12 @@ async def mydata_command(update: Update, ctx: BotContext) -> None:
     data = await services.db.read(users.export, update.effective_user.id)
     content = services.content
     if not any(data.values()):
-        await show(update, ctx, text_screen(content, lang, content.text(lang, "privacy.mydata_empty")), new=True)
+        await show(
+            update,
+            ctx,
+            text_screen(content, lang, content.text(lang, "privacy.mydata_empty")),
+            new=True,
+        )
         return
     dump = json.dumps(data, ensure_ascii=False, indent=1, default=str)
     # Long histories are sent in several messages rather than cut: the user asked for everything.
@@ -64,8 +78,12 @@ async def mydata_command(update: Update, ctx: BotContext) -> None:
 async def delete_command(update: Update, ctx: BotContext) -> None:
     content = ctx.services.content
     lang = await ctx.services.user_language(update)
-    keyboard = markup([[button(content.text(lang, "btn.confirm_delete"), Privacy("confirm"))],
-                       [button(content.text(lang, "btn.keep_data"), Privacy("keep"))]])
+    keyboard = markup(
+        [
+            [button(content.text(lang, "btn.confirm_delete"), Privacy("confirm"))],
+            [button(content.text(lang, "btn.keep_data"), Privacy("keep"))],
+        ]
+    )
     await show(update, ctx, Screen(content.text(lang, "privacy.confirm_delete"), keyboard), new=True)
 
 

@@ -80,10 +80,16 @@ class PerUserProcessor(BaseUpdateProcessor):
                     if log.isEnabledFor(logging.INFO):
                         log.info(
                             "update %s from %s: %s in %.1f ms",
-                            getattr(update, "update_id", "?"), hash_user(user_id), describe(update),
+                            getattr(update, "update_id", "?"),
+                            hash_user(user_id),
+                            describe(update),
                             (time.monotonic() - started) * 1000,
-                            extra={"update_id": getattr(update, "update_id", None), "user": hash_user(user_id),
-                                   "handler": describe(update), "duration_ms": round((time.monotonic() - started) * 1000, 2)},
+                            extra={
+                                "update_id": getattr(update, "update_id", None),
+                                "user": hash_user(user_id),
+                                "handler": describe(update),
+                                "duration_ms": round((time.monotonic() - started) * 1000, 2),
+                            },
                         )
         finally:
             lock, users = self._locks[user_id]

@@ -84,13 +84,13 @@ class PriorityRateLimiter(BaseRateLimiter[str]):
 
     async def process_request(
         self,
-        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]] | None]],
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
         args: Any,
         kwargs: dict[str, Any],
         endpoint: str,
         data: dict[str, Any],
         rate_limit_args: str | None,
-    ) -> bool | dict[str, Any] | list[dict[str, Any]] | None:
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
         limited = endpoint.startswith(LIMITED_PREFIXES)
         bulk = rate_limit_args == BULK
         for attempt in range(self.max_retries + 1):

@@ -84,31 +84,60 @@ def list_screen(content: Content, lang: str, active: list[Reminder], timezone: s
     else:
         lines.append(content.text(lang, "reminders.none"))
     cancel_buttons = [
-        button(content.text(lang, "btn.cancel_reminder", label=item_label(content, lang, r, timezone).lstrip("• ")[:24]),
-               Rem("cancel", str(r.id)))
+        button(
+            content.text(
+                lang,
+                "btn.cancel_reminder",
+                label=item_label(content, lang, r, timezone).lstrip("• ")[:24],
+            ),
+            Rem("cancel", str(r.id)),
+        )
         for r in active
     ]
     adds = [
         [button(content.text(lang, "btn.add_followup"), Rem("add"))],
         [button(content.text(lang, "btn.add_daily"), Rem("daily"))],
     ]
-    return Screen(prefix + "\n".join(lines), markup(rows(cancel_buttons), adds, [[main_menu_button(content, lang)]]))
+    return Screen(
+        prefix + "\n".join(lines),
+        markup(rows(cancel_buttons), adds, [[main_menu_button(content, lang)]]),
+    )
 
 
 def delay_screen(content: Content, lang: str) -> Screen:
-    delays = [button(content.text(lang, f"reminders.delay.{d.id}"), Rem("delay", d.id)) for d in content.reminders.followup_delays]
-    return Screen(content.text(lang, "reminders.ask_delay"), markup([delays], [[main_menu_button(content, lang)]]))
+    delays = [
+        button(content.text(lang, f"reminders.delay.{d.id}"), Rem("delay", d.id))
+        for d in content.reminders.followup_delays
+    ]
+    return Screen(
+        content.text(lang, "reminders.ask_delay"),
+        markup([delays], [[main_menu_button(content, lang)]]),
+    )
 
 
 def done_screen(content: Content, lang: str, text: str) -> Screen:
-    return Screen(text, markup([[button(content.button_label("@reminders", lang), Act("reminders")), main_menu_button(content, lang)]]))
+    return Screen(
+        text,
+        markup(
+            [
+                [
+                    button(content.button_label("@reminders", lang), Act("reminders")),
+                    main_menu_button(content, lang),
+                ]
+            ]
+        ),
+    )
 
 
 def timezone_screen(content: Content, lang: str) -> Screen:
     zones = [button(z.replace("_", " "), Rem("tz", z)) for z in content.reminders.timezones]
     return Screen(
         content.text(lang, "reminders.tz_ask"),
-        markup(rows(zones, 2), [[button(content.text(lang, "btn.timezone_by_time"), Rem("tztime"))]], [[main_menu_button(content, lang)]]),
+        markup(
+            rows(zones, 2),
+            [[button(content.text(lang, "btn.timezone_by_time"), Rem("tztime"))]],
+            [[main_menu_button(content, lang)]],
+        ),
     )
 
 
@@ -118,17 +147,26 @@ def offset_screen(content: Content, lang: str, now: float) -> Screen:
     for offset in range(-11, 13):  # 24 distinct local times
         local = datetime.fromtimestamp(now, UTC) + timedelta(hours=offset)
         choices.append(button(local.strftime("%H:%M"), Rem("tzoff", f"{offset:+d}")))
-    return Screen(content.text(lang, "reminders.tz_ask_time"), markup(rows(choices, 4), [[main_menu_button(content, lang)]]))
+    return Screen(
+        content.text(lang, "reminders.tz_ask_time"),
+        markup(rows(choices, 4), [[main_menu_button(content, lang)]]),
+    )
 
 
 def kind_screen(content: Content, lang: str) -> Screen:
     kinds = [button(content.text(lang, f"reminders.kind.{k}"), Rem("kind", k)) for k in content.reminders.daily_kinds]
-    return Screen(content.text(lang, "reminders.daily_ask_kind"), markup([kinds], [[main_menu_button(content, lang)]]))
+    return Screen(
+        content.text(lang, "reminders.daily_ask_kind"),
+        markup([kinds], [[main_menu_button(content, lang)]]),
+    )
 
 
 def time_screen(content: Content, lang: str, kind: str, timezone: str) -> Screen:
     times = [button(t, Rem("time", f"{kind}.{t.replace(':', '')}")) for t in content.reminders.daily_times]
-    return Screen(content.text(lang, "reminders.daily_ask_time", zone=timezone), markup(rows(times, 4), [[main_menu_button(content, lang)]]))
+    return Screen(
+        content.text(lang, "reminders.daily_ask_time", zone=timezone),
+        markup(rows(times, 4), [[main_menu_button(content, lang)]]),
+    )
 
 
 # --- handlers ------------------------------------------------------------------------------
@@ -193,15 +231,31 @@ async def _delay(update: Update, ctx: BotContext, arg: str) -> str | None:
         if run is not None and run.outcome is not None:
             payload["reasons"] = [q.id for q in content.checklist.reasons(run.as_dict)]
             payload["outcome"] = run.outcome
-        reminder_id = outbox.create(conn, user_id=user.id, chat_id=chat.id, kind="followup", due_at=due,
-                                    payload=payload, now=now, max_active=content.reminders.max_active)
+        reminder_id = outbox.create(
+            conn,
+            user_id=user.id,
+            chat_id=chat.id,
+            kind="followup",
+            due_at=due,
+            payload=payload,
+            now=now,
+            max_active=content.reminders.max_active,
+        )
         if reminder_id is not None and run is not None:
             checklists.delete(conn, user.id)
         return reminder_id
 
     reminder_id = await services.db.run(create)
     if reminder_id is None:
-        await show(update, ctx, done_screen(content, lang, content.text(lang, "reminders.limit", max=content.reminders.max_active)))
+        await show(
+            update,
+            ctx,
+            done_screen(
+                content,
+                lang,
+                content.text(lang, "reminders.limit", max=content.reminders.max_active),
+            ),
+        )
         return None
     _wake(services)
     cached = await services.cached_user(user.id)
@@ -285,7 +339,12 @@ async def _time(update: Update, ctx: BotContext, arg: str) -> str | None:
     user, chat = update.effective_user, update.effective_chat
     kind, _, raw = arg.partition(".")
     hhmm = f"{raw[:2]}:{raw[2:]}"
-    if kind not in content.reminders.daily_kinds or hhmm not in content.reminders.daily_times or user is None or chat is None:
+    if (
+        kind not in content.reminders.daily_kinds
+        or hhmm not in content.reminders.daily_times
+        or user is None
+        or chat is None
+    ):
         return await show_stale(update, ctx)
     lang = await services.user_language(update)
     cached = await services.cached_user(user.id)
@@ -296,16 +355,36 @@ async def _time(update: Update, ctx: BotContext, arg: str) -> str | None:
     now = services.now()
     due = next_daily(now, hhmm, cached.timezone)
     reminder_id = await services.db.run(
-        lambda conn: outbox.create(conn, user_id=user.id, chat_id=chat.id, kind="daily", due_at=due,
-                                   payload={"kind": kind, "time": hhmm, "lang": lang}, now=now,
-                                   max_active=content.reminders.max_active)
+        lambda conn: outbox.create(
+            conn,
+            user_id=user.id,
+            chat_id=chat.id,
+            kind="daily",
+            due_at=due,
+            payload={"kind": kind, "time": hhmm, "lang": lang},
+            now=now,
+            max_active=content.reminders.max_active,
+        )
     )
     if reminder_id is None:
-        await show(update, ctx, done_screen(content, lang, content.text(lang, "reminders.limit", max=content.reminders.max_active)))
+        await show(
+            update,
+            ctx,
+            done_screen(
+                content,
+                lang,
+                content.text(lang, "reminders.limit", max=content.reminders.max_active),
+            ),
+        )
         return None
     _wake(services)
-    text = content.text(lang, "reminders.created_daily", time=hhmm, zone=cached.timezone.replace("_", " "),
-                        kind=content.text(lang, f"reminders.kind.{kind}"))
+    text = content.text(
+        lang,
+        "reminders.created_daily",
+        time=hhmm,
+        zone=cached.timezone.replace("_", " "),
+        kind=content.text(lang, f"reminders.kind.{kind}"),
+    )
     await show(update, ctx, done_screen(content, lang, text))
     return None
 
@@ -333,7 +412,11 @@ async def _checkin(update: Update, ctx: BotContext, arg: str) -> str | None:
     lang = await services.user_language(update)
     await services.db.run(stats.bump, {"b": "checkin_better", "s": "checkin_same", "w": "checkin_worse"}[parsed[1]])
     if parsed[1] == "b":
-        await show(update, ctx, Screen(content.text(lang, "reminders.better"), markup([[main_menu_button(content, lang)]])))
+        await show(
+            update,
+            ctx,
+            Screen(content.text(lang, "reminders.better"), markup([[main_menu_button(content, lang)]])),
+        )
         return None
     keyboard = [
         [button(content.text(lang, "btn.check_again"), Act("checklist"))],
@@ -356,16 +439,39 @@ async def _snooze(update: Update, ctx: BotContext, arg: str) -> str | None:
     now = services.now()
     due = now + int(snooze.hours * 3600)
     reminder_id = await services.db.run(
-        lambda conn: outbox.create(conn, user_id=user.id, chat_id=chat.id, kind="followup", due_at=due,
-                                   payload={"lang": lang, "snoozed": parsed[0]}, now=now,
-                                   max_active=content.reminders.max_active)
+        lambda conn: outbox.create(
+            conn,
+            user_id=user.id,
+            chat_id=chat.id,
+            kind="followup",
+            due_at=due,
+            payload={"lang": lang, "snoozed": parsed[0]},
+            now=now,
+            max_active=content.reminders.max_active,
+        )
     )
     if reminder_id is None:
-        await show(update, ctx, done_screen(content, lang, content.text(lang, "reminders.limit", max=content.reminders.max_active)))
+        await show(
+            update,
+            ctx,
+            done_screen(
+                content,
+                lang,
+                content.text(lang, "reminders.limit", max=content.reminders.max_active),
+            ),
+        )
         return None
     _wake(services)
     cached = await services.cached_user(user.id)
-    await show(update, ctx, done_screen(content, lang, content.text(lang, "reminders.snoozed", when=format_when(due, cached.timezone))))
+    await show(
+        update,
+        ctx,
+        done_screen(
+            content,
+            lang,
+            content.text(lang, "reminders.snoozed", when=format_when(due, cached.timezone)),
+        ),
+    )
     return None
 
 
@@ -374,14 +480,28 @@ async def _stop(update: Update, ctx: BotContext, _: str) -> str | None:
     assert update.effective_user is not None
     lang = await services.user_language(update)
     await services.db.run(outbox.cancel_all, update.effective_user.id)
-    await show(update, ctx, done_screen(services.content, lang, services.content.text(lang, "reminders.stopped")))
+    await show(
+        update,
+        ctx,
+        done_screen(services.content, lang, services.content.text(lang, "reminders.stopped")),
+    )
     return None
 
 
 _OPS = {
-    "menu": _menu, "add": _add, "delay": _delay, "daily": _daily, "tz": _tz, "tztime": _tz_by_time,
-    "tzoff": _tz_offset, "kind": _kind, "time": _time, "cancel": _cancel, "checkin": _checkin,
-    "snooze": _snooze, "stop": _stop,
+    "menu": _menu,
+    "add": _add,
+    "delay": _delay,
+    "daily": _daily,
+    "tz": _tz,
+    "tztime": _tz_by_time,
+    "tzoff": _tz_offset,
+    "kind": _kind,
+    "time": _time,
+    "cancel": _cancel,
+    "checkin": _checkin,
+    "snooze": _snooze,
+    "stop": _stop,
 }
 
 

@@ -46,7 +46,8 @@ async def serve_webhook(app: BotApp, settings: Settings, *, stop: asyncio.Event 
         await app.start()
         server.listen(settings.webhook_port, address=settings.webhook_listen)
         await app.bot.set_webhook(
-            settings.webhook_url, secret_token=settings.webhook_secret.reveal(),
+            settings.webhook_url,
+            secret_token=settings.webhook_secret.reveal(),
             allowed_updates=Update.ALL_TYPES,
         )
         log.info("webhook listening on %s:%d%s", settings.webhook_listen, settings.webhook_port, path)

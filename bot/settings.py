@@ -93,10 +93,8 @@ class Settings:
         webhook_url = env.get("WEBHOOK_URL", "").strip() or None
         webhook_secret = env.get("WEBHOOK_SECRET", "").strip()
         if mode == "webhook":
-            if not webhook_url or not webhook_url.startswith("https://") and not base_url:
-                raise SettingsError(
-                    "BOT_MODE=webhook needs WEBHOOK_URL, the public https:// URL Telegram calls"
-                )
+            if not webhook_url or (not webhook_url.startswith("https://") and not base_url):
+                raise SettingsError("BOT_MODE=webhook needs WEBHOOK_URL, the public https:// URL Telegram calls")
             if not re.fullmatch(r"[A-Za-z0-9_-]{16,256}", webhook_secret):
                 raise SettingsError(
                     "BOT_MODE=webhook needs WEBHOOK_SECRET: 16 to 256 characters of A-Z, a-z, "

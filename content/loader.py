@@ -150,6 +150,9 @@ class _Builder:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.problems: list[Problem] = []
+        # Where each string and page text was defined, so later checks can point at a line.
+        self.string_marks: dict[str, dict[str, tuple[Marked, Any]]] = {}
+        self.page_marks: dict[str, dict[str, tuple[Marked, Marked]]] = {}  # lang -> page -> (file, page)
 
     def fail(self, where: Marked, key: Any, message: str) -> None:
         self.problems.append(Problem(where.file, where.line_of(key), message))
@@ -276,41 +279,33 @@ def load_content(root: Path | str | None = None) -> Content:
 def _load_strings(b: _Builder, languages: tuple[str, ...]) -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
     for lang in languages:
-        raw = b.load(f"{lang}/strings.yaml")
         flat: dict[str, str] = {}
-
-        def walk(m: Marked, prefix: str) -> None:
-            for key, value in m.items():
-                name = f"{prefix}{key}"
-                if isinstance(value, Marked):
-                    walk(value, name + ".")
-                elif isinstance(value, str) and value.strip():
-                    flat[name] = value.strip("\n")  # keep deliberate spaces, such as " and "
-                    b_lines[name] = (m, key)
-                else:
-                    b.fail(m, key, f"string {name!r} must be non-empty text")
-
-        b_lines: dict[str, tuple[Marked, Any]] = {}
-        walk(raw, "")
+        marks: dict[str, tuple[Marked, Any]] = {}
+        _flatten(b, b.load(f"{lang}/strings.yaml"), "", flat, marks)
         out[lang] = flat
-        _STRING_MARKS[(str(b.root), lang)] = b_lines
+        b.string_marks[lang] = marks
     return out
 
 
-# Where each string was defined, so cross-language checks can point at a line.
-_STRING_MARKS: dict[tuple[str, str], dict[str, tuple[Marked, Any]]] = {}
+def _flatten(b: _Builder, m: Marked, prefix: str, flat: dict[str, str], marks: dict[str, tuple[Marked, Any]]) -> None:
+    for key, value in m.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Marked):
+            _flatten(b, value, name + ".", flat, marks)
+        elif isinstance(value, str) and value.strip():
+            flat[name] = value.strip("\n")  # keep deliberate spaces, such as " and "
+            marks[name] = (m, key)
+        else:
+            b.fail(m, key, f"string {name!r} must be non-empty text")
 
 
 def string_mark(b: _Builder, lang: str, key: str) -> tuple[Marked, Any] | None:
-    return _STRING_MARKS.get((str(b.root), lang), {}).get(key)
-
-
-# Where each page's text was defined, so checks on the rendered page can point at a line.
-_PAGE_MARKS: dict[tuple[str, str], dict[str, tuple[Marked, Marked]]] = {}  # -> (file, page)
+    """Where a string was defined, so cross-language checks can point at its line."""
+    return b.string_marks.get(lang, {}).get(key)
 
 
 def page_mark(b: _Builder, lang: str, page_id: str) -> tuple[Marked, Any] | None:
-    marks = _PAGE_MARKS.get((str(b.root), lang), {}).get(page_id)
+    marks = b.page_marks.get(lang, {}).get(page_id)
     return (marks[1], "body") if marks else None
 
 
@@ -332,7 +327,12 @@ def _load_pages(b: _Builder, languages: tuple[str, ...]) -> dict[str, Page]:
         if not isinstance(columns, int) or isinstance(columns, bool) or not 1 <= columns <= 4:
             b.fail(spec, "columns", "columns must be a whole number from 1 to 4")
             columns = 1
-        structure[page_id] = (spec, b.str_list(spec, "children"), b.str_list(spec, "links"), columns)
+        structure[page_id] = (
+            spec,
+            b.str_list(spec, "children"),
+            b.str_list(spec, "links"),
+            columns,
+        )
 
     if MAIN_PAGE not in structure and tree:
         b.fail(tree, None, f"there is no {MAIN_PAGE!r} page")
@@ -343,14 +343,22 @@ def _load_pages(b: _Builder, languages: tuple[str, ...]) -> dict[str, Page]:
             for target in targets:
                 if target.startswith("@"):
                     if target[1:] not in ACTIONS:
-                        b.fail(spec, key, f"page {page_id!r}: unknown action {target!r} "
-                               f"(known: {', '.join('@' + a for a in sorted(ACTIONS))})")
+                        b.fail(
+                            spec,
+                            key,
+                            f"page {page_id!r}: unknown action {target!r} "
+                            f"(known: {', '.join('@' + a for a in sorted(ACTIONS))})",
+                        )
                 elif target not in structure:
                     b.fail(spec, key, f"page {page_id!r} refers to unknown page {target!r}")
                 elif key == "children":
                     if target in parents:
-                        b.fail(spec, key, f"page {target!r} has two parents: "
-                               f"{parents[target]!r} and {page_id!r} (use links for cross-references)")
+                        b.fail(
+                            spec,
+                            key,
+                            f"page {target!r} has two parents: "
+                            f"{parents[target]!r} and {page_id!r} (use links for cross-references)",
+                        )
                     elif target == MAIN_PAGE:
                         b.fail(spec, key, f"{MAIN_PAGE!r} cannot be a child page")
                     else:
@@ -365,7 +373,7 @@ def _load_pages(b: _Builder, languages: tuple[str, ...]) -> dict[str, Page]:
         reachable.add(current)
         _, children, links, _ = structure[current]
         frontier.extend(t for t in children + links if t in structure)
-    for page_id, (spec, *_rest) in structure.items():
+    for page_id in structure:
         if page_id not in reachable:
             b.fail(tree, page_id, f"page {page_id!r} cannot be reached from the main menu")
 
@@ -373,7 +381,7 @@ def _load_pages(b: _Builder, languages: tuple[str, ...]) -> dict[str, Page]:
     for lang in languages:
         rel = f"{lang}/pages.yaml"
         raw = b.load(rel)
-        marks = _PAGE_MARKS[(str(b.root), lang)] = {}
+        marks = b.page_marks[lang] = {}
         for page_id, spec in raw.items():
             if page_id not in structure:
                 b.fail(raw, page_id, f"page {page_id!r} is not in pages.yaml")
@@ -388,8 +396,11 @@ def _load_pages(b: _Builder, languages: tuple[str, ...]) -> dict[str, Page]:
             safety = b.text(spec, "safety", required=False) or None
             keywords = b.str_list(spec, "keywords")
             if len(button) > MAX_BUTTON:
-                b.fail(spec, "button" if "button" in spec else "title",
-                       f"button label of {page_id!r} is {len(button)} characters (max {MAX_BUTTON})")
+                b.fail(
+                    spec,
+                    "button" if "button" in spec else "title",
+                    f"button label of {page_id!r} is {len(button)} characters (max {MAX_BUTTON})",
+                )
             b.html(spec, "body", body, f"page {page_id!r} body")
             if safety:
                 b.html(spec, "safety", safety, f"page {page_id!r} safety text")
@@ -405,7 +416,7 @@ def _load_pages(b: _Builder, languages: tuple[str, ...]) -> dict[str, Page]:
         with_safety = {lang for lang, t in by_lang.items() if t.safety}
         if with_safety and len(with_safety) != len(by_lang):
             for lang in sorted(set(by_lang) - with_safety):
-                raw = _PAGE_MARKS[(str(b.root), lang)][page_id][0]
+                raw = b.page_marks[lang][page_id][0]
                 b.fail(raw, page_id, f"page {page_id!r} has no safety text; other languages do")
 
     return {
@@ -488,9 +499,7 @@ def _load_checklist(b: _Builder, languages: tuple[str, ...]) -> Checklist:
                 continue
             text = b.text(spec, "text") or qid
             b.html(spec, "text", text, f"question {qid!r}")
-            q_texts[qid][lang] = QuestionText(
-                text, b.text(spec, "reason") or qid, b.text(spec, "reason_past") or qid
-            )
+            q_texts[qid][lang] = QuestionText(text, b.text(spec, "reason") or qid, b.text(spec, "reason_past") or qid)
         for qid in qs:
             if qid not in q_texts:
                 b.fail(qs, qid, f"question {qid!r} is not in checklist.yaml")
@@ -540,7 +549,15 @@ def _load_reminders(b: _Builder) -> ReminderConfig:
     raw = b.load("reminders.yaml")
     b.unknown_keys(
         raw,
-        {"followup_delays", "snoozes", "daily_kinds", "daily_times", "timezones", "max_active", "late_after_hours"},
+        {
+            "followup_delays",
+            "snoozes",
+            "daily_kinds",
+            "daily_times",
+            "timezones",
+            "max_active",
+            "late_after_hours",
+        },
         "reminders.yaml",
     )
 

@@ -19,7 +19,9 @@ def content_map(content: Content, lang: str | None = None) -> str:
     for page in content.pages.values():
         for target in page.children:
             if target.startswith("@"):
-                lines.append(f"    page_{page.id} --> action_{target[1:]}(({_label(content.button_label(target, lang))}))")
+                lines.append(
+                    f"    page_{page.id} --> action_{target[1:]}(({_label(content.button_label(target, lang))}))"
+                )
             else:
                 lines.append(f"    page_{page.id} --> page_{target}")
         for target in page.links:
@@ -44,7 +46,7 @@ def content_map(content: Content, lang: str | None = None) -> str:
             elif i + 1 < len(questions):
                 lines.append(f"    q_{question.id} -->|{label}| q_{questions[i + 1].id}")
             else:
-                lines.append(f"    q_{question.id} -->|{label}| rules{{{{\"rules\"}}}}")
+                lines.append(f'    q_{question.id} -->|{label}| rules{{{{"rules"}}}}')
     for rule in checklist.rules:
         if rule.immediate:
             continue

@@ -24,9 +24,7 @@ class FormatDict(dict[str, str]):
 
 
 def placeholders(text: str) -> frozenset[str]:
-    return frozenset(
-        name for _, name, _, _ in string.Formatter().parse(text) if name is not None and name
-    )
+    return frozenset(name for _, name, _, _ in string.Formatter().parse(text) if name is not None and name)
 
 
 @dataclass(frozen=True, slots=True)

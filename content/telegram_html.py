@@ -177,8 +177,7 @@ class _Parser:
             code = int(digits, base)
             if code == 0 or code >= 0x10FFFF or 0xD800 <= code <= 0xDFFF:
                 raise self.fail(
-                    f'invalid character reference "{text[i : j + 1]}" '
-                    f"at byte offset {self.byte_offset(i)}",
+                    f'invalid character reference "{text[i : j + 1]}" at byte offset {self.byte_offset(i)}',
                     i,
                 )
             return chr(code), j + 1
@@ -189,8 +188,7 @@ class _Parser:
         if name not in _NAMED_ENTITIES or self.char(j) != ";":
             shown = text[i : j + 1] if self.char(j) == ";" else text[i:j]
             raise self.fail(
-                f'unsupported entity "{shown}" at byte offset {self.byte_offset(i)}; '
-                'escape "&" as "&amp;"',
+                f'unsupported entity "{shown}" at byte offset {self.byte_offset(i)}; escape "&" as "&amp;"',
                 i,
             )
         return _NAMED_ENTITIES[name], j + 1
@@ -206,9 +204,7 @@ class _Parser:
             raise self.fail(f"unclosed start tag at byte offset {self.byte_offset(begin)}", begin)
         tag = text[begin + 1 : i].lower()
         if tag not in ALLOWED_TAGS:
-            raise self.fail(
-                f'unsupported start tag "{tag}" at byte offset {self.byte_offset(begin)}', begin
-            )
+            raise self.fail(f'unsupported start tag "{tag}" at byte offset {self.byte_offset(begin)}', begin)
         argument = ""
         has_href = False
         while self.char(i) != ">":
@@ -216,17 +212,14 @@ class _Parser:
             if self.char(i) == ">":
                 break
             if i >= self.n:
-                raise self.fail(
-                    f'unclosed start tag "{tag}" at byte offset {self.byte_offset(begin)}', begin
-                )
+                raise self.fail(f'unclosed start tag "{tag}" at byte offset {self.byte_offset(begin)}', begin)
             attr_begin = i
             while i < self.n and text[i] not in _SPACES and text[i] not in "=>":
                 i += 1
             attr = text[attr_begin:i]
             if not attr:
                 raise self.fail(
-                    f'empty attribute name in the tag "{tag}" at byte offset '
-                    f"{self.byte_offset(begin)}",
+                    f'empty attribute name in the tag "{tag}" at byte offset {self.byte_offset(begin)}',
                     begin,
                 )
             i = self.skip_spaces(i)
@@ -241,9 +234,7 @@ class _Parser:
                 )
             i = self.skip_spaces(i + 1)
             if i >= self.n:
-                raise self.fail(
-                    f'unclosed start tag "{tag}" at byte offset {self.byte_offset(begin)}', begin
-                )
+                raise self.fail(f'unclosed start tag "{tag}" at byte offset {self.byte_offset(begin)}', begin)
             quote = text[i]
             if quote not in "'\"":
                 token_begin = i
@@ -252,8 +243,7 @@ class _Parser:
                 value = text[token_begin:i].lower()
                 if i < self.n and text[i] not in _SPACES and text[i] != ">":
                     raise self.fail(
-                        f"unexpected end of name token at byte offset "
-                        f"{self.byte_offset(token_begin)}",
+                        f"unexpected end of name token at byte offset {self.byte_offset(token_begin)}",
                         token_begin,
                     )
             else:
@@ -267,15 +257,11 @@ class _Parser:
                         parts.append(text[i])
                         i += 1
                 if i >= self.n:
-                    raise self.fail(
-                        f"unclosed start tag at byte offset {self.byte_offset(begin)}", begin
-                    )
+                    raise self.fail(f"unclosed start tag at byte offset {self.byte_offset(begin)}", begin)
                 i += 1
                 value = "".join(parts)
             if i >= self.n:
-                raise self.fail(
-                    f"unclosed start tag at byte offset {self.byte_offset(begin)}", begin
-                )
+                raise self.fail(f"unclosed start tag at byte offset {self.byte_offset(begin)}", begin)
             if tag == "a" and attr == "href":
                 argument, has_href = value, True
             elif tag == "code" and attr == "class" and value.startswith("language-"):
@@ -366,8 +352,7 @@ class _Parser:
                 i = j
         if self.stack:
             raise TelegramHtmlError(
-                "Can't parse entities: can't find end tag corresponding to start tag "
-                f'"{self.stack[-1].tag}"',
+                f"Can't parse entities: can't find end tag corresponding to start tag \"{self.stack[-1].tag}\"",
                 self.stack[-1].byte_offset,
             )
         entities = [self.fix_code(e) for e in self.entities]

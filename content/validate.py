@@ -11,8 +11,15 @@ if TYPE_CHECKING:
     from content.loader import Problem, _Builder
 
 # Button labels and command descriptions are plain text, not HTML.
-PLAIN_PREFIXES = ("btn.", "actions.", "commands.", "reminders.kind.", "reminders.delay.",
-                  "reminders.snooze.", "summary.")
+PLAIN_PREFIXES = (
+    "btn.",
+    "actions.",
+    "commands.",
+    "reminders.kind.",
+    "reminders.delay.",
+    "reminders.snooze.",
+    "summary.",
+)
 
 
 def validate(content: Content, b: _Builder) -> list[Problem]:
@@ -53,11 +60,19 @@ def validate(content: Content, b: _Builder) -> list[Problem]:
                 at(lang, key, f"string {key!r} is not in {default}/strings.yaml")
         for key, text in strings.items():
             if lang != default and key in base and placeholders(text) != placeholders(base[key]):
-                at(lang, key, f"{key!r} has placeholders {sorted(placeholders(text))}, "
-                   f"{default} has {sorted(placeholders(base[key]))}")
+                at(
+                    lang,
+                    key,
+                    f"{key!r} has placeholders {sorted(placeholders(text))}, "
+                    f"{default} has {sorted(placeholders(base[key]))}",
+                )
             if key.startswith(PLAIN_PREFIXES):
                 if key.startswith(("btn.", "actions.")) and len(text) > MAX_BUTTON:
-                    at(lang, key, f"button label {key!r} is {len(text)} characters (max {MAX_BUTTON})")
+                    at(
+                        lang,
+                        key,
+                        f"button label {key!r} is {len(text)} characters (max {MAX_BUTTON})",
+                    )
                 continue
             sample = text.format_map({p: "x" for p in placeholders(text)})
             try:
@@ -78,8 +93,13 @@ def validate(content: Content, b: _Builder) -> list[Problem]:
             problems.append(Problem(f"{lang}/pages.yaml", line, message))
             continue
         if length > MAX_MESSAGE:
-            problems.append(Problem(f"{lang}/pages.yaml", line,
-                                    f"page {page_id!r} is {length} characters (max {MAX_MESSAGE})"))
+            problems.append(
+                Problem(
+                    f"{lang}/pages.yaml",
+                    line,
+                    f"page {page_id!r} is {length} characters (max {MAX_MESSAGE})",
+                )
+            )
 
     # Every callback the keyboards can produce must fit Telegram's 64 bytes.
     from bot.callbacks import all_static_callbacks  # the one codec, so the check cannot drift

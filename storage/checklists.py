@@ -28,9 +28,15 @@ def _run(row: sqlite3.Row | None) -> ChecklistRun | None:
     if row is None:
         return None
     return ChecklistRun(
-        row["user_id"], row["session"], row["chat_id"], row["message_id"], row["language"],
-        tuple((q, a) for q, a in json.loads(row["answers"])), row["outcome"],
-        row["started_at"], row["updated_at"],
+        row["user_id"],
+        row["session"],
+        row["chat_id"],
+        row["message_id"],
+        row["language"],
+        tuple((q, a) for q, a in json.loads(row["answers"])),
+        row["outcome"],
+        row["started_at"],
+        row["updated_at"],
     )
 
 
@@ -53,8 +59,15 @@ def save(conn: sqlite3.Connection, run: ChecklistRun) -> None:
         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
         """,
         (
-            run.user_id, run.session, run.chat_id, run.message_id, run.language,
-            json.dumps([list(a) for a in run.answers]), run.outcome, run.started_at, run.updated_at,
+            run.user_id,
+            run.session,
+            run.chat_id,
+            run.message_id,
+            run.language,
+            json.dumps([list(a) for a in run.answers]),
+            run.outcome,
+            run.started_at,
+            run.updated_at,
         ),
     )
 
@@ -63,9 +76,7 @@ def delete(conn: sqlite3.Connection, user_id: int, session: str | None = None) -
     if session is None:
         cur = conn.execute("DELETE FROM checklist_sessions WHERE user_id = ?", (user_id,))
     else:
-        cur = conn.execute(
-            "DELETE FROM checklist_sessions WHERE user_id = ? AND session = ?", (user_id, session)
-        )
+        cur = conn.execute("DELETE FROM checklist_sessions WHERE user_id = ? AND session = ?", (user_id, session))
     return cur.rowcount > 0
 
 

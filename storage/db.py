@@ -120,7 +120,10 @@ def _prepare(conn: sqlite3.Connection, path: str, busy_timeout_ms: int) -> int:
 
 
 def _migrate(
-    conn: sqlite3.Connection, path: str, migrations: tuple[tuple[str, str], ...], busy_timeout_ms: int
+    conn: sqlite3.Connection,
+    path: str,
+    migrations: tuple[tuple[str, str], ...],
+    busy_timeout_ms: int,
 ) -> list[str]:
     version = _prepare(conn, path, busy_timeout_ms)
     if version > len(migrations):
@@ -179,7 +182,7 @@ class Database:
 
         # aiosqlite has no public "run this function on the connection's thread"; _execute is
         # that, and batching is worth it (see module docstring). Pinned in pyproject.toml.
-        return await self._conn._execute(job)  # type: ignore[no-any-return]
+        return await self._conn._execute(job)  # type: ignore[no-untyped-call,no-any-return]
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         """Run fn(conn, *args) in one write transaction (BEGIN IMMEDIATE … COMMIT)."""

@@ -31,21 +31,37 @@ class Reminder:
 
 def _reminder(row: sqlite3.Row) -> Reminder:
     return Reminder(
-        row["id"], row["user_id"], row["chat_id"], row["kind"], row["due_at"], row["status"],
-        row["attempts"], json.loads(row["payload"]), row["created_at"],
+        row["id"],
+        row["user_id"],
+        row["chat_id"],
+        row["kind"],
+        row["due_at"],
+        row["status"],
+        row["attempts"],
+        json.loads(row["payload"]),
+        row["created_at"],
     )
 
 
 def active_count(conn: sqlite3.Connection, user_id: int) -> int:
-    return int(conn.execute(
-        "SELECT COUNT(*) FROM reminders WHERE user_id = ? AND status IN ('pending', 'sending', 'paused')",
-        (user_id,),
-    ).fetchone()[0])
+    return int(
+        conn.execute(
+            "SELECT COUNT(*) FROM reminders WHERE user_id = ? AND status IN ('pending', 'sending', 'paused')",
+            (user_id,),
+        ).fetchone()[0]
+    )
 
 
 def create(
-    conn: sqlite3.Connection, *, user_id: int, chat_id: int, kind: str, due_at: int,
-    payload: dict[str, Any], now: int, max_active: int,
+    conn: sqlite3.Connection,
+    *,
+    user_id: int,
+    chat_id: int,
+    kind: str,
+    due_at: int,
+    payload: dict[str, Any],
+    now: int,
+    max_active: int,
 ) -> int | None:
     """Insert a reminder unless the user is at the limit; None means the limit was hit."""
     if active_count(conn, user_id) >= max_active:
@@ -63,8 +79,7 @@ def create(
 
 def list_active(conn: sqlite3.Connection, user_id: int) -> list[Reminder]:
     rows = conn.execute(
-        "SELECT * FROM reminders WHERE user_id = ? AND status IN ('pending', 'sending', 'paused') "
-        "ORDER BY due_at, id",
+        "SELECT * FROM reminders WHERE user_id = ? AND status IN ('pending', 'sending', 'paused') ORDER BY due_at, id",
         (user_id,),
     ).fetchall()
     return [_reminder(r) for r in rows]
@@ -146,7 +161,13 @@ def schedule_next_daily(conn: sqlite3.Connection, reminder: Reminder, due_at: in
     """The next occurrence of a daily reminder, in the same transaction that marks this one sent."""
     conn.execute(
         "INSERT INTO reminders (user_id, chat_id, kind, due_at, payload, created_at) VALUES (?, ?, 'daily', ?, ?, ?)",
-        (reminder.user_id, reminder.chat_id, due_at, json.dumps(reminder.payload, separators=(",", ":")), now),
+        (
+            reminder.user_id,
+            reminder.chat_id,
+            due_at,
+            json.dumps(reminder.payload, separators=(",", ":")),
+            now,
+        ),
     )
 
 

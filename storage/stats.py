@@ -28,9 +28,7 @@ def snapshot(conn: sqlite3.Connection, now: int) -> dict[str, object]:
         "SELECT COUNT(*), COALESCE(SUM(last_seen >= ?), 0) FROM users", (week_ago,)
     ).fetchone()
     counters = dict(conn.execute("SELECT name, value FROM counters ORDER BY name").fetchall())
-    reminders = dict(
-        conn.execute("SELECT status, COUNT(*) FROM reminders GROUP BY status").fetchall()
-    )
+    reminders = dict(conn.execute("SELECT status, COUNT(*) FROM reminders GROUP BY status").fetchall())
     least = conn.execute(
         "SELECT page_id, language, helpful, not_helpful FROM page_feedback "
         "WHERE helpful + not_helpful > 0 "

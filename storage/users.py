@@ -20,8 +20,12 @@ def _row(row: sqlite3.Row | None) -> User | None:
     if row is None:
         return None
     return User(
-        row["user_id"], row["language"], row["timezone"], bool(row["active"]),
-        row["first_seen"], row["last_seen"],
+        row["user_id"],
+        row["language"],
+        row["timezone"],
+        bool(row["active"]),
+        row["first_seen"],
+        row["last_seen"],
     )
 
 
@@ -94,9 +98,7 @@ def erase(conn: sqlite3.Connection, user_id: int) -> int:
 
 def purge_inactive(conn: sqlite3.Connection, before: int) -> int:
     """Erase users who blocked the bot before `before` (retention period)."""
-    ids = [r[0] for r in conn.execute(
-        "SELECT user_id FROM users WHERE active = 0 AND inactive_since < ?", (before,)
-    )]
+    ids = [r[0] for r in conn.execute("SELECT user_id FROM users WHERE active = 0 AND inactive_since < ?", (before,))]
     for user_id in ids:
         erase(conn, user_id)
     return len(ids)

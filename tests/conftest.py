@@ -53,8 +53,13 @@ class Harness:
 
     async def start(self, **options: Any) -> Harness:
         self.app = build_application(
-            self.settings, content=self.content, clock=self.clock, request=self.fake,
-            start_dispatcher=False, rate_limit=False, **options,
+            self.settings,
+            content=self.content,
+            clock=self.clock,
+            request=self.fake,
+            start_dispatcher=False,
+            rate_limit=False,
+            **options,
         )
         self._stack = running(self.app)
         await self._stack.__aenter__()

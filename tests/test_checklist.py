@@ -230,8 +230,7 @@ def test_walk_covers_every_combination(content):
     checklist = content.checklist
     for combo in checklist.combinations():
         prefix_outcomes = [
-            outcome for answers, outcome in checklist.walk()
-            if all(combo[q] == a for q, a in answers.items())
+            outcome for answers, outcome in checklist.walk() if all(combo[q] == a for q, a in answers.items())
         ]
         assert len(prefix_outcomes) == 1
     assert len(list(itertools.islice(checklist.combinations(), 1000))) == 3**5

@@ -21,9 +21,7 @@ MAP_END = "<!-- content-map:end -->"
 
 def main_py(*args: str, env: dict[str, str] | None = None, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
     clean = {
-        k: v
-        for k, v in os.environ.items()
-        if k not in ("TELEGRAM_BOT_TOKEN", "BOT_CONTENT_DIR", "PYTEST_CURRENT_TEST")
+        k: v for k, v in os.environ.items() if k not in ("TELEGRAM_BOT_TOKEN", "BOT_CONTENT_DIR", "PYTEST_CURRENT_TEST")
     }
     clean.update(env or {})
     return subprocess.run(
@@ -51,7 +49,10 @@ def broken(tmp_path: Path) -> tuple[Path, int]:
     text = pages.read_text(encoding="utf-8")
     old = "children: [therapy_selfcare, therapy_medical]"
     assert text.count(old) == 1
-    pages.write_text(text.replace(old, "children: [therapy_selfcare, therapy_medical, surgery]"), encoding="utf-8")
+    pages.write_text(
+        text.replace(old, "children: [therapy_selfcare, therapy_medical, surgery]"),
+        encoding="utf-8",
+    )
     line = next(i for i, t in enumerate(text.splitlines(), 1) if old in t)
     return root, line
 

@@ -260,8 +260,15 @@ def test_the_loaded_model_is_immutable(shipped: Content) -> None:
     for proxy in proxies:
         with pytest.raises(TypeError):
             proxy["new"] = "value"
-    for sequence in (shipped.languages, page.children, page.links, checklist.rules,
-                     checklist.questions, shipped.reminders.timezones, shipped.search_index):
+    for sequence in (
+        shipped.languages,
+        page.children,
+        page.links,
+        checklist.rules,
+        checklist.questions,
+        shipped.reminders.timezones,
+        shipped.search_index,
+    ):
         assert isinstance(sequence, tuple)
 
 
@@ -286,7 +293,7 @@ def _expected_outcome(rules_yaml: dict[str, Any]) -> Any:
 
 @pytest.fixture(scope="module")
 def rules_yaml() -> dict[str, Any]:
-    return yaml.load((DEFAULT_DIR / "checklist.yaml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)  # noqa: S506
+    return yaml.load((DEFAULT_DIR / "checklist.yaml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
 
 
 def test_walk_reaches_every_outcome(shipped: Content) -> None:
@@ -301,9 +308,7 @@ def test_walk_reaches_every_outcome(shipped: Content) -> None:
             assert checklist.evaluate(dict(list(answers.items())[:n]), finished=False) is None
 
 
-def test_every_combination_gets_the_outcome_the_rules_say(
-    shipped: Content, rules_yaml: dict[str, Any]
-) -> None:
+def test_every_combination_gets_the_outcome_the_rules_say(shipped: Content, rules_yaml: dict[str, Any]) -> None:
     checklist = shipped.checklist
     expected = _expected_outcome(rules_yaml)
     assert [q.id for q in checklist.questions] == [q["id"] for q in rules_yaml["questions"]]
@@ -496,8 +501,12 @@ def test_duplicate_page_id_in_pages_yaml(tree: Path) -> None:
 
 def test_duplicate_key_in_a_language_file(tree: Path) -> None:
     first = key_line(tree, "en/pages.yaml", "what.title")
-    replace(tree, "en/pages.yaml", "  title: What are muscle spasms?\n",
-            "  title: What are muscle spasms?\n  title: Muscle spasms\n")
+    replace(
+        tree,
+        "en/pages.yaml",
+        "  title: What are muscle spasms?\n",
+        "  title: What are muscle spasms?\n  title: Muscle spasms\n",
+    )
     assert_problem(tree, "en/pages.yaml", first + 1, "duplicate key", "title")
 
 
@@ -510,8 +519,12 @@ def test_duplicate_string_key(tree: Path) -> None:
 
 
 def test_dangling_child_reference(tree: Path) -> None:
-    line = set_value(tree, "pages.yaml", "pages.therapy.children",
-                     "[therapy_selfcare, therapy_medical, therapy_surgery]")
+    line = set_value(
+        tree,
+        "pages.yaml",
+        "pages.therapy.children",
+        "[therapy_selfcare, therapy_medical, therapy_surgery]",
+    )
     assert_problem(tree, "pages.yaml", line, "unknown page", "therapy_surgery")
 
 
@@ -527,14 +540,12 @@ def test_unreachable_page(tree: Path) -> None:
 
 
 def test_page_with_two_parents(tree: Path) -> None:
-    line = set_value(tree, "pages.yaml", "pages.therapy.children",
-                     "[therapy_selfcare, therapy_medical, cramps]")
+    line = set_value(tree, "pages.yaml", "pages.therapy.children", "[therapy_selfcare, therapy_medical, cramps]")
     assert_problem(tree, "pages.yaml", line, "cramps", "two parents", "main", "therapy")
 
 
 def test_main_cannot_be_a_child(tree: Path) -> None:
-    line = set_value(tree, "pages.yaml", "pages.therapy.children",
-                     "[therapy_selfcare, therapy_medical, main]")
+    line = set_value(tree, "pages.yaml", "pages.therapy.children", "[therapy_selfcare, therapy_medical, main]")
     assert_problem(tree, "pages.yaml", line, "'main'", "child")
 
 
@@ -569,7 +580,12 @@ def test_page_missing_in_a_language(tree: Path) -> None:
 
 def test_page_named_like_a_language_missing_a_translation(tree: Path) -> None:
     """A page id may be "en" or "it": its missing translation must still be noticed."""
-    replace(tree, "pages.yaml", '    links: ["@checklist"]', '    links: ["@checklist"]\n    children: [en]')
+    replace(
+        tree,
+        "pages.yaml",
+        '    links: ["@checklist"]',
+        '    links: ["@checklist"]\n    children: [en]',
+    )
     append(tree, "pages.yaml", "  en: {}\n")
     append(tree, "en/pages.yaml", "\nen:\n  title: English only\n  body: Only in English.\n")
     assert_problem(tree, "it/pages.yaml", None, "'en'", "no 'it' translation")
@@ -646,7 +662,7 @@ def test_empty_string(tree: Path) -> None:
         ("<p>involuntary contractions</p>", ("unsupported", "p")),
         ("involuntary & contractions", ("&",)),
         ("<b>involuntary <i>contractions</b></i>", ()),
-        ('<a>involuntary contractions</a>', ()),
+        ("<a>involuntary contractions</a>", ()),
     ],
     ids=["unclosed-b", "p-tag", "bare-ampersand", "misnested", "a-without-href"],
 )
@@ -719,15 +735,23 @@ def test_rule_with_an_unknown_outcome(tree: Path) -> None:
 
 def test_unreachable_outcome(tree: Path) -> None:
     # red_flags already ends the checklist as "urgent", so see_doctor can never be reached.
-    replace(tree, "checklist.yaml", "when_any: [intense, not_relieved, recurring, long_lasting]",
-            "when_any: [red_flags]")
+    replace(
+        tree,
+        "checklist.yaml",
+        "when_any: [intense, not_relieved, recurring, long_lasting]",
+        "when_any: [red_flags]",
+    )
     line = key_line(tree, "checklist.yaml", "outcomes.see_doctor")
     assert_problem(tree, "checklist.yaml", line, "'see_doctor'", "never be reached")
 
 
 def test_unreachable_outcome_is_reported_alongside_other_problems(tree: Path) -> None:
-    replace(tree, "checklist.yaml", "when_any: [intense, not_relieved, recurring, long_lasting]",
-            "when_any: [red_flags]")
+    replace(
+        tree,
+        "checklist.yaml",
+        "when_any: [intense, not_relieved, recurring, long_lasting]",
+        "when_any: [red_flags]",
+    )
     links = set_value(tree, "pages.yaml", "pages.doctor.links", '["@settings"]')
     line = key_line(tree, "checklist.yaml", "outcomes.see_doctor")
     assert_problem(tree, "checklist.yaml", line, "'see_doctor'", "never be reached")
@@ -735,7 +759,12 @@ def test_unreachable_outcome_is_reported_alongside_other_problems(tree: Path) ->
 
 
 def test_last_rule_with_a_condition(tree: Path) -> None:
-    replace(tree, "checklist.yaml", "  - outcome: self_care", "  - outcome: self_care\n    when_any: [intense]")
+    replace(
+        tree,
+        "checklist.yaml",
+        "  - outcome: self_care",
+        "  - outcome: self_care\n    when_any: [intense]",
+    )
     line = key_line(tree, "checklist.yaml", "rules")
     assert_problem(tree, "checklist.yaml", line, "last rule", "no condition")
 

@@ -70,9 +70,7 @@ def keyboard(*rows: list[tuple[str, str]]) -> InlineKeyboardMarkup:
 async def raw(fake: FakeTelegram, method: str, **params: Any) -> tuple[int, dict[str, Any]]:
     """Call the fake like PTB's HTTP layer would and decode the JSON body."""
     data = RequestData([RequestParameter(k, v, None) for k, v in params.items()])
-    code, body = await fake.do_request(
-        f"https://api.telegram.org/bot{TOKEN}/{method}", "POST", data
-    )
+    code, body = await fake.do_request(f"https://api.telegram.org/bot{TOKEN}/{method}", "POST", data)
     return code, json.loads(body)
 
 
@@ -132,9 +130,7 @@ class TestParseHtml:
         assert [(e.type, e.language) for e in entities] == [("pre", "py")]
 
     def test_equivalent_tags_give_equal_entities(self) -> None:
-        assert parse_html_with_entities("<b>x</b>") == parse_html_with_entities(
-            "<strong>x</strong>"
-        )
+        assert parse_html_with_entities("<b>x</b>") == parse_html_with_entities("<strong>x</strong>")
 
     @pytest.mark.parametrize(
         ("text", "message"),
@@ -226,9 +222,7 @@ class TestProtocol:
         assert current.buttons == ((Button("A", "a"),),)
         assert fake.calls[-1].params["reply_markup"]["inline_keyboard"][0][0]["text"] == "A"
 
-    async def test_reply_markup_arrives_as_dict_from_ptb(
-        self, fake: FakeTelegram, bot: Bot
-    ) -> None:
+    async def test_reply_markup_arrives_as_dict_from_ptb(self, fake: FakeTelegram, bot: Bot) -> None:
         await bot.send_message(CHAT, "x", reply_markup=keyboard([("A", "a")]))
         assert isinstance(fake.calls_of("sendMessage")[0].params["reply_markup"], dict)
 
@@ -319,9 +313,7 @@ class TestSendMessage:
             ("&amp;" * 4097, False),
         ],
     )
-    async def test_length_in_utf16_after_parsing(
-        self, fake: FakeTelegram, bot: Bot, text: str, ok: bool
-    ) -> None:
+    async def test_length_in_utf16_after_parsing(self, fake: FakeTelegram, bot: Bot, text: str, ok: bool) -> None:
         if ok:
             await bot.send_message(CHAT, text, parse_mode="HTML")
         else:
@@ -336,10 +328,7 @@ class TestSendMessage:
     async def test_malformed_html(self, fake: FakeTelegram, bot: Bot) -> None:
         with pytest.raises(BadRequest, match=r"(?i)Can't parse entities"):
             await bot.send_message(CHAT, "Hello <p>x</p>", parse_mode="HTML")
-        assert (
-            last_error(fake)
-            == 'Bad Request: Can\'t parse entities: unsupported start tag "p" at byte offset 6'
-        )
+        assert last_error(fake) == 'Bad Request: Can\'t parse entities: unsupported start tag "p" at byte offset 6'
 
     async def test_html_not_parsed_without_parse_mode(self, fake: FakeTelegram, bot: Bot) -> None:
         sent = await bot.send_message(CHAT, "1 < 2 & <p>")
@@ -396,9 +385,7 @@ class TestKeyboards:
         ("data", "ok"),
         [("x" * 64, True), ("x" * 65, False), ("é" * 32, True), ("é" * 33, False), ("", False)],
     )
-    async def test_callback_data_limit_in_bytes(
-        self, fake: FakeTelegram, bot: Bot, data: str, ok: bool
-    ) -> None:
+    async def test_callback_data_limit_in_bytes(self, fake: FakeTelegram, bot: Bot, data: str, ok: bool) -> None:
         markup = keyboard([("A", data)])
         if ok:
             await bot.send_message(CHAT, "x", reply_markup=markup)
@@ -419,9 +406,7 @@ class TestKeyboards:
             ),
         ],
     )
-    async def test_bad_buttons(
-        self, fake: FakeTelegram, button: dict[str, Any], error: str
-    ) -> None:
+    async def test_bad_buttons(self, fake: FakeTelegram, button: dict[str, Any], error: str) -> None:
         markup = {"inline_keyboard": [[button]]}
         code, body = await raw(fake, "sendMessage", chat_id=CHAT, text="x", reply_markup=markup)
         assert code == 400
@@ -471,9 +456,7 @@ class TestEdits:
         markup = keyboard([("A", "a")])
         sent = await bot.send_message(CHAT, "<b>x</b>", parse_mode="HTML", reply_markup=markup)
         with pytest.raises(BadRequest, match=r"(?i)message is not modified"):
-            await bot.edit_message_text(
-                "<b>x</b>", CHAT, sent.message_id, parse_mode="HTML", reply_markup=markup
-            )
+            await bot.edit_message_text("<b>x</b>", CHAT, sent.message_id, parse_mode="HTML", reply_markup=markup)
         assert last_error(fake) == NOT_MODIFIED
         # Different HTML for the same visible result is not a modification either.
         with pytest.raises(BadRequest, match=r"(?i)message is not modified"):
@@ -491,9 +474,7 @@ class TestEdits:
         sent = await bot.send_message(CHAT, "x", reply_markup=markup)
         with pytest.raises(BadRequest, match=r"(?i)message is not modified"):
             await bot.edit_message_reply_markup(CHAT, sent.message_id, reply_markup=markup)
-        await bot.edit_message_reply_markup(
-            CHAT, sent.message_id, reply_markup=keyboard([("B", "b")])
-        )
+        await bot.edit_message_reply_markup(CHAT, sent.message_id, reply_markup=keyboard([("B", "b")]))
         msg = fake.current(CHAT)
         assert msg is not None
         assert msg.labels == ["B"]
@@ -531,9 +512,7 @@ class TestEdits:
         with pytest.raises(BadRequest, match=r"(?i)Can't parse entities"):
             await bot.edit_message_text("<b>x", CHAT, sent.message_id, parse_mode="HTML")
         with pytest.raises(BadRequest, match=r"(?i)BUTTON_DATA_INVALID"):
-            await bot.edit_message_text(
-                "y", CHAT, sent.message_id, reply_markup=keyboard([("A", "a" * 65)])
-            )
+            await bot.edit_message_text("y", CHAT, sent.message_id, reply_markup=keyboard([("A", "a" * 65)]))
 
     async def test_edit_in_blocked_chat(self, fake: FakeTelegram, bot: Bot) -> None:
         sent = await bot.send_message(CHAT, "x")
@@ -541,9 +520,7 @@ class TestEdits:
         with pytest.raises(Forbidden):
             await bot.edit_message_text("y", CHAT, sent.message_id)
         with pytest.raises(Forbidden):
-            await bot.edit_message_reply_markup(
-                CHAT, sent.message_id, reply_markup=keyboard([("A", "a")])
-            )
+            await bot.edit_message_reply_markup(CHAT, sent.message_id, reply_markup=keyboard([("A", "a")]))
 
     async def test_current_follows_edits(self, fake: FakeTelegram, bot: Bot) -> None:
         a = await bot.send_message(CHAT, "a")
@@ -630,9 +607,7 @@ class TestCallbackQueries:
         assert await bot.answer_callback_query(query_id, "x" * 200, show_alert=True)
 
     async def test_update_carries_stored_message(self, fake: FakeTelegram, bot: Bot) -> None:
-        await bot.send_message(
-            CHAT, "<b>x</b>", parse_mode="HTML", reply_markup=keyboard([("A", "a")])
-        )
+        await bot.send_message(CHAT, "<b>x</b>", parse_mode="HTML", reply_markup=keyboard([("A", "a")]))
         update = Update.de_json(fake.callback_update(fake.make_user(CHAT), 1, "a"), bot)
         assert update.callback_query is not None
         message = update.callback_query.message
@@ -641,9 +616,7 @@ class TestCallbackQueries:
         assert message.reply_markup == keyboard([("A", "a")])
         assert update.callback_query.data == "a"
 
-    async def test_update_for_unknown_message_is_inaccessible(
-        self, fake: FakeTelegram, bot: Bot
-    ) -> None:
+    async def test_update_for_unknown_message_is_inaccessible(self, fake: FakeTelegram, bot: Bot) -> None:
         update = Update.de_json(fake.callback_update(fake.make_user(CHAT), 7, "a"), bot)
         assert update.callback_query is not None
         message = update.callback_query.message
@@ -724,9 +697,7 @@ class TestRateLimits:
 
 class TestFaults:
     async def test_fail_next(self, fake: FakeTelegram, bot: Bot) -> None:
-        fake.fail_next(
-            "sendMessage", error_code=400, description="Bad Request: chat not found", times=2
-        )
+        fake.fail_next("sendMessage", error_code=400, description="Bad Request: chat not found", times=2)
         for _ in range(2):
             with pytest.raises(BadRequest, match=r"(?i)chat not found"):
                 await bot.send_message(CHAT, "x")
@@ -931,9 +902,7 @@ async def _on_tap(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await query.answer("Unknown button", show_alert=True)
         return
     await query.answer()
-    await query.edit_message_text(
-        f"Page {query.data[5:]}", reply_markup=keyboard([("‹ Back", "page:main")])
-    )
+    await query.edit_message_text(f"Page {query.data[5:]}", reply_markup=keyboard([("‹ Back", "page:main")]))
 
 
 async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -943,14 +912,7 @@ async def _echo(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 @pytest.fixture
 async def app(fake: FakeTelegram) -> AsyncIterator[Application[Any, Any, Any, Any, Any, Any]]:
-    application = (
-        ApplicationBuilder()
-        .token(TOKEN)
-        .request(fake)
-        .get_updates_request(fake)
-        .updater(None)
-        .build()
-    )
+    application = ApplicationBuilder().token(TOKEN).request(fake).get_updates_request(fake).updater(None).build()
     application.add_handler(CommandHandler("start", _start))
     application.add_handler(CallbackQueryHandler(_on_tap))
     application.add_handler(MessageHandler(filters.ALL, _echo))
@@ -959,9 +921,7 @@ async def app(fake: FakeTelegram) -> AsyncIterator[Application[Any, Any, Any, An
 
 
 class TestChatClient:
-    async def test_send_and_tap(
-        self, app: Application[Any, Any, Any, Any, Any, Any], fake: FakeTelegram
-    ) -> None:
+    async def test_send_and_tap(self, app: Application[Any, Any, Any, Any, Any, Any], fake: FakeTelegram) -> None:
         client = ChatClient(app, fake, user_id=77)
         assert client.chat_id == 77
         await client.send("/start")
@@ -971,9 +931,7 @@ class TestChatClient:
         assert client.last_text() == "Page what"
         assert client.screen().message_id == 2  # the menu message was edited in place
         assert client.last_answer() == {
-            "callback_query_id": fake.calls_of("answerCallbackQuery")[-1].params[
-                "callback_query_id"
-            ]
+            "callback_query_id": fake.calls_of("answerCallbackQuery")[-1].params["callback_query_id"]
         }
         await client.tap("‹ Back")
         assert client.last_text() == "Page main"
@@ -1020,9 +978,7 @@ class TestChatClient:
         assert answer is not None
         assert answer["text"] == "This menu is no longer available"
 
-    async def test_other_updates(
-        self, app: Application[Any, Any, Any, Any, Any, Any], fake: FakeTelegram
-    ) -> None:
+    async def test_other_updates(self, app: Application[Any, Any, Any, Any, Any, Any], fake: FakeTelegram) -> None:
         client = ChatClient(app, fake)
         await client.send_update(fake.sticker_update(client.user))
         assert client.last_text() == "Send /start"

@@ -53,9 +53,19 @@ async def test_tap_edits_in_place_and_back_and_main_menu(bot):
 async def test_diseases_page_lists_all_eleven(bot):
     await bot.send("/start")
     await bot.tap("diseases")
-    for disease in ("Angina pectoris", "Myotonic dystrophy", "Esophageal diverticula", "trigeminal",
-                    "Myotonia congenita", "Neuromyotonia", "Paramyotonia congenita", "Anal fissures",
-                    "Gastroesophageal reflux", "Multiple sclerosis", "Tetanus"):
+    for disease in (
+        "Angina pectoris",
+        "Myotonic dystrophy",
+        "Esophageal diverticula",
+        "trigeminal",
+        "Myotonia congenita",
+        "Neuromyotonia",
+        "Paramyotonia congenita",
+        "Anal fissures",
+        "Gastroesophageal reflux",
+        "Multiple sclerosis",
+        "Tetanus",
+    ):
         assert disease.lower() in bot.text().lower()
 
 
@@ -108,8 +118,15 @@ async def test_unknown_language_code_falls_back_to_english(bot):
     assert "Hello" in user.last_text()
 
 
-@pytest.mark.parametrize(("query", "expected"), [("tetanus", "diseases"), ("crampi", "cramps"),
-                                                  ("Strychnine", "causes_other"), ("perché", None)])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("tetanus", "diseases"),
+        ("crampi", "cramps"),
+        ("Strychnine", "causes_other"),
+        ("perché", None),
+    ],
+)
 async def test_search(bot, content, query, expected):
     await bot.send(query)
     if expected is None:
@@ -140,8 +157,22 @@ async def test_unknown_command(bot):
     assert "don't know that command" in bot.text()
 
 
-@pytest.mark.parametrize("data", ["p:no_such_page", "zz:1", "p:", "c:xx", "p:" + "a" * 60, "l:xx",
-                                  "a:nothing", "r:bogus:1", "h:main:q", "\u0000", ""])
+@pytest.mark.parametrize(
+    "data",
+    [
+        "p:no_such_page",
+        "zz:1",
+        "p:",
+        "c:xx",
+        "p:" + "a" * 60,
+        "l:xx",
+        "a:nothing",
+        "r:bogus:1",
+        "h:main:q",
+        "\u0000",
+        "",
+    ],
+)
 async def test_forged_and_stale_callbacks_are_answered_with_main_menu(bot, data):
     await bot.send("/start")
     await bot.ada.tap_data(data)

@@ -62,10 +62,21 @@ def test_webhook_mode_needs_url_and_secret():
     with pytest.raises(SettingsError, match="WEBHOOK_URL"):
         Settings.from_env({"TELEGRAM_BOT_TOKEN": token, "BOT_MODE": "webhook"})
     with pytest.raises(SettingsError, match="WEBHOOK_SECRET"):
-        Settings.from_env({"TELEGRAM_BOT_TOKEN": token, "BOT_MODE": "webhook",
-                           "WEBHOOK_URL": "https://example.org/hook"})
-    settings = Settings.from_env({"TELEGRAM_BOT_TOKEN": token, "BOT_MODE": "webhook",
-                                  "WEBHOOK_URL": "https://example.org/hook", "WEBHOOK_SECRET": "x" * 32})
+        Settings.from_env(
+            {
+                "TELEGRAM_BOT_TOKEN": token,
+                "BOT_MODE": "webhook",
+                "WEBHOOK_URL": "https://example.org/hook",
+            }
+        )
+    settings = Settings.from_env(
+        {
+            "TELEGRAM_BOT_TOKEN": token,
+            "BOT_MODE": "webhook",
+            "WEBHOOK_URL": "https://example.org/hook",
+            "WEBHOOK_SECRET": "x" * 32,
+        }
+    )
     assert "x" * 32 not in repr(settings) and token not in repr(settings)
 
 
@@ -213,34 +224,85 @@ def _random_update(fake, rng: random.Random, users, message_ids):
     kind = rng.random()
     alphabet = "abcdefghijklmnopqrstuvwxyz:_0123456789 /<>&'\"\u00e8\U0001f600\x00"
     if kind < 0.45:
-        data = rng.choice([
-            "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 70))),
-            rng.choice(["p:", "c:", "k:", "r:", "h:", "a:", "l:", "d:"]) + "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))),
-            rng.choice(["p:main", "p:causes", "a:checklist", "a:reminders", "r:add:", "r:delay:d1", "r:daily:",
-                        "r:tz:UTC", "r:kind:water", "r:time:water.1200", "r:stop:", "d:confirm", "d:keep", "l:it", "l:en",
-                        "c:abcdef12:0:yes", "k:abcdef12:back", "h:what:y", "r:cancel:1", "r:checkin:1.b", "r:snooze:1.h1"]),
-        ])
-        message_id = rng.choice(message_ids.get(user["id"], [1]) + [999999])
+        data = rng.choice(
+            [
+                "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 70))),
+                rng.choice(["p:", "c:", "k:", "r:", "h:", "a:", "l:", "d:"])
+                + "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))),
+                rng.choice(
+                    [
+                        "p:main",
+                        "p:causes",
+                        "a:checklist",
+                        "a:reminders",
+                        "r:add:",
+                        "r:delay:d1",
+                        "r:daily:",
+                        "r:tz:UTC",
+                        "r:kind:water",
+                        "r:time:water.1200",
+                        "r:stop:",
+                        "d:confirm",
+                        "d:keep",
+                        "l:it",
+                        "l:en",
+                        "c:abcdef12:0:yes",
+                        "k:abcdef12:back",
+                        "h:what:y",
+                        "r:cancel:1",
+                        "r:checkin:1.b",
+                        "r:snooze:1.h1",
+                    ]
+                ),
+            ]
+        )
+        message_id = rng.choice([*message_ids.get(user["id"], [1]), 999999])
         return fake.callback_update(user, message_id, data)
     if kind < 0.8:
-        text = rng.choice(["/start", "/check", "/reminders", "/menu", "/mydata", "/help", "/about", "/language",
-                           "/privacy", "/delete_my_data", "/stats", "/nope", "tetanus", "crampi", "x" * 5000,
-                           "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 200)))])
+        text = rng.choice(
+            [
+                "/start",
+                "/check",
+                "/reminders",
+                "/menu",
+                "/mydata",
+                "/help",
+                "/about",
+                "/language",
+                "/privacy",
+                "/delete_my_data",
+                "/stats",
+                "/nope",
+                "tetanus",
+                "crampi",
+                "x" * 5000,
+                "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 200))),
+            ]
+        )
         return fake.text_update(user, text)
-    return rng.choice([
-        lambda: fake.sticker_update(user), lambda: fake.photo_update(user), lambda: fake.voice_update(user),
-        lambda: fake.group_text_update(user, "/start"), lambda: fake.inline_query_update(user, "q"),
-        lambda: fake.channel_post_update("post"), lambda: fake.my_chat_member_update(user, "member", "kicked"),
-        lambda: fake.my_chat_member_update(user, "kicked", "member"), lambda: fake.edited_text_update(user, "x"),
-    ])()
+    return rng.choice(
+        [
+            lambda: fake.sticker_update(user),
+            lambda: fake.photo_update(user),
+            lambda: fake.voice_update(user),
+            lambda: fake.group_text_update(user, "/start"),
+            lambda: fake.inline_query_update(user, "q"),
+            lambda: fake.channel_post_update("post"),
+            lambda: fake.my_chat_member_update(user, "member", "kicked"),
+            lambda: fake.my_chat_member_update(user, "kicked", "member"),
+            lambda: fake.edited_text_update(user, "x"),
+        ]
+    )()
 
 
 async def test_fuzz_random_updates_never_raise_and_every_callback_is_answered(bot, caplog):
     from telegram import Update
 
     rng = random.Random(20261125)
-    users = [bot.fake.make_user(500 + i, first_name=f"F{i}", language_code=rng.choice(["en", "it", "de", None]))
-             for i in range(8)]
+    users = [
+        bot.fake.make_user(500 + i, first_name=f"F{i}", language_code=rng.choice(["en", "it", "de", None]))
+        for i in range(8)
+    ]
     app = bot.app
     for round_ in range(300):
         batch = []

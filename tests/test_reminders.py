@@ -76,7 +76,10 @@ async def test_snooze_and_stop(bot):
     assert await bot.dispatch() == 1
     await bot.tap("Stop reminders")
     assert "stopped" in bot.text()
-    assert [r["status"] for r in await bot.rows("SELECT status FROM reminders ORDER BY id")] == ["sent", "sent"]
+    assert [r["status"] for r in await bot.rows("SELECT status FROM reminders ORDER BY id")] == [
+        "sent",
+        "sent",
+    ]
 
 
 async def test_list_and_cancel(bot):
@@ -94,7 +97,7 @@ async def test_list_and_cancel(bot):
 
 
 async def test_limit_of_ten(bot, content):
-    for i in range(10):
+    for _ in range(10):
         bot.clock.advance(1)
         await add_followup(bot)
     await add_followup(bot)
@@ -114,8 +117,11 @@ async def test_daily_reminder_asks_zone_and_keeps_local_time_across_dst(bot):
     assert "Every day at 08:00" in bot.text()
     due = [r["due_at"] for r in await bot.rows("SELECT due_at FROM reminders WHERE status='pending'")]
     assert datetime.fromtimestamp(due[0], UTC) == datetime(2026, 3, 28, 7, 0, tzinfo=UTC)  # CET
-    for expected in (datetime(2026, 3, 28, 7, 0, tzinfo=UTC), datetime(2026, 3, 29, 6, 0, tzinfo=UTC),
-                     datetime(2026, 3, 30, 6, 0, tzinfo=UTC)):
+    for expected in (
+        datetime(2026, 3, 28, 7, 0, tzinfo=UTC),
+        datetime(2026, 3, 29, 6, 0, tzinfo=UTC),
+        datetime(2026, 3, 30, 6, 0, tzinfo=UTC),
+    ):
         bot.clock.set(expected)
         assert await bot.dispatch() == 1
         assert "stretching" in bot.text()
@@ -230,8 +236,17 @@ async def test_wall_clock_jump_back_does_not_double_send(bot):
 
 async def test_forged_reminder_ops(bot):
     await bot.send("/start")
-    for data in ("r:cancel:abc", "r:cancel:99999", "r:checkin:1", "r:snooze:1.zz", "r:tz:Mars/Base",
-                 "r:tzoff:+99", "r:time:stretch.0101", "r:kind:dance", "r:delay:y9"):
+    for data in (
+        "r:cancel:abc",
+        "r:cancel:99999",
+        "r:checkin:1",
+        "r:snooze:1.zz",
+        "r:tz:Mars/Base",
+        "r:tzoff:+99",
+        "r:time:stretch.0101",
+        "r:kind:dance",
+        "r:delay:y9",
+    ):
         await bot.ada.tap_data(data)
         assert bot.ada.last_answer() is not None
 

@@ -20,8 +20,16 @@ FACTS: list[tuple[str, str, str]] = [
     # What spasms are
     ("involuntary contractions", "involuntary contractions", "contrazioni involontarie"),
     ("of one or more muscles", "one or more muscles", "uno o più muscoli"),
-    ("anomalies in any of the steps", "anomaly in any of the steps", "anomalia in una qualsiasi delle fasi"),
-    ("that lead to muscle contraction", "lead to muscle contraction", "portano alla contrazione muscolare"),
+    (
+        "anomalies in any of the steps",
+        "anomaly in any of the steps",
+        "anomalia in una qualsiasi delle fasi",
+    ),
+    (
+        "that lead to muscle contraction",
+        "lead to muscle contraction",
+        "portano alla contrazione muscolare",
+    ),
     ("damage to the nerve pathways", "damage to the nerve pathways", "danno alle vie nervose"),
     # Causes
     ("prolonged physical activity", "prolonged physical activity", "attività fisica prolungata"),
@@ -36,7 +44,11 @@ FACTS: list[tuple[str, str, str]] = [
     ("neurodegenerative disease", "neurodegenerative disease", "malattie neurodegenerative"),
     ("trauma", "trauma", "traumi"),
     ("spinal damage", "spinal damage", "lesioni spinali"),
-    ("poisoning of the nervous system", "poisoning of the nervous system", "avvelenamento del sistema nervoso"),
+    (
+        "poisoning of the nervous system",
+        "poisoning of the nervous system",
+        "avvelenamento del sistema nervoso",
+    ),
     ("insecticides", "insecticides", "insetticidi"),
     ("strychnine", "strychnine", "stricnina"),
     # Cramps and contractures
@@ -51,7 +63,11 @@ FACTS: list[tuple[str, str, str]] = [
     ("Angina pectoris", "angina pectoris", "angina pectoris"),
     ("Myotonic dystrophy (list)", "• myotonic dystrophy", "• distrofia miotonica"),
     ("Esophageal diverticula", "esophageal diverticula", "diverticoli esofagei"),
-    ("Inflammation of the trigeminal nerve", "inflammation of the trigeminal nerve", "infiammazione del nervo trigemino"),
+    (
+        "Inflammation of the trigeminal nerve",
+        "inflammation of the trigeminal nerve",
+        "infiammazione del nervo trigemino",
+    ),
     ("Myotonia congenita", "myotonia congenita", "miotonia congenita"),
     ("Neuromyotonia", "neuromyotonia", "neuromiotonia"),
     ("Paramyotonia congenita", "paramyotonia congenita", "paramiotonia congenita"),
@@ -67,16 +83,32 @@ FACTS: list[tuple[str, str, str]] = [
     ("massage", "massage", "massaggi"),
     ("patience", "patience", "pazienza"),
     ("prolonged cramps", "prolonged cramps", "crampi prolungati"),
-    ("medicines recommended by your doctor", "medicines recommended by your doctor", "farmaci consigliati dal medico"),
-    ("dehydration: water and minerals", "drink water and take minerals", "assumere acqua e sali minerali"),
+    (
+        "medicines recommended by your doctor",
+        "medicines recommended by your doctor",
+        "farmaci consigliati dal medico",
+    ),
+    (
+        "dehydration: water and minerals",
+        "drink water and take minerals",
+        "assumere acqua e sali minerali",
+    ),
     ("severe cases, oral intake not enough", "drinking is not enough", "bere non basta"),
     ("the drip", "intravenous drip", "flebo"),
-    ("neurological or metabolic problem", "neurological or metabolic problem", "problema neurologico o metabolico"),
+    (
+        "neurological or metabolic problem",
+        "neurological or metabolic problem",
+        "problema neurologico o metabolico",
+    ),
     ("a specific therapy", "specific therapy", "terapia specifica"),
     # When to see a doctor
     ("consult your doctor", "consult your doctor", "consultare il medico"),
     ("intense", "are intense", "sono intensi"),
-    ("not solved simply by stretching", "not relieved simply by stretching", "non passano semplicemente con lo stretching"),
+    (
+        "not solved simply by stretching",
+        "not relieved simply by stretching",
+        "non passano semplicemente con lo stretching",
+    ),
     ("recur often", "recur often", "si ripresentano spesso"),
     ("last long", "last long", "durano a lungo"),
 ]
@@ -128,12 +160,6 @@ def test_all_eleven_diseases_are_listed(content: Content) -> None:
         page = _plain(content.page_html("diseases", lang))
         bullets = re.findall(r"•", page)
         assert len(bullets) == 11, f"{lang}: {len(bullets)} diseases"
-
-
-def test_every_language_has_a_phrase_for_every_fact() -> None:
-    for fact, en, it in FACTS:
-        assert en.strip(), fact
-        assert it.strip(), fact
 
 
 @pytest.mark.parametrize("lang", ["en", "it"])

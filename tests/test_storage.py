@@ -19,10 +19,16 @@ async def test_migrations_from_empty_database(tmp_path):
         assert version == len(MIGRATIONS)
         tables = await db.read(lambda c: {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type='table'")})
         assert {"users", "checklist_sessions", "reminders", "counters", "page_feedback"} <= tables
-        pragmas = await db.read(lambda c: [c.execute(f"PRAGMA {p}").fetchone()[0] for p in
-                                           ("journal_mode", "synchronous", "foreign_keys", "secure_delete")])
+        pragmas = await db.read(
+            lambda c: [
+                c.execute(f"PRAGMA {p}").fetchone()[0]
+                for p in ("journal_mode", "synchronous", "foreign_keys", "secure_delete")
+            ]
+        )
         assert pragmas == ["wal", 2, 1, 1]  # WAL, FULL, on, on
-        indexes = await db.read(lambda c: {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type='index'")})
+        indexes = await db.read(
+            lambda c: {r[0] for r in c.execute("SELECT name FROM sqlite_master WHERE type='index'")}
+        )
         assert "reminders_due" in indexes
     finally:
         await db.close()
@@ -57,6 +63,7 @@ async def test_corrupt_file_is_refused_with_clear_message(tmp_path):
 async def test_failed_transaction_rolls_back(tmp_path):
     db = await Database.open(tmp_path / "bot.sqlite3")
     try:
+
         def boom(conn):
             users.touch(conn, 1, 100)
             raise RuntimeError("half way")
@@ -72,14 +79,31 @@ async def test_claim_is_atomic_and_ordered(tmp_path):
     db = await Database.open(tmp_path / "bot.sqlite3")
     try:
         for due in (30, 10, 20):
-            await db.run(lambda c, d=due: outbox.create(c, user_id=d, chat_id=d, kind="followup", due_at=d,
-                                                        payload={}, now=0, max_active=10))
+            await db.run(
+                lambda c, d=due: outbox.create(
+                    c,
+                    user_id=d,
+                    chat_id=d,
+                    kind="followup",
+                    due_at=d,
+                    payload={},
+                    now=0,
+                    max_active=10,
+                )
+            )
         first = await db.run(outbox.claim_due, 25, 10)
         assert [r.due_at for r in first] == [10, 20]
         assert await db.run(outbox.claim_due, 25, 10) == []
         assert await db.run(outbox.requeue_in_flight) == 2
-        plan = await db.read(lambda c: " ".join(r[3] for r in c.execute(
-            "EXPLAIN QUERY PLAN SELECT id FROM reminders WHERE status = 'pending' AND due_at <= 5 ORDER BY due_at LIMIT 5")))
+        plan = await db.read(
+            lambda c: " ".join(
+                r[3]
+                for r in c.execute(
+                    "EXPLAIN QUERY PLAN SELECT id FROM reminders"
+                    " WHERE status = 'pending' AND due_at <= 5 ORDER BY due_at LIMIT 5"
+                )
+            )
+        )
         assert "reminders_due" in plan
     finally:
         await db.close()

@@ -1,0 +1,436 @@
+"""The real bot process (`python main.py run`) against the fake Telegram served over HTTP.
+
+These are the only tests that wait on real processes: every wait polls a file or the fake's
+state every few milliseconds and is bounded, so a hang fails the test instead of the suite.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import secrets
+import shutil
+import signal
+import sqlite3
+import string
+import subprocess
+import sys
+import time
+from collections import Counter
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence
+from pathlib import Path
+
+import pytest
+
+from bot.fake_telegram_http import FakeTelegramServer
+from storage import reminders, users
+from storage.db import Database
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[1]
+PYTHON = sys.executable
+TEST_TIMEOUT = 60.0
+
+_ALPHABET = string.ascii_letters + string.digits + "_-"
+TOKEN = "123456789:AAH" + "".join(secrets.choice(_ALPHABET) for _ in range(32))
+SECRET = TOKEN.split(":", 1)[1]
+
+# What a developer's shell may export and would change what the bot does under test.
+_INHERITED_PREFIXES = ("TELEGRAM_", "BOT_", "WEBHOOK_", "LOG_", "ADMIN_", "RETENTION_", "FLOOD_")
+_PROXY_VARS = {"http_proxy", "https_proxy", "all_proxy", "no_proxy"}
+
+
+# ------------------------------------------------------------------------------------------------
+# Processes
+# ------------------------------------------------------------------------------------------------
+
+
+class Proc:
+    """A child process whose stdout and stderr go to files (no pipe to fill up and block)."""
+
+    def __init__(self, name: str, args: list[str], env: dict[str, str], logs: Path) -> None:
+        self.name = name
+        self.out = logs / f"{name}.stdout"
+        self.err = logs / f"{name}.stderr"
+        with self.out.open("wb") as out, self.err.open("wb") as err:
+            self.popen = subprocess.Popen(args, cwd=ROOT, env=env, stdout=out, stderr=err)
+
+    @property
+    def pid(self) -> int:
+        return self.popen.pid
+
+    @property
+    def alive(self) -> bool:
+        return self.popen.poll() is None
+
+    def stdout(self) -> str:
+        return self.out.read_text(encoding="utf-8", errors="replace")
+
+    def stderr(self) -> str:
+        return self.err.read_text(encoding="utf-8", errors="replace")
+
+    def signal(self, sig: int) -> None:
+        self.popen.send_signal(sig)
+
+    async def wait(self, timeout: float) -> int:
+        """The exit code; fails (after killing it) if the process is still running."""
+        deadline = time.monotonic() + timeout
+        while self.popen.poll() is None:
+            if time.monotonic() > deadline:
+                self.popen.kill()
+                self.popen.wait()
+                raise AssertionError(f"{self.name} did not exit within {timeout} s\n{self.describe()}")
+            await asyncio.sleep(0.02)
+        return self.popen.returncode
+
+    def describe(self) -> str:
+        return (
+            f"--- {self.name} stdout ---\n{self.stdout()[-3000:]}\n--- {self.name} stderr ---\n{self.stderr()[-6000:]}"
+        )
+
+    def cleanup(self) -> None:
+        if self.popen.poll() is None:
+            self.popen.kill()
+        self.popen.wait()
+
+
+class Processes:
+    def __init__(self, logs: Path) -> None:
+        self.logs = logs
+        self.started: list[Proc] = []
+
+    def start(self, name: str, args: list[str], env: dict[str, str]) -> Proc:
+        proc = Proc(name, args, env, self.logs)
+        self.started.append(proc)
+        return proc
+
+    def bot(self, name: str, env: dict[str, str]) -> Proc:
+        return self.start(name, [PYTHON, "main.py", "run"], env)
+
+    async def fake_telegram(self, record: Path, *, latency: float) -> tuple[Proc, str]:
+        """The HTTP fake in its own process (it outlives a killed bot); returns its base URL."""
+        args = [PYTHON, "-m", "bot.fake_telegram_http", "--port", "0"]
+        args += ["--latency", str(latency), "--record", str(record)]
+        fake = self.start("fake-telegram", args, base_env())
+        found: list[str] = []
+
+        def listening() -> bool:
+            found[:] = re.findall(r"listening on (\S+)", fake.stdout())
+            return bool(found)
+
+        await until(listening, 15, "the fake Telegram to listen", watch=[fake])
+        return fake, found[0]
+
+
+@pytest.fixture
+def processes(tmp_path: Path) -> Iterator[Processes]:
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    procs = Processes(logs)
+    try:
+        yield procs
+    finally:
+        for proc in procs.started:
+            proc.cleanup()
+
+
+@pytest.fixture
+async def server() -> AsyncIterator[FakeTelegramServer]:
+    srv = FakeTelegramServer()
+    await srv.start()
+    try:
+        yield srv
+    finally:
+        await srv.stop()
+
+
+def base_env() -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(_INHERITED_PREFIXES) and key.lower() not in _PROXY_VARS
+    }
+    env["PYTHONUNBUFFERED"] = "1"
+    env["PYTHONDONTWRITEBYTECODE"] = "1"
+    return env
+
+
+def bot_env(base_url: str, database: Path, level: str = "INFO", **extra: str) -> dict[str, str]:
+    env = base_env()
+    env.update(
+        TELEGRAM_BOT_TOKEN=TOKEN,
+        TELEGRAM_BASE_URL=base_url,
+        BOT_DATABASE=str(database),
+        LOG_LEVEL=level,
+        **extra,
+    )
+    return env
+
+
+async def until(predicate: Callable[[], bool], timeout: float, what: str, *, watch: Sequence[Proc] = ()) -> None:
+    """Poll `predicate` until true; fail on timeout or as soon as a watched process dies."""
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        for proc in watch:
+            if not proc.alive:
+                raise AssertionError(
+                    f"{proc.name} exited ({proc.popen.returncode}) while waiting for {what}\n{proc.describe()}"
+                )
+        if time.monotonic() > deadline:
+            details = "\n".join(p.describe() for p in watch)
+            raise AssertionError(f"timed out after {timeout} s waiting for {what}\n{details}")
+        await asyncio.sleep(0.02)
+
+
+# ------------------------------------------------------------------------------------------------
+# Database and delivery record
+# ------------------------------------------------------------------------------------------------
+
+FIRST_CHAT = 10_001
+
+
+async def seed_followups(path: Path, count: int) -> list[int]:
+    """`count` users, each with one follow-up reminder that is already due; their chat ids."""
+    now = int(time.time())
+    chat_ids = list(range(FIRST_CHAT, FIRST_CHAT + count))
+
+    def seed(conn: sqlite3.Connection) -> None:
+        for i, chat_id in enumerate(chat_ids):
+            users.touch(conn, chat_id, now - 7200)
+            created = reminders.create(
+                conn,
+                user_id=chat_id,
+                chat_id=chat_id,
+                kind="followup",
+                due_at=now - 3600 + i,
+                payload={"lang": "en"},
+                now=now - 7200,
+                max_active=10,
+            )
+            assert created is not None
+
+    db = await Database.open(path)
+    try:
+        await db.run(seed)
+    finally:
+        await db.close()
+    return chat_ids
+
+
+def statuses(path: Path) -> Counter[str]:
+    """Reminder statuses, read with plain sqlite3 (as an operator would after a crash)."""
+    conn = sqlite3.connect(path, timeout=5.0)
+    try:
+        rows = conn.execute("SELECT status, COUNT(*) FROM reminders GROUP BY status").fetchall()
+    finally:
+        conn.close()
+    return Counter({str(status): int(n) for status, n in rows})
+
+
+def delivered(record: Path) -> list[int]:
+    """Chat ids of the sendMessage calls the fake accepted, in order (complete lines only)."""
+    if not record.exists():
+        return []
+    chats = []
+    for line in record.read_text(encoding="utf-8").splitlines(keepends=True):
+        if not line.endswith("\n"):
+            break  # being written right now
+        entry = json.loads(line)
+        if entry["method"] == "sendMessage":
+            chats.append(int(entry["chat_id"]))
+    return chats
+
+
+# ------------------------------------------------------------------------------------------------
+# a. The token never reaches a log
+# ------------------------------------------------------------------------------------------------
+
+
+async def test_token_never_logged(tmp_path: Path, server: FakeTelegramServer, processes: Processes) -> None:
+    async with asyncio.timeout(TEST_TIMEOUT):
+        env = bot_env(server.base_url, tmp_path / "bot.sqlite3", level="DEBUG")
+        bot = processes.bot("bot", env)
+        fake = server.fake
+        await until(lambda: bool(fake.calls_of("getUpdates")), 20, "the bot to poll", watch=[bot])
+
+        fake.push_update(fake.text_update(fake.make_user(42, "Ada"), "/start"))
+
+        def answered() -> bool:
+            return any(c.ok and c.chat_id == 42 for c in fake.calls_of("sendMessage"))
+
+        await until(answered, 15, "the reply to /start", watch=[bot])
+
+        started = time.monotonic()
+        bot.signal(signal.SIGTERM)
+        code = await bot.wait(15)
+        assert code == 0, bot.describe()
+        assert time.monotonic() - started < 15
+
+    out, err = bot.stdout(), bot.stderr()
+    assert server.tokens_seen == {TOKEN}  # the bot did put the token in its request URLs
+    for stream in (out, err):
+        assert TOKEN not in stream
+        assert SECRET not in stream
+        assert SECRET[:20] not in stream
+    assert "HTTP Request" in err, bot.describe()
+    assert "<redacted>" in err, bot.describe()
+    request_lines = [line for line in err.splitlines() if "HTTP Request" in line]
+    assert all("/bot<redacted>/" in line for line in request_lines), request_lines[:5]
+
+
+# ------------------------------------------------------------------------------------------------
+# b. SIGKILL in the middle of a dispatch batch
+# ------------------------------------------------------------------------------------------------
+
+
+async def test_sigkill_mid_dispatch_loses_nothing(tmp_path: Path, processes: Processes) -> None:
+    async with asyncio.timeout(TEST_TIMEOUT):
+        database = tmp_path / "bot.sqlite3"
+        record = tmp_path / "delivered.jsonl"
+        chat_ids = await seed_followups(database, 300)
+        fake, base_url = await processes.fake_telegram(record, latency=0.01)
+        env = bot_env(base_url, database)
+
+        first = processes.bot("bot-1", env)
+        await until(lambda: len(delivered(record)) >= 50, 30, "50 deliveries", watch=[first, fake])
+        first.signal(signal.SIGKILL)
+        assert await first.wait(5) == -signal.SIGKILL
+        at_kill = statuses(database)
+        in_flight = at_kill["sending"]
+        before_restart = len(delivered(record))
+
+        second = processes.bot("bot-2", env)
+        await until(
+            lambda: set(delivered(record)) >= set(chat_ids),
+            40,
+            "every reminder to be delivered",
+            watch=[second, fake],
+        )
+        second.signal(signal.SIGTERM)
+        assert await second.wait(15) == 0, second.describe()
+
+        fake.signal(signal.SIGTERM)
+        assert await fake.wait(10) == 0, fake.describe()
+
+    chats = delivered(record)
+    duplicates = len(chats) - len(set(chats))
+    final = statuses(database)
+    print(
+        f"\nSIGKILL after {before_restart} deliveries: statuses at the kill {dict(at_kill)}, "
+        f"in flight {in_flight}; total deliveries {len(chats)}, duplicates {duplicates}"
+    )
+    assert set(chats) == set(chat_ids)
+    assert 0 < in_flight <= 60  # killed mid-batch; one batch at most is ever in flight
+    assert duplicates <= in_flight
+    assert final == Counter({"sent": 300}), final
+    assert f"{in_flight} reminders were in flight" in second.stderr(), second.describe()
+
+
+# ------------------------------------------------------------------------------------------------
+# c. SIGTERM in the middle of a dispatch batch
+# ------------------------------------------------------------------------------------------------
+
+
+async def test_sigterm_mid_dispatch_finishes_batch_and_exits(tmp_path: Path, processes: Processes) -> None:
+    async with asyncio.timeout(TEST_TIMEOUT):
+        database = tmp_path / "bot.sqlite3"
+        record = tmp_path / "delivered.jsonl"
+        chat_ids = await seed_followups(database, 200)
+        fake, base_url = await processes.fake_telegram(record, latency=0.02)
+        env = bot_env(base_url, database)
+
+        first = processes.bot("bot-1", env)
+        await until(lambda: len(delivered(record)) >= 20, 30, "20 deliveries", watch=[first, fake])
+        first.signal(signal.SIGTERM)
+        assert await first.wait(20) == 0, first.describe()
+
+        after_stop = statuses(database)
+        delivered_first = delivered(record)
+        wal_left = Path(f"{database}-wal").exists()
+
+        second = processes.bot("bot-2", env)
+        await until(
+            lambda: set(delivered(record)) >= set(chat_ids),
+            30,
+            "every reminder to be delivered",
+            watch=[second, fake],
+        )
+        second.signal(signal.SIGTERM)
+        assert await second.wait(15) == 0, second.describe()
+        fake.signal(signal.SIGTERM)
+        assert await fake.wait(10) == 0, fake.describe()
+
+    print(
+        f"\nSIGTERM after >= 20 deliveries: {len(delivered_first)} delivered by the first "
+        f"process, statuses after its exit {dict(after_stop)}"
+    )
+    # Nothing half-recorded: what was delivered is 'sent', the rest is still 'pending'.
+    assert set(after_stop) <= {"sent", "pending"}, after_stop
+    assert after_stop["sent"] == len(set(delivered_first)) == len(delivered_first)
+    assert after_stop["sent"] + after_stop["pending"] == 200
+    # The database was closed: the last connection to close removes the WAL file.
+    assert not wal_left, "the -wal file is left: the database was not closed"
+    assert "in flight" not in second.stderr()
+
+    chats = delivered(record)
+    assert sorted(chats) == chat_ids  # all 200, none twice
+    assert statuses(database) == Counter({"sent": 200})
+
+
+# ------------------------------------------------------------------------------------------------
+# d. Start-up failures are explained in one line
+# ------------------------------------------------------------------------------------------------
+
+
+async def test_corrupt_database_is_one_clear_line(
+    tmp_path: Path, server: FakeTelegramServer, processes: Processes
+) -> None:
+    database = tmp_path / "bot.sqlite3"
+    database.write_bytes(secrets.token_bytes(4096))
+    async with asyncio.timeout(TEST_TIMEOUT):
+        bot = processes.bot("bot", bot_env(server.base_url, database))
+        started = time.monotonic()
+        code = await bot.wait(15)
+        elapsed = time.monotonic() - started
+
+    err = bot.stderr()
+    assert code != 0, bot.describe()
+    assert elapsed < 10
+    assert "Traceback" not in err, bot.describe()
+    lines = [line for line in err.splitlines() if str(database) in line]
+    assert len(lines) == 1, bot.describe()
+    assert re.search(r"cannot be opened|corrupt", lines[0]), lines
+    assert TOKEN not in err and SECRET not in err
+
+
+def _break_pages(content_dir: Path) -> int:
+    """Cut en/pages.yaml inside a quoted value halfway down; the line it now ends on."""
+    pages = content_dir / "en" / "pages.yaml"
+    text = pages.read_text(encoding="utf-8")
+    cut = text.index('button: "', len(text) // 2) + len('button: "') + 3
+    truncated = text[:cut]
+    pages.write_text(truncated, encoding="utf-8")
+    return truncated.count("\n") + 1
+
+
+async def test_broken_content_names_file_and_line(
+    tmp_path: Path, server: FakeTelegramServer, processes: Processes
+) -> None:
+    content_dir = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content_dir, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    last_line = _break_pages(content_dir)
+    env = bot_env(server.base_url, tmp_path / "bot.sqlite3", BOT_CONTENT_DIR=str(content_dir))
+    async with asyncio.timeout(TEST_TIMEOUT):
+        bot = processes.bot("bot", env)
+        code = await bot.wait(15)
+
+    err = bot.stderr()
+    assert code == 1, bot.describe()
+    assert "Traceback" not in err, bot.describe()
+    match = re.search(r"en/pages\.yaml:(\d+)", err)
+    assert match is not None, bot.describe()
+    assert 1 <= int(match[1]) <= last_line
+    assert not server.fake.calls, "the bot must not contact Telegram with broken content"
