@@ -1,0 +1,32 @@
+# Spasm Guide: production image. No secrets inside: TELEGRAM_BOT_TOKEN comes from the environment.
+FROM python:3.12-slim AS base
+
+ENV PYTHONDONTWRITEBYTECODE=1 \
+    PYTHONUNBUFFERED=1 \
+    PIP_NO_CACHE_DIR=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1 \
+    PTB_TIMEDELTA=1 \
+    BOT_DATABASE=/data/spasm-guide.sqlite3 \
+    BOT_HEALTH_FILE=/data/spasm-guide.health
+
+WORKDIR /app
+COPY pyproject.toml README.md ./
+COPY bot ./bot
+COPY content ./content
+COPY storage ./storage
+COPY main.py ./
+RUN pip install . \
+    && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin spasm \
+    && mkdir -p /data && chown spasm:spasm /data
+
+USER spasm
+VOLUME ["/data"]
+# Webhook mode listens here (BOT_MODE=webhook); polling mode needs no port.
+EXPOSE 8443
+
+HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
+    CMD ["python", "main.py", "health"]
+
+# SIGTERM stops taking updates, lets handlers and the reminder dispatcher finish, closes the DB.
+STOPSIGNAL SIGTERM
+CMD ["python", "main.py"]
