@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TextIO
 
 from bot.app import build_application, running
-from bot.clock import FakeClock, SystemClock
+from bot.clock import SystemClock
 from bot.fake_telegram import ChatClient, FakeMessage, FakeTelegram
 from bot.settings import Settings
 from content.model import Content
@@ -26,9 +26,22 @@ HELP = """Type a number to tap a button, or any text to send it (try /start, /ch
 _UNITS = {"m": 60, "h": 3600, "d": 86400}
 
 
+class ShiftedClock(SystemClock):
+    """Real time plus an offset the demo user can move forward with `:wait`."""
+
+    def __init__(self) -> None:
+        self.offset = 0.0
+
+    def now(self) -> float:
+        return super().now() + self.offset
+
+    def advance(self, seconds: float) -> None:
+        self.offset += seconds
+
+
 class Demo:
     def __init__(self, settings: Settings, content: Content, out: TextIO = sys.stdout) -> None:
-        self.clock = FakeClock(SystemClock().now())
+        self.clock = ShiftedClock()
         self.fake = FakeTelegram(clock=self.clock.now)
         self.app = build_application(settings, content=content, clock=self.clock, request=self.fake, rate_limit=False)
         self.client = ChatClient(self.app, self.fake, user_id=10001, first_name="Demo", language_code="en")

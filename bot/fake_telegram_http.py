@@ -39,6 +39,7 @@ import json
 import re
 import signal
 import sys
+from collections import Counter
 from collections.abc import Sequence
 from http import HTTPStatus
 from pathlib import Path
@@ -174,6 +175,9 @@ class FakeTelegramServer:
         self.token = token
         self.record_path = Path(record) if record is not None else None
         self.requests = 0
+        # Bot API calls by method, counted on arrival (FakeTelegram.calls records them once
+        # answered, so a long poll shows up there only when it returns).
+        self.received: Counter[str] = Counter()
         self.tokens_seen: set[str] = set()
         self._server: asyncio.Server | None = None
         self._host = "127.0.0.1"
@@ -335,6 +339,7 @@ class FakeTelegramServer:
             return 404, _error(404, "Not Found"), False
         token, api_method = match["token"], match["method"]
         self.tokens_seen.add(token)
+        self.received[api_method] += 1
         if self.token is not None and token != self.token:
             return 401, _error(401, "Unauthorized"), False
         params = parse_parameters(parts.query, content_type, body)

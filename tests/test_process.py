@@ -254,7 +254,7 @@ async def test_token_never_logged(tmp_path: Path, server: FakeTelegramServer, pr
         env = bot_env(server.base_url, tmp_path / "bot.sqlite3", level="DEBUG")
         bot = processes.bot("bot", env)
         fake = server.fake
-        await until(lambda: bool(fake.calls_of("getUpdates")), 20, "the bot to poll", watch=[bot])
+        await until(lambda: server.received["getUpdates"] > 0, 20, "the bot to poll", watch=[bot])
 
         fake.push_update(fake.text_update(fake.make_user(42, "Ada"), "/start"))
 
@@ -430,7 +430,7 @@ async def test_broken_content_names_file_and_line(
     err = bot.stderr()
     assert code == 1, bot.describe()
     assert "Traceback" not in err, bot.describe()
-    match = re.search(r"en/pages\.yaml:(\d+)", err)
+    match = re.search(r"en/pages\.yaml:(\d+): YAML syntax error", err)
     assert match is not None, bot.describe()
     assert 1 <= int(match[1]) <= last_line
     assert not server.fake.calls, "the bot must not contact Telegram with broken content"
