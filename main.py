@@ -90,14 +90,38 @@ def main(argv: list[str] | None = None) -> int:
         run_demo(settings, content)
         return 0
 
+    from telegram.error import InvalidToken, NetworkError
+
+    from bot.logs import RedactTokenFilter
     from bot.runner import serve
     from storage.db import StorageError
 
+    redact = RedactTokenFilter((settings.token.reveal(), settings.webhook_secret.reveal())).redact
+    default_hook = sys.excepthook
+
+    def redacting_hook(kind: type[BaseException], value: BaseException, tb: object) -> None:
+        # A last line of defence: library exceptions may carry the token in their text.
+        import traceback
+
+        sys.stderr.write(redact("".join(traceback.format_exception(kind, value, tb))))  # type: ignore[arg-type]
+
+    sys.excepthook = redacting_hook
     try:
         serve(settings, content)
     except StorageError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    except InvalidToken:
+        print(
+            "error: Telegram rejected TELEGRAM_BOT_TOKEN (revoked or mistyped?): check it with @BotFather (/token)",
+            file=sys.stderr,
+        )
+        return 2
+    except NetworkError as exc:
+        print(f"error: cannot reach Telegram: {redact(str(exc))}", file=sys.stderr)
+        return 1
+    finally:
+        sys.excepthook = default_hook
     return 0
 
 

@@ -154,6 +154,16 @@ def quiet_logging(level: int = logging.CRITICAL) -> None:
         logging.getLogger(name).setLevel(level)
 
 
+def production_logging(secrets: tuple[str, ...] = ()) -> None:
+    """Logging as `main.py run` sets it up (INFO, text, token filter), written to /dev/null: the
+    bot logs a line per update in production, and that line is part of what an update costs."""
+    from bot.logs import setup_logging
+
+    for name in ("telegram", "httpx", "httpcore", "bot", "storage", "aiosqlite", "asyncio"):
+        logging.getLogger(name).setLevel(logging.NOTSET)
+    setup_logging("INFO", "text", secrets=secrets, stream=open(os.devnull, "w"))  # noqa: SIM115
+
+
 class Timer:
     """`with Timer() as t: ...` then t.seconds."""
 
@@ -206,6 +216,7 @@ __all__ = [
     "fmt",
     "median",
     "percentile",
+    "production_logging",
     "progress",
     "quiet_logging",
     "table",

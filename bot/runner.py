@@ -19,6 +19,9 @@ STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
 
 
 def serve(settings: Settings, content: Content) -> None:
+    # Open the database once before talking to Telegram, so a locked or corrupt file is
+    # reported as such (and first), not after a network round trip.
+    asyncio.run(_check_database(settings))
     app = build_application(settings, content=content)
     services_of(app).install_signals = True
     log.info("Spasm Guide starting (%s mode, content %s)", settings.mode, content.fingerprint)
@@ -29,6 +32,13 @@ def serve(settings: Settings, content: Content) -> None:
         # lets the dispatcher finish its current batch and post_shutdown closes the database.
         app.run_polling(allowed_updates=Update.ALL_TYPES, stop_signals=STOP_SIGNALS)
     log.info("Spasm Guide stopped")
+
+
+async def _check_database(settings: Settings) -> None:
+    from storage.db import Database
+
+    db = await Database.open(settings.database)
+    await db.close()
 
 
 async def serve_webhook(app: BotApp, settings: Settings, *, stop: asyncio.Event | None = None) -> None:

@@ -380,7 +380,9 @@ def _load_pages(b: _Builder, languages: tuple[str, ...]) -> dict[str, Page]:
     texts: dict[str, dict[str, PageText]] = {p: {} for p in structure}
     for lang in languages:
         rel = f"{lang}/pages.yaml"
+        problems_before = len(b.problems)
         raw = b.load(rel)
+        unreadable = len(b.problems) > problems_before and not raw  # one error, not one per page
         marks = b.page_marks[lang] = {}
         for page_id, spec in raw.items():
             if page_id not in structure:
@@ -407,7 +409,7 @@ def _load_pages(b: _Builder, languages: tuple[str, ...]) -> dict[str, Page]:
             texts[page_id][lang] = PageText(title, button, body, safety, keywords)
             marks[page_id] = (raw, spec)
         for page_id in structure:
-            if lang not in texts[page_id]:
+            if lang not in texts[page_id] and not unreadable:
                 b.fail(raw, None, f"page {page_id!r} has no {lang!r} translation")
 
     # The same page must carry the same kind of text in every language: a safety block
