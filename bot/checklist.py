@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from dataclasses import replace
 from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -21,6 +22,7 @@ from telegram.ext import (
     MessageHandler,
 )
 
+from bot import reminders
 from bot.callbacks import Act, Answer, CheckOp
 from bot.keyboards import Screen, button, main_menu_button, markup
 from bot.menu import NEW_TEXT, PRIVATE, main_screen, show_stale
@@ -135,8 +137,6 @@ async def _show_question(update: Update, ctx: BotContext, run: ChecklistRun, lan
 
 
 def _with(run: ChecklistRun, **changes: Any) -> ChecklistRun:
-    from dataclasses import replace
-
     return replace(run, **changes)
 
 
@@ -284,8 +284,6 @@ async def on_op(update: Update, ctx: BotContext, cb: CheckOp) -> str | None:
         await ctx.bot.send_message(update.effective_chat.id, text, parse_mode=None)
         return content.text(lang, "alerts.summary_sent")
     # remind: the reminders feature asks when, and takes the reasons from this run.
-    from bot import reminders
-
     await reminders.show_delay_picker(update, ctx, lang)
     return None
 

@@ -20,7 +20,9 @@ from telegram.ext import Application
 from bot import checklist
 from bot.callbacks import Rem
 from bot.keyboards import Screen, button, main_menu_button, markup
+from bot.logs import hash_user
 from bot.ratelimit import BULK
+from bot.reminders import next_daily
 from bot.services import Services, services_of
 from content.model import Content
 from storage import reminders as outbox
@@ -164,15 +166,13 @@ class ReminderDispatcher:
             if isinstance(error, Forbidden):
                 # Blocked or deactivated: no retry; resumes when they come back.
                 users.deactivate(conn, user_id, now)
-                log.info("user %s blocked the bot; %d reminders paused", _hash(user_id), len(ids))
+                log.info("user %s blocked the bot; %d reminders paused", hash_user(user_id), len(ids))
                 continue
             for reminder in group:
                 self._retry_or_fail(conn, reminder, error, now)
         outbox.prune(conn, now - PRUNE_AFTER)
 
     def _schedule_next(self, conn: Any, reminder: Reminder, now: int) -> None:
-        from bot.reminders import next_daily
-
         user = users.get(conn, reminder.user_id)
         zone = user.timezone if user and user.timezone else "UTC"
         hhmm = str(reminder.payload.get("time", "09:00"))
@@ -197,16 +197,10 @@ class ReminderDispatcher:
         log.error(
             "reminder %d for user %s failed after %d attempts: %s",
             reminder.id,
-            _hash(reminder.user_id),
+            hash_user(reminder.user_id),
             reminder.attempts,
             description,
         )
-
-
-def _hash(user_id: int) -> str:
-    from bot.logs import hash_user
-
-    return hash_user(user_id)
 
 
 def render(content: Content, group: list[Reminder], now: int) -> Screen:
