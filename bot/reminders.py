@@ -245,19 +245,8 @@ async def _delay(update: Update, ctx: BotContext, arg: str) -> str | None:
             checklists.delete(conn, user.id)
         return reminder_id
 
-    reminder_id = await services.db.run(create)
-    if reminder_id is None:
-        await show(
-            update,
-            ctx,
-            done_screen(
-                content,
-                lang,
-                content.text(lang, "reminders.limit", max=content.reminders.max_active),
-            ),
-        )
+    if not await _created(update, ctx, lang, await services.db.run(create)):
         return None
-    _wake(services)
     cached = await services.cached_user(user.id)
     text = content.text(lang, "reminders.created_followup", when=format_when(due, cached.timezone))
     await show(update, ctx, done_screen(content, lang, text))
@@ -270,8 +259,7 @@ async def _daily(update: Update, ctx: BotContext, _: str) -> str | None:
     lang = await services.user_language(update)
     count = await services.db.read(outbox.active_count, update.effective_user.id)
     if count >= services.content.reminders.max_active:
-        text = services.content.text(lang, "reminders.limit", max=services.content.reminders.max_active)
-        await show(update, ctx, done_screen(services.content, lang, text))
+        await _show_limit(update, ctx, lang)
         return None
     cached = await services.cached_user(update.effective_user.id)
     if zone_of(cached.timezone) is None:
@@ -354,30 +342,8 @@ async def _time(update: Update, ctx: BotContext, arg: str) -> str | None:
     assert cached.timezone is not None
     now = services.now()
     due = next_daily(now, hhmm, cached.timezone)
-    reminder_id = await services.db.run(
-        lambda conn: outbox.create(
-            conn,
-            user_id=user.id,
-            chat_id=chat.id,
-            kind="daily",
-            due_at=due,
-            payload={"kind": kind, "time": hhmm, "lang": lang},
-            now=now,
-            max_active=content.reminders.max_active,
-        )
-    )
-    if reminder_id is None:
-        await show(
-            update,
-            ctx,
-            done_screen(
-                content,
-                lang,
-                content.text(lang, "reminders.limit", max=content.reminders.max_active),
-            ),
-        )
+    if not await _insert(update, ctx, lang, kind="daily", due=due, payload={"kind": kind, "time": hhmm, "lang": lang}):
         return None
-    _wake(services)
     text = content.text(
         lang,
         "reminders.created_daily",
@@ -438,30 +404,8 @@ async def _snooze(update: Update, ctx: BotContext, arg: str) -> str | None:
     lang = await services.user_language(update)
     now = services.now()
     due = now + int(snooze.hours * 3600)
-    reminder_id = await services.db.run(
-        lambda conn: outbox.create(
-            conn,
-            user_id=user.id,
-            chat_id=chat.id,
-            kind="followup",
-            due_at=due,
-            payload={"lang": lang, "snoozed": parsed[0]},
-            now=now,
-            max_active=content.reminders.max_active,
-        )
-    )
-    if reminder_id is None:
-        await show(
-            update,
-            ctx,
-            done_screen(
-                content,
-                lang,
-                content.text(lang, "reminders.limit", max=content.reminders.max_active),
-            ),
-        )
+    if not await _insert(update, ctx, lang, kind="followup", due=due, payload={"lang": lang, "snoozed": parsed[0]}):
         return None
-    _wake(services)
     cached = await services.cached_user(user.id)
     await show(
         update,
@@ -525,6 +469,41 @@ async def on_my_chat_member(update: Update, ctx: BotContext) -> None:
         services.forget(member.from_user.id)
         await services.cached_user(member.from_user.id, force=True)  # touch: reactivates
         _wake(services)
+
+
+async def _insert(update: Update, ctx: BotContext, lang: str, *, kind: str, due: int, payload: dict[str, Any]) -> bool:
+    services = ctx.services
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    now = services.now()
+    reminder_id = await services.db.run(
+        lambda conn: outbox.create(
+            conn,
+            user_id=user.id,
+            chat_id=chat.id,
+            kind=kind,
+            due_at=due,
+            payload=payload,
+            now=now,
+            max_active=services.content.reminders.max_active,
+        )
+    )
+    return await _created(update, ctx, lang, reminder_id)
+
+
+async def _created(update: Update, ctx: BotContext, lang: str, reminder_id: int | None) -> bool:
+    """After an insert: tell the user when they hit the limit, else wake the dispatcher."""
+    if reminder_id is None:
+        await _show_limit(update, ctx, lang)
+        return False
+    _wake(ctx.services)
+    return True
+
+
+async def _show_limit(update: Update, ctx: BotContext, lang: str) -> None:
+    content = ctx.services.content
+    text = content.text(lang, "reminders.limit", max=content.reminders.max_active)
+    await show(update, ctx, done_screen(content, lang, text))
 
 
 def _wake(services: Services) -> None:
