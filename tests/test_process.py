@@ -454,3 +454,38 @@ async def test_broken_content_names_file_and_line(
     assert match is not None, bot.describe()
     assert 1 <= int(match[1]) <= last_line
     assert not server.fake.calls, "the bot must not contact Telegram with broken content"
+
+
+async def test_sighup_reloads_content_and_keeps_old_on_error(
+    tmp_path: Path, server: FakeTelegramServer, processes: Processes
+) -> None:
+    content_dir = tmp_path / "content"
+    shutil.copytree(ROOT / "content", content_dir, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    pages = content_dir / "en" / "pages.yaml"
+    good = pages.read_text(encoding="utf-8")
+    env = bot_env(server.base_url, tmp_path / "bot.sqlite3", BOT_CONTENT_DIR=str(content_dir))
+    fake = server.fake
+    user = fake.make_user(42, "Ada")
+    async with asyncio.timeout(TEST_TIMEOUT):
+        bot = processes.bot("bot", env)
+        await until(lambda: server.received["getUpdates"] > 0, 20, "the bot to poll", watch=[bot])
+
+        pages.write_text(good.replace("title: What are muscle spasms?", "title: [broken"), encoding="utf-8")
+        bot.signal(signal.SIGHUP)
+        await until(lambda: "content reload failed" in bot.stderr(), 15, "the failed reload", watch=[bot])
+
+        pages.write_text(good.replace("What are muscle spasms?", "What is a muscle spasm?"), encoding="utf-8")
+        bot.signal(signal.SIGHUP)
+        await until(lambda: "content reloaded" in bot.stderr(), 15, "the reload", watch=[bot])
+
+        fake.push_update(fake.text_update(user, "/start"))
+        await until(lambda: bool(fake.bot_messages(42)), 15, "the reply to /start", watch=[bot])
+        menu = fake.bot_messages(42)[-1]
+        what = next(b for row in menu.buttons for b in row if b.callback_data == "p:what")
+        fake.push_update(fake.callback_update(user, menu.message_id, what.callback_data or ""))
+        await until(
+            lambda: "What is a muscle spasm?" in (fake.current(42) or menu).plain, 15, "the new page", watch=[bot]
+        )
+
+        bot.signal(signal.SIGTERM)
+        assert await bot.wait(15) == 0, bot.describe()
