@@ -45,10 +45,11 @@ async def serve_webhook(app: BotApp, settings: Settings, *, stop: asyncio.Event 
     from bot.webhook import make_server
 
     assert settings.webhook_url is not None
-    stop = stop or asyncio.Event()
-    loop = asyncio.get_running_loop()
-    for sig in STOP_SIGNALS:
-        loop.add_signal_handler(sig, stop.set)
+    if stop is None:  # a caller's own event (tests) replaces the process signals
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in STOP_SIGNALS:
+            loop.add_signal_handler(sig, stop.set)
     path = urlparse(settings.webhook_url).path or "/"
     server = make_server(app, path, settings.webhook_secret.reveal())
     async with app:

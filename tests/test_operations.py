@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from bot.callbacks import Nav
-from bot.settings import Settings, SettingsError
+from bot.settings import Secret, Settings, SettingsError
 from tests.conftest import ADMIN_ID
 
 DAY = 86400
@@ -338,3 +338,45 @@ async def test_json_log_line_per_update_without_message_text(bot):
     assert update_lines and update_lines[0]["handler"] == "text" and "duration_ms" in update_lines[0]
     assert update_lines[0]["user"] != "42"
     assert "secret symptom" not in stream.getvalue()
+
+
+async def test_webhook_mode_end_to_end(tmp_path, content, clock):
+    """serve_webhook as the runner uses it: registers the webhook, serves, stops cleanly."""
+    import socket
+
+    from bot.app import build_application
+    from bot.fake_telegram import FakeTelegram
+    from bot.runner import serve_webhook
+    from bot.webhook import SECRET_HEADER
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    secret = "w" * 32
+    settings = Settings(
+        database=tmp_path / "bot.sqlite3",
+        mode="webhook",
+        webhook_url="https://bot.example.org/tg/hook",
+        webhook_listen="127.0.0.1",
+        webhook_port=port,
+        webhook_secret=Secret(secret),
+    )
+    fake = FakeTelegram(clock=clock.now)
+    app = build_application(settings, content=content, clock=clock, request=fake, start_dispatcher=False)
+    stop = asyncio.Event()
+    task = asyncio.create_task(serve_webhook(app, settings, stop=stop))
+    await wait_for(lambda: fake.calls_of("setWebhook"), "setWebhook")
+    [call] = fake.calls_of("setWebhook")
+    assert call.params["url"] == "https://bot.example.org/tg/hook" and call.params["secret_token"] == secret
+    user = fake.make_user(42, "Ada")
+    async with httpx.AsyncClient() as http:
+        url = f"http://127.0.0.1:{port}/tg/hook"
+        refused = await http.post(url, json=fake.text_update(user, "/start"))
+        assert refused.status_code == 403
+        ok = await http.post(url, json=fake.text_update(user, "/start"), headers={SECRET_HEADER: secret})
+        assert ok.status_code == 200
+    await wait_for(lambda: fake.bot_messages(42), "the reply")
+    assert "Hello, Ada!" in fake.bot_messages(42)[-1].plain
+    stop.set()
+    await asyncio.wait_for(task, 10)
+    assert not app.running
