@@ -184,7 +184,7 @@ def run(quick: bool = False) -> Report:
     from content.loader import load_content
 
     production_logging(secrets=(FAKE_TOKEN,))
-    n = 1000 if quick else 2000
+    n = 600 if quick else 2000
     runs = 5 if quick else 7
     content = load_content()
     report = Report(NAME, TITLE)
