@@ -125,7 +125,7 @@ async def begin(update: Update, ctx: BotContext, *, new_message: bool) -> None:
         checklists.save(conn, run)
         stats.bump(conn, "checklist_started")
 
-    await services.db.run(start)
+    await services.db.run(start, durable=False)
     await _show_question(update, ctx, run, lang, new_message=new_message)
 
 
@@ -133,7 +133,7 @@ async def _show_question(update: Update, ctx: BotContext, run: ChecklistRun, lan
     message = await show(update, ctx, question_screen(ctx.services.content, run, lang), new=new_message)
     if message is not None and message.message_id != run.message_id:
         # Remember the message the checklist lives in, so expiry can close it in place.
-        await ctx.services.db.run(checklists.save, _with(run, message_id=message.message_id))
+        await ctx.services.db.run(checklists.save, _with(run, message_id=message.message_id), durable=False)
 
 
 def _with(run: ChecklistRun, **changes: Any) -> ChecklistRun:
@@ -141,11 +141,8 @@ def _with(run: ChecklistRun, **changes: Any) -> ChecklistRun:
 
 
 async def _current(services: Services, user_id: int) -> ChecklistRun | None:
-    run = await services.db.read(checklists.get, user_id)
-    if run is not None and services.now() - run.updated_at > IDLE_SECONDS:
-        await services.db.run(checklists.delete, user_id, run.session)
-        return None  # idle too long: the sweeper would have ended it
-    return run
+    now = services.now()
+    return await services.db.run(lambda conn: _live(conn, checklists.get(conn, user_id), now), durable=False)
 
 
 async def check_command(update: Update, ctx: BotContext) -> None:
@@ -183,42 +180,54 @@ async def text_mid_checklist(update: Update, ctx: BotContext) -> None:
 async def _show_question_screen(update: Update, ctx: BotContext, run: ChecklistRun, screen: Screen) -> None:
     message = await show(update, ctx, screen, new=True)
     if message is not None:
-        await ctx.services.db.run(checklists.save, _with(run, message_id=message.message_id))
+        await ctx.services.db.run(checklists.save, _with(run, message_id=message.message_id), durable=False)
 
 
 async def on_answer(update: Update, ctx: BotContext, cb: Answer) -> str | None:
     services = ctx.services
     content = services.content
-    assert update.effective_user is not None
-    run = await _current(services, update.effective_user.id)
-    lang = await services.user_language(update)
-    if run is None or run.session != cb.session or run.outcome is not None:
-        await show(update, ctx, main_screen(content, lang))
-        return content.text(lang, "alerts.checklist_ended")
     checklist = content.checklist
+    assert update.effective_user is not None
+    lang = await services.user_language(update)
     if cb.answer not in checklist.answers or cb.step >= len(checklist.questions):
         return await show_stale(update, ctx)
-    if cb.step != len(run.answers):
-        # A tap on an older state of this message (double tap, or after Back): show where we are.
+    user_id, now, message_id = update.effective_user.id, services.now(), _message_id(update)
+
+    def step(conn: Any) -> ChecklistRun | None:
+        # Read, check and write in one transaction and one thread hop: a checklist step is
+        # the hottest write path, and nothing can change the run in between.
+        run = _live(conn, checklists.get(conn, user_id), now)
+        if run is None or run.session != cb.session or run.outcome is not None:
+            return None
+        if cb.step != len(run.answers):
+            return run  # a tap on an older state of this message (double tap, Back): show it as it is
+        answers = (*run.answers, (checklist.questions[cb.step].id, cb.answer))
+        outcome = checklist.evaluate(dict(answers), finished=len(answers) == len(checklist.questions))
+        run = _with(run, answers=answers, outcome=outcome, updated_at=now, message_id=message_id)
+        if outcome is None:
+            checklists.save(conn, run)
+        else:
+            _finish(conn, checklist.outcomes[outcome].followup, run)
+        return run
+
+    # Answers in flight are not worth an fsync each: a power cut loses at most the last tap.
+    run = await services.db.run(step, durable=False)
+    if run is None:
+        await show(update, ctx, main_screen(content, lang))
+        return content.text(lang, "alerts.checklist_ended")
+    if run.outcome is None:
         await show(update, ctx, question_screen(content, run, lang))
-        return None
-    answers = (*run.answers, (checklist.questions[cb.step].id, cb.answer))
-    finished = len(answers) == len(checklist.questions)
-    outcome = checklist.evaluate(dict(answers), finished=finished)
-    run = _with(
-        run,
-        answers=answers,
-        outcome=outcome,
-        updated_at=services.now(),
-        message_id=_message_id(update),
-    )
-    if outcome is None:
-        await services.db.run(checklists.save, run)
-        await show(update, ctx, question_screen(content, run, lang))
-        return None
-    await _finish(services, run)
-    await show(update, ctx, outcome_screen(content, run, lang))
+    else:
+        await show(update, ctx, outcome_screen(content, run, lang))
     return None
+
+
+def _live(conn: Any, run: ChecklistRun | None, now: int) -> ChecklistRun | None:
+    """The run unless it has been idle too long (then it is deleted, as the sweeper would)."""
+    if run is not None and now - run.updated_at > IDLE_SECONDS:
+        checklists.delete(conn, run.user_id, run.session)
+        return None
+    return run
 
 
 def _message_id(update: Update) -> int | None:
@@ -226,20 +235,14 @@ def _message_id(update: Update) -> int | None:
     return query.message.message_id if query is not None and query.message is not None else None
 
 
-async def _finish(services: Services, run: ChecklistRun) -> None:
-    assert run.outcome is not None
-    outcome = services.content.checklist.outcomes[run.outcome]
-
-    def finish(conn: Any) -> None:
-        stats.bump(conn, "checklist_finished")
-        stats.bump(conn, f"outcome_{run.outcome}")
-        if outcome.followup:
-            # Kept (at most 30 idle minutes) only so "Summary" and "Remind me" can use it.
-            checklists.save(conn, run)
-        else:
-            checklists.delete(conn, run.user_id)
-
-    await services.db.run(finish)
+def _finish(conn: Any, followup: bool, run: ChecklistRun) -> None:
+    stats.bump(conn, "checklist_finished")
+    stats.bump(conn, f"outcome_{run.outcome}")
+    if followup:
+        # Kept (at most 30 idle minutes) only so "Summary" and "Remind me" can use it.
+        checklists.save(conn, run)
+    else:
+        checklists.delete(conn, run.user_id)
 
 
 async def on_op(update: Update, ctx: BotContext, cb: CheckOp) -> str | None:
@@ -256,7 +259,7 @@ async def on_op(update: Update, ctx: BotContext, cb: CheckOp) -> str | None:
         await show(update, ctx, main_screen(content, lang))
         return content.text(lang, "alerts.checklist_ended")
     if cb.op == "cancel":
-        await services.db.run(checklists.delete, user_id, run.session)
+        await services.db.run(checklists.delete, user_id, run.session, durable=False)
         await show(
             update,
             ctx,
@@ -272,7 +275,7 @@ async def on_op(update: Update, ctx: BotContext, cb: CheckOp) -> str | None:
             )
             return None
         run = _with(run, answers=run.answers[:-1], updated_at=services.now())
-        await services.db.run(checklists.save, run)
+        await services.db.run(checklists.save, run, durable=False)
         await show(update, ctx, question_screen(content, run, lang))
         return None
     if run.outcome is None:  # summary / remind only make sense at the end
@@ -290,7 +293,7 @@ async def on_op(update: Update, ctx: BotContext, cb: CheckOp) -> str | None:
 
 async def expire_idle(services: Services, bot: Any) -> int:
     """End checklists idle for 30 minutes: delete the answers, close the message in place."""
-    runs = await services.db.run(checklists.take_idle, services.now() - IDLE_SECONDS)
+    runs = await services.db.run(checklists.take_idle, services.now() - IDLE_SECONDS, durable=False)
     content = services.content
     for run in runs:
         if run.outcome is not None or run.message_id is None:

@@ -91,7 +91,7 @@ async def start(update: Update, ctx: BotContext) -> None:
     tg_user = update.effective_user
     assert tg_user is not None and update.effective_chat is not None
     # /start always writes: it reactivates a user who had blocked the bot.
-    user, _ = await services.db.run(users.touch, tg_user.id, services.now())
+    user, _ = await services.db.run(users.touch, tg_user.id, services.now(), durable=False)
     services.remember(tg_user.id, CachedUser(user.language, user.timezone, services.clock.now()))
     lang = await services.user_language(update)
     content = services.content
@@ -219,7 +219,7 @@ async def on_vote(update: Update, ctx: BotContext, cb: Vote) -> str | None:
     if cb.page not in content.pages:
         return await show_stale(update, ctx)
     lang = await services.user_language(update)
-    await services.db.run(stats.vote, cb.page, lang, cb.vote == "y")
+    await services.db.run(stats.vote, cb.page, lang, cb.vote == "y", durable=False)
     # The page again without the question, so one tap counts once.
     await show(update, ctx, page_screen(content, cb.page, lang, feedback=False))
     return content.text(lang, "feedback.thanks")

@@ -376,7 +376,9 @@ async def _checkin(update: Update, ctx: BotContext, arg: str) -> str | None:
     if parsed is None or parsed[1] not in ("b", "s", "w"):
         return await show_stale(update, ctx)
     lang = await services.user_language(update)
-    await services.db.run(stats.bump, {"b": "checkin_better", "s": "checkin_same", "w": "checkin_worse"}[parsed[1]])
+    await services.db.run(
+        stats.bump, {"b": "checkin_better", "s": "checkin_same", "w": "checkin_worse"}[parsed[1]], durable=False
+    )
     if parsed[1] == "b":
         await show(
             update,

@@ -184,17 +184,28 @@ class Database:
         # that, and batching is worth it (see module docstring). Pinned in pyproject.toml.
         return await self._conn._execute(job)  # type: ignore[no-untyped-call,no-any-return]
 
-    async def run(self, fn: Callable[..., T], *args: Any) -> T:
-        """Run fn(conn, *args) in one write transaction (BEGIN IMMEDIATE … COMMIT)."""
+    async def run(self, fn: Callable[..., T], *args: Any, durable: bool = True) -> T:
+        """Run fn(conn, *args) in one write transaction (BEGIN IMMEDIATE … COMMIT).
+
+        durable=False commits without an fsync (synchronous=NORMAL for this transaction): for
+        state whose loss on power failure costs a user one tap, not a promise. The next durable
+        commit syncs the WAL, and these transactions with it.
+        """
 
         def tx(conn: sqlite3.Connection, *a: Any) -> T:
-            conn.execute("BEGIN IMMEDIATE")
+            if not durable:
+                conn.execute("PRAGMA synchronous = NORMAL")
             try:
-                result = fn(conn, *a)
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            conn.execute("COMMIT")
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    result = fn(conn, *a)
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                conn.execute("COMMIT")
+            finally:
+                if not durable:
+                    conn.execute("PRAGMA synchronous = FULL")
             return result
 
         return await self._call(tx, *args)

@@ -130,3 +130,15 @@ async def test_locked_database_gets_busy_reply_and_loses_nothing(tmp_path, setti
         assert "Question 2 of 5" in harness.text()
     finally:
         await harness.stop()
+
+
+async def test_non_durable_transaction_restores_full_sync(tmp_path):
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    try:
+        seen = await db.run(lambda c: c.execute("PRAGMA synchronous").fetchone()[0], durable=False)
+        assert seen == 1  # NORMAL inside
+        assert await db.read(lambda c: c.execute("PRAGMA synchronous").fetchone()[0]) == 2  # FULL after
+        await db.run(users.touch, 1, 100, durable=False)
+        assert (await db.read(users.get, 1)) is not None
+    finally:
+        await db.close()
