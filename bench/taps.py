@@ -27,7 +27,7 @@ from __future__ import annotations
 import asyncio
 import tempfile
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
@@ -184,12 +184,14 @@ def run(quick: bool = False) -> Report:
     from content.loader import load_content
 
     production_logging(secrets=(FAKE_TOKEN,))
-    n = 600 if quick else 2000
+    n = 500 if quick else 2000
     runs = 5 if quick else 7
     content = load_content()
     report = Report(NAME, TITLE)
 
-    def case(kind: str, production: bool, concurrent: bool) -> Callable[[], Awaitable[tuple[list[float], float]]]:
+    def case(
+        kind: str, production: bool, concurrent: bool
+    ) -> Callable[[], Coroutine[Any, Any, tuple[list[float], float]]]:
         if kind == "baseline":
             return lambda: _baseline(n, production, concurrent)
         return lambda: _ours(n, production, concurrent, kind, content)

@@ -106,12 +106,17 @@ class ReminderDispatcher:
             self._wake.clear()
 
     async def _maintenance(self) -> None:
-        """Hourly: forget users who blocked the bot longer ago than the retention period."""
+        """Hourly: forget delivered reminders after PRUNE_AFTER, and users who blocked the bot
+        longer ago than the retention period."""
         services = self.services
         now = services.clock.now()
         if now - self._last_maintenance < 3600:
             return
         self._last_maintenance = now
+        # Hourly, not after every batch: the DELETE reads every finished row (no index on
+        # created_at), ~70 ms with a month of history at 10,000 a day, and it held the single
+        # database thread, and every user's query, for that long once per batch.
+        await services.db.run(outbox.prune, int(now) - PRUNE_AFTER)
         cutoff = int(now) - services.settings.retention_days * 86400
         purged = await services.db.run(users.purge_inactive, cutoff)
         if purged:
@@ -170,7 +175,6 @@ class ReminderDispatcher:
                 continue
             for reminder in group:
                 self._retry_or_fail(conn, reminder, error, now)
-        outbox.prune(conn, now - PRUNE_AFTER)
 
     def _schedule_next(self, conn: Any, reminder: Reminder, now: int) -> None:
         user = users.get(conn, reminder.user_id)
