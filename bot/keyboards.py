@@ -50,6 +50,17 @@ def footer(content: Content, lang: str, back_to: str | None = MAIN_PAGE) -> list
 
 
 def page_screen(content: Content, page_id: str, lang: str, *, feedback: bool = True) -> Screen:
+    # A page's screen depends only on the content, so it is built once per Content (a menu tap
+    # spent a fifth of its time rebuilding the same keyboard: bench/taps.py). Screens are immutable.
+    key = ("page_screen", page_id, lang, feedback)
+    screen = content.memo.get(key)
+    if screen is None:
+        screen = content.memo[key] = _build_page_screen(content, page_id, lang, feedback=feedback)
+    assert isinstance(screen, Screen)
+    return screen
+
+
+def _build_page_screen(content: Content, page_id: str, lang: str, *, feedback: bool) -> Screen:
     page = content.pages[page_id]
     text = content.page_html(page_id, lang)
     kids = [target_button(content, t, lang) for t in page.children]

@@ -7,6 +7,7 @@ import re
 import string
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 PAGE_ID = re.compile(r"^[a-z][a-z0-9_]{0,23}$")
 MAIN_PAGE = "main"
@@ -181,6 +182,9 @@ class Content:
     rendered: Mapping[tuple[str, str], str] = field(repr=False)  # (page, lang) -> HTML
     search_index: tuple[SearchEntry, ...] = field(repr=False)
     fingerprint: str = ""
+    # Views derived from this content (rendered screens), built on first use and dropped with
+    # the content on /reload. The content itself never changes; this only caches.
+    memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
 
     def language(self, code: str | None) -> str:
         """The supported language closest to a Telegram language_code ("it-IT" -> "it")."""
