@@ -34,7 +34,7 @@ from bot.services import BotContext, Services, services_of
 from bot.settings import Settings
 from content.loader import load_content
 from content.model import Content
-from storage.db import Database, StorageError
+from storage.db import Database
 
 log = logging.getLogger(__name__)
 
@@ -248,4 +248,4 @@ async def running(app: BotApp) -> AsyncIterator[BotApp]:
             await post_shutdown(app)
 
 
-__all__ = ["COMMANDS", "StorageError", "build_application", "running"]
+__all__ = ["COMMANDS", "build_application", "register_commands", "running"]

@@ -119,7 +119,10 @@ async def begin(update: Update, ctx: BotContext, *, new_message: bool) -> None:
     assert user is not None and chat is not None
     lang = await services.user_language(update)
     now = services.now()
-    run = ChecklistRun(user.id, secrets.token_hex(4), chat.id, None, lang, (), None, now, now)
+    # Started from a button, the checklist takes over that message: its id is known up front,
+    # so no second write is needed to remember it.
+    message_id = None if new_message else _message_id(update)
+    run = ChecklistRun(user.id, secrets.token_hex(4), chat.id, message_id, lang, (), None, now, now)
 
     def start(conn: Any) -> None:
         checklists.save(conn, run)
