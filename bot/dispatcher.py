@@ -34,6 +34,7 @@ log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 BACKOFF_BASE = 30  # seconds; doubled after each failed attempt
 IDLE_POLL = 60.0  # re-check at least this often (a wall-clock jump, a missed wake-up)
+RETRY_PASS = 5.0  # after a failed pass (database locked, disk full), try again this soon
 PRUNE_AFTER = 30 * 86400
 
 
@@ -98,9 +99,13 @@ class ReminderDispatcher:
                 await self._maintenance()
                 next_due = await services.db.read(outbox.next_due_at)
             except Exception:
-                log.exception("reminder dispatch pass failed; retrying shortly")
-                next_due = None
-                count = 0
+                log.exception("reminder dispatch pass failed; retrying in %.0f s", RETRY_PASS)
+                # A pass that failed after claiming (say, the database was locked when recording)
+                # would leave rows `sending` until the next start: put them back now. Only this
+                # task claims, so nothing else is in flight.
+                with contextlib.suppress(Exception):
+                    await services.db.run(outbox.requeue_in_flight)
+                next_due = int(services.clock.now() + RETRY_PASS)
             timeout = IDLE_POLL if next_due is None else min(IDLE_POLL, max(0.0, next_due - services.clock.now()))
             await services.clock.wait(self._wake, timeout)
             self._wake.clear()

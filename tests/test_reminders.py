@@ -259,3 +259,57 @@ async def test_cancelling_someone_elses_reminder_is_refused(bot):
     await eve.tap_data(Rem("cancel", str(row["id"])).encode())
     assert "no longer exists" in eve.last_answer()["text"]
     assert [r["status"] for r in await bot.rows("SELECT status FROM reminders")] == ["pending"]
+
+
+async def test_dispatcher_loop_recovers_from_a_failed_pass(bot, monkeypatch, caplog):
+    """The database fails while recording a batch: the rows go back to pending and are
+    delivered on the retry a few seconds later (at least once), without a restart."""
+    import asyncio
+    import sqlite3
+
+    from bot.dispatcher import RETRY_PASS
+    from storage import reminders as outbox
+
+    await add_followup(bot)
+    real_mark_sent = outbox.mark_sent
+    failures = []
+
+    def flaky_mark_sent(conn, ids, now):
+        if not failures:
+            failures.append(list(ids))
+            raise sqlite3.OperationalError("disk I/O error")
+        real_mark_sent(conn, ids, now)
+
+    monkeypatch.setattr(outbox, "mark_sent", flaky_mark_sent)
+
+    async def until(condition) -> None:
+        for _ in range(20_000):
+            if await condition():
+                return
+            await asyncio.sleep(0)
+        raise AssertionError("condition never became true")
+
+    async def statuses():
+        return [r["status"] for r in await bot.rows("SELECT status FROM reminders")]
+
+    dispatcher = bot.services.dispatcher
+    bot.clock.advance(DAY)
+    await dispatcher.start()
+    try:
+        await until(lambda: _true(failures))
+        await until(lambda: _is(statuses, ["pending"]))
+        assert "dispatch pass failed" in caplog.text
+        bot.clock.advance(RETRY_PASS)
+        await until(lambda: _is(statuses, ["sent"]))
+    finally:
+        await dispatcher.stop()
+    checkins = [m for m in bot.fake.bot_messages(42) if "How are your" in m.plain]
+    assert len(checkins) == 2  # the in-flight message was repeated once, never lost
+
+
+async def _true(value) -> bool:
+    return bool(value)
+
+
+async def _is(rows, expected) -> bool:
+    return await rows() == expected
