@@ -132,8 +132,11 @@ async def begin(update: Update, ctx: BotContext, *, new_message: bool) -> None:
     await _show_question(update, ctx, run, lang, new_message=new_message)
 
 
-async def _show_question(update: Update, ctx: BotContext, run: ChecklistRun, lang: str, *, new_message: bool) -> None:
-    message = await show(update, ctx, question_screen(ctx.services.content, run, lang), new=new_message)
+async def _show_question(
+    update: Update, ctx: BotContext, run: ChecklistRun, lang: str, *, new_message: bool, prefix: str = ""
+) -> None:
+    screen = question_screen(ctx.services.content, run, lang)
+    message = await show(update, ctx, Screen(prefix + screen.text, screen.markup), new=new_message)
     if message is not None and message.message_id != run.message_id:
         # Remember the message the checklist lives in, so expiry can close it in place.
         await ctx.services.db.run(checklists.save, _with(run, message_id=message.message_id), durable=False)
@@ -169,21 +172,9 @@ async def text_mid_checklist(update: Update, ctx: BotContext) -> None:
     if run is None or run.outcome is not None:
         return  # not in a checklist: let search have it
     lang = await ctx.services.user_language(update)
-    content = ctx.services.content
-    screen = question_screen(content, run, lang)
-    await _show_question_screen(
-        update,
-        ctx,
-        run,
-        Screen(content.text(lang, "checklist.reask") + "\n\n" + screen.text, screen.markup),
-    )
+    reask = ctx.services.content.text(lang, "checklist.reask") + "\n\n"
+    await _show_question(update, ctx, run, lang, new_message=True, prefix=reask)
     raise ApplicationHandlerStop
-
-
-async def _show_question_screen(update: Update, ctx: BotContext, run: ChecklistRun, screen: Screen) -> None:
-    message = await show(update, ctx, screen, new=True)
-    if message is not None:
-        await ctx.services.db.run(checklists.save, _with(run, message_id=message.message_id), durable=False)
 
 
 async def on_answer(update: Update, ctx: BotContext, cb: Answer) -> str | None:
