@@ -70,7 +70,6 @@ class PerUserProcessor(BaseUpdateProcessor):
         try:
             async with lock:
                 started = time.monotonic()
-                health.last_update = started
                 health.updates += 1
                 health.in_flight[id(update)] = started
                 try:
@@ -78,18 +77,16 @@ class PerUserProcessor(BaseUpdateProcessor):
                 finally:
                     del health.in_flight[id(update)]
                     if log.isEnabledFor(logging.INFO):
+                        fields = {
+                            "update_id": getattr(update, "update_id", None),
+                            "user": hash_user(user_id),
+                            "handler": describe(update),
+                            "duration_ms": round((time.monotonic() - started) * 1000, 2),
+                        }
                         log.info(
-                            "update %s from %s: %s in %.1f ms",
-                            getattr(update, "update_id", "?"),
-                            hash_user(user_id),
-                            describe(update),
-                            (time.monotonic() - started) * 1000,
-                            extra={
-                                "update_id": getattr(update, "update_id", None),
-                                "user": hash_user(user_id),
-                                "handler": describe(update),
-                                "duration_ms": round((time.monotonic() - started) * 1000, 2),
-                            },
+                            "update %(update_id)s from %(user)s: %(handler)s in %(duration_ms)s ms",
+                            fields,
+                            extra=fields,
                         )
         finally:
             lock, users = self._locks[user_id]

@@ -468,7 +468,6 @@ async def on_my_chat_member(update: Update, ctx: BotContext) -> None:
         await mark_blocked(ctx.services, member.from_user.id)
     elif status == ChatMemberStatus.MEMBER:
         services = ctx.services
-        services.forget(member.from_user.id)
         await services.cached_user(member.from_user.id, force=True)  # touch: reactivates
         _wake(services)
 

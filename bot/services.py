@@ -41,7 +41,6 @@ class Health:
     """Heartbeats the health check reads: is the bot taking updates, is the dispatcher alive."""
 
     started_at: float = field(default_factory=time.monotonic)
-    last_update: float = 0.0
     last_dispatch_loop: float = 0.0
     updates: int = 0
     in_flight: dict[int, float] = field(default_factory=dict)  # id -> monotonic start
