@@ -10,7 +10,7 @@ from telegram.ext import Application, CommandHandler, MessageHandler, filters
 from bot.callbacks import Nav, SetLang, Vote
 from bot.keyboards import Screen, button, main_menu_button, markup, page_screen, rows
 from bot.replies import show
-from bot.services import BotContext, CachedUser, escape
+from bot.services import BotContext, escape
 from content.loader import normalize
 from content.model import MAIN_PAGE, Content
 from storage import stats, users
@@ -91,8 +91,7 @@ async def start(update: Update, ctx: BotContext) -> None:
     tg_user = update.effective_user
     assert tg_user is not None and update.effective_chat is not None
     # /start always writes: it reactivates a user who had blocked the bot.
-    user, _ = await services.db.run(users.touch, tg_user.id, services.now(), durable=False)
-    services.remember(tg_user.id, CachedUser(user.language, user.timezone, services.clock.now()))
+    await services.cached_user(tg_user.id, force=True)
     lang = await services.user_language(update)
     content = services.content
     greeting = content.text(lang, "start.greeting", first_name=escape(tg_user.first_name))

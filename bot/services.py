@@ -95,7 +95,7 @@ class Services:
         if cached is not None and not force and now - cached.touched_at < TOUCH_EVERY:
             self._users.move_to_end(user_id)
             return cached
-        user, _ = await self.db.run(users.touch, user_id, int(now), durable=False)
+        user = await self.db.run(users.touch, user_id, int(now), durable=False)
         cached = CachedUser(user.language, user.timezone, now)
         self.remember(user_id, cached)
         return cached

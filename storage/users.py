@@ -29,8 +29,8 @@ def _row(row: sqlite3.Row | None) -> User | None:
     )
 
 
-def touch(conn: sqlite3.Connection, user_id: int, now: int) -> tuple[User, bool]:
-    """Record that the user was seen; reactivate them. Returns (user, was_inactive)."""
+def touch(conn: sqlite3.Connection, user_id: int, now: int) -> User:
+    """Record that the user was seen; reactivate them and resume their paused reminders."""
     before = conn.execute("SELECT active FROM users WHERE user_id = ?", (user_id,)).fetchone()
     row = conn.execute(
         """
@@ -41,8 +41,7 @@ def touch(conn: sqlite3.Connection, user_id: int, now: int) -> tuple[User, bool]
         """,
         (user_id, now, now),
     ).fetchone()
-    was_inactive = before is not None and not before["active"]
-    if was_inactive:
+    if before is not None and not before["active"]:
         # They are back (unblocked the bot or sent /start): their paused reminders resume.
         conn.execute(
             "UPDATE reminders SET status = 'pending' WHERE user_id = ? AND status = 'paused'",
@@ -50,7 +49,7 @@ def touch(conn: sqlite3.Connection, user_id: int, now: int) -> tuple[User, bool]
         )
     user = _row(row)
     assert user is not None
-    return user, was_inactive
+    return user
 
 
 def get(conn: sqlite3.Connection, user_id: int) -> User | None:
