@@ -230,10 +230,7 @@ async def post_shutdown(app: BotApp) -> None:
     # PTB runs post_stop only if the app got as far as running; a signal during start-up
     # skips it, so the dispatcher and heartbeat are stopped here too (stop is idempotent).
     await post_stop(app)
-    services = services_of(app)
-    if services.db_open:
-        await services.db.close()
-        services.db = None
+    await services_of(app).close_db()
 
 
 @contextlib.asynccontextmanager

@@ -30,7 +30,6 @@ from bot.replies import show
 from bot.services import BotContext, Services
 from content.model import Content
 from content.telegram_html import parse_html
-from storage import checklists, stats
 from storage.checklists import ChecklistRun
 
 IDLE_SECONDS = 30 * 60
@@ -123,12 +122,7 @@ async def begin(update: Update, ctx: BotContext, *, new_message: bool) -> None:
     # so no second write is needed to remember it.
     message_id = None if new_message else _message_id(update)
     run = ChecklistRun(user.id, secrets.token_hex(4), chat.id, message_id, lang, (), None, now, now)
-
-    def start(conn: Any) -> None:
-        checklists.save(conn, run)
-        stats.bump(conn, "checklist_started")
-
-    await services.db.run(start, durable=False)
+    services.checklists.put(run, "checklist_started")
     await _show_question(update, ctx, run, lang, new_message=new_message)
 
 
@@ -139,7 +133,7 @@ async def _show_question(
     message = await show(update, ctx, Screen(prefix + screen.text, screen.markup), new=new_message)
     if message is not None and message.message_id != run.message_id:
         # Remember the message the checklist lives in, so expiry can close it in place.
-        await ctx.services.db.run(checklists.save, _with(run, message_id=message.message_id), durable=False)
+        ctx.services.checklists.put(_with(run, message_id=message.message_id))
 
 
 def _with(run: ChecklistRun, **changes: Any) -> ChecklistRun:
@@ -147,8 +141,13 @@ def _with(run: ChecklistRun, **changes: Any) -> ChecklistRun:
 
 
 async def _current(services: Services, user_id: int) -> ChecklistRun | None:
-    now = services.now()
-    return await services.db.run(lambda conn: _live(conn, checklists.get(conn, user_id), now), durable=False)
+    """The user's run unless it has been idle too long (then it ends, as the sweeper would)."""
+    store = services.checklists
+    run = await store.get(user_id)
+    if run is not None and services.now() - run.updated_at > IDLE_SECONDS:
+        store.drop(user_id)
+        return None
+    return run
 
 
 async def check_command(update: Update, ctx: BotContext) -> None:
@@ -185,30 +184,18 @@ async def on_answer(update: Update, ctx: BotContext, cb: Answer) -> str | None:
     lang = await services.user_language(update)
     if cb.answer not in checklist.answers or cb.step >= len(checklist.questions):
         return await show_stale(update, ctx)
-    user_id, now, message_id = update.effective_user.id, services.now(), _message_id(update)
-
-    def step(conn: Any) -> ChecklistRun | None:
-        # Read, check and write in one transaction and one thread hop: a checklist step is
-        # the hottest write path, and nothing can change the run in between.
-        run = _live(conn, checklists.get(conn, user_id), now)
-        if run is None or run.session != cb.session or run.outcome is not None:
-            return None
-        if cb.step != len(run.answers):
-            return run  # a tap on an older state of this message (double tap, Back): show it as it is
-        answers = (*run.answers, (checklist.questions[cb.step].id, cb.answer))
-        outcome = checklist.evaluate(dict(answers), finished=len(answers) == len(checklist.questions))
-        run = _with(run, answers=answers, outcome=outcome, updated_at=now, message_id=message_id)
-        if outcome is None:
-            checklists.save(conn, run)
-        else:
-            _finish(conn, checklist.outcomes[outcome].followup, run)
-        return run
-
-    # Answers in flight are not worth an fsync each: a power cut loses at most the last tap.
-    run = await services.db.run(step, durable=False)
-    if run is None:
+    run = await _current(services, update.effective_user.id)
+    if run is None or run.session != cb.session or run.outcome is not None:
         await show(update, ctx, main_screen(content, lang))
         return content.text(lang, "alerts.checklist_ended")
+    if cb.step == len(run.answers):  # else a tap on an older state (double tap, Back): show it as it is
+        answers = (*run.answers, (checklist.questions[cb.step].id, cb.answer))
+        outcome = checklist.evaluate(dict(answers), finished=len(answers) == len(checklist.questions))
+        run = _with(run, answers=answers, outcome=outcome, updated_at=services.now(), message_id=_message_id(update))
+        if outcome is None:
+            services.checklists.put(run)
+        else:
+            _finish(services, checklist.outcomes[outcome].followup, run)
     if run.outcome is None:
         await show(update, ctx, question_screen(content, run, lang))
     else:
@@ -216,27 +203,18 @@ async def on_answer(update: Update, ctx: BotContext, cb: Answer) -> str | None:
     return None
 
 
-def _live(conn: Any, run: ChecklistRun | None, now: int) -> ChecklistRun | None:
-    """The run unless it has been idle too long (then it is deleted, as the sweeper would)."""
-    if run is not None and now - run.updated_at > IDLE_SECONDS:
-        checklists.delete(conn, run.user_id, run.session)
-        return None
-    return run
-
-
 def _message_id(update: Update) -> int | None:
     query = update.callback_query
     return query.message.message_id if query is not None and query.message is not None else None
 
 
-def _finish(conn: Any, followup: bool, run: ChecklistRun) -> None:
-    stats.bump(conn, "checklist_finished")
-    stats.bump(conn, f"outcome_{run.outcome}")
+def _finish(services: Services, followup: bool, run: ChecklistRun) -> None:
+    counts = ("checklist_finished", f"outcome_{run.outcome}")
     if followup:
         # Kept (at most 30 idle minutes) only so "Summary" and "Remind me" can use it.
-        checklists.save(conn, run)
+        services.checklists.put(run, *counts)
     else:
-        checklists.delete(conn, run.user_id)
+        services.checklists.drop(run.user_id, *counts)
 
 
 async def on_op(update: Update, ctx: BotContext, cb: CheckOp) -> str | None:
@@ -253,7 +231,7 @@ async def on_op(update: Update, ctx: BotContext, cb: CheckOp) -> str | None:
         await show(update, ctx, main_screen(content, lang))
         return content.text(lang, "alerts.checklist_ended")
     if cb.op == "cancel":
-        await services.db.run(checklists.delete, user_id, run.session, durable=False)
+        services.checklists.drop(user_id)
         await show(
             update,
             ctx,
@@ -269,7 +247,7 @@ async def on_op(update: Update, ctx: BotContext, cb: CheckOp) -> str | None:
             )
             return None
         run = _with(run, answers=run.answers[:-1], updated_at=services.now())
-        await services.db.run(checklists.save, run, durable=False)
+        services.checklists.put(run)
         await show(update, ctx, question_screen(content, run, lang))
         return None
     if run.outcome is None:  # summary / remind only make sense at the end
@@ -287,7 +265,7 @@ async def on_op(update: Update, ctx: BotContext, cb: CheckOp) -> str | None:
 
 async def expire_idle(services: Services, bot: Any) -> int:
     """End checklists idle for 30 minutes: delete the answers, close the message in place."""
-    runs = await services.db.run(checklists.take_idle, services.now() - IDLE_SECONDS, durable=False)
+    runs = await services.checklists.take_idle(services.now() - IDLE_SECONDS)
     content = services.content
     for run in runs:
         if run.outcome is not None or run.message_id is None:

@@ -125,6 +125,7 @@ class ReminderDispatcher:
         cutoff = int(now) - services.settings.retention_days * 86400
         purged = await services.db.run(users.purge_inactive, cutoff)
         if purged:
+            services.checklists.clear_cache()  # their runs went with them, by cascade
             log.info(
                 "purged %d users inactive for over %d days",
                 purged,

@@ -56,6 +56,7 @@ async def mydata_command(update: Update, ctx: BotContext) -> None:
     services = ctx.services
     assert update.effective_user is not None and update.effective_chat is not None
     lang = await services.user_language(update)
+    await services.checklists.flush()  # answers still queued are stored data too
     data = await services.db.read(users.export, update.effective_user.id)
     content = services.content
     if not any(data.values()):
@@ -96,6 +97,7 @@ async def on_privacy(update: Update, ctx: BotContext, cb: Privacy) -> str | None
         await show(update, ctx, main_screen(content, lang, content.text(lang, "privacy.kept") + "\n\n"))
         return None
     user_id = update.effective_user.id
+    services.checklists.forget(user_id)  # before the erase, so no queued answer outlives it
     await services.db.run(users.erase, user_id)
     # Fold the WAL into the main file so the erased rows' old pages leave the -wal file too.
     await services.db.checkpoint()

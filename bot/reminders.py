@@ -19,8 +19,8 @@ from bot.menu import PRIVATE, show_stale
 from bot.replies import show
 from bot.services import BotContext, Services
 from content.model import Content
-from storage import checklists, stats, users
 from storage import reminders as outbox
+from storage import stats, users
 from storage.reminders import Reminder
 
 
@@ -223,30 +223,17 @@ async def _delay(update: Update, ctx: BotContext, arg: str) -> str | None:
     now = services.now()
     due = now + int(delay.hours * 3600)
 
-    def create(conn: Any) -> int | None:
-        # A follow-up after the checklist remembers what it follows up (reasons only), and
-        # the checklist answers themselves are dropped now that they have served.
-        run = checklists.get(conn, user.id)
-        payload: dict[str, Any] = {"lang": lang, "asked_at": now}
-        if run is not None and run.outcome is not None:
-            payload["reasons"] = [q.id for q in content.checklist.reasons(run.as_dict)]
-            payload["outcome"] = run.outcome
-        reminder_id = outbox.create(
-            conn,
-            user_id=user.id,
-            chat_id=chat.id,
-            kind="followup",
-            due_at=due,
-            payload=payload,
-            now=now,
-            max_active=content.reminders.max_active,
-        )
-        if reminder_id is not None and run is not None:
-            checklists.delete(conn, user.id)
-        return reminder_id
-
-    if not await _created(update, ctx, lang, await services.db.run(create)):
+    # A follow-up after the checklist remembers what it follows up (reasons only), and the
+    # checklist answers themselves are dropped once the reminder is saved: they have served.
+    run = await services.checklists.get(user.id)
+    payload: dict[str, Any] = {"lang": lang, "asked_at": now}
+    if run is not None and run.outcome is not None:
+        payload["reasons"] = [q.id for q in content.checklist.reasons(run.as_dict)]
+        payload["outcome"] = run.outcome
+    if not await _insert(update, ctx, lang, kind="followup", due=due, payload=payload):
         return None
+    if run is not None:
+        services.checklists.drop(user.id)
     cached = await services.cached_user(user.id)
     text = content.text(lang, "reminders.created_followup", when=format_when(due, cached.timezone))
     await show(update, ctx, done_screen(content, lang, text))

@@ -16,6 +16,7 @@ from bot.clock import Clock
 from bot.settings import Settings
 from content.model import Content
 from storage import users
+from storage.checklist_store import ChecklistStore
 from storage.db import Database
 
 if TYPE_CHECKING:
@@ -52,6 +53,7 @@ class Services:
         self.content = content  # replaced whole by /reload; handlers read it once per update
         self.clock = clock
         self._db: Database | None = None
+        self._checklists: ChecklistStore | None = None
         self.dispatcher: ReminderDispatcher | None = None
         self.autostart_dispatcher = True
         self.heartbeat: Any = None  # the health file task, when install_signals
@@ -72,6 +74,24 @@ class Services:
     @property
     def db_open(self) -> bool:
         return self._db is not None
+
+    @property
+    def checklists(self) -> ChecklistStore:
+        """Checklist runs in memory, written behind (one store per open database)."""
+        if self._checklists is None:
+            self._checklists = ChecklistStore(self.db)
+        return self._checklists
+
+    async def close_db(self) -> None:
+        if self._checklists is not None:
+            try:
+                await self._checklists.close()  # queued answers first: the database is closing
+            except Exception:
+                log.exception("checklist answers queued at shutdown could not be saved")
+            self._checklists = None
+        if self._db is not None:
+            await self._db.close()
+            self._db = None
 
     def now(self) -> int:
         return int(self.clock.now())

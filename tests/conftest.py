@@ -93,6 +93,8 @@ class Harness:
         return total
 
     async def rows(self, sql: str, *params: Any) -> list[dict[str, Any]]:
+        # What is on disk once the checklist answers queued so far are committed.
+        await self.services.checklists.flush()
         return await self.services.db.read(lambda conn: [dict(r) for r in conn.execute(sql, params)])
 
     # Ada's chat, for tests that need only one user.

@@ -109,25 +109,40 @@ async def test_claim_is_atomic_and_ordered(tmp_path):
         await db.close()
 
 
-async def test_locked_database_gets_busy_reply_and_loses_nothing(tmp_path, settings, content, clock):
-    """Another process holds the write lock: the user is told to retry; their next tap works."""
+async def test_locked_database_gets_busy_reply_and_loses_nothing(tmp_path, settings, content, clock, caplog):
+    """Another process holds the write lock. A write the reply depends on gets "try again";
+    checklist answers, written behind, are kept in memory and saved once the lock is gone."""
     from bot.fake_telegram import FakeTelegram
     from tests.conftest import Harness
 
     db = await Database.open(settings.database, busy_timeout_ms=50)
     harness = Harness(settings, content, clock, FakeTelegram(clock=clock.now))
     await harness.start(database=db)
+    store = harness.services.checklists
     try:
         await harness.send("/start")
         await harness.tap("Should I see a doctor?")
+        await store.flush()
         blocker = sqlite3.connect(settings.database, isolation_level=None)
         blocker.execute("BEGIN EXCLUSIVE")
+
         await harness.tap("No")
+        assert "Question 2 of 5" in harness.text()  # the user is not held up by the lock
+        with pytest.raises(sqlite3.OperationalError, match="locked"):
+            await store.flush()
+        assert "could not save checklist answers" in caplog.text  # the background commit failed
+
+        await harness.send("/language")
+        await harness.tap("Italiano")  # the choice must be stored before it is confirmed
         assert "try again" in harness.ada.last_answer()["text"]
+
         blocker.execute("ROLLBACK")
         blocker.close()
+        rows = await harness.rows("SELECT answers FROM checklist_sessions")
+        assert rows == [{"answers": '[["red_flags", "no"]]'}]  # nothing lost
+        await harness.ada.send("/check")
         await harness.tap("No")
-        assert "Question 2 of 5" in harness.text()
+        assert "Question 3 of 5" in harness.text()
     finally:
         await harness.stop()
 
