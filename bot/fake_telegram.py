@@ -67,6 +67,7 @@ BOT_USER: Final[JSONDict] = {
 }
 
 MAX_MESSAGE_LENGTH: Final = 4096  # UTF-16 code units, after entity parsing
+HTML_MEMO_SIZE: Final = 4096  # distinct texts whose parse is remembered
 MAX_CALLBACK_DATA_BYTES: Final = 64
 MAX_CALLBACK_ANSWER_LENGTH: Final = 200
 MAX_INLINE_BUTTONS: Final = 100
@@ -219,6 +220,15 @@ def _strip(plain: str, entities: list[Entity]) -> tuple[str, tuple[Entity, ...]]
     return text, tuple(fixed)
 
 
+def _checked(plain: str, entities: list[Entity]) -> tuple[str, tuple[Entity, ...]]:
+    stripped, fixed = _strip(plain, entities)
+    if not stripped:
+        raise _bad("message text is empty")
+    if utf16_len(stripped) > MAX_MESSAGE_LENGTH:
+        raise _bad("message is too long")
+    return stripped, fixed
+
+
 def _entity_from_dict(data: object) -> Entity:
     if not isinstance(data, dict):
         raise _bad("can't parse entities JSON object")
@@ -286,6 +296,7 @@ class FakeTelegram(BaseRequest):
         self._chat_info: dict[int, JSONDict] = {}
         self._users: dict[int, JSONDict] = {}
         self._blocked: set[int] = set()
+        self._html_memo: dict[str, tuple[str, tuple[Entity, ...]]] = {}
 
         self._update_ids = itertools.count(1)
         self._updates: list[JSONDict] = []
@@ -616,26 +627,33 @@ class FakeTelegram(BaseRequest):
             raise _bad("unsupported parse_mode")
         mode = parse_mode.lower() if parse_mode else ""
         if mode == "html":
+            stripped, fixed = self._render_html(text)
+            return text, stripped, parse_mode, fixed
+        if mode in ("markdownv2", "markdown"):
+            raise NotImplementedError("FakeTelegram only supports parse_mode HTML or None")
+        if mode:
+            raise _bad(f"unsupported parse_mode {parse_mode!r}")
+        raw_entities = params.get("entities") or []
+        if not isinstance(raw_entities, list):
+            raise _bad("can't parse entities JSON object")
+        stripped, fixed = _checked(text, [_entity_from_dict(e) for e in raw_entities])
+        return text, stripped, None, fixed
+
+    def _render_html(self, text: str) -> tuple[str, tuple[Entity, ...]]:
+        # Bots send the same few screens over and over, and this is a pure function of the text:
+        # caching it lets the benchmarks measure the bot rather than this fake re-parsing pages.
+        # Rejections are not cached: they are rare and must raise every time.
+        rendered = self._html_memo.get(text)
+        if rendered is None:
             try:
                 plain, entities = parse_html_with_entities(text)
             except TelegramHtmlError as exc:
                 raise _bad(exc.message) from exc
-        elif mode in ("markdownv2", "markdown"):
-            raise NotImplementedError("FakeTelegram only supports parse_mode HTML or None")
-        elif mode:
-            raise _bad(f"unsupported parse_mode {parse_mode!r}")
-        else:
-            plain = text
-            raw_entities = params.get("entities") or []
-            if not isinstance(raw_entities, list):
-                raise _bad("can't parse entities JSON object")
-            entities = [_entity_from_dict(e) for e in raw_entities]
-        stripped, fixed = _strip(plain, entities)
-        if not stripped:
-            raise _bad("message text is empty")
-        if utf16_len(stripped) > MAX_MESSAGE_LENGTH:
-            raise _bad("message is too long")
-        return text, stripped, parse_mode or None, fixed
+            rendered = _checked(plain, entities)
+            if len(self._html_memo) >= HTML_MEMO_SIZE:
+                self._html_memo.clear()
+            self._html_memo[text] = rendered
+        return rendered
 
     @staticmethod
     def _parse_markup(
