@@ -4,11 +4,36 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.callbacks import Act, Callback, Nav, Vote
 from content.model import MAIN_PAGE, Content
+
+
+class Keyboard(InlineKeyboardMarkup):
+    """An inline keyboard that turns itself into JSON-ready form once, not on every send.
+
+    python-telegram-bot calls to_dict() on the markup for every request, walking every button;
+    a page's keyboard is built once per content version and sent thousands of times, and that
+    walk was about a sixth of a menu tap (bench/taps.py). The object is immutable, so the dict
+    cannot go stale; PTB only serialises it, never changes it.
+    """
+
+    __slots__ = ("_as_dict",)
+    _as_dict: dict[str, Any]
+
+    def to_dict(self, recursive: bool = True) -> dict[str, Any]:
+        if not recursive:
+            return super().to_dict(recursive=False)
+        try:
+            return self._as_dict
+        except AttributeError:
+            as_dict = super().to_dict()
+            with self._unfrozen():
+                self._as_dict = as_dict
+            return as_dict
 
 
 @dataclass(frozen=True, slots=True)
@@ -28,7 +53,7 @@ def rows(buttons: Sequence[InlineKeyboardButton], columns: int = 1) -> list[list
 
 
 def markup(*groups: Iterable[Sequence[InlineKeyboardButton]]) -> InlineKeyboardMarkup:
-    return InlineKeyboardMarkup([list(r) for group in groups for r in group if r])
+    return Keyboard([list(r) for group in groups for r in group if r])
 
 
 def target_button(content: Content, target: str, lang: str) -> InlineKeyboardButton:
