@@ -12,13 +12,27 @@ from bot.callbacks import Act, Callback, Nav, Vote
 from content.model import MAIN_PAGE, Content
 
 
-class Keyboard(InlineKeyboardMarkup):
-    """An inline keyboard that turns itself into JSON-ready form once, not on every send.
+class CallbackButton(InlineKeyboardButton):
+    """The only kind of button the bot makes: a label and callback_data, nothing else."""
 
-    python-telegram-bot calls to_dict() on the markup for every request, walking every button;
-    a page's keyboard is built once per content version and sent thousands of times, and that
-    walk was about a sixth of a menu tap (bench/taps.py). The object is immutable, so the dict
-    cannot go stale; PTB only serialises it, never changes it.
+    __slots__ = ()
+
+    def __init__(self, label: str, callback_data: str) -> None:
+        super().__init__(label, callback_data=callback_data)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"text": self.text, "callback_data": self.callback_data}
+
+
+class Keyboard(InlineKeyboardMarkup):
+    """An inline keyboard that turns itself into JSON-ready form once, and cheaply.
+
+    python-telegram-bot calls to_dict() on the markup for every request, walking every
+    attribute of every button: about a sixth of a menu tap or a checklist step (bench/taps.py).
+    A page's keyboard is built once per content version and sent thousands of times, so the
+    dict is kept; a checklist question's keyboard is new each step, so it is built directly
+    from CallbackButtons, whose JSON is known. The object is immutable, so the dict cannot go
+    stale; PTB only serialises it, never changes it.
     """
 
     __slots__ = ("_as_dict",)
@@ -30,10 +44,16 @@ class Keyboard(InlineKeyboardMarkup):
         try:
             return self._as_dict
         except AttributeError:
-            as_dict = super().to_dict()
-            with self._unfrozen():
-                self._as_dict = as_dict
-            return as_dict
+            pass
+        as_dict = {
+            "inline_keyboard": [
+                [b.as_json() if isinstance(b, CallbackButton) else b.to_dict() for b in row]
+                for row in self.inline_keyboard
+            ]
+        }
+        with self._unfrozen():
+            self._as_dict = as_dict
+        return as_dict
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +65,7 @@ class Screen:
 
 
 def button(label: str, callback: Callback) -> InlineKeyboardButton:
-    return InlineKeyboardButton(label, callback_data=callback.encode())
+    return CallbackButton(label, callback.encode())
 
 
 def rows(buttons: Sequence[InlineKeyboardButton], columns: int = 1) -> list[list[InlineKeyboardButton]]:

@@ -215,3 +215,19 @@ async def test_helpful_vote_counts_without_user(bot):
     assert "Helpful" not in " ".join(bot.buttons())
     rows = await bot.rows("SELECT * FROM page_feedback")
     assert rows == [{"page_id": "what", "language": "en", "helpful": 1, "not_helpful": 0}]
+
+
+def test_keyboard_serialises_like_python_telegram_bot():
+    """The cached, hand-built form of our keyboards is exactly what PTB would send."""
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+    from bot.callbacks import Nav
+    from bot.keyboards import button, markup
+
+    ours = markup([[button("A", Nav("main")), button("B", Nav("causes"))], [button("C", Nav("therapy"))]])
+    plain = InlineKeyboardMarkup(
+        [[InlineKeyboardButton(b.text, callback_data=b.callback_data) for b in row] for row in ours.inline_keyboard]
+    )
+    assert ours.to_dict() == plain.to_dict()
+    assert ours.to_dict() is ours.to_dict()  # built once
+    assert ours == plain
