@@ -68,6 +68,13 @@ def setup_logging(level: str = "INFO", fmt: str = "text", secrets: tuple[str, ..
         handler.setFormatter(JsonFormatter())
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    # A line per update is part of every update's cost (bench/taps.py): skip collecting what no
+    # format here prints. The stack walk for file and line is the largest part (the logging
+    # HOWTO's "Optimization" section names these switches).
+    logging.logThreads = False
+    logging.logProcesses = False
+    logging.logMultiprocessing = False
+    logging._srcfile = None  # type: ignore[attr-defined]
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)
