@@ -114,17 +114,24 @@ def requeue_in_flight(conn: sqlite3.Connection) -> int:
 
 
 def claim_due(conn: sqlite3.Connection, now: int, limit: int) -> list[Reminder]:
-    """Atomically move up to `limit` due rows to `sending` and return them (oldest first)."""
+    """Atomically move to `sending` every due row of the (at most) `limit` users whose reminders
+    are the most overdue, and return them (oldest first).
+
+    Whole users, not single rows: a user with several overdue reminders (the bot was down) gets
+    them in one message, wherever they fall in the queue. INDEXED BY: left to itself, SQLite
+    walks every due row through reminders_due to test user_id (15 ms with 20,000 due, 0.8 ms
+    this way; bench/storage.py)."""
     rows = conn.execute(
         """
-        UPDATE reminders SET status = 'sending', claimed_at = ?, attempts = attempts + 1
-        WHERE id IN (
-            SELECT id FROM reminders WHERE status = 'pending' AND due_at <= ?
+        UPDATE reminders INDEXED BY reminders_user
+        SET status = 'sending', claimed_at = ?, attempts = attempts + 1
+        WHERE status = 'pending' AND due_at <= ? AND user_id IN (
+            SELECT user_id FROM reminders WHERE status = 'pending' AND due_at <= ?
             ORDER BY due_at LIMIT ?
         )
         RETURNING *
         """,
-        (now, now, limit),
+        (now, now, now, limit),
     ).fetchall()
     return sorted((_reminder(r) for r in rows), key=lambda r: (r.due_at, r.id))
 

@@ -157,3 +157,24 @@ async def test_non_durable_transaction_restores_full_sync(tmp_path):
         assert (await db.read(users.get, 1)) is not None
     finally:
         await db.close()
+
+
+async def test_claim_takes_all_of_a_users_due_reminders_together(tmp_path):
+    """Far apart in the queue (the bot was down), one user's overdue reminders still share a
+    batch, so they go out as one message."""
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    try:
+
+        def fill(conn: sqlite3.Connection) -> None:
+            for i in range(100):  # user 7 is due first and last; 99 others in between
+                user = 7 if i in (0, 99) else 100 + i
+                outbox.create(
+                    conn, user_id=user, chat_id=user, kind="followup", due_at=i, payload={}, now=0, max_active=10
+                )
+
+        await db.run(fill)
+        first = await db.run(outbox.claim_due, 1000, 5)
+        assert [r.user_id for r in first].count(7) == 2
+        assert len({r.user_id for r in first}) == 5
+    finally:
+        await db.close()
