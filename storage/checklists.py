@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 
@@ -69,6 +70,55 @@ def save(conn: sqlite3.Connection, run: ChecklistRun) -> None:
             run.started_at,
             run.updated_at,
         ),
+    )
+
+
+def save_many(conn: sqlite3.Connection, runs: Iterable[ChecklistRun]) -> None:
+    """save() for many runs in two statements.
+
+    Set-based on purpose: this runs on aiosqlite's thread while the event loop is busy, and
+    every statement there takes the GIL back from the loop (twice: bind, then after the step).
+    One INSERT ... SELECT over a JSON array keeps that to a constant per batch."""
+    batch = json.dumps(
+        [
+            [
+                r.user_id,
+                r.session,
+                r.chat_id,
+                r.message_id,
+                r.language,
+                json.dumps([list(a) for a in r.answers]),
+                r.outcome,
+                r.started_at,
+                r.updated_at,
+            ]
+            for r in runs
+        ]
+    )
+    conn.execute(
+        """
+        INSERT INTO users (user_id, first_seen, last_seen)
+        SELECT value ->> 0, value ->> 8, value ->> 8 FROM json_each(?) WHERE true
+        ON CONFLICT (user_id) DO NOTHING
+        """,
+        (batch,),
+    )
+    conn.execute(
+        """
+        INSERT OR REPLACE INTO checklist_sessions
+            (user_id, session, chat_id, message_id, language, answers, outcome, started_at, updated_at)
+        SELECT value ->> 0, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5,
+               value ->> 6, value ->> 7, value ->> 8
+        FROM json_each(?)
+        """,
+        (batch,),
+    )
+
+
+def delete_many(conn: sqlite3.Connection, user_ids: Iterable[int]) -> None:
+    conn.execute(
+        "DELETE FROM checklist_sessions WHERE user_id IN (SELECT value FROM json_each(?))",
+        (json.dumps(list(user_ids)),),
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 
 
@@ -10,6 +11,15 @@ def bump(conn: sqlite3.Connection, name: str, by: int = 1) -> None:
         "INSERT INTO counters (name, value) VALUES (?, ?) "
         "ON CONFLICT (name) DO UPDATE SET value = value + excluded.value",
         (name, by),
+    )
+
+
+def bump_many(conn: sqlite3.Connection, counts: dict[str, int]) -> None:
+    """bump() for several counters in one statement (see checklists.save_many for why)."""
+    conn.execute(
+        "INSERT INTO counters (name, value) SELECT key, value FROM json_each(?) WHERE true "
+        "ON CONFLICT (name) DO UPDATE SET value = value + excluded.value",
+        (json.dumps(counts),),
     )
 
 

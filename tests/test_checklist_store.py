@@ -131,3 +131,20 @@ async def test_cache_is_bounded_but_never_drops_a_queued_write(db):
     for user_id in range(100, 130):
         await store.get(user_id)
     assert len(store._cache) <= 10
+
+
+async def test_batch_write_round_trips_every_field(db):
+    store = ChecklistStore(db)
+    runs = [
+        ChecklistRun(1, "a1", -100, None, "it", (("red_flags", "no"), ("intense", "unsure")), "see_doctor", 5, 9),
+        ChecklistRun(2, "b2", 2, 77, "en", (), None, 3, 3),
+    ]
+    for run in runs:
+        store.put(run, "checklist_finished")
+    store.drop(3, "checklist_finished")
+    await store.flush()
+    assert [await db.read(checklists.get, r.user_id) for r in runs] == runs
+    value = await db.read(
+        lambda c: c.execute("SELECT value FROM counters WHERE name = 'checklist_finished'").fetchone()
+    )
+    assert value[0] == 3
