@@ -22,6 +22,9 @@ committed: background work is counted, not left behind the clock.
                   outcome screen's "start again" begins the next run (also a timed step)
 
 The target compares costs measured in the same run: ratio = baseline taps/s / our taps/s.
+A second table splits that cost: a bare PTB Application that answers and edits to exactly the
+screens our bot shows (same text, formatting and keyboards) against the six-button baseline is
+what our content costs in PTB and Telegram's work; our bot against it is what our code adds.
 """
 
 from __future__ import annotations
@@ -57,6 +60,59 @@ def _baseline_app(fake: Any) -> Any:
         assert query is not None
         await query.answer()
         await query.edit_message_text(f"Page {query.data}", reply_markup=keyboard)
+
+    app = ApplicationBuilder().token("123:ABC").request(fake).get_updates_request(fake).updater(None).build()
+    app.add_handler(CallbackQueryHandler(on_tap))
+    return app
+
+
+def _same_screens(content: Any, kind: str) -> list[Any]:
+    """The screens our bot shows in this case, in the order it shows them (English)."""
+    from bot.checklist import outcome_screen, question_screen
+    from bot.keyboards import page_screen
+    from storage.checklists import ChecklistRun
+
+    if kind == "menu":
+        return [page_screen(content, "causes", "en"), page_screen(content, "main", "en")]
+    checklist = content.checklist
+    answers: tuple[tuple[str, str], ...] = ()
+    screens = []
+    for question in checklist.questions:
+        run = ChecklistRun(1, "bench000", 1, 1, "en", answers, None, 0, 0)
+        screens.append(question_screen(content, run, "en"))
+        answers = (*answers, (question.id, "no"))
+    outcome = checklist.evaluate(dict(answers), finished=True)
+    screens.append(outcome_screen(content, ChecklistRun(1, "bench000", 1, 1, "en", answers, outcome, 0, 0), "en"))
+    return screens
+
+
+def _same_screen_app(fake: Any, screens: list[Any]) -> Any:
+    """Bare PTB showing exactly our screens: the k-th tap edits to screen k (cyclically).
+
+    The keyboards are rebuilt as plain PTB objects, so none of our serialisation shortcuts
+    (bot/keyboards.py) leak into the baseline."""
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+    from telegram.ext import ApplicationBuilder, CallbackQueryHandler, ContextTypes
+
+    plain = [
+        (
+            screen.text,
+            InlineKeyboardMarkup(
+                [
+                    [InlineKeyboardButton(b.text, callback_data=b.callback_data) for b in row]
+                    for row in screen.markup.inline_keyboard
+                ]
+            ),
+        )
+        for screen in screens
+    ]
+
+    async def on_tap(update: Update, _ctx: ContextTypes.DEFAULT_TYPE) -> None:
+        query = update.callback_query
+        assert query is not None and query.data is not None
+        text, markup = plain[int(query.data.split(":")[1]) % len(plain)]
+        await query.answer()
+        await query.edit_message_text(text, parse_mode="HTML", reply_markup=markup)
 
     app = ApplicationBuilder().token("123:ABC").request(fake).get_updates_request(fake).updater(None).build()
     app.add_handler(CallbackQueryHandler(on_tap))
@@ -155,6 +211,24 @@ async def _baseline(n: int, production: bool, concurrent: bool) -> tuple[list[fl
     return result
 
 
+async def _same(n: int, production: bool, concurrent: bool, kind: str, content: Any) -> tuple[list[float], float]:
+    from bot.fake_telegram import FakeTelegram
+
+    fake = FakeTelegram()
+    app = _same_screen_app(fake, _same_screens(content, kind))
+    async with app:
+        users = [fake.make_user(100 + u) for u in range(USERS)]
+        for user in users:
+            await app.bot.send_message(user["id"], "start")
+
+        def maker(user: dict[str, Any]) -> MakeUpdate:
+            return lambda k: fake.callback_update(user, 1, f"s:{k}")
+
+        result = await _timed(app, [maker(u) for u in users], n, production, concurrent)
+    _check_fake(fake, f"bare PTB, our {kind} screens")
+    return result
+
+
 async def _ours(n: int, production: bool, concurrent: bool, kind: str, content: Any) -> tuple[list[float], float]:
     from bot.app import build_application, running
     from bot.fake_telegram import ChatClient, FakeTelegram
@@ -197,6 +271,8 @@ MODES = (  # (label, production path, concurrent)
     (f"production, {USERS} in flight", True, True),
 )
 KINDS = ("baseline", "menu", "checklist")
+# Bare PTB sending our exact screens: what is left over it is our code (routing, state, logging).
+SAME = ("same screens: menu", "same screens: checklist")
 
 
 def run(quick: bool = False) -> Report:
@@ -213,13 +289,20 @@ def run(quick: bool = False) -> Report:
     ) -> Callable[[], Coroutine[Any, Any, tuple[list[float], float]]]:
         if kind == "baseline":
             return lambda: _baseline(n, production, concurrent)
+        if kind in SAME:
+            return lambda: _same(n, production, concurrent, kind.rsplit(" ", 1)[1], content)
         return lambda: _ours(n, production, concurrent, kind, content)
 
     # Interleaved: every run measures every case, so a noisy moment hits all of them alike.
-    samples: dict[tuple[str, str], list[dict[str, float]]] = {(m, k): [] for m, _, _ in MODES for k in KINDS}
+    primary = MODES[0][0]
+
+    def kinds(mode: str) -> tuple[str, ...]:
+        return KINDS + SAME if mode == primary else KINDS
+
+    samples: dict[tuple[str, str], list[dict[str, float]]] = {(m, k): [] for m, _, _ in MODES for k in kinds(m)}
     for _ in range(runs):
         for mode, production, concurrent in MODES:
-            for kind in KINDS:
+            for kind in kinds(mode):
                 latencies, wall = asyncio.run(case(kind, production, concurrent)())
                 samples[(mode, kind)].append(
                     {
@@ -232,9 +315,9 @@ def run(quick: bool = False) -> Report:
     def med(mode: str, kind: str, key: str) -> float:
         return median([s[key] for s in samples[(mode, kind)]])
 
-    def ratio(mode: str, kind: str) -> float:
+    def ratio(mode: str, kind: str, against: str = "baseline") -> float:
         # Per run (same moment, same machine state), then the median of the ratios.
-        pairs = zip(samples[(mode, "baseline")], samples[(mode, kind)], strict=True)
+        pairs = zip(samples[(mode, against)], samples[(mode, kind)], strict=True)
         return median([b["rate"] / o["rate"] for b, o in pairs])
 
     rows = [
@@ -247,6 +330,21 @@ def run(quick: bool = False) -> Report:
         ["path", "case", "taps/s", "p50 ms", "p99 ms", "cost x baseline"],
         rows,
     )
+    same_rows = [
+        [
+            kind,
+            med(primary, same, "rate"),
+            ratio(primary, same),
+            med(primary, kind, "rate"),
+            ratio(primary, kind, against=same),
+        ]
+        for kind, same in zip(("menu", "checklist"), SAME, strict=True)
+    ]
+    report.add_table(
+        f"where the cost goes ({primary}): bare PTB sending exactly our screens vs our bot",
+        ["case", "bare PTB, our screens taps/s", "its cost x baseline", "ours taps/s", "ours x bare PTB, our screens"],
+        same_rows,
+    )
     report.data = {
         "updates_per_case": n,
         "runs": runs,
@@ -258,11 +356,10 @@ def run(quick: bool = False) -> Report:
                 "cost_ratio": ratio(mode, kind),
             }
             for mode, _, _ in MODES
-            for kind in KINDS
+            for kind in kinds(mode)
         },
         "samples": {f"{m}/{k}": v for (m, k), v in samples.items()},
     }
-    primary = MODES[0][0]
     report.target(f"menu tap cost vs baseline ({primary})", ratio(primary, "menu"), TARGET_RATIO, "x")
     report.target(f"checklist step cost vs baseline ({primary})", ratio(primary, "checklist"), TARGET_RATIO, "x")
     return report
