@@ -28,6 +28,7 @@ from bot import admin, callbacks, checklist, menu, privacy, reminders
 from bot.callbacks import Callback
 from bot.clock import Clock, SystemClock
 from bot.dispatcher import ReminderDispatcher
+from bot.http import BoundedHTTPXRequest
 from bot.processing import PerUserProcessor
 from bot.ratelimit import PriorityRateLimiter
 from bot.services import BotContext, Services, services_of
@@ -94,6 +95,8 @@ def build_application(
         )
     if request is not None:
         builder = builder.request(request).get_updates_request(request)
+    else:
+        builder = builder.request(BoundedHTTPXRequest())
     app: BotApp = builder.build()
     app.bot_data["services"] = services
     if run_dispatcher:
