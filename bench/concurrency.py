@@ -24,9 +24,10 @@ part of the measured time, as in production.
 
 --quick: 2 pages per user in the burst and 1 when reading, no 100 ms run.
 
-  burst, bare PTB baseline: the burst against a bare python-telegram-bot Application (concurrent
-           updates, a handler that answers and edits with six buttons, as bench/taps.py's
-           baseline), in its own run: whether a burst target is within reach of PTB at all.
+  burst, bare PTB baseline: the burst against a bare python-telegram-bot Application that shows
+           exactly our pages (concurrent updates; a handler that answers and edits the message
+           to the page named by the button), in its own run: whether a burst target is within
+           reach of PTB at all, and what our code adds to it.
 
 The bot runs with its production rate limiter: interactive edits are counted in Telegram's
 window but never queued (bot/ratelimit.py). Errors: failed Bot API calls, unanswered callback
@@ -227,25 +228,37 @@ class _Child:
 Run = tuple[int, int, float, float]  # seed, pages per user, think time from, to (s)
 
 
-def _baseline_app(token: str, base_url: str) -> Any:
-    """Bare python-telegram-bot, as bench/taps.py's baseline: /start sends a message with a
-    six-button keyboard, a tap answers the query and edits it. Concurrent updates, like ours."""
+def _baseline_app(token: str, base_url: str, content: Any) -> Any:
+    """Bare python-telegram-bot showing exactly our pages: /start sends the main menu, a tap
+    answers the query and edits the message to the page its callback_data names. Concurrent
+    updates, like ours. Screens are rebuilt as plain PTB objects (no shortcuts of ours)."""
     from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
     from telegram.ext import ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes
 
-    keyboard = InlineKeyboardMarkup(
-        [[InlineKeyboardButton(f"Button {r}{c}", callback_data=f"b:{r}{c}") for c in range(2)] for r in range(3)]
-    )
+    from bot.keyboards import page_screen
+
+    def plain(page: str) -> tuple[str, InlineKeyboardMarkup]:
+        screen = page_screen(content, page, "en")
+        assert screen.markup is not None
+        rows = [
+            [InlineKeyboardButton(b.text, callback_data=b.callback_data) for b in row]
+            for row in screen.markup.inline_keyboard
+        ]
+        return screen.text, InlineKeyboardMarkup(rows)
+
+    screens = {data: plain(data.split(":", 1)[1]) for data in PAGES}
 
     async def on_start(update: Update, _ctx: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.effective_chat is not None
-        await update.get_bot().send_message(update.effective_chat.id, "start", reply_markup=keyboard)
+        text, markup = screens["p:main"]
+        await update.get_bot().send_message(update.effective_chat.id, text, parse_mode="HTML", reply_markup=markup)
 
     async def on_tap(update: Update, _ctx: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
-        assert query is not None
+        assert query is not None and query.data is not None
+        text, markup = screens[query.data]
         await query.answer()
-        await query.edit_message_text(f"Page {query.data}", reply_markup=keyboard)
+        await query.edit_message_text(text, parse_mode="HTML", reply_markup=markup)
 
     app = ApplicationBuilder().token(token).base_url(base_url).concurrent_updates(256).build()
     app.add_handler(CommandHandler("start", on_start))
@@ -279,7 +292,7 @@ async def _measure(runs: list[Run], latency: float = 0.0, baseline: bool = False
         with tempfile.TemporaryDirectory() as tmp:
             settings = bench_settings(Path(tmp), token=Secret(FAKE_TOKEN), base_url=base_url)
             if baseline:
-                app = _baseline_app(FAKE_TOKEN, base_url.rstrip("/"))
+                app = _baseline_app(FAKE_TOKEN, base_url.rstrip("/"), load_content())
             else:  # as main.py builds it, production rate limiter included
                 app = build_application(settings, content=load_content())
             async with app:
