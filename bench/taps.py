@@ -193,40 +193,41 @@ async def _timed(
     return latencies, time.perf_counter() - start - making
 
 
-async def _baseline(n: int, production: bool, concurrent: bool) -> tuple[list[float], float]:
+async def _bare(
+    make_app: Callable[[Any], Any], data: Callable[[int], str], label: str, n: int, production: bool, concurrent: bool
+) -> tuple[list[float], float]:
+    """A bare PTB app (make_app(fake)) whose users' k-th tap carries callback_data data(k)."""
     from bot.fake_telegram import FakeTelegram
 
     fake = FakeTelegram()
-    app = _baseline_app(fake)
+    app = make_app(fake)
     async with app:
         users = [fake.make_user(100 + u) for u in range(USERS)]
         for user in users:
             await app.bot.send_message(user["id"], "start")
 
         def maker(user: dict[str, Any]) -> MakeUpdate:
-            return lambda k: fake.callback_update(user, 1, f"b:{k % 2}")
+            return lambda k: fake.callback_update(user, 1, data(k))
 
         result = await _timed(app, [maker(u) for u in users], n, production, concurrent)
-    _check_fake(fake, "baseline")
+    _check_fake(fake, label)
     return result
+
+
+async def _baseline(n: int, production: bool, concurrent: bool) -> tuple[list[float], float]:
+    return await _bare(_baseline_app, lambda k: f"b:{k % 2}", "baseline", n, production, concurrent)
 
 
 async def _same(n: int, production: bool, concurrent: bool, kind: str, content: Any) -> tuple[list[float], float]:
-    from bot.fake_telegram import FakeTelegram
-
-    fake = FakeTelegram()
-    app = _same_screen_app(fake, _same_screens(content, kind))
-    async with app:
-        users = [fake.make_user(100 + u) for u in range(USERS)]
-        for user in users:
-            await app.bot.send_message(user["id"], "start")
-
-        def maker(user: dict[str, Any]) -> MakeUpdate:
-            return lambda k: fake.callback_update(user, 1, f"s:{k}")
-
-        result = await _timed(app, [maker(u) for u in users], n, production, concurrent)
-    _check_fake(fake, f"bare PTB, our {kind} screens")
-    return result
+    screens = _same_screens(content, kind)
+    return await _bare(
+        lambda fake: _same_screen_app(fake, screens),
+        lambda k: f"s:{k}",
+        f"bare PTB, our {kind} screens",
+        n,
+        production,
+        concurrent,
+    )
 
 
 async def _ours(n: int, production: bool, concurrent: bool, kind: str, content: Any) -> tuple[list[float], float]:
