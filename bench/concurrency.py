@@ -176,7 +176,12 @@ async def _telegram_side(n_users: int, latency: float) -> None:
             )
             timeouts = done.count(False)
             wall = time.monotonic() - start
-            await asyncio.sleep(0.2)  # answerCallbackQuery follows the edit
+            # answerCallbackQuery follows the edit, and with Telegram far away the last answers
+            # may still be queued: "unanswered" means never answered, not "not yet".
+            for _ in range(200):
+                await asyncio.sleep(0.05)
+                if not fake.unanswered_callback_ids():
+                    break
             new_calls = fake.calls[calls_before:]
             _send(
                 {
