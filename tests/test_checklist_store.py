@@ -148,3 +148,20 @@ async def test_batch_write_round_trips_every_field(db):
         lambda c: c.execute("SELECT value FROM counters WHERE name = 'checklist_finished'").fetchone()
     )
     assert value[0] == 3
+
+
+async def test_background_commit_failure_is_logged_and_retried_later(db, tmp_path, caplog):
+    store = ChecklistStore(db)
+    blocker = sqlite3.connect(tmp_path / "bot.sqlite3", isolation_level=None, timeout=0)
+    await db.read(lambda c: c.execute("PRAGMA busy_timeout = 0"))
+    blocker.execute("BEGIN EXCLUSIVE")
+    store.put(_run(1))
+    writer = store._task
+    assert writer is not None
+    await writer
+    assert "could not save checklist answers; retrying in 5 s" in caplog.text
+    assert store._retry is not None  # a timer, not a loop: nothing spins while the lock is held
+    blocker.execute("ROLLBACK")
+    blocker.close()
+    await store.close()  # cancels the timer, commits what is left
+    assert list(await _on_disk(db)) == [1]
