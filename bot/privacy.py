@@ -11,9 +11,13 @@ from telegram.ext import Application, CommandHandler
 from bot.callbacks import Privacy
 from bot.keyboards import Screen, button, main_menu_button, markup
 from bot.menu import PRIVATE, main_screen, text_screen
+from bot.reminders import format_when, item_label
 from bot.replies import show
 from bot.services import BotContext, escape
+from content.model import Content
+from storage import reminders as outbox
 from storage import users
+from storage.reminders import Reminder
 
 MAX_EXPORT = 3500  # leaves room for the heading inside Telegram's 4096 characters
 
@@ -57,7 +61,8 @@ async def mydata_command(update: Update, ctx: BotContext) -> None:
     assert update.effective_user is not None and update.effective_chat is not None
     lang = await services.user_language(update)
     await services.checklists.flush()  # answers still queued are stored data too
-    data = await services.db.read(users.export, update.effective_user.id)
+    user_id = update.effective_user.id
+    data = await services.db.read(users.export, user_id)
     content = services.content
     if not any(data.values()):
         await show(
@@ -67,6 +72,10 @@ async def mydata_command(update: Update, ctx: BotContext) -> None:
             new=True,
         )
         return
+    # First in words a person can check at a glance, then everything, field by field.
+    active = await services.db.read(outbox.list_active, user_id)
+    language = update.effective_user.language_code
+    await show(update, ctx, Screen(summary_text(content, lang, data, active, language)), new=True)
     dump = json.dumps(data, ensure_ascii=False, indent=1, default=str)
     # Long histories are sent in several messages rather than cut: the user asked for everything.
     chunks = [dump[i : i + MAX_EXPORT] for i in range(0, len(dump), MAX_EXPORT)]
@@ -74,6 +83,48 @@ async def mydata_command(update: Update, ctx: BotContext) -> None:
         text = content.text(lang, "privacy.mydata", data=f"<pre>{escape(chunk)}</pre>")
         markup_ = markup([[main_menu_button(content, lang)]]) if index == len(chunks) - 1 else None
         await show(update, ctx, Screen(text, markup_), new=True)
+
+
+def summary_text(
+    content: Content,
+    lang: str,
+    data: dict[str, list[dict[str, Any]]],
+    active: list[Reminder],
+    telegram_lang: str | None,
+) -> str:
+    user = data["users"][0] if data["users"] else {}
+    zone = user.get("timezone")
+    chosen = user.get("language")
+    if chosen in content.languages:
+        language = content.text(lang, f"language.name.{chosen}")
+    else:
+        shown = content.text(lang, f"language.name.{content.language(telegram_lang)}")
+        language = content.text(lang, "privacy.mydata_language_auto", language=shown)
+    not_set = content.text(lang, "privacy.mydata_not_set")
+    runs = data["checklist_sessions"]
+    if not runs:
+        checklist = content.text(lang, "privacy.mydata_no_checklist")
+    elif runs[0]["outcome"]:
+        checklist = content.text(lang, "privacy.mydata_checklist_done")
+    else:
+        answered = len(json.loads(runs[0]["answers"]))
+        total = len(content.checklist.questions)
+        checklist = content.text(lang, "privacy.mydata_checklist", answered=answered, total=total)
+    reminders = (
+        "\n".join([str(len(active)), *(item_label(content, lang, r, zone) for r in active)])
+        if active
+        else content.text(lang, "privacy.mydata_no_reminders")
+    )
+    return content.text(
+        lang,
+        "privacy.mydata_summary",
+        language=language,
+        timezone=escape(zone.replace("_", " ")) if zone else not_set,
+        first_seen=format_when(user["first_seen"], zone) if user else not_set,
+        last_seen=format_when(user["last_seen"], zone) if user else not_set,
+        checklist=checklist,
+        reminders=reminders,
+    )
 
 
 async def delete_command(update: Update, ctx: BotContext) -> None:

@@ -91,9 +91,17 @@ async def test_privacy_and_mydata(bot):
     await bot.send("/reminders")
     await bot.tap("Follow-up check-in")
     await bot.tap("In 1 day")
+    await bot.send("/check")
+    await bot.tap("No")
     await bot.send("/mydata")
     text = bot.text()
     assert '"users"' in text and '"reminders"' in text and '"kind": "followup"' in text
+    summary = bot.fake.bot_messages(42)[-2].plain  # in words, before the complete record
+    assert "What Spasm Guide keeps about you" in summary
+    assert "Language: as in your Telegram app (🇬🇧 English)" in summary
+    assert "Time zone: not set" in summary
+    assert "Checklist: 1 of 5 questions answered" in summary
+    assert "Active reminders: 1\n• Check-in on " in summary and "UTC" in summary
 
 
 async def test_delete_my_data_leaves_no_trace(bot, settings):
