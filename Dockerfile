@@ -1,5 +1,7 @@
 # Spasm Guide: production image. No secrets inside: TELEGRAM_BOT_TOKEN comes from the environment.
-FROM python:3.12-slim AS base
+# Overridable for a registry mirror or an air-gapped build (any Debian-like image with Python 3.11+).
+ARG PYTHON_IMAGE=python:3.12-slim
+FROM ${PYTHON_IMAGE} AS base
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \
