@@ -41,12 +41,17 @@ def snapshot(services: Services) -> dict[str, float | int | None]:
     }
 
 
+def _write(path: Path, data: dict[str, float | int | None]) -> None:
+    tmp = path.with_suffix(".tmp")
+    tmp.write_text(json.dumps(data))
+    tmp.replace(path)  # atomic: the checker never reads half a file
+
+
 async def heartbeat(services: Services, path: Path) -> None:
     while True:
         try:
-            tmp = path.with_suffix(".tmp")
-            tmp.write_text(json.dumps(snapshot(services)))
-            tmp.replace(path)  # atomic: the checker never reads half a file
+            # Off the event loop: a slow or full disk must not stall the updates being handled.
+            await asyncio.to_thread(_write, path, snapshot(services))
         except OSError as exc:
             log.warning("cannot write health file %s: %s", path, exc)
         await asyncio.sleep(BEAT_EVERY)
@@ -78,5 +83,7 @@ def check(settings: Settings) -> int:
     if problems:
         print("unhealthy: " + "; ".join(problems))
         return 1
-    print(f"healthy: {data.get('updates', 0)} updates handled")
+    written = data.get("written_at")
+    age = f", as of {time.time() - written:.0f} s ago" if isinstance(written, int | float) else ""
+    print(f"healthy: {data.get('updates', 0)} updates handled{age}")
     return 0
