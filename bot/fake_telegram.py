@@ -991,10 +991,8 @@ class FakeTelegram(BaseRequest):
             self._chat_info[chat_id] = info
         return dict(info)
 
-    def _user_message(self, user: JSONDict, chat_id: int, chat_type: str, kind: str, text: str = "") -> JSONDict:
-        self._remember_user(user)
-        if chat_type != "private":
-            self._group_chat(chat_id, chat_type)
+    def _incoming(self, chat_id: int, text: str, *, sender_id: int, kind: str = "text") -> FakeMessage:
+        """Store a message a user (or a channel) sent to a chat."""
         msg = self._store(
             FakeMessage(
                 message_id=0,
@@ -1006,10 +1004,17 @@ class FakeTelegram(BaseRequest):
                 buttons=(),
                 date=int(time.time()),
                 kind=kind,
-                sender_id=int(user["id"]),
+                sender_id=sender_id,
             )
         )
         self._put(msg, touch=False)
+        return msg
+
+    def _user_message(self, user: JSONDict, chat_id: int, chat_type: str, kind: str, text: str = "") -> JSONDict:
+        self._remember_user(user)
+        if chat_type != "private":
+            self._group_chat(chat_id, chat_type)
+        msg = self._incoming(chat_id, text, sender_id=int(user["id"]), kind=kind)
         data = self._message_json(msg)
         data["from"] = dict(user)
         if kind == "text":
@@ -1140,20 +1145,7 @@ class FakeTelegram(BaseRequest):
 
     def channel_post_update(self, text: str, chat_id: int = -1001999) -> JSONDict:
         info = self._chat_info.setdefault(chat_id, {"id": chat_id, "type": "channel", "title": "Test channel"})
-        msg = self._store(
-            FakeMessage(
-                message_id=0,
-                chat_id=chat_id,
-                from_bot=False,
-                text=text,
-                plain=text,
-                parse_mode=None,
-                buttons=(),
-                date=int(time.time()),
-                sender_id=chat_id,
-            )
-        )
-        self._put(msg, touch=False)
+        msg = self._incoming(chat_id, text, sender_id=chat_id)
         post: JSONDict = {
             "message_id": msg.message_id,
             "sender_chat": dict(info),
