@@ -16,6 +16,7 @@ if TYPE_CHECKING:
     from content.model import Content
 
 _TOKEN = r"[a-z0-9_]{1,24}"  # noqa: S105 - an identifier pattern, not a secret
+_SESSION = r"[a-z0-9]{6,12}"  # a checklist run id (bot.checklist makes 8 hex digits)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,7 +58,7 @@ class Answer(Callback):
     """A checklist answer; session ties it to one run so old buttons are recognised."""
 
     PREFIX = "c"
-    PATTERNS = (r"[a-z0-9]{6,12}", r"\d{1,2}", _TOKEN)
+    PATTERNS = (_SESSION, r"\d{1,2}", _TOKEN)
     session: str
     step: int
     answer: str
@@ -66,7 +67,7 @@ class Answer(Callback):
 @dataclass(frozen=True, slots=True)
 class CheckOp(Callback):
     PREFIX = "k"
-    PATTERNS = (r"[a-z0-9]{6,12}", r"back|cancel|restart|summary|remind")
+    PATTERNS = (_SESSION, r"back|cancel|restart|summary|remind")
     session: str
     op: str
 
