@@ -460,6 +460,7 @@ async def on_my_chat_member(update: Update, ctx: BotContext) -> None:
 
 
 async def _insert(update: Update, ctx: BotContext, lang: str, *, kind: str, due: int, payload: dict[str, Any]) -> bool:
+    """Save a reminder; at the limit, tell the user and return False, else wake the dispatcher."""
     services = ctx.services
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
@@ -476,15 +477,10 @@ async def _insert(update: Update, ctx: BotContext, lang: str, *, kind: str, due:
             max_active=services.content.reminders.max_active,
         )
     )
-    return await _created(update, ctx, lang, reminder_id)
-
-
-async def _created(update: Update, ctx: BotContext, lang: str, reminder_id: int | None) -> bool:
-    """After an insert: tell the user when they hit the limit, else wake the dispatcher."""
     if reminder_id is None:
         await _show_limit(update, ctx, lang)
         return False
-    _wake(ctx.services)
+    _wake(services)
     return True
 
 
