@@ -230,6 +230,25 @@ def statuses(path: Path) -> Counter[str]:
     return Counter({str(status): int(n) for status, n in rows})
 
 
+async def deliver_the_rest(
+    processes: Processes, env: dict[str, str], fake: Proc, record: Path, chat_ids: list[int], timeout: float
+) -> Proc:
+    """A second bot process delivers every reminder, then it and the fake stop cleanly."""
+    second = processes.bot("bot-2", env)
+    await until(
+        lambda: set(delivered(record)) >= set(chat_ids),
+        timeout,
+        "every reminder to be delivered",
+        watch=[second, fake],
+    )
+    second.signal(signal.SIGTERM)
+    assert await second.wait(15) == 0, second.describe()
+    fake.signal(signal.SIGTERM)
+    assert await fake.wait(10) == 0, fake.describe()
+    assert fake.stderr() == "", fake.describe()  # a killed client is no error for the server
+    return second
+
+
 def delivered(record: Path) -> list[int]:
     """Chat ids of the sendMessage calls the fake accepted, in order (complete lines only)."""
     if not record.exists():
@@ -320,19 +339,7 @@ async def test_sigkill_mid_dispatch_loses_nothing(tmp_path: Path, processes: Pro
         in_flight = at_kill["sending"]
         before_restart = len(delivered(record))
 
-        second = processes.bot("bot-2", env)
-        await until(
-            lambda: set(delivered(record)) >= set(chat_ids),
-            40,
-            "every reminder to be delivered",
-            watch=[second, fake],
-        )
-        second.signal(signal.SIGTERM)
-        assert await second.wait(15) == 0, second.describe()
-
-        fake.signal(signal.SIGTERM)
-        assert await fake.wait(10) == 0, fake.describe()
-        assert fake.stderr() == "", fake.describe()  # a killed client is no error for the server
+        second = await deliver_the_rest(processes, env, fake, record, chat_ids, 40)
 
     chats = delivered(record)
     duplicates = len(chats) - len(set(chats))
@@ -370,18 +377,7 @@ async def test_sigterm_mid_dispatch_finishes_batch_and_exits(tmp_path: Path, pro
         delivered_first = delivered(record)
         wal_left = Path(f"{database}-wal").exists()
 
-        second = processes.bot("bot-2", env)
-        await until(
-            lambda: set(delivered(record)) >= set(chat_ids),
-            30,
-            "every reminder to be delivered",
-            watch=[second, fake],
-        )
-        second.signal(signal.SIGTERM)
-        assert await second.wait(15) == 0, second.describe()
-        fake.signal(signal.SIGTERM)
-        assert await fake.wait(10) == 0, fake.describe()
-        assert fake.stderr() == "", fake.describe()  # a killed client is no error for the server
+        second = await deliver_the_rest(processes, env, fake, record, chat_ids, 30)
 
     print(
         f"\nSIGTERM after >= 20 deliveries: {len(delivered_first)} delivered by the first "
