@@ -45,36 +45,8 @@ def get(conn: sqlite3.Connection, user_id: int) -> ChecklistRun | None:
     return _run(conn.execute("SELECT * FROM checklist_sessions WHERE user_id = ?", (user_id,)).fetchone())
 
 
-def save(conn: sqlite3.Connection, run: ChecklistRun) -> None:
-    conn.execute(
-        """
-        INSERT INTO users (user_id, first_seen, last_seen) VALUES (?, ?, ?)
-        ON CONFLICT (user_id) DO NOTHING
-        """,
-        (run.user_id, run.updated_at, run.updated_at),
-    )
-    conn.execute(
-        """
-        INSERT OR REPLACE INTO checklist_sessions
-            (user_id, session, chat_id, message_id, language, answers, outcome, started_at, updated_at)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """,
-        (
-            run.user_id,
-            run.session,
-            run.chat_id,
-            run.message_id,
-            run.language,
-            json.dumps([list(a) for a in run.answers]),
-            run.outcome,
-            run.started_at,
-            run.updated_at,
-        ),
-    )
-
-
 def save_many(conn: sqlite3.Connection, runs: Iterable[ChecklistRun]) -> None:
-    """save() for many runs in two statements.
+    """Insert or replace these runs, and a users row for any user not yet known.
 
     Set-based: the batch is written in a constant number of statements, each run by SQLite
     in C, instead of two Python-driven statements per run on aiosqlite's thread while the event
@@ -122,14 +94,6 @@ def delete_many(conn: sqlite3.Connection, user_ids: Iterable[int]) -> None:
     )
 
 
-def delete(conn: sqlite3.Connection, user_id: int, session: str | None = None) -> bool:
-    if session is None:
-        cur = conn.execute("DELETE FROM checklist_sessions WHERE user_id = ?", (user_id,))
-    else:
-        cur = conn.execute("DELETE FROM checklist_sessions WHERE user_id = ? AND session = ?", (user_id, session))
-    return cur.rowcount > 0
-
-
 def take_idle(conn: sqlite3.Connection, idle_before: int, limit: int = 100) -> list[ChecklistRun]:
     """Remove and return runs idle since before `idle_before` (health answers are not kept)."""
     rows = conn.execute(
@@ -139,8 +103,3 @@ def take_idle(conn: sqlite3.Connection, idle_before: int, limit: int = 100) -> l
         (idle_before, limit),
     ).fetchall()
     return [r for r in (_run(row) for row in rows) if r is not None]
-
-
-def next_idle_at(conn: sqlite3.Connection) -> int | None:
-    row = conn.execute("SELECT MIN(updated_at) FROM checklist_sessions").fetchone()
-    return None if row[0] is None else int(row[0])

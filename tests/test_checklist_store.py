@@ -57,7 +57,7 @@ async def test_commits_in_the_background_without_a_flush(db):
 async def test_reads_come_from_memory_after_the_first(db):
     store = ChecklistStore(db)
     assert await store.get(1) is None
-    await db.run(checklists.save, _run(1))  # behind the store's back: it owns the table
+    await db.run(checklists.save_many, [_run(1)])  # behind the store's back: it owns the table
     assert await store.get(1) is None
     store.drop(2)
     assert await store.get(2) is None
