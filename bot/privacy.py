@@ -62,7 +62,8 @@ async def mydata_command(update: Update, ctx: BotContext) -> None:
     lang = await services.user_language(update)
     await services.checklists.flush()  # answers still queued are stored data too
     user_id = update.effective_user.id
-    data = await services.db.read(users.export, user_id)
+    # One read for both: the record and the summary describe the same moment.
+    data, active = await services.db.read(lambda conn: (users.export(conn, user_id), outbox.list_active(conn, user_id)))
     content = services.content
     if not any(data.values()):
         await show(
@@ -73,7 +74,6 @@ async def mydata_command(update: Update, ctx: BotContext) -> None:
         )
         return
     # First in words a person can check at a glance, then everything, field by field.
-    active = await services.db.read(outbox.list_active, user_id)
     language = update.effective_user.language_code
     await show(update, ctx, Screen(summary_text(content, lang, data, active, language)), new=True)
     dump = json.dumps(data, ensure_ascii=False, indent=1, default=str)

@@ -58,7 +58,7 @@ class ChecklistStore:
         self._lock = asyncio.Lock()
         self._task: asyncio.Task[None] | None = None
         self._retry: asyncio.TimerHandle | None = None
-        self.commits = 0  # batches committed, for tests and /stats
+        self.commits = 0  # batches committed (tests read it)
 
     # --- reads -----------------------------------------------------------------------------
 
