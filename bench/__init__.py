@@ -154,6 +154,18 @@ def quiet_logging(level: int = logging.CRITICAL) -> None:
         logging.getLogger(name).setLevel(level)
 
 
+def plain_screen(screen: Any) -> tuple[str, Any]:
+    """(text, markup) of one of our Screens with the keyboard rebuilt as plain PTB objects, for a
+    bare PTB baseline that shows our screens without our serialisation shortcuts
+    (bot/keyboards.py)."""
+    from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+
+    assert screen.markup is not None
+    keyboard = screen.markup.inline_keyboard
+    rows = [[InlineKeyboardButton(b.text, callback_data=b.callback_data) for b in row] for row in keyboard]
+    return screen.text, InlineKeyboardMarkup(rows)
+
+
 def production_logging(secrets: tuple[str, ...] = ()) -> None:
     """Logging as `main.py run` sets it up (INFO, text, token filter), written to /dev/null: the
     bot logs a line per update in production, and that line is part of what an update costs."""

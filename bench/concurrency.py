@@ -47,7 +47,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from bench import FAKE_TOKEN, ROOT, Report, bench_settings, median, percentile, production_logging
+from bench import FAKE_TOKEN, ROOT, Report, bench_settings, median, percentile, plain_screen, production_logging
 
 NAME = "concurrency"
 TITLE = "500 users x 10 pages at once over HTTP (FakeTelegramServer, polling)"
@@ -237,21 +237,12 @@ def _baseline_app(token: str, base_url: str, content: Any) -> Any:
     """Bare python-telegram-bot showing exactly our pages: /start sends the main menu, a tap
     answers the query and edits the message to the page its callback_data names. Concurrent
     updates, like ours. Screens are rebuilt as plain PTB objects (no shortcuts of ours)."""
-    from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+    from telegram import Update
     from telegram.ext import ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes
 
     from bot.keyboards import page_screen
 
-    def plain(page: str) -> tuple[str, InlineKeyboardMarkup]:
-        screen = page_screen(content, page, "en")
-        assert screen.markup is not None
-        rows = [
-            [InlineKeyboardButton(b.text, callback_data=b.callback_data) for b in row]
-            for row in screen.markup.inline_keyboard
-        ]
-        return screen.text, InlineKeyboardMarkup(rows)
-
-    screens = {data: plain(data.split(":", 1)[1]) for data in PAGES}
+    screens = {data: plain_screen(page_screen(content, data.split(":", 1)[1], "en")) for data in PAGES}
 
     async def on_start(update: Update, _ctx: ContextTypes.DEFAULT_TYPE) -> None:
         assert update.effective_chat is not None

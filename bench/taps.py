@@ -36,7 +36,7 @@ from collections.abc import Callable, Coroutine
 from pathlib import Path
 from typing import Any
 
-from bench import FAKE_TOKEN, Report, bench_settings, median, percentile, production_logging
+from bench import FAKE_TOKEN, Report, bench_settings, median, percentile, plain_screen, production_logging
 
 NAME = "taps"
 TITLE = "menu tap and checklist step vs a bare PTB Application (in-process, zero latency)"
@@ -89,23 +89,11 @@ def _same_screens(content: Any, kind: str) -> list[Any]:
 def _same_screen_app(fake: Any, screens: list[Any]) -> Any:
     """Bare PTB showing exactly our screens: the k-th tap edits to screen k (cyclically).
 
-    The keyboards are rebuilt as plain PTB objects, so none of our serialisation shortcuts
-    (bot/keyboards.py) leak into the baseline."""
-    from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+    The keyboards are rebuilt as plain PTB objects (bench.plain_screen)."""
+    from telegram import Update
     from telegram.ext import ApplicationBuilder, CallbackQueryHandler, ContextTypes
 
-    plain = [
-        (
-            screen.text,
-            InlineKeyboardMarkup(
-                [
-                    [InlineKeyboardButton(b.text, callback_data=b.callback_data) for b in row]
-                    for row in screen.markup.inline_keyboard
-                ]
-            ),
-        )
-        for screen in screens
-    ]
+    plain = [plain_screen(screen) for screen in screens]
 
     async def on_tap(update: Update, _ctx: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
