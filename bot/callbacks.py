@@ -7,6 +7,7 @@ back may be stale (old message, older content) or forged. `parse` accepts exactl
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
@@ -25,7 +26,13 @@ class Callback:
     PATTERNS: ClassVar[tuple[str, ...]]
 
     def encode(self) -> str:
-        return ":".join([self.PREFIX, *(str(getattr(self, f.name)) for f in fields(self))])
+        return ":".join([self.PREFIX, *(str(getattr(self, name)) for name in _field_names(type(self)))])
+
+
+@functools.cache
+def _field_names(cls: type[Callback]) -> tuple[str, ...]:
+    # dataclasses.fields() rebuilds its tuple on every call; a checklist step encodes five buttons.
+    return tuple(f.name for f in fields(cls))
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,56 +4,58 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, TelegramObject
 
 from bot.callbacks import Act, Callback, Nav, Vote
 from content.model import MAIN_PAGE, Content
 
 
-class CallbackButton(InlineKeyboardButton):
+class Button(NamedTuple):
     """The only kind of button the bot makes: a label and callback_data, nothing else."""
 
-    __slots__ = ()
-
-    def __init__(self, label: str, callback_data: str) -> None:
-        super().__init__(label, callback_data=callback_data)
-
-    def as_json(self) -> dict[str, Any]:
-        return {"text": self.text, "callback_data": self.callback_data}
+    text: str
+    callback_data: str
 
 
 class Keyboard(InlineKeyboardMarkup):
-    """An inline keyboard that turns itself into JSON-ready form once, and cheaply.
+    """An inline keyboard of Buttons, held in the JSON-ready form Telegram receives.
 
-    python-telegram-bot calls to_dict() on the markup for every request, walking every
-    attribute of every button: about a sixth of a menu tap or a checklist step (bench/taps.py).
-    A page's keyboard is built once per content version and sent thousands of times, so the
-    dict is kept; a checklist question's keyboard is new each step, so it is built directly
-    from CallbackButtons, whose JSON is known. The object is immutable, so the dict cannot go
-    stale; PTB only serialises it, never changes it.
+    Making python-telegram-bot's button objects costs about 5 us each and its to_dict() walks
+    every attribute of every one again for every request: together most of the cost of building
+    a checklist question, whose keyboard is new at every step (bench/taps.py). PTB only ever
+    calls to_dict() on a markup it sends, so this keeps the dict and makes PTB's buttons only if
+    something reads `inline_keyboard`. InlineKeyboardMarkup.__init__ is skipped because it would
+    make them; tests/test_menu.py checks both forms against a plain PTB keyboard. Immutable: the
+    dict cannot go stale.
     """
 
-    __slots__ = ("_as_dict",)
-    _as_dict: dict[str, Any]
+    __slots__ = ("_as_dict", "_buttons", "_rows")
+
+    def __init__(self, rows: Sequence[Sequence[Button]]) -> None:
+        TelegramObject.__init__(self)
+        self._rows = tuple(tuple(row) for row in rows if row)
+        self._id_attrs = (self._rows,)
+        self._as_dict = {
+            "inline_keyboard": [[{"text": b.text, "callback_data": b.callback_data} for b in row] for row in self._rows]
+        }
+        self._buttons: tuple[tuple[InlineKeyboardButton, ...], ...] | None = None
+        self._freeze()
+
+    # Read-only, as it is in effect on any frozen PTB object.
+    @property
+    def inline_keyboard(self) -> tuple[tuple[InlineKeyboardButton, ...], ...]:  # type: ignore[override]
+        if self._buttons is None:
+            self._buttons = tuple(
+                tuple(InlineKeyboardButton(b.text, callback_data=b.callback_data) for b in row) for row in self._rows
+            )
+        return self._buttons
 
     def to_dict(self, recursive: bool = True) -> dict[str, Any]:
         if not recursive:
             return super().to_dict(recursive=False)
-        try:
-            return self._as_dict
-        except AttributeError:
-            pass
-        as_dict = {
-            "inline_keyboard": [
-                [b.as_json() if isinstance(b, CallbackButton) else b.to_dict() for b in row]
-                for row in self.inline_keyboard
-            ]
-        }
-        with self._unfrozen():
-            self._as_dict = as_dict
-        return as_dict
+        return self._as_dict
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,28 +66,28 @@ class Screen:
     markup: InlineKeyboardMarkup | None = None
 
 
-def button(label: str, callback: Callback) -> InlineKeyboardButton:
-    return CallbackButton(label, callback.encode())
+def button(label: str, callback: Callback) -> Button:
+    return Button(label, callback.encode())
 
 
-def rows(buttons: Sequence[InlineKeyboardButton], columns: int = 1) -> list[list[InlineKeyboardButton]]:
+def rows(buttons: Sequence[Button], columns: int = 1) -> list[list[Button]]:
     return [list(buttons[i : i + columns]) for i in range(0, len(buttons), columns)]
 
 
-def markup(*groups: Iterable[Sequence[InlineKeyboardButton]]) -> InlineKeyboardMarkup:
-    return Keyboard([list(r) for group in groups for r in group if r])
+def markup(*groups: Iterable[Sequence[Button]]) -> Keyboard:
+    return Keyboard([r for group in groups for r in group if r])
 
 
-def target_button(content: Content, target: str, lang: str) -> InlineKeyboardButton:
+def target_button(content: Content, target: str, lang: str) -> Button:
     callback: Callback = Act(target[1:]) if target.startswith("@") else Nav(target)
     return button(content.button_label(target, lang), callback)
 
 
-def main_menu_button(content: Content, lang: str) -> InlineKeyboardButton:
+def main_menu_button(content: Content, lang: str) -> Button:
     return button(content.text(lang, "btn.main_menu"), Nav(MAIN_PAGE))
 
 
-def footer(content: Content, lang: str, back_to: str | None = MAIN_PAGE) -> list[list[InlineKeyboardButton]]:
+def footer(content: Content, lang: str, back_to: str | None = MAIN_PAGE) -> list[list[Button]]:
     """Back (when it goes somewhere other than the main menu) and Main menu."""
     row = []
     if back_to and back_to != MAIN_PAGE:

@@ -218,7 +218,8 @@ async def test_helpful_vote_counts_without_user(bot):
 
 
 def test_keyboard_serialises_like_python_telegram_bot():
-    """The cached, hand-built form of our keyboards is exactly what PTB would send."""
+    """The JSON-ready form our keyboards keep is exactly what PTB would send, and PTB's own
+    button objects are still there for anything that reads them."""
     from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
     from bot.callbacks import Nav
@@ -230,4 +231,7 @@ def test_keyboard_serialises_like_python_telegram_bot():
     )
     assert ours.to_dict() == plain.to_dict()
     assert ours.to_dict() is ours.to_dict()  # built once
-    assert ours == plain
+    assert ours.inline_keyboard == plain.inline_keyboard
+    assert ours.to_dict(recursive=False) == plain.to_dict(recursive=False)
+    assert ours == markup([[button("A", Nav("main")), button("B", Nav("causes"))], [button("C", Nav("therapy"))]])
+    assert ours != markup([[button("A", Nav("main"))]])
