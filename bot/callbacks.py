@@ -7,7 +7,6 @@ back may be stale (old message, older content) or forged. `parse` accepts exactl
 
 from __future__ import annotations
 
-import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
@@ -26,13 +25,10 @@ class Callback:
     PATTERNS: ClassVar[tuple[str, ...]]
 
     def encode(self) -> str:
-        return ":".join([self.PREFIX, *(str(getattr(self, name)) for name in _field_names(type(self)))])
-
-
-@functools.cache
-def _field_names(cls: type[Callback]) -> tuple[str, ...]:
-    # dataclasses.fields() rebuilds its tuple on every call; a checklist step encodes five buttons.
-    return tuple(f.name for f in fields(cls))
+        # __match_args__ is the dataclass's field names in order; dataclasses.fields() would
+        # rebuild its tuple for every button, and a checklist step encodes five.
+        names: tuple[str, ...] = self.__match_args__
+        return ":".join([self.PREFIX, *(str(getattr(self, name)) for name in names)])
 
 
 @dataclass(frozen=True, slots=True)
