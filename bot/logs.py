@@ -12,9 +12,14 @@ import json
 import logging
 import re
 import sys
+import time
+from collections.abc import Mapping
 from typing import Any
 
 TOKEN_PATTERN = re.compile(r"\d{5,16}:[A-Za-z0-9_-]{30,64}")
+TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+UPDATE_MESSAGE = "update %(update_id)s from %(user)s: %(handler)s in %(duration_ms)s ms"
+UPDATE_FIELDS = ("update_id", "user", "handler", "duration_ms")
 _SALT = b"spasm-guide"
 
 
@@ -37,6 +42,10 @@ class RedactTokenFilter(logging.Filter):
         message = record.getMessage()
         record.msg = self.redact(message)
         record.args = None
+        for key in UPDATE_FIELDS:  # the JSON format writes these extras out as they are
+            value = getattr(record, key, None)
+            if isinstance(value, str):
+                setattr(record, key, self.redact(value))
         if record.exc_info and record.exc_info[1] is not None:
             import traceback
 
@@ -53,7 +62,7 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
-        for key in ("update_id", "user", "handler", "duration_ms"):
+        for key in UPDATE_FIELDS:
             if hasattr(record, key):
                 entry[key] = getattr(record, key)
         if record.exc_text:
@@ -61,13 +70,81 @@ class JsonFormatter(logging.Formatter):
         return json.dumps(entry, ensure_ascii=False)
 
 
-def setup_logging(level: str = "INFO", fmt: str = "text", secrets: tuple[str, ...] = (), stream: Any = None) -> None:
-    handler = logging.StreamHandler(stream or sys.stderr)
-    handler.addFilter(RedactTokenFilter(secrets))
-    if fmt == "json":
-        handler.setFormatter(JsonFormatter())
+class BotHandler(logging.StreamHandler):  # type: ignore[type-arg]
+    """The one handler setup_logging installs: every record passes the token filter, and the line
+    per update has a shortcut (log_update)."""
+
+    def __init__(self, stream: Any, fmt: str, secrets: tuple[str, ...]) -> None:
+        super().__init__(stream)
+        self.redactor = RedactTokenFilter(secrets)
+        self.addFilter(self.redactor)
+        self.json = fmt == "json"
+        self._formatter = JsonFormatter() if self.json else logging.Formatter(TEXT_FORMAT)
+        self.setFormatter(self._formatter)
+        self._second = -1
+        self._asctime = ""
+
+    def update_line(self, name: str, fields: Mapping[str, Any]) -> None:
+        """Exactly the line the formatter would make of log_update's record, made directly."""
+        created = time.time()
+        redact = self.redactor.redact
+        fields = {key: redact(value) if isinstance(value, str) else value for key, value in fields.items()}
+        message = UPDATE_MESSAGE % fields
+        second = int(created)
+        if second != self._second:  # strftime once a second, not once a line
+            self._second = second
+            self._asctime = self._formatter.formatTime(_at(second), None if not self.json else "%Y-%m-%dT%H:%M:%S")
+        if self.json:
+            entry = {"time": self._asctime, "level": "INFO", "logger": name, "message": message, **fields}
+            line = json.dumps(entry, ensure_ascii=False)
+        else:
+            line = f"{self._asctime[:-3]}{int((created - second) * 1000):03d} INFO {name}: {message}"
+        try:
+            with self.lock:  # type: ignore[union-attr]  # created by Handler.__init__
+                self.stream.write(line + self.terminator)
+                self.flush()
+        except Exception:
+            self.handleError(logging.makeLogRecord({"name": name, "msg": message, "levelno": logging.INFO}))
+
+
+def _at(second: int) -> logging.LogRecord:
+    return logging.makeLogRecord({"created": float(second), "msecs": 0.0})
+
+
+def log_update(logger: logging.Logger, fields: Mapping[str, Any]) -> None:
+    """The line per update, as an INFO record of `logger` with the fields as extras.
+
+    Through the logging machinery that line costs about 25 us inside a busy update path, a tenth
+    of a menu tap (bench/taps.py). When setup_logging's handler is the only one the record would
+    reach, the same line is made and written directly (tests/test_logs.py compares the two).
+    Any other set-up, such as pytest's caplog or a handler of one's own, gets the real record.
+    """
+    if not logger.isEnabledFor(logging.INFO):
+        return
+    handler = _sole_bot_handler(logger)
+    if handler is None:
+        logger.info(UPDATE_MESSAGE, fields, extra=dict(fields))
     else:
-        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        handler.update_line(logger.name, fields)
+
+
+def _sole_bot_handler(logger: logging.Logger) -> BotHandler | None:
+    found: list[logging.Handler] = []
+    current: logging.Logger | None = logger
+    while current is not None:
+        if current.filters:
+            return None
+        found += current.handlers
+        current = current.parent if current.propagate else None
+    if len(found) != 1 or type(found[0]) is not BotHandler or found[0].level > logging.INFO:
+        return None
+    handler = found[0]
+    # Only the token filter: anything added later sees records, not shortcuts.
+    return handler if handler.filters == [handler.redactor] else None
+
+
+def setup_logging(level: str = "INFO", fmt: str = "text", secrets: tuple[str, ...] = (), stream: Any = None) -> None:
+    handler = BotHandler(stream or sys.stderr, fmt, secrets)
     # A line per update is part of every update's cost (bench/taps.py): skip collecting what no
     # format here prints. The stack walk for file and line is the largest part (the logging
     # HOWTO's "Optimization" section names these switches).

@@ -19,7 +19,7 @@ from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import BaseUpdateProcessor
 
-from bot.logs import hash_user
+from bot.logs import hash_user, log_update
 
 if TYPE_CHECKING:
     from bot.services import Services
@@ -83,11 +83,7 @@ class PerUserProcessor(BaseUpdateProcessor):
                             "handler": describe(update),
                             "duration_ms": round((time.monotonic() - started) * 1000, 2),
                         }
-                        log.info(
-                            "update %(update_id)s from %(user)s: %(handler)s in %(duration_ms)s ms",
-                            fields,
-                            extra=fields,
-                        )
+                        log_update(log, fields)
         finally:
             lock, users = self._locks[user_id]
             if users <= 1:

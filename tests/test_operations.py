@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import io
 import json
 import logging
 import random
@@ -346,6 +347,52 @@ async def test_json_log_line_per_update_without_message_text(bot):
     assert update_lines and update_lines[0]["handler"] == "text" and "duration_ms" in update_lines[0]
     assert update_lines[0]["user"] != "42"
     assert "secret symptom" not in stream.getvalue()
+
+
+@pytest.mark.parametrize("fmt", ["text", "json"])
+def test_update_line_shortcut_writes_what_the_record_would(fmt):
+    """log_update skips the logging machinery only when setup_logging's handler alone would see
+    the record; the line must be the one that handler's formatter makes of the record."""
+    import io
+
+    from bot.logs import UPDATE_MESSAGE, log_update, setup_logging
+
+    token = "123456:" + "A" * 35
+    fields = {"update_id": 7, "user": "ab12cd34ef56", "handler": f"command /{token}", "duration_ms": 0.42}
+    stream = io.StringIO()
+    setup_logging("INFO", fmt, secrets=(token,), stream=stream)
+    handler = logging.getLogger().handlers[0]
+    logger = logging.getLogger("bot.processing")
+    try:
+        log_update(logger, fields)
+        shortcut = stream.getvalue()
+        record = logger.makeRecord(logger.name, logging.INFO, "", 0, UPDATE_MESSAGE, (fields,), None, extra=fields)
+        assert handler.filter(record)
+        expected = handler.format(record) + "\n"
+    finally:
+        logging.getLogger().handlers.clear()
+    assert token not in shortcut and "<redacted>" in shortcut
+    if fmt == "json":
+        ours, theirs = json.loads(shortcut), json.loads(expected)
+        assert ours.pop("time")[:16] == theirs.pop("time")[:16]
+        assert ours == theirs
+    else:
+        assert shortcut.split(" INFO ", 1)[1] == expected.split(" INFO ", 1)[1]
+        assert shortcut[:19] == expected[:19]  # to the second; the milliseconds are its own
+
+
+async def test_update_line_is_a_real_record_for_other_handlers(bot, caplog):
+    """With any other handler in the way (here pytest's), the line is an ordinary record."""
+    from bot.logs import setup_logging
+
+    setup_logging("INFO", "text", stream=io.StringIO())
+    logging.getLogger().addHandler(caplog.handler)
+    try:
+        await bot.send("/start")
+    finally:
+        logging.getLogger().handlers.clear()
+    lines = [r for r in caplog.records if getattr(r, "update_id", None) is not None]
+    assert lines and lines[0].handler == "command /start" and lines[0].levelno == logging.INFO
 
 
 async def test_webhook_mode_end_to_end(tmp_path, content, clock):
