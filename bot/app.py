@@ -12,7 +12,7 @@ import sqlite3
 from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine
 from typing import Any
 
-from telegram import BotCommand, LinkPreviewOptions, Update
+from telegram import BotCommand, Update
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 from telegram.ext import (
@@ -31,6 +31,7 @@ from bot.dispatcher import ReminderDispatcher
 from bot.http import BoundedHTTPXRequest
 from bot.processing import PerUserProcessor
 from bot.ratelimit import PriorityRateLimiter
+from bot.replies import NoLinkPreview
 from bot.services import BotContext, Services, services_of
 from bot.settings import Settings
 from content.loader import load_content
@@ -78,7 +79,7 @@ def build_application(
         ApplicationBuilder()
         .token(token)
         .context_types(ContextTypes(context=BotContext))
-        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=LinkPreviewOptions(is_disabled=True)))
+        .defaults(Defaults(parse_mode=ParseMode.HTML, link_preview_options=NoLinkPreview()))
         # Updates from different users run concurrently; one user's updates run in order,
         # so a double tap cannot race two checklist answers.
         .concurrent_updates(PerUserProcessor(services, max_concurrent_updates=256))

@@ -140,6 +140,16 @@ async def test_search_miss_and_escaping(bot):
     assert "🔎 Causes" in bot.buttons()
 
 
+async def test_no_message_gets_a_link_preview(bot):
+    """A search reply quotes the user, and Telegram would preview a link in it."""
+    await bot.send("/start")
+    await bot.tap("What are spasms")
+    await bot.send("see www.example.com")
+    sent = [c for c in bot.fake.calls if c.method in ("sendMessage", "editMessageText")]
+    assert len(sent) >= 3
+    assert all(c.params.get("link_preview_options") == {"is_disabled": True} for c in sent)
+
+
 async def test_very_long_text_is_answered(bot):
     await bot.send("spasm " * 1000)
     assert "too long" in bot.text()
