@@ -112,21 +112,20 @@ _REGEX = {
     prefix: re.compile("^" + re.escape(prefix) + "".join(f":({p})" for p in cls.PATTERNS) + "$")
     for prefix, cls in _KINDS.items()
 }
+# Which fields are numbers, worked out once rather than from dataclasses.fields() per tap.
+_INTS = {prefix: tuple(f.type in ("int", int) for f in fields(cls)) for prefix, cls in _KINDS.items()}
 
 
 def parse(data: object) -> Callback | None:
     """The callback a button carried, or None when it is not one we could have made."""
     if not isinstance(data, str) or len(data) > 64 or ":" not in data:
         return None
-    prefix = data.split(":", 1)[0]
+    prefix = data[: data.index(":")]
     cls = _KINDS.get(prefix)
     match = _REGEX[prefix].match(data) if cls else None
     if cls is None or match is None:
         return None
-    values: list[object] = []
-    for f, raw in zip(fields(cls), match.groups(), strict=True):
-        values.append(int(raw) if f.type in ("int", int) else raw)
-    return cls(*values)
+    return cls(*[int(raw) if is_int else raw for is_int, raw in zip(_INTS[prefix], match.groups(), strict=True)])
 
 
 def all_static_callbacks(content: Content) -> Iterator[str]:
