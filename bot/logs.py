@@ -7,6 +7,8 @@ from every logger, including ones that propagate from libraries.
 
 from __future__ import annotations
 
+import asyncio
+import functools
 import hashlib
 import json
 import logging
@@ -23,6 +25,7 @@ UPDATE_FIELDS = ("update_id", "user", "handler", "duration_ms")
 _SALT = b"spasm-guide"
 
 
+@functools.lru_cache(maxsize=4096)  # a line per update: the same few users, hashed again and again
 def hash_user(user_id: int) -> str:
     """A stable pseudonym for logs: correlates one user's events without naming them."""
     return hashlib.blake2s(str(user_id).encode(), key=_SALT, digest_size=6).hexdigest()
@@ -72,7 +75,17 @@ class JsonFormatter(logging.Formatter):
 
 class BotHandler(logging.StreamHandler):  # type: ignore[type-arg]
     """The one handler setup_logging installs: every record passes the token filter, and the line
-    per update has a shortcut (log_update)."""
+    per update has a shortcut (log_update).
+
+    Update lines are written in batches, at most FLUSH_AFTER seconds late, as nginx's buffered
+    access_log does: a write and flush per line cost ~15 us of a checklist step (bench/taps.py).
+    Every other record is written at once, after the lines waiting before it, so order holds;
+    logging.shutdown flushes at exit. A crash can lose the last half second of update lines,
+    never an error.
+    """
+
+    FLUSH_AFTER = 0.5
+    MAX_WAITING = 256
 
     def __init__(self, stream: Any, fmt: str, secrets: tuple[str, ...]) -> None:
         super().__init__(stream)
@@ -83,6 +96,8 @@ class BotHandler(logging.StreamHandler):  # type: ignore[type-arg]
         self.setFormatter(self._formatter)
         self._second = -1
         self._asctime = ""
+        self._waiting: list[str] = []
+        self._flush_scheduled = False
 
     def update_line(self, name: str, fields: Mapping[str, Any]) -> None:
         """Exactly the line the formatter would make of log_update's record, made directly."""
@@ -99,12 +114,39 @@ class BotHandler(logging.StreamHandler):  # type: ignore[type-arg]
             line = json.dumps(entry, ensure_ascii=False)
         else:
             line = f"{self._asctime[:-3]}{int((created - second) * 1000):03d} INFO {name}: {message}"
-        try:
-            with self.lock:  # type: ignore[union-attr]  # created by Handler.__init__
-                self.stream.write(line + self.terminator)
+        with self.lock:  # type: ignore[union-attr]  # created by Handler.__init__
+            self._waiting.append(line + self.terminator)
+            if len(self._waiting) >= self.MAX_WAITING:
                 self.flush()
-        except Exception:
-            self.handleError(logging.makeLogRecord({"name": name, "msg": message, "levelno": logging.INFO}))
+            elif not self._flush_scheduled:
+                try:
+                    asyncio.get_running_loop().call_later(self.FLUSH_AFTER, self._scheduled_flush)
+                    self._flush_scheduled = True
+                except RuntimeError:  # no event loop to come back later
+                    self.flush()
+
+    def _scheduled_flush(self) -> None:
+        self._flush_scheduled = False
+        self.flush()
+
+    def _write_waiting(self) -> None:
+        if self._waiting:
+            text = "".join(self._waiting)
+            self._waiting.clear()
+            try:
+                self.stream.write(text)
+            except Exception:
+                self.handleError(logging.makeLogRecord({"msg": "could not write update lines"}))
+
+    def emit(self, record: logging.LogRecord) -> None:
+        with self.lock:  # type: ignore[union-attr]
+            self._write_waiting()
+            super().emit(record)
+
+    def flush(self) -> None:
+        with self.lock:  # type: ignore[union-attr]
+            self._write_waiting()
+            super().flush()
 
 
 def _at(second: int) -> logging.LogRecord:
