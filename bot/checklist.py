@@ -56,9 +56,12 @@ def actions() -> dict[str, Any]:
 def question_screen(content: Content, run: ChecklistRun, lang: str) -> Screen:
     checklist = content.checklist
     step = len(run.answers)
-    question = checklist.questions[step]
-    progress = content.text(lang, "checklist.progress", n=step + 1, total=len(checklist.questions))
-    text = f"{content.text(lang, 'checklist.intro')}\n\n<i>{progress}</i>\n\n{question.text[lang].text}"
+    key = ("question_text", step, lang)  # the same for every run: built once per content version
+    text = content.memo.get(key)
+    if text is None:
+        progress = content.text(lang, "checklist.progress", n=step + 1, total=len(checklist.questions))
+        question = checklist.questions[step].text[lang].text
+        text = content.memo[key] = f"{content.text(lang, 'checklist.intro')}\n\n<i>{progress}</i>\n\n{question}"
     answers = [button(checklist.answer_labels[lang][a], Answer(run.session, step, a)) for a in checklist.answers]
     controls = []
     if step > 0:
