@@ -8,6 +8,8 @@ the worker thread runs one function at a time.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import sqlite3
 from collections.abc import Callable
@@ -18,6 +20,7 @@ import aiosqlite
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
+CHECKPOINT_EVERY = 1.0  # seconds between background WAL checkpoints
 
 # Ordered, named, append-only: a released migration is never edited, a change is a new one.
 MIGRATIONS: tuple[tuple[str, str], ...] = (
@@ -111,6 +114,8 @@ def _prepare(conn: sqlite3.Connection, path: str, busy_timeout_ms: int) -> int:
         conn.execute("PRAGMA foreign_keys = ON")
         # Deleted rows are overwritten with zeros, so /delete_my_data leaves no trace in the file.
         conn.execute("PRAGMA secure_delete = ON")
+        # Checkpoints run beside this connection (Database.fold_wal), never inside a commit.
+        conn.execute("PRAGMA wal_autocheckpoint = 0")
         check = conn.execute("PRAGMA quick_check").fetchone()[0]
     except sqlite3.DatabaseError as exc:
         raise StorageError(f"database {path} cannot be opened: {exc}") from exc
@@ -141,9 +146,22 @@ def _migrate(
 
 
 class Database:
+    """The bot's connection, plus a side connection that folds the WAL into the database file.
+
+    SQLite's automatic checkpoint runs inside whichever commit crosses 1,000 WAL pages: that
+    commit, a user's new reminder as likely as any, then also copies the pages and fsyncs the
+    database file (3.5 ms instead of 0.6 ms; bench/storage.py). Here automatic checkpoints are off
+    and a PASSIVE checkpoint runs every CHECKPOINT_EVERY seconds on a second connection and
+    thread. PASSIVE never takes the write lock, so commits do not wait for it, and once it has
+    copied everything the next commit starts the WAL over from its beginning.
+    """
+
     def __init__(self, conn: aiosqlite.Connection, path: str) -> None:
         self._conn = conn
         self.path = path
+        self._side: sqlite3.Connection | None = None
+        self._stop = asyncio.Event()
+        self._checkpointer: asyncio.Task[None] | None = None
 
     @classmethod
     async def open(
@@ -170,11 +188,42 @@ class Database:
             raise
         if applied:
             log.info("database %s migrated: %s", path, ", ".join(applied))
+        if path != ":memory:":
+            db._checkpointer = asyncio.get_running_loop().create_task(db._fold_wal_often(), name="wal-checkpointer")
         return db
 
     async def close(self) -> None:
+        self._stop.set()
+        if self._checkpointer is not None:
+            await self._checkpointer  # lets a checkpoint in progress finish first
+        if self._side is not None:
+            await asyncio.to_thread(self._side.close)
+            self._side = None
         # Unclosed, aiosqlite's worker thread keeps the process alive after the bot stops.
         await self._conn.close()
+
+    async def fold_wal(self) -> tuple[int, int, int]:
+        """One PASSIVE checkpoint on the side connection: (busy, WAL frames, frames copied)."""
+        return await asyncio.to_thread(self._fold_wal)
+
+    def _fold_wal(self) -> tuple[int, int, int]:
+        if self._side is None:
+            self._side = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+            self._side.execute("PRAGMA synchronous = FULL")  # fsync the database file after copying
+        # fetchall: a statement left unfinished would hold a read lock and stop the WAL restart.
+        busy, frames, copied = self._side.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()[0]
+        return int(busy), int(frames), int(copied)
+
+    async def _fold_wal_often(self) -> None:
+        while not self._stop.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stop.wait(), CHECKPOINT_EVERY)
+            if self._stop.is_set():
+                return
+            try:
+                await self.fold_wal()
+            except sqlite3.Error as exc:  # the next round tries again; the WAL only grows meanwhile
+                log.warning("background WAL checkpoint failed: %s", exc)
 
     async def _call(self, fn: Callable[..., T], *args: Any) -> T:
         def job() -> T:

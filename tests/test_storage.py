@@ -177,3 +177,21 @@ async def test_claim_takes_all_of_a_users_due_reminders_together(tmp_path):
         assert len({r.user_id for r in first}) == 5
     finally:
         await db.close()
+
+
+async def test_wal_is_folded_beside_the_connection_not_inside_a_commit(tmp_path):
+    """Automatic checkpoints are off, so no commit (a user's new reminder) pays for copying the
+    WAL; the side connection's PASSIVE checkpoint copies everything, and the WAL starts over."""
+    db = await Database.open(tmp_path / "bot.sqlite3")
+    try:
+        assert await db.read(lambda c: c.execute("PRAGMA wal_autocheckpoint").fetchone()[0]) == 0
+        for user_id in range(50):
+            await db.run(users.touch, user_id, 1000)
+        busy, frames, copied = await db.fold_wal()
+        assert (busy, copied) == (0, frames) and frames >= 50
+        await db.run(users.touch, 99, 1000)
+        _, frames_after, _ = await db.fold_wal()
+        assert frames_after < 10  # written from the start of the WAL again, not appended
+    finally:
+        await db.close()
+    assert db._checkpointer is not None and db._checkpointer.done()
