@@ -158,7 +158,7 @@ def log_update(logger: logging.Logger, fields: Mapping[str, Any]) -> None:
 
     Through the logging machinery that line costs about 25 us inside a busy update path, a tenth
     of a menu tap (bench/taps.py). When setup_logging's handler is the only one the record would
-    reach, the same line is made and written directly (tests/test_logs.py compares the two).
+    reach, the same line is made and written directly (tests/test_operations.py compares the two).
     Any other set-up, such as pytest's caplog or a handler of one's own, gets the real record.
     """
     if not logger.isEnabledFor(logging.INFO):

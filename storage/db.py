@@ -161,6 +161,7 @@ class Database:
         self.path = path
         self._side: sqlite3.Connection | None = None
         self._stop = asyncio.Event()
+        self._folding = asyncio.Lock()
         self._checkpointer: asyncio.Task[None] | None = None
 
     @classmethod
@@ -204,7 +205,8 @@ class Database:
 
     async def fold_wal(self) -> tuple[int, int, int]:
         """One PASSIVE checkpoint on the side connection: (busy, WAL frames, frames copied)."""
-        return await asyncio.to_thread(self._fold_wal)
+        async with self._folding:
+            return await asyncio.to_thread(self._fold_wal)
 
     def _fold_wal(self) -> tuple[int, int, int]:
         if self._side is None:
@@ -265,4 +267,12 @@ class Database:
 
     async def checkpoint(self) -> None:
         """Fold the WAL into the main file and truncate it (used after erasing a user)."""
-        await self._call(lambda conn: conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall())
+        # Wait for a fold in progress here, not in SQLite's busy handler on the database thread,
+        # where it would hold up every other query.
+        async with self._folding:
+            busy = await self._call(lambda conn: conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()[0][0])
+        if busy:
+            log.warning(
+                "WAL checkpoint after an erase was blocked by another reader; "
+                "old pages stay in the WAL until overwritten"
+            )

@@ -195,3 +195,19 @@ async def test_wal_is_folded_beside_the_connection_not_inside_a_commit(tmp_path)
     finally:
         await db.close()
     assert db._checkpointer is not None and db._checkpointer.done()
+
+
+async def test_erase_checkpoint_waits_for_a_fold_in_progress(tmp_path):
+    """/delete_my_data truncates the WAL; a background fold at the same moment must not leave
+    the erased rows' old pages behind."""
+    import asyncio
+
+    path = tmp_path / "bot.sqlite3"
+    db = await Database.open(path)
+    try:
+        for user_id in range(50):
+            await db.run(users.touch, user_id, 1000)
+        await asyncio.gather(db.fold_wal(), db.checkpoint(), db.fold_wal())
+        assert path.with_name("bot.sqlite3-wal").stat().st_size == 0
+    finally:
+        await db.close()
