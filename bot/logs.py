@@ -97,7 +97,7 @@ class BotHandler(logging.StreamHandler):  # type: ignore[type-arg]
         self._second = -1
         self._asctime = ""
         self._waiting: list[str] = []
-        self._flush_scheduled = False
+        self._flush_loop: asyncio.AbstractEventLoop | None = None  # where a flush is scheduled
 
     def update_line(self, name: str, fields: Mapping[str, Any]) -> None:
         """Exactly the line the formatter would make of log_update's record, made directly."""
@@ -118,15 +118,19 @@ class BotHandler(logging.StreamHandler):  # type: ignore[type-arg]
             self._waiting.append(line + self.terminator)
             if len(self._waiting) >= self.MAX_WAITING:
                 self.flush()
-            elif not self._flush_scheduled:
-                try:
-                    asyncio.get_running_loop().call_later(self.FLUSH_AFTER, self._scheduled_flush)
-                    self._flush_scheduled = True
-                except RuntimeError:  # no event loop to come back later
-                    self.flush()
+                return
+            try:
+                loop = asyncio.get_running_loop()
+            except RuntimeError:  # no event loop to come back later
+                self.flush()
+                return
+            # Per loop: a timer left on a loop that has since closed would never fire.
+            if self._flush_loop is not loop:
+                loop.call_later(self.FLUSH_AFTER, self._scheduled_flush)
+                self._flush_loop = loop
 
     def _scheduled_flush(self) -> None:
-        self._flush_scheduled = False
+        self._flush_loop = None
         self.flush()
 
     def _write_waiting(self) -> None:

@@ -407,6 +407,35 @@ async def test_update_lines_wait_in_memory_but_never_overtake_other_records():
         logging.getLogger().handlers.clear()
 
 
+def test_update_lines_are_flushed_by_a_timer_on_whichever_loop_runs():
+    """The half-second flush is a timer on the running loop; a loop that closed before it fired
+    must not leave later lines waiting for good. (The delay is set to 0 here: no test sleeps.)"""
+    from bot.logs import log_update, setup_logging
+
+    stream = io.StringIO()
+    setup_logging("INFO", "text", stream=stream)
+    handler = logging.getLogger().handlers[0]
+    logger = logging.getLogger("bot.processing")
+
+    async def line(n: int, *, wait_for_timer: bool) -> None:
+        log_update(logger, {"update_id": n, "user": "u", "handler": "text", "duration_ms": 0.1})
+        for _ in range(3 if wait_for_timer else 0):
+            await asyncio.sleep(0)  # lets the loop run its due timers; no time passes
+
+    try:
+        handler.FLUSH_AFTER = 60
+        asyncio.run(line(1, wait_for_timer=False))  # the loop closes with its timer unfired
+        assert stream.getvalue() == ""
+        handler.FLUSH_AFTER = 0
+        asyncio.run(line(2, wait_for_timer=True))
+        assert [x.split(": ", 1)[1] for x in stream.getvalue().splitlines()] == [
+            "update 1 from u: text in 0.1 ms",
+            "update 2 from u: text in 0.1 ms",
+        ]
+    finally:
+        logging.getLogger().handlers.clear()
+
+
 async def test_update_line_is_a_real_record_for_other_handlers(bot, caplog):
     """With any other handler in the way (here pytest's), the line is an ordinary record."""
     from bot.logs import setup_logging
