@@ -56,18 +56,21 @@ def actions() -> dict[str, Any]:
 def question_screen(content: Content, run: ChecklistRun, lang: str) -> Screen:
     checklist = content.checklist
     step = len(run.answers)
-    key = ("question_text", step, lang)  # the same for every run: built once per content version
-    text = content.memo.get(key)
-    if text is None:
-        progress = content.text(lang, "checklist.progress", n=step + 1, total=len(checklist.questions))
-        question = checklist.questions[step].text[lang].text
-        text = content.memo[key] = f"{content.text(lang, 'checklist.intro')}\n\n<i>{progress}</i>\n\n{question}"
+    # The same for every run; only the keyboard carries the run's id.
+    text = content.derived(("question_text", step, lang), lambda: _question_text(content, step, lang))
     answers = [button(checklist.answer_labels[lang][a], Answer(run.session, step, a)) for a in checklist.answers]
     controls = []
     if step > 0:
         controls.append(button(content.text(lang, "btn.back"), CheckOp(run.session, "back")))
     controls.append(button(content.text(lang, "btn.cancel"), CheckOp(run.session, "cancel")))
     return Screen(text, markup([answers, controls]))
+
+
+def _question_text(content: Content, step: int, lang: str) -> str:
+    checklist = content.checklist
+    progress = content.text(lang, "checklist.progress", n=step + 1, total=len(checklist.questions))
+    question = checklist.questions[step].text[lang].text
+    return f"{content.text(lang, 'checklist.intro')}\n\n<i>{progress}</i>\n\n{question}"
 
 
 def outcome_screen(content: Content, run: ChecklistRun, lang: str) -> Screen:

@@ -99,12 +99,10 @@ def footer(content: Content, lang: str, back_to: str | None = MAIN_PAGE) -> list
 def page_screen(content: Content, page_id: str, lang: str, *, feedback: bool = True) -> Screen:
     # A page's screen depends only on the content, so it is built once per Content (a menu tap
     # spent a fifth of its time rebuilding the same keyboard: bench/taps.py). Screens are immutable.
-    key = ("page_screen", page_id, lang, feedback)
-    screen = content.memo.get(key)
-    if screen is None:
-        screen = content.memo[key] = _build_page_screen(content, page_id, lang, feedback=feedback)
-    assert isinstance(screen, Screen)
-    return screen
+    return content.derived(
+        ("page_screen", page_id, lang, feedback),
+        lambda: _build_page_screen(content, page_id, lang, feedback=feedback),
+    )
 
 
 def _build_page_screen(content: Content, page_id: str, lang: str, *, feedback: bool) -> Screen:

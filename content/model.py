@@ -5,12 +5,13 @@ from __future__ import annotations
 import itertools
 import re
 import string
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 PAGE_ID = re.compile(r"^[a-z][a-z0-9_]{0,23}$")
 MAIN_PAGE = "main"
+T = TypeVar("T")
 
 # Feature buttons a menu may hold; the bot owns what they do, the content owns their labels
 # (strings key `actions.<name>`).
@@ -182,9 +183,17 @@ class Content:
     rendered: Mapping[tuple[str, str], str] = field(repr=False)  # (page, lang) -> HTML
     search_index: tuple[SearchEntry, ...] = field(repr=False)
     fingerprint: str = ""
-    # Views derived from this content (rendered screens), built on first use and dropped with
+    # Views derived from this content (rendered screens; see derived()), built on first use and dropped with
     # the content on /reload. The content itself never changes; this only caches.
     memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    def derived(self, key: Hashable, build: Callable[[], T]) -> T:
+        """build() once per content version, then the same object (it must be immutable)."""
+        try:
+            value: T = self.memo[key]
+        except KeyError:
+            value = self.memo[key] = build()
+        return value
 
     def language(self, code: str | None) -> str:
         """The supported language closest to a Telegram language_code ("it-IT" -> "it")."""
