@@ -20,6 +20,7 @@ from typing import Any
 
 TOKEN_PATTERN = re.compile(r"\d{5,16}:[A-Za-z0-9_-]{30,64}")
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+JSON_TIME = "%Y-%m-%dT%H:%M:%S"
 UPDATE_MESSAGE = "update %(update_id)s from %(user)s: %(handler)s in %(duration_ms)s ms"
 UPDATE_FIELDS = ("update_id", "user", "handler", "duration_ms")
 _SALT = b"spasm-guide"
@@ -60,7 +61,7 @@ class RedactTokenFilter(logging.Filter):
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         entry: dict[str, Any] = {
-            "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S"),
+            "time": self.formatTime(record, self.datefmt),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
@@ -92,7 +93,7 @@ class BotHandler(logging.StreamHandler):  # type: ignore[type-arg]
         self.redactor = RedactTokenFilter(secrets)
         self.addFilter(self.redactor)
         self.json = fmt == "json"
-        self._formatter = JsonFormatter() if self.json else logging.Formatter(TEXT_FORMAT)
+        self._formatter = JsonFormatter(datefmt=JSON_TIME) if self.json else logging.Formatter(TEXT_FORMAT)
         self.setFormatter(self._formatter)
         self._second = -1
         self._asctime = ""
@@ -108,7 +109,7 @@ class BotHandler(logging.StreamHandler):  # type: ignore[type-arg]
         second = int(created)
         if second != self._second:  # strftime once a second, not once a line
             self._second = second
-            self._asctime = self._formatter.formatTime(_at(second), None if not self.json else "%Y-%m-%dT%H:%M:%S")
+            self._asctime = self._formatter.formatTime(_at(second), self._formatter.datefmt)
         if self.json:
             entry = {"time": self._asctime, "level": "INFO", "logger": name, "message": message, **fields}
             line = json.dumps(entry, ensure_ascii=False)
