@@ -217,7 +217,7 @@ class Database:
         return int(busy), int(frames), int(copied)
 
     async def _fold_wal_often(self) -> None:
-        while not self._stop.is_set():
+        while True:
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._stop.wait(), CHECKPOINT_EVERY)
             if self._stop.is_set():
