@@ -331,18 +331,29 @@ async def test_fuzz_random_updates_never_raise_and_every_callback_is_answered(bo
     assert all(any(h in (c.error or "") for h in handled) for c in refused), refused[:3]
 
 
-async def test_json_log_line_per_update_without_message_text(bot):
-    import io
-
+@pytest.fixture
+def bot_log():
+    """setup_logging(fmt, secrets) as main.py run calls it, into a StringIO: returns the stream
+    and the handler. The root handlers are removed afterwards."""
     from bot.logs import setup_logging
 
-    stream = io.StringIO()
-    setup_logging("INFO", "json", stream=stream)
-    try:
-        await bot.send("my secret symptom text")
-        logging.getLogger().handlers[0].flush()  # update lines are written in batches
-    finally:
-        logging.getLogger().handlers.clear()
+    def setup(fmt: str = "text", secrets: tuple[str, ...] = ()) -> tuple[io.StringIO, logging.Handler]:
+        stream = io.StringIO()
+        setup_logging("INFO", fmt, secrets=secrets, stream=stream)
+        return stream, logging.getLogger().handlers[0]
+
+    yield setup
+    logging.getLogger().handlers.clear()
+
+
+def _update_fields(n: int) -> dict[str, object]:
+    return {"update_id": n, "user": "u", "handler": "text", "duration_ms": 0.1}
+
+
+async def test_json_log_line_per_update_without_message_text(bot, bot_log):
+    stream, handler = bot_log("json")
+    await bot.send("my secret symptom text")
+    handler.flush()  # update lines are written in batches
     lines = [json.loads(line) for line in stream.getvalue().splitlines()]
     update_lines = [line for line in lines if "update_id" in line]
     assert update_lines and update_lines[0]["handler"] == "text" and "duration_ms" in update_lines[0]
@@ -351,27 +362,20 @@ async def test_json_log_line_per_update_without_message_text(bot):
 
 
 @pytest.mark.parametrize("fmt", ["text", "json"])
-def test_update_line_shortcut_writes_what_the_record_would(fmt):
+def test_update_line_shortcut_writes_what_the_record_would(fmt, bot_log):
     """log_update skips the logging machinery only when setup_logging's handler alone would see
     the record; the line must be the one that handler's formatter makes of the record."""
-    import io
-
-    from bot.logs import UPDATE_MESSAGE, log_update, setup_logging
+    from bot.logs import UPDATE_MESSAGE, log_update
 
     token = "123456:" + "A" * 35
     fields = {"update_id": 7, "user": "ab12cd34ef56", "handler": f"command /{token}", "duration_ms": 0.42}
-    stream = io.StringIO()
-    setup_logging("INFO", fmt, secrets=(token,), stream=stream)
-    handler = logging.getLogger().handlers[0]
+    stream, handler = bot_log(fmt, secrets=(token,))
     logger = logging.getLogger("bot.processing")
-    try:
-        log_update(logger, fields)
-        shortcut = stream.getvalue()
-        record = logger.makeRecord(logger.name, logging.INFO, "", 0, UPDATE_MESSAGE, (fields,), None, extra=fields)
-        assert handler.filter(record)
-        expected = handler.format(record) + "\n"
-    finally:
-        logging.getLogger().handlers.clear()
+    log_update(logger, fields)
+    shortcut = stream.getvalue()
+    record = logger.makeRecord(logger.name, logging.INFO, "", 0, UPDATE_MESSAGE, (fields,), None, extra=fields)
+    assert handler.filter(record)
+    expected = handler.format(record) + "\n"
     assert token not in shortcut and "<redacted>" in shortcut
     if fmt == "json":
         ours, theirs = json.loads(shortcut), json.loads(expected)
@@ -382,70 +386,55 @@ def test_update_line_shortcut_writes_what_the_record_would(fmt):
         assert shortcut[:19] == expected[:19]  # to the second; the milliseconds are its own
 
 
-async def test_update_lines_wait_in_memory_but_never_overtake_other_records():
-    from bot.logs import log_update, setup_logging
+async def test_update_lines_wait_in_memory_but_never_overtake_other_records(bot_log):
+    from bot.logs import log_update
 
-    stream = io.StringIO()
-    setup_logging("INFO", "text", stream=stream)
-    handler = logging.getLogger().handlers[0]
+    stream, handler = bot_log()
     logger = logging.getLogger("bot.processing")
-    try:
-        for n in (1, 2):
-            log_update(logger, {"update_id": n, "user": "u", "handler": "text", "duration_ms": 0.1})
-        assert stream.getvalue() == ""  # batched: a write per line cost ~15 us of a tap
-        logging.getLogger("bot.menu").warning("something worth seeing now")
-        lines = stream.getvalue().splitlines()
-        assert [line.split(": ", 1)[1] for line in lines] == [
-            "update 1 from u: text in 0.1 ms",
-            "update 2 from u: text in 0.1 ms",
-            "something worth seeing now",
-        ]
-        log_update(logger, {"update_id": 3, "user": "u", "handler": "text", "duration_ms": 0.1})
-        handler.flush()  # what the half-second timer and logging.shutdown at exit call
-        assert stream.getvalue().splitlines()[-1].endswith("update 3 from u: text in 0.1 ms")
-    finally:
-        logging.getLogger().handlers.clear()
+    for n in (1, 2):
+        log_update(logger, _update_fields(n))
+    assert stream.getvalue() == ""  # batched: a write per line cost ~15 us of a tap
+    logging.getLogger("bot.menu").warning("something worth seeing now")
+    lines = stream.getvalue().splitlines()
+    assert [line.split(": ", 1)[1] for line in lines] == [
+        "update 1 from u: text in 0.1 ms",
+        "update 2 from u: text in 0.1 ms",
+        "something worth seeing now",
+    ]
+    log_update(logger, _update_fields(3))
+    handler.flush()  # what the half-second timer and logging.shutdown at exit call
+    assert stream.getvalue().splitlines()[-1].endswith("update 3 from u: text in 0.1 ms")
 
 
-def test_update_lines_are_flushed_by_a_timer_on_whichever_loop_runs():
+def test_update_lines_are_flushed_by_a_timer_on_whichever_loop_runs(bot_log):
     """The half-second flush is a timer on the running loop; a loop that closed before it fired
     must not leave later lines waiting for good. (The delay is set to 0 here: no test sleeps.)"""
-    from bot.logs import log_update, setup_logging
+    from bot.logs import log_update
 
-    stream = io.StringIO()
-    setup_logging("INFO", "text", stream=stream)
-    handler = logging.getLogger().handlers[0]
+    stream, handler = bot_log()
     logger = logging.getLogger("bot.processing")
 
     async def line(n: int, *, wait_for_timer: bool) -> None:
-        log_update(logger, {"update_id": n, "user": "u", "handler": "text", "duration_ms": 0.1})
+        log_update(logger, _update_fields(n))
         for _ in range(3 if wait_for_timer else 0):
             await asyncio.sleep(0)  # lets the loop run its due timers; no time passes
 
-    try:
-        handler.FLUSH_AFTER = 60
-        asyncio.run(line(1, wait_for_timer=False))  # the loop closes with its timer unfired
-        assert stream.getvalue() == ""
-        handler.FLUSH_AFTER = 0
-        asyncio.run(line(2, wait_for_timer=True))
-        assert [x.split(": ", 1)[1] for x in stream.getvalue().splitlines()] == [
-            "update 1 from u: text in 0.1 ms",
-            "update 2 from u: text in 0.1 ms",
-        ]
-    finally:
-        logging.getLogger().handlers.clear()
+    handler.FLUSH_AFTER = 60
+    asyncio.run(line(1, wait_for_timer=False))  # the loop closes with its timer unfired
+    assert stream.getvalue() == ""
+    handler.FLUSH_AFTER = 0
+    asyncio.run(line(2, wait_for_timer=True))
+    assert [x.split(": ", 1)[1] for x in stream.getvalue().splitlines()] == [
+        "update 1 from u: text in 0.1 ms",
+        "update 2 from u: text in 0.1 ms",
+    ]
 
 
-async def test_update_line_is_a_real_record_for_other_handlers(bot, caplog):
+async def test_update_line_is_a_real_record_for_other_handlers(bot, caplog, bot_log):
     """With any other handler in the way (here pytest's), the line is an ordinary record."""
-    from bot.logs import setup_logging
-
-    setup_logging("INFO", "text", stream=io.StringIO())
+    bot_log()
     logging.getLogger().addHandler(caplog.handler)
-    try:
-        await bot.send("/start")
-    finally:
-        logging.getLogger().handlers.clear()
+    await bot.send("/start")
     lines = [r for r in caplog.records if getattr(r, "update_id", None) is not None]
     assert lines and lines[0].handler == "command /start" and lines[0].levelno == logging.INFO
 
