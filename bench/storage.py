@@ -20,8 +20,7 @@ filled with sqlite3 executemany in one transaction: 100,000 users with 10 pendin
                      1M pending rows alone, once with a month of delivered rows added (300,000,
                      what the dispatcher keeps for PRUNE_AFTER = 30 days at 10,000 a day).
 
-Before each timed run, `settle` folds the WAL and syncs the disk, so the set-up's bulk UPDATEs
-are not being written back while the bot's own commits are timed.
+Before each timed run, `settle` syncs the disk, so no earlier writeback lands during the run.
 """
 
 from __future__ import annotations
@@ -120,18 +119,14 @@ def make_due(path: Path, count: int, now: int) -> int:
     )
 
 
-def settle(path: Path) -> None:
-    """Fold the WAL into the file and write every dirty page to disk before a measured run.
+def settle() -> None:
+    """Write every dirty page on the machine to disk before a measured run.
 
-    make_due, reset and add_history rewrite tens of thousands of rows in one go, a load the bot
-    never makes. Left in the WAL and the page cache, they would be checkpointed and written back
-    during the next run, and the creates' fsyncs would queue behind them on the same disk.
+    The set-up's own SQLite writes need nothing more: make_due, reset and add_history close the
+    last connection, and SQLite checkpoints (with an fsync) and deletes the WAL then. This only
+    keeps other pending writeback (earlier runs' temporary files, other tenants) from landing
+    on the disk while creates are timed.
     """
-    conn = sqlite3.connect(path, isolation_level=None)
-    try:
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
-    finally:
-        conn.close()
     os.sync()
 
 
@@ -370,7 +365,7 @@ def run(quick: bool = False) -> Report:
                     # "nothing due" and next_due_at only.
                     if pending == BIG:
                         make_due(path, 20_000, int(time.time()))
-                    settle(path)
+                    settle()
                     query_results[pending].append(asyncio.run(_query_timings(path, reps, pending == BIG)))
                     reset(path, int(time.time()))
 
@@ -383,7 +378,7 @@ def run(quick: bool = False) -> Report:
             with progress(f"create ({case}): {create_runs} runs of {creates}"):
                 for _ in range(create_runs):
                     make_due(dbs[BIG], 20_000, int(time.time()))
-                    settle(dbs[BIG])
+                    settle()
                     result = _create_timings(dbs[BIG], content, creates, first_user, dispatching=case != "idle")
                     create_results[case].append(asyncio.run(result))
                     first_user += creates
