@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime
 from types import MappingProxyType
@@ -29,7 +30,7 @@ from bot.ui.callbacks import (
     ChecklistSummary,
     StartChecklist,
 )
-from bot.ui.feature import Command, Feature, Message, Stage
+from bot.ui.feature import Command, Feature, Message, Route, Stage
 from bot.ui.keyboards import Screen, button, main_menu_button, markup
 from bot.ui.replies import show
 from bot.ui.screens import NEW_TEXT, main_screen, show_stale
@@ -219,37 +220,39 @@ async def on_restart(update: Update, ctx: BotContext, _: ChecklistRestart) -> st
     return None
 
 
-async def _run_of(update: Update, ctx: BotContext, session: str) -> ChecklistRun | None:
-    """The run a control button belongs to; None (after saying so) when it has ended."""
-    services = ctx.services
-    assert update.effective_user is not None
-    run = await _current(services, update.effective_user.id)
-    if run is None or run.session != session:
+# A control button of one run, once the run is found: (update, ctx, run, lang) -> alert.
+RunAction = Callable[[Update, BotContext, ChecklistRun, str], Awaitable[str | None]]
+
+
+def _of_run(action: RunAction) -> Route:
+    """Back, Cancel and Summary act on the run their button belongs to; an ended or older
+    run gets the main menu and an alert instead."""
+
+    async def route(
+        update: Update, ctx: BotContext, cb: ChecklistBack | ChecklistCancel | ChecklistSummary
+    ) -> str | None:
+        services = ctx.services
+        assert update.effective_user is not None
         lang = await services.user_language(update)
-        await show(update, ctx, main_screen(services.content, lang))
-        return None
-    return run
+        run = await _current(services, update.effective_user.id)
+        if run is None or run.session != cb.session:
+            await show(update, ctx, main_screen(services.content, lang))
+            return services.content.text(lang, "alerts.checklist_ended")
+        return await action(update, ctx, run, lang)
+
+    return route
 
 
-async def on_cancel(update: Update, ctx: BotContext, cb: ChecklistCancel) -> str | None:
-    services = ctx.services
-    content = services.content
-    lang = await services.user_language(update)
-    run = await _run_of(update, ctx, cb.session)
-    if run is None:
-        return content.text(lang, "alerts.checklist_ended")
-    services.checklists.drop(run.user_id)
+async def cancel_run(update: Update, ctx: BotContext, run: ChecklistRun, lang: str) -> str | None:
+    content = ctx.services.content
+    ctx.services.checklists.drop(run.user_id)
     await show(update, ctx, main_screen(content, lang, content.text(lang, "checklist.cancelled") + "\n\n"))
     return None
 
 
-async def on_back(update: Update, ctx: BotContext, cb: ChecklistBack) -> str | None:
+async def step_back(update: Update, ctx: BotContext, run: ChecklistRun, lang: str) -> str | None:
     services = ctx.services
     content = services.content
-    lang = await services.user_language(update)
-    run = await _run_of(update, ctx, cb.session)
-    if run is None:
-        return content.text(lang, "alerts.checklist_ended")
     if run.outcome is not None or not run.answers:
         screen = outcome_screen(content, run, lang) if run.outcome else question_screen(content, run, lang)
         await show(update, ctx, screen)
@@ -260,14 +263,10 @@ async def on_back(update: Update, ctx: BotContext, cb: ChecklistBack) -> str | N
     return None
 
 
-async def on_summary(update: Update, ctx: BotContext, cb: ChecklistSummary) -> str | None:
+async def send_summary(update: Update, ctx: BotContext, run: ChecklistRun, lang: str) -> str | None:
     services = ctx.services
     content = services.content
     assert update.effective_chat is not None
-    lang = await services.user_language(update)
-    run = await _run_of(update, ctx, cb.session)
-    if run is None:
-        return content.text(lang, "alerts.checklist_ended")
     if run.outcome is None:  # only at the end
         await show(update, ctx, question_screen(content, run, lang))
         return None
@@ -305,10 +304,10 @@ FEATURE = Feature(
         {
             StartChecklist: on_start_button,
             Answer: on_answer,
-            ChecklistBack: on_back,
-            ChecklistCancel: on_cancel,
+            ChecklistBack: _of_run(step_back),
+            ChecklistCancel: _of_run(cancel_run),
             ChecklistRestart: on_restart,
-            ChecklistSummary: on_summary,
+            ChecklistSummary: _of_run(send_summary),
         }
     ),
     chores=(expire_idle,),
