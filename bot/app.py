@@ -19,6 +19,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.features import admin, checklist, menu, privacy, reminders
+from bot.features.diary import feature as diary
 from bot.features.reminders.delivery import ReminderDelivery
 from bot.infra.clock import Clock, SystemClock
 from bot.infra.http import BoundedHTTPXRequest
@@ -43,6 +44,7 @@ FEATURES: tuple[Feature, ...] = (
     menu.FEATURE,
     checklist.FEATURE,
     reminders.FEATURE,
+    diary.FEATURE,
 )
 
 # Handler groups: PTB offers an update to one handler per group, in group order.
@@ -102,7 +104,11 @@ def build_application(
         chores = tuple(chore for feature in FEATURES for chore in feature.chores)
         delivery = ReminderDelivery(app.bot, services, chores=chores)
     app.bot_data["lifecycle"] = Lifecycle(
-        services, delivery, start_delivery=start_delivery, production_hooks=production_hooks
+        services,
+        delivery,
+        start_delivery=start_delivery,
+        production_hooks=production_hooks,
+        stops=tuple(stop for feature in FEATURES for stop in feature.stops),
     )
     register(app, FEATURES)
     return app

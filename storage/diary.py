@@ -162,6 +162,19 @@ def count_between(conn: sqlite3.Connection, user_id: int, first: date, last: dat
     return int(row[0]), int(row[1])
 
 
+def totals(conn: sqlite3.Connection, user_id: int, first: date, last: date) -> tuple[int, int, int]:
+    """(episodes, lasted over 10 minutes, severe) from `first` to `last` inclusive."""
+    row = conn.execute(
+        f"""
+        SELECT COUNT(*), COALESCE(SUM(duration IN {LONG_DURATIONS!r}), 0),
+               COALESCE(SUM(severity = 'severe'), 0)
+        FROM diary_entries WHERE user_id = ? AND day BETWEEN ? AND ?
+        """,  # noqa: S608 - LONG_DURATIONS is a constant tuple of our own codes
+        (user_id, first.isoformat(), last.isoformat()),
+    ).fetchone()
+    return int(row[0]), int(row[1]), int(row[2])
+
+
 def page(conn: sqlite3.Connection, user_id: int, after: tuple[str, int] | None, limit: int) -> list[Entry]:
     """Up to `limit` of the user's entries in (day, id) order after the key `after`.
 

@@ -17,7 +17,7 @@ from telegram import Bot, Update
 from telegram.ext import BaseHandler
 from telegram.ext.filters import BaseFilter
 
-from bot.infra.services import BotContext, Services
+from bot.infra.services import BotApp, BotContext, Services
 from bot.ui.callbacks import Callback
 
 # A button's handler: it gets the parsed callback and returns an alert text for the query's
@@ -26,6 +26,7 @@ Route = Callable[[Update, BotContext, Any], Awaitable[str | None]]
 Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 # Periodic work between delivery passes (at least once a minute), e.g. closing idle checklists.
 Chore = Callable[[Services, Bot], Awaitable[object]]
+Stop = Callable[[BotApp], Awaitable[object]]
 
 
 class Stage(Enum):
@@ -64,3 +65,5 @@ class Feature:
     # Other update kinds (my_chat_member...), registered with the commands.
     updates: tuple[BaseHandler[Any, Any, Any], ...] = ()
     chores: tuple[Chore, ...] = ()
+    # At shutdown, after updates stop and before the database closes (e.g. end a worker process).
+    stops: tuple[Stop, ...] = ()
