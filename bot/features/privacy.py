@@ -8,7 +8,7 @@ from typing import Any
 
 from telegram import Update
 
-from bot.infra.services import BotContext
+from bot.infra.services import BotContext, Services
 from bot.ui.callbacks import ConfirmDelete, KeepData, OpenPrivacy
 from bot.ui.dates import format_when
 from bot.ui.feature import Command, Feature
@@ -24,12 +24,19 @@ from storage.reminders import Reminder
 MAX_EXPORT = 3500  # leaves room for the heading inside Telegram's 4096 characters
 
 
+def privacy_text(services: Services, lang: str) -> str:
+    kept = services.content.diary.words(lang).privacy["kept"]
+    return services.content.text(
+        lang, "privacy.text", diary=kept.replace("{days}", str(services.settings.diary_retention_days))
+    )
+
+
 async def privacy_command(update: Update, ctx: BotContext) -> None:
     lang = await ctx.services.user_language(update)
     await show(
         update,
         ctx,
-        text_screen(ctx.services.content, lang, ctx.services.content.text(lang, "privacy.text")),
+        text_screen(ctx.services.content, lang, privacy_text(ctx.services, lang)),
         new=True,
     )
 
@@ -39,7 +46,7 @@ async def on_privacy_button(update: Update, ctx: BotContext, _: OpenPrivacy) -> 
     await show(
         update,
         ctx,
-        text_screen(ctx.services.content, lang, ctx.services.content.text(lang, "privacy.text")),
+        text_screen(ctx.services.content, lang, privacy_text(ctx.services, lang)),
     )
     return None
 
@@ -112,6 +119,7 @@ def summary_text(
         last_seen=format_when(user["last_seen"], zone) if user else not_set,
         checklist=checklist,
         reminders=reminders,
+        diary=content.diary.words(lang).privacy["mydata"].replace("{count}", str(len(data["diary_entries"]))),
     )
 
 

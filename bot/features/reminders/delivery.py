@@ -24,7 +24,16 @@ from bot.features.reminders.schedule import next_daily
 from bot.infra.logs import hash_user
 from bot.infra.ratelimit import BULK
 from bot.infra.services import Services
-from bot.ui.callbacks import CheckinBetter, CheckinSame, CheckinWorse, Snooze, StopReminders
+from bot.ui import diary_facts
+from bot.ui.callbacks import (
+    CheckinBetter,
+    CheckinSame,
+    CheckinWorse,
+    NoSpasmsToday,
+    Snooze,
+    StartLog,
+    StopReminders,
+)
 from bot.ui.feature import Chore
 from bot.ui.keyboards import Screen, button, main_menu_button, markup
 from content.model import Content
@@ -174,10 +183,24 @@ class ReminderDelivery:
 
     async def _send(self, group: list[Reminder], now: int) -> None:
         content = self.services.content
-        screen = render(content, group, now)
+        diary_line = await self._diary_line(group)
+        screen = render(content, group, now, diary_line)
         # Bulk priority: people tapping buttons are served before the reminder backlog.
         extra: dict[str, Any] = {"rate_limit_args": BULK} if getattr(self.bot, "rate_limiter", None) else {}
         await self.bot.send_message(group[0].chat_id, screen.text, reply_markup=screen.markup, **extra)
+
+    async def _diary_line(self, group: list[Reminder]) -> str:
+        """A check-in compares the diary since the follow-up was set with the week before."""
+        checkin = next((r for r in group if isinstance(r.payload, FollowupPayload)), None)
+        if checkin is None:
+            return ""
+        services = self.services
+        user = await services.db.read(users.get, checkin.user_id)  # not touch(): a delivery is not a visit
+        lang = _lang(services.content, group)
+        since = checkin.payload.asked_at or checkin.created_at  # type: ignore[union-attr]
+        return await diary_facts.checkin_comparison(
+            services, checkin.user_id, lang, since, user.timezone if user else None
+        )
 
     def _record(
         self, conn: sqlite3.Connection, results: list[tuple[list[Reminder], BaseException | None]], now: int
@@ -231,11 +254,15 @@ class ReminderDelivery:
         )
 
 
-def render(content: Content, group: list[Reminder], now: int) -> Screen:
-    """One message for all of a user's due reminders (several pile up after downtime)."""
+def _lang(content: Content, group: list[Reminder]) -> str:
     lang = group[0].payload.lang or content.default_language
-    if lang not in content.languages:
-        lang = content.default_language
+    return lang if lang in content.languages else content.default_language
+
+
+def render(content: Content, group: list[Reminder], now: int, diary_line: str = "") -> Screen:
+    """One message for all of a user's due reminders (several pile up after downtime)."""
+    lang = _lang(content, group)
+    diary_prompt = False
     parts = []
     if len(group) > 1:
         parts.append(content.text(lang, "reminders.combined", n=len(group)))
@@ -243,10 +270,13 @@ def render(content: Content, group: list[Reminder], now: int) -> Screen:
     for reminder in group:
         if isinstance(reminder.payload, DailyPayload):
             parts.append(content.text(lang, f"reminders.daily_text.{reminder.payload.kind}"))
+            diary_prompt = diary_prompt or reminder.payload.kind == "diary"
         else:
             checkin = checkin or reminder
     if checkin is not None:
         parts.append(checkin_text(content, lang, checkin, now))
+        if diary_line:
+            parts.append(diary_line)
     if any(now - r.due_at > content.reminders.late_after_hours * 3600 for r in group):
         parts.append(content.text(lang, "reminders.late"))
     keyboard = []
@@ -265,6 +295,16 @@ def render(content: Content, group: list[Reminder], now: int) -> Screen:
                 for s in content.reminders.snoozes
             ]
         )
+    words = content.diary.words(lang)
+    if diary_prompt:  # "Did you have spasms today?": one tap either way
+        keyboard.append(
+            [
+                button(words.buttons["none_today"], NoSpasmsToday()),
+                button(words.buttons["log_one"], StartLog(new=True)),
+            ]
+        )
+    elif checkin is not None:
+        keyboard.append([button(words.buttons["log"], StartLog(new=True))])
     keyboard.append(
         [
             button(content.text(lang, "btn.stop_reminders"), StopReminders()),
