@@ -42,9 +42,11 @@ FEATURES: tuple[Feature, ...] = (
     privacy.FEATURE,
     admin.FEATURE,
     menu.FEATURE,
+    # Before the checklist: in the CLAIM stage the first matching handler gets the text, and the
+    # diary's matches only users with a log question open; the checklist's matches all text.
+    diary.FEATURE,
     checklist.FEATURE,
     reminders.FEATURE,
-    diary.FEATURE,
 )
 
 # Handler groups: PTB offers an update to one handler per group, in group order.

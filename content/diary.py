@@ -46,6 +46,7 @@ MESSAGES = (
     "since",
     "chart_caption",
     "chart_busy",
+    "chart_failed",
     "export_caption",
     "export_empty",
     "export_busy",

@@ -7,12 +7,11 @@ from types import MappingProxyType
 from bot.features.diary import handlers as h
 from bot.ui import callbacks as cb
 from bot.ui.feature import Command, Feature, Message, Stage
-from bot.ui.screens import NEW_TEXT
 
 FEATURE = Feature(
     name="diary",
     commands=(Command("log", h.log_command), Command("diary", h.diary_command)),
-    messages=(Message(NEW_TEXT, h.text_mid_log, Stage.CLAIM),),
+    messages=(Message(h.IN_LOG, h.text_mid_log, Stage.CLAIM),),
     callbacks=MappingProxyType(
         {
             cb.StartLog: h.on_start,

@@ -20,8 +20,8 @@ import weakref
 from datetime import UTC as _UTC
 from datetime import date, timedelta
 
-from telegram import Bot, Update
-from telegram.ext import ApplicationHandlerStop
+from telegram import Bot, Message, Update
+from telegram.ext import ApplicationHandlerStop, filters
 
 from bot.features.diary import summary as maths
 from bot.features.diary.chart import ChartBusyError, ChartDrawer, ChartSpec, Series, tick_labels
@@ -46,9 +46,9 @@ from bot.ui.callbacks import (
 )
 from bot.ui.dates import zone_of
 from bot.ui.diary_facts import local_today
-from bot.ui.keyboards import Button, Screen, button, main_menu_button, markup, rows
+from bot.ui.keyboards import Button, Keyboard, Screen, button, main_menu_button, markup, rows
 from bot.ui.replies import show
-from bot.ui.screens import main_screen, text_screen
+from bot.ui.screens import NEW_TEXT, main_screen, text_screen
 from content.model import Content, DiaryText, FormatDict
 from storage import diary
 
@@ -67,9 +67,14 @@ class DiaryState:
 
     def __init__(self) -> None:
         self.drawer = ChartDrawer()
-        self.drafts: dict[int, float] = {}  # user -> when their last log question was shown
         self.exporting: set[int] = set()
-        self.last_purge = 0.0
+        self.charting: set[int] = set()  # users whose chart is being drawn or sent
+        self.tasks: set[asyncio.Task[None]] = set()
+
+    async def settled(self) -> None:
+        """Wait for the charts in flight (tests, the demo, benchmarks, shutdown)."""
+        while self.tasks:
+            await asyncio.gather(*self.tasks, return_exceptions=True)
 
 
 def state_of(app: BotApp) -> DiaryState:
@@ -84,11 +89,37 @@ async def stop(app: BotApp) -> None:
     """Shutdown: end the chart worker process, if one was started."""
     state = app.bot_data.get(CHART_KEY)
     if isinstance(state, DiaryState):
+        await state.settled()
         await state.drawer.close()
 
 
+# user -> when their last log question was shown, per bot (one per Application). Read by the
+# IN_LOG filter: in the CLAIM stage only one handler gets an update, so the diary's must claim
+# only the text of users with a log question open, and leave the rest to the checklist's.
+_DRAFTS: weakref.WeakKeyDictionary[Bot, dict[int, float]] = weakref.WeakKeyDictionary()
+
+
+def _drafts(bot: Bot) -> dict[int, float]:
+    drafts = _DRAFTS.get(bot)
+    if drafts is None:
+        drafts = _DRAFTS[bot] = {}
+    return drafts
+
+
+class _InLog(filters.MessageFilter):
+    def filter(self, message: Message) -> bool:
+        user = message.from_user
+        if user is None:
+            return False
+        opened = _drafts(message.get_bot()).get(user.id)
+        return opened is not None and time.monotonic() - opened <= DRAFT_IDLE
+
+
+IN_LOG = NEW_TEXT & _InLog(name="diary.IN_LOG")
+
+
 def _opened(ctx: BotContext, user_id: int) -> None:
-    drafts = state_of(ctx.application).drafts
+    drafts = _drafts(ctx.bot)
     now = time.monotonic()
     drafts[user_id] = now
     if len(drafts) > 10_000:  # forget abandoned drafts rather than grow
@@ -97,7 +128,7 @@ def _opened(ctx: BotContext, user_id: int) -> None:
 
 
 def _closed(ctx: BotContext, user_id: int) -> None:
-    state_of(ctx.application).drafts.pop(user_id, None)
+    _drafts(ctx.bot).pop(user_id, None)
 
 
 # --- screens ---------------------------------------------------------------------------------
@@ -434,12 +465,6 @@ async def on_no_spasms(update: Update, ctx: BotContext, _: NoSpasmsToday) -> str
 
 async def text_mid_log(update: Update, ctx: BotContext) -> None:
     """Free text while a log question is open: say what to do, keep the question, lose nothing."""
-    user = update.effective_user
-    if user is None:
-        return
-    opened = state_of(ctx.application).drafts.get(user.id)
-    if opened is None or time.monotonic() - opened > DRAFT_IDLE:
-        return  # not in the diary: let search and the other features have it
     content = ctx.services.content
     lang = await ctx.services.user_language(update)
     await show(update, ctx, text_screen(content, lang, _words(content, lang).message("choose_button")), new=True)
@@ -480,18 +505,50 @@ async def _diary(update: Update, ctx: BotContext) -> str | None:
 
     rows_, total, first = await services.db.read(read)
     s = maths.summarise(rows_, today, days)
-    screen = Screen(summary_text(content, lang, s, total, first), markup(diary_keyboard(content, lang, total)))
+    text = summary_text(content, lang, s, total, first)
+    keyboard = markup(diary_keyboard(content, lang, total))
     if total == 0:
-        await show(update, ctx, screen, new=update.callback_query is None)
+        await show(update, ctx, Screen(text, keyboard), new=update.callback_query is None)
         return None
-    drawer = state_of(ctx.application).drawer
-    try:
-        png = await drawer.draw(user_id, chart_spec(content, lang, s))
-    except ChartBusyError:
-        return _words(content, lang).message("chart_busy")
-    await ctx.bot.send_photo(chat.id, png, caption=_words(content, lang).message("chart_caption", days=days))
-    await show(update, ctx, screen, new=True)
+    state = state_of(ctx.application)
+    words = _words(content, lang)
+    if user_id in state.charting:
+        return words.message("chart_busy")
+    # The words now; the chart (~0.1 s in the worker, 1 s for the worker's first) follows with
+    # the buttons, so this user's next taps are not held up behind the drawing.
+    await show(update, ctx, Screen(text), new=update.callback_query is None)
+    state.charting.add(user_id)
+    # Our own task set, awaited at shutdown (stop): PTB's create_task warns outside run_polling.
+    task = asyncio.get_running_loop().create_task(
+        _send_chart(ctx.bot, state, chat.id, user_id, chart_spec(content, lang, s), words, keyboard, days),
+        name="diary-chart",
+    )
+    state.tasks.add(task)
+    task.add_done_callback(state.tasks.discard)
     return None
+
+
+async def _send_chart(
+    bot: Bot,
+    state: DiaryState,
+    chat_id: int,
+    user_id: int,
+    spec: ChartSpec,
+    words: DiaryText,
+    keyboard: Keyboard,
+    days: int,
+) -> None:
+    try:
+        png = await state.drawer.draw(user_id, spec)
+        await bot.send_photo(chat_id, png, caption=words.message("chart_caption", days=days), reply_markup=keyboard)
+    except ChartBusyError:  # pragma: no cover - charting already guards; kept for direct callers
+        pass
+    except Exception:
+        log.exception("the diary chart could not be drawn or sent")
+        with contextlib.suppress(Exception):
+            await bot.send_message(chat_id, words.message("chart_failed"), reply_markup=keyboard)
+    finally:
+        state.charting.discard(user_id)
 
 
 # --- export ----------------------------------------------------------------------------------
