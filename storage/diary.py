@@ -34,6 +34,7 @@ class Entry:
     location: str | None
     context: str | None
     logged_at: int
+    token: str = ""  # the log flow's draft id, which the bot's buttons name the entry by
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +58,7 @@ def _entry(row: sqlite3.Row) -> Entry:
         row["location"],
         row["context"],
         row["logged_at"],
+        row["token"],
     )
 
 
@@ -119,6 +121,24 @@ def set_details(
         "WHERE id = ? AND user_id = ?",
         (location, context, entry_id, user_id),
     )
+    return cur.rowcount > 0
+
+
+def by_token(conn: sqlite3.Connection, user_id: int, token: str) -> Entry | None:
+    """The entry a log flow saved under its draft id (the bot's buttons name entries so)."""
+    row = conn.execute("SELECT * FROM diary_entries WHERE user_id = ? AND token = ?", (user_id, token)).fetchone()
+    return _entry(row) if row else None
+
+
+def set_details_by_token(
+    conn: sqlite3.Connection, user_id: int, token: str, *, location: str | None = None, context: str | None = None
+) -> bool:
+    row = conn.execute("SELECT id FROM diary_entries WHERE user_id = ? AND token = ?", (user_id, token)).fetchone()
+    return row is not None and set_details(conn, user_id, int(row[0]), location=location, context=context)
+
+
+def undo_by_token(conn: sqlite3.Connection, user_id: int, token: str) -> bool:
+    cur = conn.execute("DELETE FROM diary_entries WHERE user_id = ? AND token = ?", (user_id, token))
     return cur.rowcount > 0
 
 

@@ -200,10 +200,10 @@ async def test_forged_log_buttons_save_nothing_and_restart(bot, data):
 async def test_someone_elses_entry_cannot_be_undone_or_changed(bot):
     bob = bot.user(43, "Bob")
     await log(bot, user=bob)
-    [row] = await bot.rows("SELECT id FROM diary_entries")
+    [row] = await bot.rows("SELECT token FROM diary_entries")
     await bot.send("/start")
-    await bot.ada.tap_data(UndoEntry(row["id"]).encode())
-    await bot.ada.tap_data(SetWhere(row["id"], "calf").encode())
+    await bot.ada.tap_data(UndoEntry(row["token"]).encode())
+    await bot.ada.tap_data(SetWhere(row["token"], "calf").encode())
     assert bot.ada.last_answer()["text"] == "That entry was already removed."
     assert await entries(bot, 43) == [
         {

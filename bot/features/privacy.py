@@ -9,6 +9,7 @@ from typing import Any
 from telegram import Update
 
 from bot.infra.services import BotContext, Services
+from bot.ui import diary_facts
 from bot.ui.callbacks import ConfirmDelete, KeepData, OpenPrivacy
 from bot.ui.dates import format_when
 from bot.ui.feature import Command, Feature
@@ -56,6 +57,7 @@ async def mydata_command(update: Update, ctx: BotContext) -> None:
     assert update.effective_user is not None and update.effective_chat is not None
     lang = await services.user_language(update)
     await services.checklists.flush()  # answers still queued are stored data too
+    await diary_facts.flush(services)  # and so are diary entries still queued
     user_id = update.effective_user.id
     # One read for both: the record and the summary describe the same moment.
     data, active = await services.db.read(lambda conn: (users.export(conn, user_id), outbox.list_active(conn, user_id)))
@@ -149,7 +151,9 @@ async def on_confirm_delete(update: Update, ctx: BotContext, _: ConfirmDelete) -
     lang = await services.user_language(update)
     user_id = update.effective_user.id
     services.checklists.forget(user_id)  # before the erase, so no queued answer outlives it
+    await diary_facts.flush(services)  # queued diary writes land first, then go with the rest
     await services.db.run(users.erase, user_id)
+    diary_facts.changed(services, user_id)
     # Fold the WAL into the main file so the erased rows' old pages leave the -wal file too.
     await services.db.checkpoint()
     services.forget(user_id)

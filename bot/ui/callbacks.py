@@ -265,7 +265,8 @@ class StopReminders(Callback):
 # --- diary -----------------------------------------------------------------------------------
 # The log flow keeps its draft in the buttons, not in memory: each step's buttons carry the
 # answers so far and a random draft id, which the final tap saves under (UNIQUE per user), so a
-# double tap, a retried update or a restart in between still makes one entry.
+# double tap, a retried update or a restart in between still makes one entry. The saved entry is
+# named by that draft id too (undo, where, what), so its buttons need not wait for its row id.
 
 _DRAFT = r"[a-z0-9]{8}"
 _CHOICE = r"[a-z0-9_]{1,12}"  # a diary choice id (content/diary.py refuses longer ones)
@@ -322,30 +323,30 @@ class LogCancel(Callback):
 @dataclass(frozen=True, slots=True)
 class AskWhere(Callback):
     PREFIX = "ga"
-    PATTERNS = (_ID,)
-    entry_id: int
+    PATTERNS = (_DRAFT,)
+    draft: str
 
 
 @dataclass(frozen=True, slots=True)
 class SetWhere(Callback):
     PREFIX = "gp"
-    PATTERNS = (_ID, _CHOICE)
-    entry_id: int
+    PATTERNS = (_DRAFT, _CHOICE)
+    draft: str
     location: str
 
 
 @dataclass(frozen=True, slots=True)
 class AskWhat(Callback):
     PREFIX = "gq"
-    PATTERNS = (_ID,)
-    entry_id: int
+    PATTERNS = (_DRAFT,)
+    draft: str
 
 
 @dataclass(frozen=True, slots=True)
 class SetWhat(Callback):
     PREFIX = "gx"
-    PATTERNS = (_ID, _CHOICE)
-    entry_id: int
+    PATTERNS = (_DRAFT, _CHOICE)
+    draft: str
     context: str
 
 
@@ -354,15 +355,15 @@ class ShowEntry(Callback):
     """Back to a saved entry's confirmation (the 'Done' of its optional questions)."""
 
     PREFIX = "gv"
-    PATTERNS = (_ID,)
-    entry_id: int
+    PATTERNS = (_DRAFT,)
+    draft: str
 
 
 @dataclass(frozen=True, slots=True)
 class UndoEntry(Callback):
     PREFIX = "gu"
-    PATTERNS = (_ID,)
-    entry_id: int
+    PATTERNS = (_DRAFT,)
+    draft: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -466,9 +467,9 @@ def all_static_callbacks(content: Content) -> Iterator[Callback]:
             for severity in fields["severity"].choices:
                 yield LogSeverity("x" * 8, when, duration, severity)
     for location in fields["location"].choices:
-        yield SetWhere(10**12 - 1, location)
+        yield SetWhere("x" * 8, location)
     for context in fields["context"].choices:
-        yield SetWhat(10**12 - 1, context)
+        yield SetWhat("x" * 8, context)
 
 
 def content_problems(content: Content) -> list[Problem]:

@@ -26,7 +26,8 @@ from telegram.ext import ApplicationHandlerStop, filters
 from bot.features.diary import summary as maths
 from bot.features.diary.chart import ChartBusyError, ChartDrawer, ChartSpec, Series, tick_labels
 from bot.features.diary.export import COLUMNS, ENCODING, CsvLabels, CsvWriter
-from bot.infra.services import BotApp, BotContext, Services
+from bot.infra.services import BotApp, BotContext, Services, services_of
+from bot.ui import diary_facts
 from bot.ui.callbacks import (
     AskWhat,
     AskWhere,
@@ -87,6 +88,7 @@ def state_of(app: BotApp) -> DiaryState:
 
 async def stop(app: BotApp) -> None:
     """Shutdown: end the chart worker process, if one was started."""
+    await diary_facts.flush(services_of(app))
     state = app.bot_data.get(CHART_KEY)
     if isinstance(state, DiaryState):
         await state.settled()
@@ -180,14 +182,14 @@ def saved_screen(content: Content, lang: str, entry: diary.Entry) -> Screen:
     text = _saved_text(words, entry)
     optional = []
     if entry.location is None:
-        optional.append(button(words.buttons["where"], AskWhere(entry.id)))
+        optional.append(button(words.buttons["where"], AskWhere(entry.token)))
     if entry.context is None:
-        optional.append(button(words.buttons["what"], AskWhat(entry.id)))
+        optional.append(button(words.buttons["what"], AskWhat(entry.token)))
     if optional:
         text += "\n\n" + words.message("saved_details")
     keyboard = [
         optional,
-        [button(words.buttons["undo"], UndoEntry(entry.id))],
+        [button(words.buttons["undo"], UndoEntry(entry.token))],
         [button(words.buttons["diary"], OpenDiary()), main_menu_button(content, lang)],
     ]
     return Screen(text, markup(keyboard))
@@ -197,11 +199,11 @@ def detail_screen(content: Content, lang: str, entry: diary.Entry, field: str) -
     words = _words(content, lang)
     cfg = content.diary.fields[field]
     if field == "location":
-        choices = [button(words.label(field, c), SetWhere(entry.id, c)) for c in cfg.choices]
+        choices = [button(words.label(field, c), SetWhere(entry.token, c)) for c in cfg.choices]
     else:
-        choices = [button(words.label(field, c), SetWhat(entry.id, c)) for c in cfg.choices]
+        choices = [button(words.label(field, c), SetWhat(entry.token, c)) for c in cfg.choices]
     text = _saved_text(words, entry) + "\n\n" + words.fields[field].question
-    return Screen(text, markup(rows(choices, cfg.columns), [[button(words.buttons["done"], ShowEntry(entry.id))]]))
+    return Screen(text, markup(rows(choices, cfg.columns), [[button(words.buttons["done"], ShowEntry(entry.token))]]))
 
 
 def _month_day(words: DiaryText, d: date) -> str:
@@ -343,24 +345,18 @@ async def on_severity(update: Update, ctx: BotContext, cb: LogSeverity) -> str |
     if day > today:  # pragma: no cover - the choices are all today or before; kept as a guard
         return _words(content, lang).message("future")
     now = services.now()
+    draft, when, duration, severity = cb.draft, cb.when, cb.duration, cb.severity
 
-    def save(conn: sqlite3.Connection) -> diary.Entry | None:
-        entry_id, _created = diary.add(
-            conn,
-            user_id=user_id,
-            day=day,
-            when=cb.when,
-            duration=cb.duration,
-            severity=cb.severity,
-            token=cb.draft,
-            now=now,
+    def save(conn: sqlite3.Connection) -> object:
+        return diary.add(
+            conn, user_id=user_id, day=day, when=when, duration=duration, severity=severity, token=draft, now=now
         )
-        return diary.get(conn, user_id, entry_id)
 
-    entry = await services.db.run(save)
+    # Queued, committed behind this answer (bot/ui/diary_facts.py DiaryWriter): a second tap of
+    # the same button queues the same draft id again, and the UNIQUE key keeps one entry.
+    diary_facts.writer(services).queue(save, user_id)
     _closed(ctx, user_id)
-    if entry is None:  # saved, then undone: this was a late second tap on the last step
-        return _words(content, lang).message("already_undone")
+    entry = diary.Entry(0, user_id, day, when, duration, severity, None, None, now, draft)
     await show(update, ctx, saved_screen(content, lang, entry))
     return None
 
@@ -373,8 +369,9 @@ async def on_cancel(update: Update, ctx: BotContext, _: LogCancel) -> str | None
     return None
 
 
-async def _entry(update: Update, ctx: BotContext, entry_id: int) -> diary.Entry | None:
-    return await ctx.services.db.read(diary.get, _user_id(update), entry_id)
+async def _entry(update: Update, ctx: BotContext, draft: str) -> diary.Entry | None:
+    await diary_facts.flush(ctx.services)
+    return await ctx.services.db.read(diary.by_token, _user_id(update), draft)
 
 
 async def _gone(update: Update, ctx: BotContext) -> str:
@@ -386,7 +383,7 @@ async def _gone(update: Update, ctx: BotContext) -> str:
 
 
 async def on_show_entry(update: Update, ctx: BotContext, cb: ShowEntry) -> str | None:
-    entry = await _entry(update, ctx, cb.entry_id)
+    entry = await _entry(update, ctx, cb.draft)
     if entry is None:
         return await _gone(update, ctx)
     lang = await ctx.services.user_language(update)
@@ -395,15 +392,15 @@ async def on_show_entry(update: Update, ctx: BotContext, cb: ShowEntry) -> str |
 
 
 async def on_ask_where(update: Update, ctx: BotContext, cb: AskWhere) -> str | None:
-    return await _ask(update, ctx, cb.entry_id, "location")
+    return await _ask(update, ctx, cb.draft, "location")
 
 
 async def on_ask_what(update: Update, ctx: BotContext, cb: AskWhat) -> str | None:
-    return await _ask(update, ctx, cb.entry_id, "context")
+    return await _ask(update, ctx, cb.draft, "context")
 
 
-async def _ask(update: Update, ctx: BotContext, entry_id: int, field: str) -> str | None:
-    entry = await _entry(update, ctx, entry_id)
+async def _ask(update: Update, ctx: BotContext, draft: str, field: str) -> str | None:
+    entry = await _entry(update, ctx, draft)
     if entry is None:
         return await _gone(update, ctx)
     lang = await ctx.services.user_language(update)
@@ -412,14 +409,14 @@ async def _ask(update: Update, ctx: BotContext, entry_id: int, field: str) -> st
 
 
 async def on_set_where(update: Update, ctx: BotContext, cb: SetWhere) -> str | None:
-    return await _set(update, ctx, cb.entry_id, "location", cb.location)
+    return await _set(update, ctx, cb.draft, "location", cb.location)
 
 
 async def on_set_what(update: Update, ctx: BotContext, cb: SetWhat) -> str | None:
-    return await _set(update, ctx, cb.entry_id, "context", cb.context)
+    return await _set(update, ctx, cb.draft, "context", cb.context)
 
 
-async def _set(update: Update, ctx: BotContext, entry_id: int, field: str, choice: str) -> str | None:
+async def _set(update: Update, ctx: BotContext, draft: str, field: str, choice: str) -> str | None:
     services = ctx.services
     if not _valid(services.content, field, choice):
         return await _gone(update, ctx)
@@ -427,12 +424,13 @@ async def _set(update: Update, ctx: BotContext, entry_id: int, field: str, choic
 
     def save(conn: sqlite3.Connection) -> diary.Entry | None:
         if field == "location":
-            diary.set_details(conn, user_id, entry_id, location=choice)
+            diary.set_details_by_token(conn, user_id, draft, location=choice)
         else:
-            diary.set_details(conn, user_id, entry_id, context=choice)
-        return diary.get(conn, user_id, entry_id)
+            diary.set_details_by_token(conn, user_id, draft, context=choice)
+        return diary.by_token(conn, user_id, draft)
 
-    entry = await services.db.run(save)
+    await diary_facts.flush(services)
+    entry = await services.db.run(save, durable=False)
     if entry is None:
         return await _gone(update, ctx)
     lang = await services.user_language(update)
@@ -445,7 +443,9 @@ async def on_undo(update: Update, ctx: BotContext, cb: UndoEntry) -> str | None:
     content = services.content
     lang = await services.user_language(update)
     words = _words(content, lang)
-    removed = await services.db.run(diary.undo, _user_id(update), cb.entry_id)
+    await diary_facts.flush(services)
+    removed = await services.db.run(diary.undo_by_token, _user_id(update), cb.draft)
+    diary_facts.changed(services, _user_id(update))
     if not removed:
         return await _gone(update, ctx)
     keyboard = [[button(words.buttons["log"], StartLog()), main_menu_button(content, lang)]]
@@ -503,6 +503,7 @@ async def _diary(update: Update, ctx: BotContext) -> str | None:
         rows_ = diary.day_counts(conn, user_id, window.previous_first, today)
         return rows_, diary.total(conn, user_id), diary.first_day(conn, user_id)
 
+    await diary_facts.flush(services)
     rows_, total, first = await services.db.read(read)
     s = maths.summarise(rows_, today, days)
     text = summary_text(content, lang, s, total, first)
@@ -589,6 +590,7 @@ async def export(update: Update, ctx: BotContext) -> str | None:
     state = state_of(ctx.application)
     if user_id in state.exporting:
         return words.message("export_busy")
+    await diary_facts.flush(services)
     if await services.db.read(diary.total, user_id) == 0:
         await show(update, ctx, text_screen(content, lang, words.message("export_empty")), new=True)
         return None
