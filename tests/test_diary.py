@@ -259,9 +259,9 @@ async def test_diary_summary_trend_and_chart(bot, tmp_path):
     await bot.send("/diary")
     text = bot.text()
     await settle(bot)
-    assert "You logged 6 spasms (1.4 a week on average)." in text
-    assert "• 2 lasted over 10 minutes" in text and "• 1 were severe" in text
-    assert "That is more than in the 30 days before (4)." in text
+    assert "Spasms logged: 6 (1.4 a week on average)" in text
+    assert "• lasting over 10 minutes: 2" in text and "• severe: 1" in text
+    assert "That is more than in the 30 days before: 4." in text
     assert "Most in one day: 2, on 31 Jan." in text  # 31 Jan and today have 2 each: the earlier
     assert "Your diary starts on 2025-12-31 (11 entries in all)." in text
     assert "talk to your doctor" in text  # the safety line: what should make them get help
@@ -277,14 +277,14 @@ async def test_diary_from_the_menu_button(bot):
     await bot.tap("My diary")
     await settle(bot)
     [words, photo] = bot.fake.bot_messages(42)[-2:]
-    assert "You logged 1 spasms" in words.plain
+    assert "Spasms logged: 1" in words.plain
     assert photo.kind == "photo" and "My diary" not in photo.labels and "📓 Log a spasm" in photo.labels
 
 
 async def test_thousands_of_entries_stay_fast_and_readable(bot):
     await seed(bot, 42, [(i % 30, ("mild", "moderate", "severe")[i % 3], "m1_10") for i in range(3000)])
     await bot.send("/diary")
-    assert "You logged 3000 spasms (700 a week on average)." in bot.text()
+    assert "Spasms logged: 3000 (700 a week on average)" in bot.text()
     await settle(bot)
     [photo] = bot.ada.files("photo")
     assert png_info(photo.file_bytes) == (960, 600)
@@ -482,3 +482,26 @@ async def test_mydata_shows_entries_and_delete_erases_them(bot, settings):
     for file in [db_file, *db_file.parent.glob(db_file.name + "-*")]:
         assert b"thigh" not in file.read_bytes().replace(b"calf, foot, thigh", b""), file
     await bot.start()
+
+
+# --- the terminal demo ------------------------------------------------------------------------
+
+
+async def test_demo_says_where_the_chart_and_csv_are(tmp_path, content):
+    from bot.demo import Demo
+    from bot.infra.settings import Settings
+    from bot.lifecycle import running
+
+    out = io.StringIO()
+    demo = Demo(Settings(database=tmp_path / "demo.sqlite3", health_file=None), content, out=out)
+    async with running(demo.app):
+        for line in ("/log", "5", "2", "/diary", "2"):  # 1–10 minutes, Moderate; Export (CSV)
+            await demo.handle(line)
+    text = out.getvalue()
+    chart = tmp_path / "demo-files" / next(p.name for p in (tmp_path / "demo-files").glob("chart-*.png"))
+    assert f"The bot sent a picture; it is written to {chart}" in text
+    assert png_info(chart.read_bytes()) == (960, 600)
+    [csv_file] = (tmp_path / "demo-files").glob("*.csv")
+    assert f"The bot sent a file; it is written to {csv_file}" in text
+    [row] = list(csv.DictReader(io.StringIO(csv_file.read_text(encoding="utf-8-sig"))))
+    assert (row["How long"], row["How bad"]) == ("1–10 minutes", "Moderate")
