@@ -205,3 +205,58 @@ async def test_drawer_draws_in_a_worker_and_refuses_a_users_second_request():
         assert drawer.drawn == 2
     finally:
         await drawer.close()
+
+
+# --- content/diary.py: broken diary YAML is refused with file, line and problem ---------------
+
+
+@pytest.mark.parametrize(
+    ("rel", "old", "new", "problem"),
+    [
+        ("en/diary.yaml", "      mild: Mild\n", "", "en/diary.yaml:"),
+        (
+            "it/diary.yaml",
+            '  saved: "✅ Salvato nel tuo diario: <b>{when}</b>',
+            '  saved: "✅ <b>{quando}</b>',
+            "placeholders",
+        ),
+        (
+            "en/diary.yaml",
+            '  undo: "↩️ Undo"',
+            '  undo: "↩️ Undo this entry, which I logged by mistake, right now"',
+            "max 40",
+        ),
+        ("en/diary.yaml", '  title: "<b>📓 Log a spasm</b>"', '  title: "<b>📓 Log a spasm"', "bad Telegram HTML"),
+        ("diary.yaml", "long_durations: [m10_60, gt60]", "long_durations: [m10_60, hours]", "not a duration choice"),
+        ("diary.yaml", "choices: [calf, foot,", "choices: [calf, Foot,", "a-z, 0-9"),
+    ],
+)
+def test_broken_diary_content_is_refused(tmp_path: Path, rel, old, new, problem):
+    from content.loader import load_content
+    from content.problems import ContentError
+    from tests.test_content import copy_content, replace
+
+    root = copy_content(tmp_path / "content")
+    replace(root, rel, old, new)
+    with pytest.raises(ContentError) as info:
+        load_content(root)
+    assert any(problem in str(p) for p in info.value.problems), info.value.problems
+
+
+def test_diary_choices_must_be_the_stored_codes(tmp_path: Path):
+    from bot.ui.callbacks import load_checked_content
+    from content.problems import ContentError
+    from tests.test_content import copy_content, replace
+
+    root = copy_content(tmp_path / "content")
+    replace(
+        root, "diary.yaml", "choices: [exercise, night, heat, other]", "choices: [exercise, night, heat, other, work]"
+    )
+    replace(
+        root, "en/diary.yaml", "      other: Something else\n", "      other: Something else\n      work: At work\n"
+    )
+    replace(root, "it/diary.yaml", "      other: Altro\n", "      other: Altro\n      work: Al lavoro\n")
+    with pytest.raises(
+        ContentError, match="field 'context' must offer exactly exercise, night, heat, other \\(storage"
+    ):
+        load_checked_content(root)

@@ -118,13 +118,13 @@ def content_problems(content: Content) -> list[Problem]:
     }
     for field_id, codes in expected.items():
         field = content.diary.fields.get(field_id)
-        if field is None or field.choices != codes:
+        if field is None or set(field.choices) != set(codes):  # the order is the buttons', free
             problems.append(
                 Problem(
                     "diary.yaml", None, f"field {field_id!r} must offer exactly {', '.join(codes)} (storage/diary.py)"
                 )
             )
-    if content.diary.long_durations != diary.LONG_DURATIONS:
+    if set(content.diary.long_durations) != set(diary.LONG_DURATIONS):
         problems.append(Problem("diary.yaml", None, f"long_durations must be {', '.join(diary.LONG_DURATIONS)}"))
     if "diary" not in content.reminders.daily_kinds:
         problems.append(Problem("reminders.yaml", None, "daily_kinds needs 'diary' (the daily diary prompt)"))
