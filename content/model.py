@@ -349,6 +349,7 @@ REQUIRED_STRINGS = frozenset(
         "privacy.kept",
         "privacy.mydata",
         "privacy.mydata_empty",
+        "privacy.mydata_file",
         "privacy.mydata_summary",
         "privacy.mydata_language_auto",
         "privacy.mydata_not_set",

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
+import json
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -505,3 +506,14 @@ async def test_demo_says_where_the_chart_and_csv_are(tmp_path, content):
     assert f"The bot sent a file; it is written to {csv_file}" in text
     [row] = list(csv.DictReader(io.StringIO(csv_file.read_text(encoding="utf-8-sig"))))
     assert (row["How long"], row["How bad"]) == ("1–10 minutes", "Moderate")
+
+
+async def test_mydata_with_a_long_diary_is_one_file_with_everything(bot):
+    await seed(bot, 42, [(d % 300, "mild", "lt1") for d in range(400)])
+    await bot.send("/mydata")
+    assert "Diary entries: 400" in bot.fake.bot_messages(42)[-2].plain
+    [doc] = bot.ada.files("document")
+    assert doc.file_name == "spasm-guide-my-data.json"
+    record = json.loads(doc.file_bytes)
+    assert len(record["diary_entries"]) == 400
+    assert "Main menu" in " ".join(doc.labels)

@@ -23,6 +23,7 @@ from storage import users
 from storage.reminders import Reminder
 
 MAX_EXPORT = 3500  # leaves room for the heading inside Telegram's 4096 characters
+MAX_MESSAGES = 5  # a longer record (a long spasm diary) is sent as one JSON file
 
 
 def privacy_text(services: Services, lang: str) -> str:
@@ -74,6 +75,17 @@ async def mydata_command(update: Update, ctx: BotContext) -> None:
     language = update.effective_user.language_code
     await show(update, ctx, Screen(summary_text(content, lang, data, active, language)), new=True)
     dump = json.dumps(data, ensure_ascii=False, indent=1, default=str)
+    if len(dump) > MAX_EXPORT * MAX_MESSAGES:
+        # A long diary is hundreds of messages of JSON: the whole record as one file instead,
+        # everything still, readable in any text editor.
+        await ctx.bot.send_document(
+            update.effective_chat.id,
+            dump.encode(),
+            filename="spasm-guide-my-data.json",
+            caption=content.text(lang, "privacy.mydata_file"),
+            reply_markup=markup([[main_menu_button(content, lang)]]),
+        )
+        return
     # Long histories are sent in several messages rather than cut: the user asked for everything.
     chunks = [dump[i : i + MAX_EXPORT] for i in range(0, len(dump), MAX_EXPORT)]
     for index, chunk in enumerate(chunks):
