@@ -197,7 +197,8 @@ class ReminderDelivery:
         services = self.services
         user = await services.db.read(users.get, checkin.user_id)  # not touch(): a delivery is not a visit
         lang = _lang(services.content, group)
-        since = checkin.payload.asked_at or checkin.created_at  # type: ignore[union-attr]
+        assert isinstance(checkin.payload, FollowupPayload)
+        since = checkin.payload.asked_at or checkin.created_at
         return await diary_facts.checkin_comparison(
             services, checkin.user_id, lang, since, user.timezone if user else None
         )
