@@ -1,0 +1,48 @@
+"""What sharing builds, for every page and language, within Telegram's limits."""
+
+from __future__ import annotations
+
+from bot.ui import sharing
+from content.model import MAIN_PAGE, Content
+from content.telegram_html import parse_html, utf16_len
+
+USER = "spasm_guide_bot"
+
+
+def test_every_shared_page_fits_a_message_and_opens_the_bot_at_itself(content: Content) -> None:
+    for lang in content.languages:
+        answer = sharing.answer(content, "", lang, USER, hits=[])
+        assert [r.id for r in answer.results] == [f"{p}.{lang}" for p in content.pages if p != MAIN_PAGE]
+        for result in answer.results:
+            page_id = sharing.result_page(result.id, content)
+            assert page_id is not None
+            text = result.input_message_content.message_text  # type: ignore[union-attr]
+            assert 0 < utf16_len(parse_html(text)) <= 4096
+            assert result.description and len(result.description) <= sharing.EXCERPT
+            (button,) = result.reply_markup.inline_keyboard[0]  # type: ignore[union-attr]
+            assert button.url == f"https://t.me/{USER}?start={page_id}"
+
+
+def test_the_share_buttons_query_finds_its_page_first(content: Content) -> None:
+    for lang in content.languages:
+        for page_id in sharing.shareable(content):
+            button = sharing.share_button(content, page_id, lang)
+            chosen = button.switch_inline_query_chosen_chat
+            assert chosen is not None and chosen.query and len(chosen.query) <= 256
+            assert chosen.allow_user_chats and chosen.allow_group_chats
+            answer = sharing.answer(content, chosen.query, lang, USER, hits=[])
+            assert answer.results[0].id == f"{page_id}.{lang}"
+
+
+def test_nothing_found_and_too_long_offer_the_bot_instead(content: Content) -> None:
+    none = sharing.answer(content, "zzzz", "en", USER, hits=[])
+    assert none.results == () and none.button.start_parameter == "main"
+    assert none.button.text == content.text("en", "sharing.inline_none")
+    long = sharing.answer(content, "cramp " * 40, "it", USER, hits=["cramps"])
+    assert long.results == () and long.button.text == content.text("it", "sharing.inline_too_long")
+
+
+def test_excerpts_cut_at_a_word(content: Content) -> None:
+    text = sharing.excerpt(content, "cramps", "en", limit=40)
+    assert text.endswith("…") and len(text) <= 40
+    assert not text[:-1].endswith(" ")
