@@ -16,6 +16,10 @@ from dataclasses import dataclass
 from pathlib import PurePath
 from typing import TYPE_CHECKING, Final, Literal
 
+from bot.ui import deeplinks
+from content.model import MAIN_PAGE, Content
+from content.start_parameters import CHECKLIST, LANGUAGE_SEPARATOR
+
 if TYPE_CHECKING:
     import segno
 
@@ -94,3 +98,43 @@ async def fetch_username(token: str, base_url: str | None = None) -> str:
     if not me.username:
         raise ValueError("getMe returned no username")
     return me.username
+
+
+class PosterError(Exception):
+    """A mistake on the command line (unknown page, language, username, format): exit 2."""
+
+
+def start_link(content: Content, target: str, language: str | None) -> deeplinks.StartLink:
+    """The link for ``target`` (a page id, or ``check``), checked against the content."""
+    if language is not None and language not in content.languages:
+        raise PosterError(f"unknown language {language!r}; the content has {', '.join(content.languages)}")
+    parameter = target if language is None else f"{target}{LANGUAGE_SEPARATOR}{language}"
+    link = deeplinks.parse(parameter, pages=content.pages.keys(), languages=content.languages)
+    if link is None:
+        known = ", ".join([*content.pages, CHECKLIST])
+        raise PosterError(f"unknown page {target!r}; choose one of: {known}")
+    return link
+
+
+async def username_for(explicit: str | None, token: str, base_url: str | None) -> str:
+    """--username as given (no network), else getMe with the token; PosterError without either."""
+    if explicit:
+        try:
+            return deeplinks.normalize_username(explicit)
+        except ValueError as exc:
+            raise PosterError(str(exc)) from None
+    if not token:
+        raise PosterError("set TELEGRAM_BOT_TOKEN to ask Telegram for the bot's username, or pass --username")
+    return await fetch_username(token, base_url)
+
+
+def title_for(content: Content, link: deeplinks.StartLink) -> str:
+    lang = link.language or content.default_language
+    match link.target:
+        case deeplinks.OpenPage(page):
+            name = content.pages[page].text[lang].title
+        case deeplinks.StartChecklist():
+            name = content.text(lang, "actions.checklist")
+        case deeplinks.OpenDiaryLog():
+            name = link.parameter()  # metadata only: the SVG's <title>
+    return f"{content.pages[MAIN_PAGE].text[lang].title}: {name}"

@@ -11,6 +11,7 @@ from telegram.error import InvalidToken
 
 from bot import posters
 from bot.fake_telegram_http import FakeTelegramServer
+from content.model import Content
 from tests.images import modules_from_png, read_png, svg_matrix
 
 LINK = "https://t.me/spasm_guide_bot?start=therapy_selfcare-it"  # the longest page link in Italian
@@ -95,3 +96,28 @@ async def test_the_username_comes_from_get_me(telegram: FakeTelegramServer) -> N
 async def test_a_wrong_token_is_invalid(telegram: FakeTelegramServer) -> None:
     with pytest.raises(InvalidToken):
         await posters.fetch_username("999:" + "B" * 35, telegram.base_url)
+
+
+def test_links_are_checked_against_the_content(content: Content) -> None:
+    assert posters.start_link(content, "cramps", None).parameter() == "cramps"
+    assert posters.start_link(content, "cramps", "it").parameter() == "cramps-it"
+    assert posters.start_link(content, "check", "it").parameter() == "check-it"
+    with pytest.raises(posters.PosterError, match="unknown page 'crampz'"):
+        posters.start_link(content, "crampz", None)
+    with pytest.raises(posters.PosterError, match="unknown language 'de'"):
+        posters.start_link(content, "cramps", "de")
+    assert posters.start_link(content, "cramps-it", None).language == "it"  # a parameter as printed
+    with pytest.raises(posters.PosterError, match="unknown page"):
+        posters.start_link(content, "cramps-it", "en")
+    assert (
+        posters.title_for(content, posters.start_link(content, "cramps", "it"))
+        == "Guida agli spasmi: Crampi e contratture"
+    )
+
+
+async def test_an_explicit_username_needs_no_network() -> None:
+    assert await posters.username_for("@Spasm_Guide_Bot", "", None) == "Spasm_Guide_Bot"
+    with pytest.raises(posters.PosterError, match="username"):
+        await posters.username_for("no spaces", "", None)
+    with pytest.raises(posters.PosterError, match="TELEGRAM_BOT_TOKEN"):
+        await posters.username_for(None, "", None)
