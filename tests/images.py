@@ -36,10 +36,12 @@ def read_png(data: bytes) -> Png:
         chunks.setdefault(kind, []).append(body)
         pos += 12 + length
     width, height, depth, colour, _, _, interlace = struct.unpack(">IIBBBBB", chunks[b"IHDR"][0])
-    assert interlace == 0 and colour in (0, 3), f"colour type {colour}, interlace {interlace} not supported"
+    assert interlace == 0 and colour in (0, 2, 3, 6), f"colour type {colour}, interlace {interlace} not supported"
+    assert colour in (0, 3) or depth == 8, "RGB(A) only at 8 bits"
     raw = zlib.decompress(b"".join(chunks[b"IDAT"]))
-    stride = (width * depth + 7) // 8
-    bpp = max(1, depth // 8)
+    channels = {0: 1, 2: 3, 3: 1, 6: 4}[colour]
+    stride = (width * depth * channels + 7) // 8
+    bpp = max(1, depth * channels // 8)
     rows: list[bytearray] = []
     prev = bytearray(stride)
     for y in range(height):
@@ -67,16 +69,25 @@ def read_png(data: bytes) -> Png:
         palette = [(plte[i] * 299 + plte[i + 1] * 587 + plte[i + 2] * 114) // 1000 for i in range(0, len(plte), 3)]
     grey = bytearray()
     top = (1 << depth) - 1
+    if colour in (2, 6):  # RGB(A), e.g. a browser's screenshot: luma, alpha ignored (opaque page)
+        for line in rows:
+            grey.extend(
+                (line[i] * 299 + line[i + 1] * 587 + line[i + 2] * 114) // 1000 for i in range(0, width * bpp, bpp)
+            )
+        return Png(width, height, bytes(grey), _dpi(chunks))
     for line in rows:
         for x in range(width):
             bit = x * depth
             value = (line[bit // 8] >> (8 - depth - bit % 8)) & top
             grey.append(palette[value] if palette is not None else value * 255 // top)
-    dpi = None
-    if b"pHYs" in chunks:
-        ppu_x, _, unit = struct.unpack(">IIB", chunks[b"pHYs"][0])
-        dpi = ppu_x * 0.0254 if unit == 1 else None
-    return Png(width, height, bytes(grey), dpi)
+    return Png(width, height, bytes(grey), _dpi(chunks))
+
+
+def _dpi(chunks: dict[bytes, list[bytes]]) -> float | None:
+    if b"pHYs" not in chunks:
+        return None
+    ppu_x, _, unit = struct.unpack(">IIB", chunks[b"pHYs"][0])
+    return ppu_x * 0.0254 if unit == 1 else None
 
 
 def svg_matrix(svg: str) -> tuple[list[list[bool]], dict[str, str]]:

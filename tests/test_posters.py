@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 import pytest
 import segno
@@ -121,3 +124,39 @@ async def test_an_explicit_username_needs_no_network() -> None:
         await posters.username_for("no spaces", "", None)
     with pytest.raises(posters.PosterError, match="TELEGRAM_BOT_TOKEN"):
         await posters.username_for(None, "", None)
+
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+
+
+@pytest.mark.skipif(CHROMIUM is None, reason="needs chromium (apt-get install chromium)")
+def test_svg_as_a_browser_prints_it_scans_back(tmp_path: Path) -> None:
+    """The SVG in a real browser at 96 px an inch (its 90 mm = 340 px), screenshotted and scanned."""
+    assert CHROMIUM is not None
+    (tmp_path / "qr.svg").write_bytes(posters.qr_image(LINK, "svg").data)
+    (tmp_path / "page.html").write_text('<body style="margin:0;background:#ccc"><img src="qr.svg"></body>')
+    shot = tmp_path / "shot.png"
+    subprocess.run(
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--window-size=400,400",
+            f"--screenshot={shot}",
+            (tmp_path / "page.html").as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=60,
+    )
+    png = read_png(shot.read_bytes())
+    (code,) = decode(png.grey, png.width, png.height)
+    assert code.text == LINK
+    # The white square (quiet zone included) is 90 mm = 340 px wide on the grey page.
+    white = [x for x in range(png.width) if png.pixel(x, 2) == 255]
+    assert 336 <= len(white) <= 344
