@@ -133,7 +133,7 @@ def title_for(content: Content, link: deeplinks.StartLink) -> str:
     match link.target:
         case deeplinks.OpenPage(page):
             name = content.pages[page].text[lang].title
-        case deeplinks.StartChecklist():
+        case deeplinks.OpenChecklist():
             name = content.text(lang, "actions.checklist")
         case deeplinks.OpenDiaryLog():
             name = link.parameter()  # metadata only: the SVG's <title>

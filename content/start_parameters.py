@@ -18,8 +18,10 @@ import re
 from collections.abc import Iterable
 from typing import Final
 
-MAX_LENGTH: Final = 64
-START_PARAMETER: Final = re.compile(r"[A-Za-z0-9_-]{1,64}")
+from content.limits import MAX_START_PARAMETER
+
+MAX_LENGTH: Final = MAX_START_PARAMETER
+START_PARAMETER: Final = re.compile(rf"[A-Za-z0-9_-]{{1,{MAX_START_PARAMETER}}}")
 LANGUAGE_SEPARATOR: Final = "-"
 CHECKLIST: Final = "check"
 DIARY_LOG: Final = "log"

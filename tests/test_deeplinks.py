@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from bot.ui import deeplinks
-from bot.ui.deeplinks import OpenDiaryLog, OpenPage, StartChecklist, StartLink
+from bot.ui.deeplinks import OpenChecklist, OpenDiaryLog, OpenPage, StartLink
 from content.model import Content
 from content.start_parameters import MAX_LENGTH, is_start_parameter, page_id_problem
 
@@ -29,8 +29,8 @@ def test_every_page_round_trips_in_every_language(content: Content) -> None:
 
 
 def test_the_checklist_and_the_diary_have_their_own_words(content: Content) -> None:
-    assert parse("check", content) == StartLink(StartChecklist())
-    assert parse("check-it", content) == StartLink(StartChecklist(), "it")
+    assert parse("check", content) == StartLink(OpenChecklist())
+    assert parse("check-it", content) == StartLink(OpenChecklist(), "it")
     assert parse("log", content) == StartLink(OpenDiaryLog())
     assert StartLink(OpenDiaryLog(), "en").parameter() == "log-en"
 

@@ -17,7 +17,7 @@ from telegram import (
 )
 from telegram.error import BadRequest
 
-from bot.fake_telegram_inline import FakeTelegramInline
+from bot.fake_telegram import FakeTelegram
 
 
 class Clock:
@@ -34,12 +34,12 @@ def clock() -> Clock:
 
 
 @pytest.fixture
-def fake(clock: Clock) -> FakeTelegramInline:
-    return FakeTelegramInline(clock=clock)
+def fake(clock: Clock) -> FakeTelegram:
+    return FakeTelegram(clock=clock, inline_mode=True)
 
 
 @pytest.fixture
-async def bot(fake: FakeTelegramInline) -> AsyncIterator[Bot]:
+async def bot(fake: FakeTelegram) -> AsyncIterator[Bot]:
     async with Bot("123:ABC", request=fake) as bot:
         yield bot
 
@@ -50,24 +50,24 @@ def article(result_id: str = "1", text: str = "<b>Cramps</b>", **extra: Any) -> 
     )
 
 
-def query(fake: FakeTelegramInline, text: str = "cramp") -> str:
+def query(fake: FakeTelegram, text: str = "cramp") -> str:
     update = fake.inline_query_update(fake.make_user(42), text)
     return str(update["inline_query"]["id"])
 
 
 async def test_get_me_says_whether_inline_mode_is_on(bot: Bot) -> None:
     assert bot.bot.supports_inline_queries is True
-    async with Bot("123:ABC", request=FakeTelegramInline(inline_mode=False)) as off:
+    async with Bot("123:ABC", request=FakeTelegram(inline_mode=False)) as off:
         assert off.bot.supports_inline_queries is False
 
 
 def test_no_inline_queries_without_inline_mode() -> None:
-    fake = FakeTelegramInline(inline_mode=False)
+    fake = FakeTelegram(inline_mode=False)
     with pytest.raises(AssertionError, match="setinline"):
         fake.inline_query_update(fake.make_user(1), "x")
 
 
-async def test_an_answer_is_recorded_once(bot: Bot, fake: FakeTelegramInline) -> None:
+async def test_an_answer_is_recorded_once(bot: Bot, fake: FakeTelegram) -> None:
     qid = query(fake)
     button = InlineQueryResultsButton("Open", start_parameter="cramps-it")
     assert await bot.answer_inline_query(qid, [article()], cache_time=60, is_personal=True, button=button)
@@ -79,7 +79,7 @@ async def test_an_answer_is_recorded_once(bot: Bot, fake: FakeTelegramInline) ->
         await bot.answer_inline_query(qid, [article()])
 
 
-async def test_too_late_or_unknown_queries_are_refused(bot: Bot, fake: FakeTelegramInline, clock: Clock) -> None:
+async def test_too_late_or_unknown_queries_are_refused(bot: Bot, fake: FakeTelegram, clock: Clock) -> None:
     qid = query(fake)
     clock.now += 11
     with pytest.raises(BadRequest, match="too old"):
@@ -104,14 +104,14 @@ async def test_too_late_or_unknown_queries_are_refused(bot: Bot, fake: FakeTeleg
         ),
     ],
 )
-async def test_bad_results_are_refused(bot: Bot, fake: FakeTelegramInline, results: list[Any], error: str) -> None:
+async def test_bad_results_are_refused(bot: Bot, fake: FakeTelegram, results: list[Any], error: str) -> None:
     qid = query(fake)
     with pytest.raises(BadRequest, match=f"(?i){error}"):
         await bot.answer_inline_query(qid, results)
     assert fake.inline_answer(qid) is None
 
 
-async def test_fifty_results_are_fine(bot: Bot, fake: FakeTelegramInline) -> None:
+async def test_fifty_results_are_fine(bot: Bot, fake: FakeTelegram) -> None:
     qid = query(fake)
     assert await bot.answer_inline_query(qid, [article(str(i)) for i in range(50)])
 
@@ -125,18 +125,18 @@ async def test_fifty_results_are_fine(bot: Bot, fake: FakeTelegramInline) -> Non
     ],
 )
 async def test_bad_results_buttons_are_refused(
-    bot: Bot, fake: FakeTelegramInline, button: InlineQueryResultsButton, error: str
+    bot: Bot, fake: FakeTelegram, button: InlineQueryResultsButton, error: str
 ) -> None:
     with pytest.raises(BadRequest, match=f"(?i){error}"):
         await bot.answer_inline_query(query(fake), [], button=button)
 
 
-async def test_next_offset_is_at_most_64_bytes(bot: Bot, fake: FakeTelegramInline) -> None:
+async def test_next_offset_is_at_most_64_bytes(bot: Bot, fake: FakeTelegram) -> None:
     with pytest.raises(BadRequest, match=r"(?i)NEXT_OFFSET_INVALID"):
         await bot.answer_inline_query(query(fake), [], next_offset="9" * 65)
 
 
-async def test_choosing_a_result_posts_its_message_via_the_bot(bot: Bot, fake: FakeTelegramInline) -> None:
+async def test_choosing_a_result_posts_its_message_via_the_bot(bot: Bot, fake: FakeTelegram) -> None:
     qid = query(fake)
     url = InlineKeyboardMarkup([[InlineKeyboardButton("Open", url="https://t.me/spasm_guide_bot?start=cramps")]])
     await bot.answer_inline_query(qid, [article("cramps", reply_markup=url)])
@@ -163,7 +163,7 @@ async def test_share_buttons_need_a_chat_kind_and_a_short_query(
         await bot.send_message(42, "page", reply_markup=markup)
 
 
-async def test_a_share_button_is_kept_as_sent(bot: Bot, fake: FakeTelegramInline) -> None:
+async def test_a_share_button_is_kept_as_sent(bot: Bot, fake: FakeTelegram) -> None:
     chosen = SwitchInlineQueryChosenChat("Cramps", allow_user_chats=True, allow_group_chats=True)
     markup = InlineKeyboardMarkup([[InlineKeyboardButton("Share", switch_inline_query_chosen_chat=chosen)]])
     await bot.send_message(42, "page", reply_markup=markup)

@@ -13,7 +13,7 @@ import zxingcpp
 from telegram.error import InvalidToken
 
 from bot import posters
-from bot.fake_telegram_http import FakeTelegramServer
+from bot.fake_telegram.http import FakeTelegramServer
 from content.model import Content
 from tests.images import modules_from_png, read_png, svg_matrix
 

@@ -9,8 +9,8 @@ from types import MappingProxyType
 import pytest
 from telegram import Bot
 
-from bot import profile
 from bot.fake_telegram import FakeTelegram
+from bot.ui import profile
 from content.model import Content
 
 

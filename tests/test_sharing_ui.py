@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.ui import sharing
+from bot.ui.keyboards import page_screen
 from content.model import MAIN_PAGE, Content
 from content.telegram_html import parse_html, utf16_len
 
@@ -26,12 +27,23 @@ def test_every_shared_page_fits_a_message_and_opens_the_bot_at_itself(content: C
 def test_the_share_buttons_query_finds_its_page_first(content: Content) -> None:
     for lang in content.languages:
         for page_id in sharing.shareable(content):
-            button = sharing.share_button(content, page_id, lang)
-            chosen = button.switch_inline_query_chosen_chat
-            assert chosen is not None and chosen.query and len(chosen.query) <= 256
-            assert chosen.allow_user_chats and chosen.allow_group_chats
-            answer = sharing.answer(content, chosen.query, lang, USER, hits=[])
+            screen = page_screen(content, page_id, lang, share=True)
+            assert screen.markup is not None
+            (share,) = [
+                b for row in screen.markup.to_dict()["inline_keyboard"] for b in row if "callback_data" not in b
+            ]
+            assert share["text"] == content.text(lang, "sharing.button")
+            chosen = share["switch_inline_query_chosen_chat"]
+            assert chosen == {"query": chosen["query"], "allow_user_chats": True, "allow_group_chats": True}
+            assert 0 < len(chosen["query"]) <= 256
+            answer = sharing.answer(content, chosen["query"], lang, USER, hits=[])
             assert answer.results[0].id == f"{page_id}.{lang}"
+        assert (
+            page_screen(content, "cramps", lang).markup.to_dict()
+            == page_screen(  # type: ignore[union-attr]
+                content, "cramps", lang, share=False
+            ).markup.to_dict()
+        )  # type: ignore[union-attr]
 
 
 def test_nothing_found_and_too_long_offer_the_bot_instead(content: Content) -> None:

@@ -32,7 +32,7 @@ class OpenPage:
 
 
 @dataclass(frozen=True, slots=True)
-class StartChecklist:
+class OpenChecklist:
     pass
 
 
@@ -41,7 +41,7 @@ class OpenDiaryLog:
     pass
 
 
-Target = OpenPage | StartChecklist | OpenDiaryLog
+Target = OpenPage | OpenChecklist | OpenDiaryLog
 
 
 @dataclass(frozen=True, slots=True)
@@ -56,7 +56,7 @@ class StartLink:
                 if page_id_problem(page, ()) is not None:
                     raise ValueError(f"{page!r} cannot be a start parameter")
                 name = page
-            case StartChecklist():
+            case OpenChecklist():
                 name = CHECKLIST
             case OpenDiaryLog():
                 name = DIARY_LOG
@@ -75,7 +75,7 @@ def parse(parameter: str | None, *, pages: Collection[str], languages: Collectio
         return None
     lang = language if separator else None
     if name == CHECKLIST:
-        return StartLink(StartChecklist(), lang)
+        return StartLink(OpenChecklist(), lang)
     if name == DIARY_LOG:
         return StartLink(OpenDiaryLog(), lang)
     if name in pages:

@@ -1,6 +1,6 @@
 """Sharing a page: the Share button, the message a shared page becomes, inline mode's answer.
 
-A Share button (``switch_inline_query_chosen_chat``) lets the user pick any chat and puts
+A Share button (bot/ui/keyboards.py ShareButton, ``switch_inline_query_chosen_chat``) lets the user pick a chat and puts
 ``@bot <page title>`` in its input field; Telegram then sends the bot that inline query, and the
 answer offers the page first. Choosing it posts the page's text "via @bot" with a button that
 opens the bot at that page (a deep link, bot/ui/deeplinks.py). Nothing here sends anything.
@@ -18,19 +18,19 @@ from telegram import (
     InlineQueryResultArticle,
     InlineQueryResultsButton,
     InputTextMessageContent,
-    SwitchInlineQueryChosenChat,
 )
 from telegram.constants import ParseMode
 
+from bot.infra.services import BotContext
 from bot.ui import deeplinks
 from bot.ui.deeplinks import OpenPage, StartLink
-from content.loader import normalize
-from content.model import MAIN_PAGE, Content
+from content.limits import MAX_INLINE_RESULTS
+from content.model import MAIN_PAGE, Content, normalize
 from content.telegram_html import parse_html
 
 # Telegram: at most 50 results an answer. We never have more than a page each, and in-bot
 # search returns at most 8; the cap only guards a much larger content tree.
-MAX_RESULTS: Final = 50
+MAX_RESULTS: Final = MAX_INLINE_RESULTS
 # Results depend on the user's language, so they are personal; five minutes (Telegram's default,
 # stated) keeps typing fast, and content changes only on /reload.
 CACHE_SECONDS: Final = 300
@@ -47,6 +47,12 @@ class InlineAnswer:
     is_personal: bool = True
 
 
+def can_share(ctx: BotContext) -> bool:
+    """Whether pages get a Share button: only with inline mode on (@BotFather /setinline, seen
+    in getMe at start-up); without it the button would open inline mode and nothing would answer."""
+    return ctx.bot.bot.supports_inline_queries is True
+
+
 def shareable(content: Content) -> list[str]:
     """Pages worth sending on their own: all but the main menu, in content order."""
     return [p for p in content.pages if p != MAIN_PAGE]
@@ -55,20 +61,6 @@ def shareable(content: Content) -> list[str]:
 def share_query(content: Content, page_id: str, lang: str) -> str:
     """What the Share button types after @bot: the page's title, which :func:`answer` puts first."""
     return content.pages[page_id].text[lang].title
-
-
-def share_button(content: Content, page_id: str, lang: str) -> InlineKeyboardButton:
-    return InlineKeyboardButton(
-        content.text(lang, "sharing.button"),
-        switch_inline_query_chosen_chat=SwitchInlineQueryChosenChat(
-            query=share_query(content, page_id, lang),
-            allow_user_chats=True,
-            allow_group_chats=True,
-            # Not bots (they would get "via @bot" messages they cannot use) nor channels.
-            allow_bot_chats=False,
-            allow_channel_chats=False,
-        ),
-    )
 
 
 def shared_page_text(content: Content, page_id: str, lang: str) -> str:
@@ -109,7 +101,7 @@ def answer(content: Content, query: str, lang: str, username: str, hits: Sequenc
     """
     text = query.strip()
     if len(text) > MAX_QUERY:
-        return InlineAnswer((), _open_button(content, lang, "sharing.inline_too_long"))
+        return InlineAnswer((), _open_button(content.text(lang, "sharing.inline_too_long")))
     if not text:
         pages = shareable(content)
     else:
@@ -117,14 +109,14 @@ def answer(content: Content, query: str, lang: str, username: str, hits: Sequenc
         exact = [p for p in shareable(content) if normalize(share_query(content, p, lang)) == wanted]
         pages = exact + [p for p in hits if p not in exact and p != MAIN_PAGE]
     if not pages:
-        return InlineAnswer((), _open_button(content, lang, "sharing.inline_none"))
+        return InlineAnswer((), _open_button(content.text(lang, "sharing.inline_none")))
     results = tuple(_article(content, p, lang, username) for p in pages[:MAX_RESULTS])
-    return InlineAnswer(results, _open_button(content, lang, "sharing.inline_open"))
+    return InlineAnswer(results, _open_button(content.text(lang, "sharing.inline_open")))
 
 
-def _open_button(content: Content, lang: str, key: str) -> InlineQueryResultsButton:
+def _open_button(text: str) -> InlineQueryResultsButton:
     # Opens the private chat with /start main: the greeting and the main menu.
-    return InlineQueryResultsButton(content.text(lang, key), start_parameter=StartLink(OpenPage(MAIN_PAGE)).parameter())
+    return InlineQueryResultsButton(text, start_parameter=StartLink(OpenPage(MAIN_PAGE)).parameter())
 
 
 def result_page(result_id: str, content: Content) -> str | None:

@@ -22,13 +22,14 @@ from typing import Final, Literal
 from telegram import Bot
 from telegram.error import TelegramError
 
+from content.limits import MAX_DESCRIPTION, MAX_SHORT_DESCRIPTION
 from content.model import Content
 
 log = logging.getLogger(__name__)
 
 Kind = Literal["description", "short_description"]
 KINDS: Final[tuple[Kind, ...]] = ("description", "short_description")
-LIMITS: Final[dict[Kind, int]] = {"description": 512, "short_description": 120}
+LIMITS: Final[dict[Kind, int]] = {"description": MAX_DESCRIPTION, "short_description": MAX_SHORT_DESCRIPTION}
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,13 +41,12 @@ class ProfileText:
 
 def wanted(content: Content) -> list[ProfileText]:
     """Every profile text the content asks for (validated against LIMITS at load)."""
-    return [
-        ProfileText(
-            kind, None if lang == content.default_language else lang, content.text(lang, f"profile.{kind}").strip()
-        )
-        for lang in content.languages
-        for kind in KINDS
-    ]
+    items = []
+    for lang in content.languages:
+        code = None if lang == content.default_language else lang
+        items.append(ProfileText("description", code, content.text(lang, "profile.description").strip()))
+        items.append(ProfileText("short_description", code, content.text(lang, "profile.short_description").strip()))
+    return items
 
 
 async def _current(bot: Bot, item: ProfileText) -> str | None:
