@@ -58,3 +58,15 @@ def test_excerpts_cut_at_a_word(content: Content) -> None:
     text = sharing.excerpt(content, "cramps", "en", limit=40)
     assert text.endswith("…") and len(text) <= 40
     assert not text[:-1].endswith(" ")
+
+
+def test_a_page_near_the_limit_is_shared_without_the_disclaimer(content: Content) -> None:
+    import dataclasses
+    from types import MappingProxyType
+
+    long_page = "<b>Cramps</b>\n\n" + "x" * 4000
+    rendered = dict(content.rendered)
+    rendered[("cramps", "en")] = long_page
+    edited = dataclasses.replace(content, rendered=MappingProxyType(rendered), memo={})
+    assert sharing.shared_page_text(edited, "cramps", "en") == long_page
+    assert sharing.shared_page_text(edited, "what", "en").endswith(content.text("en", "start.disclaimer"))

@@ -24,9 +24,9 @@ from telegram.constants import ParseMode
 from bot.infra.services import BotContext
 from bot.ui import deeplinks
 from bot.ui.deeplinks import OpenPage, StartLink
-from content.limits import MAX_INLINE_RESULTS
+from content.limits import MAX_INLINE_RESULTS, MAX_MESSAGE
 from content.model import MAIN_PAGE, Content, normalize
-from content.telegram_html import parse_html
+from content.telegram_html import parse_html, utf16_len
 
 # Telegram: at most 50 results an answer. We never have more than a page each, and in-bot
 # search returns at most 8; the cap only guards a much larger content tree.
@@ -64,8 +64,18 @@ def share_query(content: Content, page_id: str, lang: str) -> str:
 
 
 def shared_page_text(content: Content, page_id: str, lang: str) -> str:
-    """The page as it appears in someone else's chat: its text and the bot's disclaimer."""
-    return f"{content.page_html(page_id, lang)}\n\n{content.text(lang, 'start.disclaimer')}"
+    """The page as it appears in someone else's chat: its text and the bot's disclaimer.
+
+    A page near Telegram's 4096 characters (check-content allows it) goes without the
+    disclaimer rather than not at all; its button opens the bot, where the disclaimer is shown.
+    """
+    page = content.page_html(page_id, lang)
+    return content.derived(("shared_page", page_id, lang), lambda: _with_disclaimer(content, page, lang))
+
+
+def _with_disclaimer(content: Content, page: str, lang: str) -> str:
+    text = f"{page}\n\n{content.text(lang, 'start.disclaimer')}"
+    return text if utf16_len(parse_html(text)) <= MAX_MESSAGE else page
 
 
 def excerpt(content: Content, page_id: str, lang: str, limit: int = EXCERPT) -> str:
