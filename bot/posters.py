@@ -11,9 +11,11 @@ never pays for it (~35 ms, most of it urllib.request pulled in by segno.writers)
 
 from __future__ import annotations
 
+import asyncio
 import io
+import sys
 from dataclasses import dataclass
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Final, Literal
 
 from bot.ui import deeplinks
@@ -138,3 +140,77 @@ def title_for(content: Content, link: deeplinks.StartLink) -> str:
         case deeplinks.OpenDiaryLog():
             name = link.parameter()  # metadata only: the SVG's <title>
     return f"{content.pages[MAIN_PAGE].text[lang].title}: {name}"
+
+
+# --- the commands ----------------------------------------------------------------------------
+
+
+def _resolve(
+    content: Content, target: str, language: str | None, username: str | None, token: str, base_url: str | None
+) -> str:
+    """The t.me link for the command line; PosterError / InvalidToken / NetworkError propagate."""
+    link = start_link(content, target, language)
+    name = asyncio.run(username_for(username, token, base_url))
+    return deeplinks.url(name, link)
+
+
+def _failed(exc: Exception, token: str) -> int:
+    from telegram.error import InvalidToken, NetworkError
+
+    if isinstance(exc, PosterError):
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    if isinstance(exc, InvalidToken):
+        print(
+            "error: Telegram rejected TELEGRAM_BOT_TOKEN; check it with @BotFather, or pass --username", file=sys.stderr
+        )
+        return 2
+    if isinstance(exc, NetworkError):
+        message = str(exc).replace(token, "<token>") if token else str(exc)
+        print(f"error: cannot reach Telegram for the bot's username ({message}); pass --username", file=sys.stderr)
+        return 1
+    raise exc
+
+
+def link_command(
+    content: Content, target: str, *, language: str | None, username: str | None, token: str, base_url: str | None
+) -> int:
+    """`main.py link PAGE`: print the page's deep link."""
+    try:
+        url = _resolve(content, target, language, username, token, base_url)
+    except Exception as exc:
+        return _failed(exc, token)
+    print(url)
+    return 0
+
+
+def qr_command(
+    content: Content,
+    target: str,
+    *,
+    output: Path,
+    fmt: str | None,
+    language: str | None,
+    username: str | None,
+    token: str,
+    base_url: str | None,
+) -> int:
+    """`main.py qr PAGE --output FILE`: write the page's deep link as a QR code for print."""
+    try:
+        kind = format_for(str(output), fmt)
+    except ValueError as exc:
+        return _failed(PosterError(str(exc)), token)
+    try:
+        url = _resolve(content, target, language, username, token, base_url)
+    except Exception as exc:
+        return _failed(exc, token)
+    image = qr_image(url, kind, title=title_for(content, start_link(content, target, language)))
+    try:
+        output.write_bytes(image.data)
+    except OSError as exc:
+        print(f"error: cannot write {output}: {exc.strerror}", file=sys.stderr)
+        return 1
+    side = image.modules + 2 * QUIET_ZONE
+    size = f"{side * SVG_MODULE_MM} mm" if kind == "svg" else f"{side * PNG_MODULE_PX} px at {PNG_DPI} dpi"
+    print(f"{url}\nwrote {output}: QR version {image.version}, {image.modules}x{image.modules} modules, {size}")
+    return 0
