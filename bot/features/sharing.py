@@ -22,6 +22,7 @@ from bot.ui.keyboards import Screen
 from bot.ui.replies import show
 from bot.ui.screens import PRIVATE, greeting, start_screen
 from bot.ui.search import find_pages
+from content.model import MAIN_PAGE
 from content.start_parameters import CHECKLIST, DIARY_LOG
 from storage import stats, users
 
@@ -72,7 +73,9 @@ async def on_start_link(update: Update, ctx: BotContext) -> None:
     await services.db.run(stats.bump, _counter(link), durable=False)
     lang = await services.user_language(update)
     callback = _callback(link)
-    if callback is None:
+    if callback is None or (known is None and callback == Nav(MAIN_PAGE)):
+        # Plain /start: one message, the greeting over the main menu (inline mode's "open the
+        # bot" button links to the main page, so a new user meets the bot as usual).
         await show(update, ctx, start_screen(content, lang, tg_user.first_name), new=True)
         return
     if known is None:
