@@ -295,3 +295,26 @@ def test_share_labels_are_buttons(tmp_path: Path) -> None:
     set_value(root, "en/strings.yaml", "sharing.button", '"' + "Share " * 10 + '"')
     with pytest.raises(ContentError, match=r"button label 'sharing\.button'"):
         load_content(root)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        " ",
+        "<b>cramp</b>",
+        "&amp; tetanus",
+        "🦵 crampi!!",
+        "PERCHÉ",
+        "a",
+        "x" * 256,
+        "cramp\nspasm",
+        "\u200b",
+        "'; DROP TABLE users; --",
+    ],
+)
+async def test_any_query_gets_an_answer_telegram_accepts(bot: Harness, query: str) -> None:
+    answer = await bot.ada.inline(query)  # the fake refuses what Telegram would
+    assert len(answer.results) <= 50
+    assert len(set(answer.ids)) == len(answer.ids)
+    assert answer.button is not None and answer.button["start_parameter"] == "main"
+    assert await bot.rows("SELECT * FROM users") == []
