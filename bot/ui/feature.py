@@ -67,3 +67,27 @@ class Feature:
     chores: tuple[Chore, ...] = ()
     # At shutdown, after updates stop and before the database closes (e.g. end a worker process).
     stops: tuple[Stop, ...] = ()
+
+
+# Where the factory leaves every feature's callback routes, for enter().
+ROUTES_KEY = "routes"
+
+
+def routes_of(app: BotApp) -> Mapping[type[Callback], Route]:
+    routes = app.bot_data.get(ROUTES_KEY, MappingProxyType({}))
+    assert isinstance(routes, Mapping)
+    return routes
+
+
+async def enter(update: Update, ctx: BotContext, callback: Callback) -> bool:
+    """Open what `callback`'s button opens, from a command or a deep link instead of a tap.
+
+    This is how one feature reaches another's entry point (a deep link starting the checklist)
+    without importing it: through the typed operation and the routes every feature declared.
+    The route's alert text is for a callback query and is dropped. False if nothing routes it.
+    """
+    route = routes_of(ctx.application).get(type(callback))
+    if route is None:
+        return False
+    await route(update, ctx, callback)
+    return True
