@@ -517,3 +517,11 @@ async def test_mydata_with_a_long_diary_is_one_file_with_everything(bot):
     record = json.loads(doc.file_bytes)
     assert len(record["diary_entries"]) == 400
     assert "Main menu" in " ".join(doc.labels)
+
+
+async def test_deep_link_opens_the_log(bot):
+    await bot.send("/start log")
+    assert "When did the spasm happen?" in bot.text()
+    await bot.tap("Under a minute")
+    await bot.tap("Mild")
+    assert len(await entries(bot)) == 1
