@@ -525,3 +525,23 @@ async def test_deep_link_opens_the_log(bot):
     await bot.tap("Under a minute")
     await bot.tap("Mild")
     assert len(await entries(bot)) == 1
+
+
+async def test_a_chart_that_cannot_be_drawn_is_said_and_the_buttons_stay(bot):
+    from concurrent.futures import ThreadPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    from bot.features.diary.chart import ChartDrawer
+
+    class Broken(ThreadPoolExecutor):  # the worker process died (killed for memory, say)
+        def submit(self, *args, **kwargs):
+            raise BrokenProcessPool("worker gone")
+
+    state = state_of(bot.app)
+    state.drawer = ChartDrawer(executor=Broken())
+    await log(bot)
+    await bot.send("/diary")
+    await settle(bot)
+    assert "couldn't draw your chart this time" in bot.text()
+    assert "📓 Log a spasm" in bot.buttons()
+    assert bot.ada.files("photo") == []
