@@ -1017,11 +1017,11 @@ async def test_send_photo_keeps_the_bytes_and_reads_the_size(bot: Bot, fake: Fak
 
 
 async def test_send_photo_refuses_what_telegram_refuses(bot: Bot) -> None:
-    with pytest.raises(BadRequest, match="(?i)image_process_failed"):
+    with pytest.raises(BadRequest, match=r"(?i)image_process_failed"):
         await bot.send_photo(5, b"not an image at all")
-    with pytest.raises(BadRequest, match="(?i)photo_invalid_dimensions"):
+    with pytest.raises(BadRequest, match=r"(?i)photo_invalid_dimensions"):
         await bot.send_photo(5, _png(400, 10))
-    with pytest.raises(BadRequest, match="(?i)caption is too long"):
+    with pytest.raises(BadRequest, match=r"(?i)caption is too long"):
         await bot.send_photo(5, _png(20, 20), caption="x" * 1025)
 
 
@@ -1030,5 +1030,5 @@ async def test_send_document_keeps_name_and_bytes(bot: Bot, fake: FakeTelegram) 
     assert message.document is not None and message.document.file_name == "data.csv"
     [stored] = [m for m in fake.bot_messages(5) if m.kind == "document"]
     assert stored.file_bytes == b"a,b\r\n1,2\r\n" and stored.plain == "file"
-    with pytest.raises(BadRequest, match="(?i)file must be non-empty"):
+    with pytest.raises(BadRequest, match=r"(?i)file must be non-empty"):
         await bot.send_document(5, b"", filename="empty.csv")
