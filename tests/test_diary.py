@@ -545,3 +545,14 @@ async def test_a_chart_that_cannot_be_drawn_is_said_and_the_buttons_stay(bot):
     assert "couldn't draw your chart this time" in bot.text()
     assert "📓 Log a spasm" in bot.buttons()
     assert bot.ada.files("photo") == []
+
+
+def test_diary_retention_setting():
+    from bot.infra.settings import Settings, SettingsError
+
+    assert Settings.from_env({}, need_token=False).diary_retention_days == 365
+    assert Settings.from_env({"DIARY_RETENTION_DAYS": "730"}, need_token=False).diary_retention_days == 730
+    with pytest.raises(SettingsError, match="DIARY_RETENTION_DAYS must be between 31 and 3650"):
+        Settings.from_env({"DIARY_RETENTION_DAYS": "7"}, need_token=False)
+    with pytest.raises(SettingsError, match="DIARY_RETENTION_DAYS must be a whole number"):
+        Settings.from_env({"DIARY_RETENTION_DAYS": "a year"}, need_token=False)
