@@ -552,7 +552,7 @@ def test_diary_retention_setting():
 
     assert Settings.from_env({}, need_token=False).diary_retention_days == 365
     assert Settings.from_env({"DIARY_RETENTION_DAYS": "730"}, need_token=False).diary_retention_days == 730
-    with pytest.raises(SettingsError, match="DIARY_RETENTION_DAYS must be between 31 and 3650"):
-        Settings.from_env({"DIARY_RETENTION_DAYS": "7"}, need_token=False)
+    with pytest.raises(SettingsError, match="DIARY_RETENTION_DAYS must be between 60 and 3650"):
+        Settings.from_env({"DIARY_RETENTION_DAYS": "45"}, need_token=False)
     with pytest.raises(SettingsError, match="DIARY_RETENTION_DAYS must be a whole number"):
         Settings.from_env({"DIARY_RETENTION_DAYS": "a year"}, need_token=False)
