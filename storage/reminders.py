@@ -180,6 +180,16 @@ def record_delivered(
     return marked
 
 
+def mark_zone_offered(conn: sqlite3.Connection, user_id: int) -> int:
+    """A user on a fixed UTC offset was offered a real time zone in a daily reminder: remember it
+    in their daily reminders' payload (copied to each next occurrence), so it is offered once."""
+    return conn.execute(
+        "UPDATE reminders SET payload = json_set(payload, '$.zone_offered', 1) "
+        "WHERE user_id = ? AND kind = 'daily' AND status IN ('pending', 'sending', 'paused', 'sent')",
+        (user_id,),
+    ).rowcount
+
+
 def reschedule(conn: sqlite3.Connection, reminder_id: int, due_at: int, error: str) -> None:
     conn.execute(
         "UPDATE reminders SET status = 'pending', due_at = ?, last_error = ? WHERE id = ? AND status = 'sending'",

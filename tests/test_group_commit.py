@@ -143,3 +143,24 @@ async def test_flush_waits_for_everything_submitted(db):
     await writer.flush()
     assert writer.pending == 0
     assert await db.read(_status) == {"sent": 50}
+
+
+async def test_zone_offer_is_remembered_in_every_daily_and_carried_to_the_next(db):
+    await db.run(_seed, 1, "daily")
+    claimed = await db.run(outbox.claim_due, NOW, 20)
+    writer = GroupCommit(db)
+    seen: list[str] = []
+
+    def record(conn: sqlite3.Connection) -> None:
+        outbox.record_delivered(conn, claimed, NOW, partial(_next, seen=seen))
+        outbox.mark_zone_offered(conn, 1)
+
+    await writer.submit(record)
+    payloads = await db.read(lambda c: [outbox.get(c, i) for i in (1, 2)])
+    assert [p.payload.get("zone_offered") for p in payloads if p] == [1, 1]  # this one and the next
+    claimed = await db.run(outbox.claim_due, NOW + 86400, 20)
+    await writer.submit(
+        partial(outbox.record_delivered, group=claimed, sent_at=NOW, next_daily=partial(_next, seen=seen))
+    )
+    third = await db.read(outbox.get, 3)
+    assert third is not None and third.payload["zone_offered"] == 1
