@@ -22,9 +22,8 @@ def _add(conn: sqlite3.Connection, user_id: int, now: int = 1_000) -> int:
         conn,
         user_id=user_id,
         chat_id=user_id,
-        kind="followup",
         due_at=now + 3600,
-        payload={"lang": "en"},
+        payload=outbox.FollowupPayload(lang="en"),
         now=now,
         max_active=10,
     )

@@ -24,9 +24,8 @@ def _seed(conn: sqlite3.Connection, n: int, kind: str = "followup") -> None:
             conn,
             user_id=user_id,
             chat_id=user_id,
-            kind=kind,
             due_at=NOW - 10,
-            payload={"lang": "en", "kind": "stretch", "time": "09:00"} if kind == "daily" else {"lang": "en"},
+            payload=outbox.DailyPayload("stretch", "09:00", "en") if kind == "daily" else outbox.FollowupPayload("en"),
             now=NOW - 100,
             max_active=10,
         )
@@ -157,10 +156,13 @@ async def test_zone_offer_is_remembered_in_every_daily_and_carried_to_the_next(d
 
     await writer.submit(record)
     payloads = await db.read(lambda c: [outbox.get(c, i) for i in (1, 2)])
-    assert [p.payload.get("zone_offered") for p in payloads if p] == [1, 1]  # this one and the next
+    assert [isinstance(p.payload, outbox.DailyPayload) and p.payload.zone_offered for p in payloads if p] == [
+        True,
+        True,
+    ]  # this one and the next
     claimed = await db.run(outbox.claim_due, NOW + 86400, 20)
     await writer.submit(
         partial(outbox.record_delivered, group=claimed, sent_at=NOW, next_daily=partial(_next, seen=seen))
     )
     third = await db.read(outbox.get, 3)
-    assert third is not None and third.payload["zone_offered"] == 1
+    assert third is not None and isinstance(third.payload, outbox.DailyPayload) and third.payload.zone_offered
