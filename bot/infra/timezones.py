@@ -109,6 +109,15 @@ def fixed_zone(offset_minutes: int) -> str:
     return "UTC" if hours == 0 else f"Etc/GMT{-hours:+d}"
 
 
+def offset_label(offset_minutes: int) -> str:
+    """ "+1", "-5", "+5:30", "" for zero: what follows "UTC" in a sentence."""
+    if offset_minutes == 0:
+        return ""
+    sign = "+" if offset_minutes > 0 else "-"
+    hours, minutes = divmod(abs(offset_minutes), 60)
+    return f"{sign}{hours}" + (f":{minutes:02d}" if minutes else "")
+
+
 # --- names ---------------------------------------------------------------------------------
 
 
