@@ -380,6 +380,33 @@ async def test_sigkill_at_points_of_a_batch_loses_nothing_repeats_only_in_flight
         assert f"{at_kill['sending']} reminders were in flight" in second.stderr(), second.describe()
 
 
+async def test_back_after_a_block_the_paused_checkin_comes_at_once(
+    tmp_path: Path, server: FakeTelegramServer, processes: Processes
+) -> None:
+    """A user blocked the bot (the send got 403, the check-in paused), comes back with /start: the
+    check-in follows the /start reply at once, not at the worker's next idle pass (60 s)."""
+    database = tmp_path / "bot.sqlite3"
+    [chat] = await seed_followups(database, 1)
+    fake = server.fake
+    fake.block(chat)
+    async with asyncio.timeout(TEST_TIMEOUT):
+        bot = processes.bot("bot", bot_env(server.base_url, database))
+        await until(lambda: statuses(database)["paused"] == 1, 20, "the check-in to pause", watch=[bot])
+        fake.unblock(chat)
+        started = time.monotonic()
+        fake.push_update(fake.text_update(fake.make_user(chat, "Ada"), "/start"))
+
+        def checkin() -> bool:
+            return any("How are your muscle spasms" in m.plain for m in fake.bot_messages(chat))
+
+        await until(checkin, 30, "the paused check-in", watch=[bot])
+        waited = time.monotonic() - started
+        bot.signal(signal.SIGTERM)
+        assert await bot.wait(15) == 0, bot.describe()
+    print(f"\npaused check-in delivered {waited:.2f} s after /start")
+    assert waited < 10  # the worker was woken; its idle pass is 60 s away
+
+
 # ------------------------------------------------------------------------------------------------
 # c. SIGTERM in the middle of a dispatch batch
 # ------------------------------------------------------------------------------------------------

@@ -181,6 +181,35 @@ async def test_start_reactivates_blocked_user(bot):
     assert await bot.dispatch() == 1
 
 
+async def test_back_after_a_block_wakes_the_delivery_worker_at_once(bot):
+    """The paused check-in goes out right after /start, not at the worker's next idle pass."""
+    await add_followup(bot)
+    bot.fake.block(42)
+    bot.clock.advance(DAY)
+    await bot.dispatch()
+    assert [r["status"] for r in await bot.rows("SELECT status FROM reminders")] == ["paused"]
+    bot.services.outbox_changed.clear()
+    bot.fake.unblock(42)
+    await bot.send("/start")
+    assert bot.services.outbox_changed.is_set()  # the worker's wait ends now
+    assert await bot.dispatch() == 1
+    assert "How are your muscle spasms now?" in bot.text()
+
+
+async def test_any_message_after_a_block_resumes_and_wakes(bot):
+    """Blocked as seen by a send (403), not by an update: the next message of any kind resumes."""
+    await add_followup(bot)
+    bot.fake.block(42)
+    bot.clock.advance(DAY)
+    await bot.dispatch()
+    bot.services.outbox_changed.clear()
+    bot.fake.unblock(42)
+    await bot.send("cramp")  # a search, not /start
+    assert bot.services.outbox_changed.is_set()
+    assert [r["status"] for r in await bot.rows("SELECT status FROM reminders")] == ["pending"]
+    assert await bot.dispatch() == 1
+
+
 async def test_retry_after_is_waited_and_not_lost(bot):
     await add_followup(bot)
     bot.clock.advance(DAY)
