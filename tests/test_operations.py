@@ -112,6 +112,7 @@ async def test_delete_my_data_leaves_no_trace(bot, settings):
     await bot.tap("Daily self-care")
     await bot.tap("Tell you my time")
     await bot.tap("21:00")  # 09:00 UTC + 12 h
+    await bot.tap("Keep UTC+12 anyway")
     await bot.tap("Stretching")
     await bot.tap("08:00")
     bot.clock.advance(60)

@@ -134,7 +134,9 @@ async def test_time_zone_by_local_time(bot):
     await bot.tap("Daily self-care")
     await bot.tap("Tell you my time")
     await bot.tap("11:00")  # clock is 09:00 UTC: UTC+2
-    assert "Etc/GMT-2" in bot.text()
+    assert "It is 11:00 for you. Which of these is your time zone?" in bot.text()
+    await bot.tap("Keep UTC+2 anyway")  # the user insists on a fixed offset
+    assert "fixed offset UTC+2" in bot.text() and "does not follow daylight saving" in bot.text()
     assert [r["timezone"] for r in await bot.rows("SELECT timezone FROM users")] == ["Etc/GMT-2"]
 
 
