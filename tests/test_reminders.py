@@ -111,7 +111,7 @@ async def test_daily_reminder_asks_zone_and_keeps_local_time_across_dst(bot):
     await bot.tap("Daily self-care")
     assert "time zone" in bot.text()
     await bot.tap("Europe/Rome")
-    assert "Europe/Rome" in bot.text()
+    assert "Rome (Italy)" in bot.text()
     await bot.tap("Stretching")
     await bot.tap("08:00")
     assert "Every day at 08:00" in bot.text()

@@ -33,7 +33,7 @@ from bot.ui.callbacks import (
 )
 from bot.ui.keyboards import Screen, button, main_menu_button, markup, rows
 from bot.ui.replies import show
-from bot.ui.screens import show_stale
+from bot.ui.screens import escape, show_stale
 from content.model import Content
 from storage import reminders as outbox
 from storage import users
@@ -226,7 +226,8 @@ async def on_location(update: Update, ctx: BotContext) -> None:
         )
         raise ApplicationHandlerStop
     prompts[update.effective_user.id] = (services.clock.now() + PROMPT_FOR, True)  # comes down with the answer
-    await set_zone(update, ctx, zone, content.text(lang, "timezone.location_set", zone=timezones.label(zone, lang)))
+    label = await asyncio.to_thread(timezones.label, zone, lang)
+    await set_zone(update, ctx, zone, content.text(lang, "timezone.location_set", zone=label))
     raise ApplicationHandlerStop
 
 
@@ -258,15 +259,11 @@ async def on_text(update: Update, ctx: BotContext) -> None:
     # The keyboard stays until a zone is chosen (set_zone takes it down).
     _prompts(ctx)[user.id] = (services.clock.now() + PROMPT_FOR, keyboard_shown)
     if found:
-        screen = zones_screen(content, lang, content.text(lang, "timezone.search_pick"), found, [])
+        text, extra = content.text(lang, "timezone.search_pick"), []
     else:
-        screen = zones_screen(
-            content,
-            lang,
-            content.text(lang, "timezone.search_none", text=message.text[:64]),
-            [],
-            [[button(content.text(lang, "btn.type_city"), TypeCity())]],
-        )
+        text = content.text(lang, "timezone.search_none", text=escape(message.text[:64]))
+        extra = [[button(content.text(lang, "btn.type_city"), TypeCity())]]
+    screen = await asyncio.to_thread(zones_screen, content, lang, text, found, extra)
     await show(update, ctx, screen, new=True)
     raise ApplicationHandlerStop
 
@@ -276,7 +273,7 @@ async def on_set_zone(update: Update, ctx: BotContext, cb: SetZone) -> str | Non
     if not is_named(content, cb.zone):
         return await show_stale(update, ctx)
     lang = await ctx.services.user_language(update)
-    label = cb.zone.replace("_", " ") if cb.zone in content.reminders.timezones else timezones.label(cb.zone, lang)
+    label = await asyncio.to_thread(timezones.label, cb.zone, lang)  # Babel: off the event loop
     await set_zone(update, ctx, cb.zone, content.text(lang, "reminders.tz_set", zone=label))
     return None
 
@@ -303,7 +300,8 @@ async def on_set_offset(update: Update, ctx: BotContext, cb: SetOffset) -> str |
     keep = button(
         content.text(lang, "btn.keep_offset", offset=timezones.offset_label(cb.hours * 60)), KeepOffset(cb.hours)
     )
-    screen = zones_screen(
+    screen = await asyncio.to_thread(
+        zones_screen,
         content,
         lang,
         content.text(lang, "timezone.offset_pick", time=local),
