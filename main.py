@@ -1,4 +1,4 @@
-"""Spasm Guide command line: run | demo | check-content | content-map | health | backup | restore."""
+"""Spasm Guide command line: run | demo | check-content | content-map | health | link | qr | backup | restore."""
 
 from __future__ import annotations
 
@@ -29,6 +29,16 @@ def main(argv: list[str] | None = None) -> int:
     back.add_argument("--loop", action="store_true", help="with --dir: repeat every BACKUP_EVERY_HOURS")
     rest = sub.add_parser("restore", help="replace the database with a backup (stop the bot first)")
     rest.add_argument("file", type=Path, help="the backup to restore")
+    link = sub.add_parser("link", help="print the t.me link that opens the bot at PAGE (or 'check')")
+    qr = sub.add_parser("qr", help="write a QR code of PAGE's link for print (PNG or SVG)")
+    for cmd in (link, qr):
+        cmd.add_argument(
+            "page", metavar="PAGE", help="a page id (see content/pages.yaml), or 'check' for the checklist"
+        )
+        cmd.add_argument("--lang", help="open it in this language whatever the user's Telegram says (e.g. it)")
+        cmd.add_argument("--username", help="the bot's @username; without it, asked from Telegram with the token")
+    qr.add_argument("--output", type=Path, required=True, help="the image file to write")
+    qr.add_argument("--format", choices=("png", "svg"), help="default: from the file's extension")
     args = parser.parse_args(argv)
     command = args.command or "run"
 
@@ -101,6 +111,25 @@ def main(argv: list[str] | None = None) -> int:
     except ContentError as exc:
         print(f"error: the content is invalid, not starting:\n{exc}", file=sys.stderr)
         return 1
+
+    if command in ("link", "qr"):
+        from bot import posters
+
+        token, base_url = settings.token.reveal(), settings.base_url or None
+        if command == "link":
+            return posters.link_command(
+                content, args.page, language=args.lang, username=args.username, token=token, base_url=base_url
+            )
+        return posters.qr_command(
+            content,
+            args.page,
+            output=args.output,
+            fmt=args.format,
+            language=args.lang,
+            username=args.username,
+            token=token,
+            base_url=base_url,
+        )
 
     if command == "demo":
         from bot.demo import run_demo
