@@ -407,6 +407,47 @@ async def test_back_after_a_block_the_paused_checkin_comes_at_once(
     assert waited < 10  # the worker was woken; its idle pass is 60 s away
 
 
+async def test_backup_while_the_bot_delivers_then_restore_with_it_stopped(tmp_path: Path, processes: Processes) -> None:
+    """`main.py backup` beside a running bot that is delivering; `main.py restore` refuses while the
+    bot has the database open, and once it is stopped puts back a whole copy."""
+    async with asyncio.timeout(TEST_TIMEOUT):
+        database = tmp_path / "bot.sqlite3"
+        record = tmp_path / "delivered.jsonl"
+        chat_ids = await seed_followups(database, 150)
+        fake, base_url = await processes.fake_telegram(record, latency=0.01)
+        env = bot_env(base_url, database)
+        bot = processes.bot("bot", env)
+        await until(lambda: len(delivered(record)) >= 30, 30, "30 deliveries", watch=[bot, fake])
+        conn = sqlite3.connect(database, timeout=5.0)
+        try:
+            committed = {int(r[0]) for r in conn.execute("SELECT id FROM reminders")}
+            sent_before = {int(r[0]) for r in conn.execute("SELECT id FROM reminders WHERE status = 'sent'")}
+        finally:
+            conn.close()
+        copy = tmp_path / "copy.sqlite3"
+        made = processes.start("backup", [PYTHON, "main.py", "backup", str(copy)], env)
+        assert await made.wait(30) == 0, made.describe()
+        assert "backup written and verified" in made.stdout()
+        refused = processes.start("restore-1", [PYTHON, "main.py", "restore", str(copy)], env)
+        assert await refused.wait(30) == 1, refused.describe()
+        assert "in use (is the bot running?)" in refused.stderr()
+        await until(lambda: set(delivered(record)) >= set(chat_ids), 40, "every delivery", watch=[bot, fake])
+        bot.signal(signal.SIGTERM)
+        assert await bot.wait(15) == 0, bot.describe()
+        put_back = processes.start("restore-2", [PYTHON, "main.py", "restore", str(copy)], env)
+        assert await put_back.wait(30) == 0, put_back.describe()
+
+    conn = sqlite3.connect(database)
+    try:
+        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        present = {int(r[0]): r[1] for r in conn.execute("SELECT id, status FROM reminders")}
+    finally:
+        conn.close()
+    assert committed <= present.keys()  # every reminder committed before the backup began
+    assert all(present[i] == "sent" for i in sent_before)  # and what was recorded sent by then
+    assert Path(f"{database}.before-restore").exists()
+
+
 # ------------------------------------------------------------------------------------------------
 # c. SIGTERM in the middle of a dispatch batch
 # ------------------------------------------------------------------------------------------------
