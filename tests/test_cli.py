@@ -256,3 +256,21 @@ def test_compose_schedules_backups_that_privacy_can_promise() -> None:
     # The bot reads the same schedule for /privacy's promise about old backups.
     for name in ("BACKUP_EVERY_HOURS", "BACKUP_KEEP"):
         assert bot_env[name] == service["environment"][name]
+
+
+def test_demo_shows_the_location_keyboard_and_shares_a_location(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("TELEGRAM_BOT_TOKEN", "BOT_CONTENT_DIR")}
+    env["BOT_DATABASE"] = str(tmp_path / "demo.sqlite3")
+    done = subprocess.run(
+        [sys.executable, str(REPO / "main.py"), "demo"],
+        input="/reminders\n2\n1\n:location 41.9 12.5\n:quit\n",
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "keyboard: [📍 Share my location]   [✖️ Cancel]" in done.stdout
+    assert "Time zone set to Rome (Italy). Your location was not kept." in done.stdout
