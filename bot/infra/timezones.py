@@ -7,8 +7,10 @@ loads data):
   (no network). The coordinates are only arguments: nothing here keeps, logs or returns them.
 * `search(text, languages)`: a typed city, country or zone name. The index holds every canonical
   IANA zone under its id ("America/New_York", "new york"), CLDR's localised exemplar city per
-  language from Babel ("Roma" and "Rome" -> Europe/Rome, "Monaco di Baviera"... only where CLDR
-  has one) and every country's name per language ("Italia", "Stati Uniti") -> its zones.
+  language from Babel ("Roma" and "Rome" -> Europe/Rome, "San Paolo" -> America/Sao_Paulo),
+  tzdata's old names ("Calcutta", "Kiev") and every country's name per language ("Italia",
+  "Stati Uniti") -> its zones. A city that names no zone (Milan, Munich) is not found: a shared
+  location, or the country's name, finds it.
 * `likely_zones(offset, when, language)`: "it is 14:05 for me" gives only an offset; the zones
   that have that offset at that moment are ranked by how many speak the user's language in each
   zone's country (CLDR territory languages) after the zones the product lists first, so an
