@@ -327,6 +327,7 @@ REQUIRED_STRINGS = frozenset(
         "reminders.created_daily",
         "reminders.created_followup",
         "reminders.daily_ask_kind",
+        "reminders.daily_moved",
         "reminders.daily_ask_time",
         "reminders.item_daily",
         "reminders.item_followup",

@@ -195,6 +195,22 @@ async def test_fixed_offset_user_is_offered_a_real_zone_once(bot):
     await bot.send("Rome")
     await bot.tap("Rome (Italy)")
     assert await zone_of(bot) == "Europe/Rome"
+    assert "Your daily reminders now follow this time zone." in bot.text()  # not a new daily
+    [row] = await bot.rows("SELECT due_at FROM reminders WHERE status = 'pending'")
+    assert datetime.fromtimestamp(row["due_at"], UTC) == datetime(2027, 1, 18, 7, 0, tzinfo=UTC)  # 08:00 CET
+
+
+async def test_the_zone_can_be_changed_from_the_reminders_list(bot):
+    await bot.send("/reminders")
+    assert "🌍 Set my time zone" not in bot.buttons()  # no zone yet: asked when adding a daily
+    await bot.tap("Daily")
+    await bot.tap("Europe/London")
+    await bot.send("/reminders")
+    await bot.tap("🌍 Set my time zone")
+    await bot.tap("Type my city")
+    await bot.send("Tokyo")
+    await bot.tap("Tokyo (Japan)")
+    assert await zone_of(bot) == "Asia/Tokyo"
 
 
 async def test_changing_zone_moves_the_pending_daily_reminder(bot):

@@ -18,6 +18,7 @@ from bot.ui.callbacks import (
     CheckinBetter,
     CheckinSame,
     CheckinWorse,
+    ChooseZone,
     OpenReminders,
     PickDelay,
     PickKind,
@@ -62,7 +63,13 @@ def list_screen(content: Content, lang: str, active: list[Reminder], timezone: s
     ]
     return Screen(
         prefix + "\n".join(lines),
-        markup(rows(cancel_buttons), adds, [[main_menu_button(content, lang)]]),
+        markup(
+            rows(cancel_buttons),
+            adds,
+            # Moved, or on a fixed offset: the zone can be changed here too (pending dailies follow).
+            [[button(content.text(lang, "btn.set_timezone"), ChooseZone())]] if timezone else [],
+            [[main_menu_button(content, lang)]],
+        ),
     )
 
 

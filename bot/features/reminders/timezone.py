@@ -25,6 +25,7 @@ from bot.ui.callbacks import (
     ChooseZone,
     DismissZoneOffer,
     KeepOffset,
+    OpenReminders,
     PickKind,
     SetOffset,
     SetZone,
@@ -143,12 +144,27 @@ async def set_zone(update: Update, ctx: BotContext, zone: str, note: str) -> Non
                 due = next_daily(now, reminder.payload.time, zone)
                 conn.execute("UPDATE reminders SET due_at = ? WHERE id = ? AND status = 'pending'", (due, reminder.id))
 
-    await services.db.run(save)
+    def save_and_count_dailies(conn: Any) -> int:
+        save(conn)
+        return sum(isinstance(r.payload, DailyPayload) for r in outbox.list_active(conn, user.id))
+
+    dailies = await services.db.run(save_and_count_dailies)
     services.update_cached(user.id, timezone=zone)
     services.wake_delivery()
     _, keyboard_shown = _take_prompt(ctx, user.id)
     lang = await services.user_language(update)
-    screen = kind_screen(services.content, lang)
+    content = services.content
+    # Adding a first daily reminder: go on to its kind. Changing the zone of existing ones: done.
+    screen = (
+        kind_screen(content, lang)
+        if not dailies
+        else Screen(
+            content.text(lang, "reminders.daily_moved"),
+            markup(
+                [[button(content.button_label("@reminders", lang), OpenReminders()), main_menu_button(content, lang)]]
+            ),
+        )
+    )
     if keyboard_shown:
         await ctx.bot.send_message(chat.id, note, reply_markup=ReplyKeyboardRemove())
         await show(update, ctx, screen, new=True)
