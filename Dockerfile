@@ -24,7 +24,7 @@ COPY main.py ./
 RUN pip install . \
     && python -c "import matplotlib.font_manager" \
     && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin spasm \
-    && mkdir -p /data && chown spasm:spasm /data
+    && mkdir -p /data /backups && chown spasm:spasm /data /backups
 
 USER spasm
 VOLUME ["/data"]

@@ -43,6 +43,14 @@ async def privacy_command(update: Update, ctx: BotContext) -> None:
     )
 
 
+def privacy_text(services: Services, lang: str) -> str:
+    """What is stored, and how long an erased record may survive in the operator's backups: the
+    same schedule the backup service keeps (BACKUP_EVERY_HOURS x BACKUP_KEEP)."""
+    content = services.content
+    days = services.settings.backup_retention_days
+    return content.text(lang, "privacy.text").rstrip("\n") + "\n" + content.text(lang, "privacy.backups", days=days)
+
+
 async def on_privacy_button(update: Update, ctx: BotContext, _: OpenPrivacy) -> str | None:
     lang = await ctx.services.user_language(update)
     await show(
