@@ -26,13 +26,6 @@ MAX_EXPORT = 3500  # leaves room for the heading inside Telegram's 4096 characte
 MAX_MESSAGES = 5  # a longer record (a long spasm diary) is sent as one JSON file
 
 
-def privacy_text(services: Services, lang: str) -> str:
-    kept = services.content.diary.words(lang).privacy["kept"]
-    return services.content.text(
-        lang, "privacy.text", diary=kept.replace("{days}", str(services.settings.diary_retention_days))
-    )
-
-
 async def privacy_command(update: Update, ctx: BotContext) -> None:
     lang = await ctx.services.user_language(update)
     await show(
@@ -48,7 +41,10 @@ def privacy_text(services: Services, lang: str) -> str:
     same schedule the backup service keeps (BACKUP_EVERY_HOURS x BACKUP_KEEP)."""
     content = services.content
     days = services.settings.backup_retention_days
-    return content.text(lang, "privacy.text").rstrip("\n") + "\n" + content.text(lang, "privacy.backups", days=days)
+    # The diary's line says how long its entries are kept (DIARY_RETENTION_DAYS).
+    kept = content.diary.words(lang).privacy["kept"].replace("{days}", str(services.settings.diary_retention_days))
+    text = content.text(lang, "privacy.text", diary=kept).rstrip("\n")
+    return text + "\n" + content.text(lang, "privacy.backups", days=days)
 
 
 async def on_privacy_button(update: Update, ctx: BotContext, _: OpenPrivacy) -> str | None:
