@@ -556,3 +556,12 @@ def test_diary_retention_setting():
         Settings.from_env({"DIARY_RETENTION_DAYS": "45"}, need_token=False)
     with pytest.raises(SettingsError, match="DIARY_RETENTION_DAYS must be a whole number"):
         Settings.from_env({"DIARY_RETENTION_DAYS": "a year"}, need_token=False)
+
+
+async def test_an_open_log_question_does_not_outlive_its_application(bot):
+    await bot.send("/log")
+    old_app = bot.app
+    await bot.restart()  # a new Application in the same process (PTB's Bots compare equal by token)
+    assert bot.app is not old_app
+    await bot.send("cramp")
+    assert "tap one of the buttons" not in bot.text() and "cramp" in bot.text().lower()

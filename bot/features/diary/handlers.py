@@ -98,13 +98,16 @@ async def stop(app: BotApp) -> None:
 # user -> when their last log question was shown, per bot (one per Application). Read by the
 # IN_LOG filter: in the CLAIM stage only one handler gets an update, so the diary's must claim
 # only the text of users with a log question open, and leave the rest to the checklist's.
-_DRAFTS: weakref.WeakKeyDictionary[Bot, dict[int, float]] = weakref.WeakKeyDictionary()
+# Keyed by the bot object's identity, not by the object: PTB's Bot compares equal to any Bot
+# with the same token, so two Applications (tests, a restart in one process) would share drafts.
+_DRAFTS: dict[int, dict[int, float]] = {}
 
 
 def _drafts(bot: Bot) -> dict[int, float]:
-    drafts = _DRAFTS.get(bot)
+    drafts = _DRAFTS.get(id(bot))
     if drafts is None:
-        drafts = _DRAFTS[bot] = {}
+        drafts = _DRAFTS[id(bot)] = {}
+        weakref.finalize(bot, _DRAFTS.pop, id(bot), None)  # an id is reused only after this runs
     return drafts
 
 
