@@ -18,6 +18,7 @@ from bot.ui.dates import zone_of
 from content.model import Content
 from content.problems import Problem
 from storage import diary
+from storage.group_commit import GroupCommit
 
 log = logging.getLogger(__name__)
 
@@ -29,15 +30,15 @@ class DiaryWriter:
 
     A log tap that waited for its own transaction spent ~0.3-0.9 ms handing the work to the
     database thread and back under load, 2-3x a menu tap (bench/diary.py); queued, the tap
-    answers at once and one commit, as soon as the event loop is free, carries every write
-    queued meanwhile. Every op names its entry by (user, draft id), so nothing waits for a row
-    id. Readers of the diary call `flush` first, so they see every write a user was shown as
-    done; a crash can lose the last few milliseconds of writes, like the checklist's answers."""
+    answers at once and one commit (storage/group_commit.py, each write in its own savepoint)
+    carries every write queued meanwhile. Every op names its entry by (user, draft id), so
+    nothing waits for a row id. Readers of the diary call `flush` first, so they see every write
+    a user was shown as done; a crash can lose the last few milliseconds of writes, like the
+    checklist's answers, and the commits are not fsynced: the WAL survives a crash of the
+    process, and the background checkpoint (storage/db.py, every second) syncs it."""
 
     def __init__(self, services: Services) -> None:
-        self._services = services
-        self._ops: list[Op] = []
-        self._task: asyncio.Task[None] | None = None
+        self._commits = GroupCommit(services.db, name="diary-writes")
         # user -> (day, (count, over 10 min)) of the checklist's window: most people who take the
         # checklist keep no diary, and two of its five steps would otherwise each wait for a read.
         self.recent: OrderedDict[int, tuple[date, tuple[int, int]]] = OrderedDict()
@@ -48,35 +49,18 @@ class DiaryWriter:
 
     def queue(self, op: Op, user_id: int) -> None:
         self.changed(user_id)
-        self._ops.append(op)
-        if self._task is None or self._task.done():
-            self._task = asyncio.get_running_loop().create_task(self._commit(), name="diary-writes")
-
-    async def _commit(self) -> None:
-        await asyncio.sleep(0)  # let the loop finish the update at hand: its peers join this commit
-        while self._ops:
-            ops, self._ops = self._ops, []
-            try:
-                # Not fsynced: the WAL survives a crash of this process, and the background
-                # checkpoint (storage/db.py, every second, synchronous=FULL) syncs it.
-                await self._services.db.run(_apply, ops, durable=False)
-            except Exception:
-                log.exception("%d diary writes could not be committed", len(ops))
+        self._commits.submit(op).add_done_callback(_log_failure)
 
     async def flush(self) -> None:
-        while self._task is not None and not self._task.done():
-            await asyncio.shield(self._task)
+        await self._commits.flush()
 
 
-def _apply(conn: sqlite3.Connection, ops: list[Op]) -> None:
-    for op in ops:
-        try:
-            op(conn)
-        except sqlite3.Error:  # one bad write (a constraint) must not lose the others
-            log.exception("a diary write failed")
+def _log_failure(future: asyncio.Future[None]) -> None:
+    if not future.cancelled() and future.exception() is not None:
+        log.error("a diary write could not be committed: %s", future.exception())
 
 
-RECENT_SIZE = 10_000
+RECENT_SIZE = 10_000  # users whose checklist counts are kept
 
 _WRITERS: weakref.WeakKeyDictionary[Services, DiaryWriter] = weakref.WeakKeyDictionary()
 
