@@ -49,6 +49,8 @@ tr.safety > td, div.safety { background: var(--safety); }
 .label { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .04em;
          margin-top: 6px; }
 .spoiler { background: #ccc; }
+.url { color: var(--muted); font-family: ui-monospace, Menlo, Consolas, monospace; font-size: 11px;
+       word-break: break-all; }
 .paths td { text-align: center; font-size: 12px; padding: 3px 4px; }
 .paths td.outcome { text-align: left; font-size: 13px; white-space: nowrap; }
 .paths th { font-size: 11px; padding: 3px 4px; text-align: center; }
@@ -90,7 +92,7 @@ def _refs(references: Sequence[Reference]) -> str:
         return ""
     items = "".join(
         f'<li><a href="{html.escape(r.url)}">{html.escape(r.title)}</a> '
-        f'<span class="label">{html.escape(r.url)}</span></li>'
+        f'<br><span class="url">{html.escape(r.url)}</span></li>'
         for r in references
     )
     return f'<ul class="refs">{items}</ul>'
@@ -177,7 +179,10 @@ class _Sheet:
         cl = self.checklist
         head = "".join(f'<th title="{q.id}">{self.qref(q.id)}</th>' for q in cl.questions)
         rows = []
-        every = list(cl.walk())
+        # Each question's ending answers next to each other (Q1 "Yes", Q1 "Not sure", then Q1 "No"
+        # and what follows), rather than the walk's depth-first order.
+        rank = {a: (a == "no", i) for i, a in enumerate(cl.answers)}
+        every = sorted(cl.walk(), key=lambda path: [rank[path[0].get(q.id, "no")] for q in cl.questions])
         for n, (answers, outcome) in enumerate(every, 1):
             cells = []
             for q in cl.questions:
