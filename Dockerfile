@@ -29,6 +29,6 @@ EXPOSE 8443
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
     CMD ["python", "main.py", "health"]
 
-# SIGTERM stops taking updates, lets handlers and the reminder dispatcher finish, closes the DB.
+# SIGTERM stops taking updates, lets handlers and the reminder delivery worker finish, closes the DB.
 STOPSIGNAL SIGTERM
 CMD ["python", "main.py"]

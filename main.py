@@ -26,7 +26,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     command = args.command or "run"
 
-    from content.loader import ContentError, load_content
+    # The codec's own check (every button's data fits 64 bytes) is part of "valid content".
+    from bot.ui.callbacks import load_checked_content as load_content
+    from content.problems import ContentError
 
     if command == "check-content":
         from content.loader import summary
@@ -58,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
             sys.stdout.write(text)
         return 0
 
-    from bot.settings import Settings, SettingsError
+    from bot.infra.settings import Settings, SettingsError
 
     try:
         settings = Settings.from_env(need_token=command == "run")
@@ -71,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return check(settings)
 
-    from bot.logs import setup_logging
+    from bot.infra.logs import setup_logging
 
     setup_logging(
         settings.log_level if command == "run" else "WARNING",
@@ -92,7 +94,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from telegram.error import InvalidToken, NetworkError
 
-    from bot.logs import RedactTokenFilter
+    from bot.infra.logs import RedactTokenFilter
     from bot.runner import serve
     from storage.db import StorageError
 

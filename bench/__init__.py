@@ -157,7 +157,7 @@ def quiet_logging(level: int = logging.CRITICAL) -> None:
 def plain_screen(screen: Any) -> tuple[str, Any]:
     """(text, markup) of one of our Screens with the keyboard rebuilt as plain PTB objects, for a
     bare PTB baseline that shows our screens without our serialisation shortcuts
-    (bot/keyboards.py)."""
+    (bot/ui/keyboards.py)."""
     from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
     assert screen.markup is not None
@@ -169,7 +169,7 @@ def plain_screen(screen: Any) -> tuple[str, Any]:
 def production_logging(secrets: tuple[str, ...] = ()) -> None:
     """Logging as `main.py run` sets it up (INFO, text, token filter), written to /dev/null: the
     bot logs a line per update in production, and that line is part of what an update costs."""
-    from bot.logs import setup_logging
+    from bot.infra.logs import setup_logging
 
     for name in ("telegram", "httpx", "httpcore", "bot", "storage", "aiosqlite", "asyncio"):
         logging.getLogger(name).setLevel(logging.NOTSET)
@@ -205,7 +205,7 @@ def progress(message: str) -> Iterator[None]:
 def bench_settings(directory: Path, **overrides: Any) -> Any:
     """Settings for a benchmark bot: its own database, per-user flood control out of the way
     (synthetic users tap far faster than people; the limit would drop their taps)."""
-    from bot.settings import Settings
+    from bot.infra.settings import Settings
 
     values: dict[str, Any] = {
         "database": directory / "bot.sqlite3",

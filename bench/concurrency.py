@@ -1,6 +1,6 @@
 """2. Concurrency: 500 users tapping through 10 pages each, over real HTTP.
 
-Telegram's side runs in a child process: a FakeTelegramServer (bot/fake_telegram_http.py) on
+Telegram's side runs in a child process: a FakeTelegramServer (bot/fake_telegram/http.py) on
 127.0.0.1 plus the simulated users. The bot runs in this process exactly as `main.py run` builds
 it (build_application with a real-looking token and base_url = the server, no request override,
 so PTB's HTTPXRequest does the talking) and takes updates by long polling: `async with app`,
@@ -30,7 +30,7 @@ part of the measured time, as in production.
            reach of PTB at all, and what our code adds to it.
 
 The bot runs with its production rate limiter: interactive edits are counted in Telegram's
-window but never queued (bot/ratelimit.py). Errors: failed Bot API calls, unanswered callback
+window but never queued (bot/infra/ratelimit.py). Errors: failed Bot API calls, unanswered callback
 queries, edits that never arrived (30 s), and ERROR log records in the bot.
 """
 
@@ -87,7 +87,7 @@ def _send(message: object) -> None:
 
 async def _telegram_side(n_users: int, latency: float) -> None:
     from bot.fake_telegram import FakeTelegram
-    from bot.fake_telegram_http import FakeTelegramServer
+    from bot.fake_telegram.http import FakeTelegramServer
 
     server = FakeTelegramServer(FakeTelegram(latency=latency), token=FAKE_TOKEN)
     fake = server.fake
@@ -240,7 +240,7 @@ def _baseline_app(token: str, base_url: str, content: Any) -> Any:
     from telegram import Update
     from telegram.ext import ApplicationBuilder, CallbackQueryHandler, CommandHandler, ContextTypes
 
-    from bot.keyboards import page_screen
+    from bot.ui.keyboards import page_screen
 
     screens = {data: plain_screen(page_screen(content, data.split(":", 1)[1], "en")) for data in PAGES}
 
@@ -265,8 +265,9 @@ def _baseline_app(token: str, base_url: str, content: Any) -> Any:
 async def _measure(runs: list[Run], latency: float = 0.0, baseline: bool = False) -> list[dict[str, Any]]:
     from telegram import Update
 
-    from bot.app import build_application, post_init, post_shutdown, post_stop
-    from bot.settings import Secret
+    from bot.app import build_application
+    from bot.infra.settings import Secret
+    from bot.lifecycle import post_init, post_shutdown, post_stop
     from content.loader import load_content
 
     code = f"from bench.concurrency import telegram_side; telegram_side({USERS}, {latency!r})"

@@ -70,9 +70,10 @@ def insert_due(path: Path, n: int, now: int, first_user: int = FIRST_USER) -> No
 async def _drain(n: int, content: Any, directory: Path, per_user_every: float | None = None) -> dict[str, Any]:
     from telegram import Update
 
-    from bot.app import build_application, running
+    from bot.app import build_application
     from bot.fake_telegram import ChatClient, FakeTelegram
-    from bot.services import services_of
+    from bot.infra.services import services_of
+    from bot.lifecycle import lifecycle_of, running
     from storage.db import Database
 
     settings = bench_settings(directory)
@@ -81,11 +82,11 @@ async def _drain(n: int, content: Any, directory: Path, per_user_every: float | 
     insert_due(settings.database, n, int(time.time()))
 
     fake = FakeTelegram(overall_per_second=CAP, per_chat_per_second=1)
-    app = build_application(settings, content=content, request=fake, start_dispatcher=True, rate_limit=True)
+    app = build_application(settings, content=content, request=fake, start_delivery=True, rate_limit=True)
     tap_started: dict[str, float] = {}
     tasks: set[asyncio.Task[None]] = set()
     async with running(app):
-        dispatcher = services_of(app).dispatcher
+        dispatcher = lifecycle_of(app).delivery
         assert dispatcher is not None
         drain_start = time.monotonic()
         clients = [ChatClient(app, fake, user_id=1 + u) for u in range(INTERACTIVE)]

@@ -42,7 +42,7 @@ SCALE = 50
 
 
 async def _starts(runs: int) -> list[float]:
-    from bot.fake_telegram_http import FakeTelegramServer
+    from bot.fake_telegram.http import FakeTelegramServer
 
     server = FakeTelegramServer(token=FAKE_TOKEN)
     fake = server.fake
@@ -143,8 +143,8 @@ def make_scaled_tree(source: Path, target: Path, scale: int) -> int:
     """Copy the content tree with every page (except main) copied scale - 1 times; the copies'
     top-level pages hang off a chain of "more_<k>" pages reachable from the main menu. Returns
     the number of pages."""
-    from content.loader import read_yaml
     from content.model import MAIN_PAGE
+    from content.yaml_reader import read_yaml
 
     shutil.copytree(source, target, ignore=shutil.ignore_patterns("*.py", "__pycache__", "*.md"))
     structure = _plain(read_yaml(source / "pages.yaml", "pages.yaml"))
@@ -202,7 +202,7 @@ def _time_load(root: Path | None, runs: int) -> list[float]:
 
 
 def _time_yaml(root: Path, runs: int) -> dict[str, float]:
-    from content.loader import read_yaml
+    from content.yaml_reader import read_yaml
 
     files = sorted(root.rglob("*.yaml"))
     texts = [f.read_text(encoding="utf-8") for f in files]

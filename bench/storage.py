@@ -210,9 +210,10 @@ def _status_kb(field: str) -> int:
 async def _rss_child(path: Path) -> None:
     import gc
 
-    from bot.app import build_application, running
+    from bot.app import build_application
     from bot.fake_telegram import FakeTelegram
-    from bot.services import services_of
+    from bot.infra.services import services_of
+    from bot.lifecycle import lifecycle_of, running
     from content.loader import load_content
 
     quiet_logging()
@@ -220,7 +221,7 @@ async def _rss_child(path: Path) -> None:
     app = build_application(settings, content=load_content(), request=FakeTelegram(), rate_limit=False)
     async with running(app):
         services = services_of(app)
-        dispatcher = services.dispatcher
+        dispatcher = lifecycle_of(app).delivery
         assert dispatcher is not None
         for _ in range(5):  # passes over a database where nothing is due
             dispatcher.wake()
@@ -267,18 +268,20 @@ def _measure_rss(path: Path) -> dict[str, int]:
 async def _create_timings(
     path: Path, content: Any, creates: int, first_user: int, dispatching: bool = True
 ) -> dict[str, float]:
-    from bot.app import build_application, running
+    from bot.app import build_application
     from bot.fake_telegram import FakeTelegram
-    from bot.services import services_of
+    from bot.infra.services import services_of
+    from bot.lifecycle import lifecycle_of, running
     from storage import reminders as outbox
+    from storage.reminders import FollowupPayload
 
     settings = bench_settings(path.parent, database=path)
     fake = FakeTelegram(overall_per_second=30, per_chat_per_second=1)
-    app = build_application(settings, content=content, request=fake, start_dispatcher=dispatching, rate_limit=True)
+    app = build_application(settings, content=content, request=fake, start_delivery=dispatching, rate_limit=True)
     latencies: list[float] = []
     async with running(app):
         services = services_of(app)
-        dispatcher = services.dispatcher
+        dispatcher = lifecycle_of(app).delivery
         assert dispatcher is not None
         if dispatching:  # measure while batches are claimed and recorded, not before the first
             for _ in range(200):
@@ -295,9 +298,8 @@ async def _create_timings(
                     conn,
                     user_id=user,
                     chat_id=user,
-                    kind="followup",
                     due_at=now + DAY,
-                    payload={"lang": "en", "reasons": ["intense"], "asked_at": now},
+                    payload=FollowupPayload(lang="en", reasons=("intense",), asked_at=now),
                     now=now,
                     max_active=10,
                 )

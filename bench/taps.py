@@ -68,8 +68,8 @@ def _baseline_app(fake: Any) -> Any:
 
 def _same_screens(content: Any, kind: str) -> list[Any]:
     """The screens our bot shows in this case, in the order it shows them (English)."""
-    from bot.checklist import outcome_screen, question_screen
-    from bot.keyboards import page_screen
+    from bot.features.checklist import outcome_screen, question_screen
+    from bot.ui.keyboards import page_screen
     from storage.checklists import ChecklistRun
 
     if kind == "menu":
@@ -219,14 +219,15 @@ async def _same(n: int, production: bool, concurrent: bool, kind: str, content: 
 
 
 async def _ours(n: int, production: bool, concurrent: bool, kind: str, content: Any) -> tuple[list[float], float]:
-    from bot.app import build_application, running
+    from bot.app import build_application
     from bot.fake_telegram import ChatClient, FakeTelegram
-    from bot.services import services_of
+    from bot.infra.services import services_of
+    from bot.lifecycle import running
 
     fake = FakeTelegram()
     with tempfile.TemporaryDirectory() as tmp:
         settings = bench_settings(Path(tmp))
-        app = build_application(settings, content=content, request=fake, start_dispatcher=False, rate_limit=False)
+        app = build_application(settings, content=content, request=fake, start_delivery=False, rate_limit=False)
         async with running(app):
             clients = [ChatClient(app, fake, user_id=100 + u) for u in range(USERS)]
             for client in clients:

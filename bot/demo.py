@@ -12,10 +12,12 @@ import sys
 from pathlib import Path
 from typing import TextIO
 
-from bot.app import build_application, running
-from bot.clock import SystemClock
+from bot.app import build_application
 from bot.fake_telegram import ChatClient, FakeMessage, FakeTelegram
-from bot.settings import Settings
+from bot.infra.clock import SystemClock
+from bot.infra.services import services_of
+from bot.infra.settings import Settings
+from bot.lifecycle import running
 from content.model import Content
 
 HELP = """Type a number to tap a button, or any text to send it (try /start, /check, "cramp").
@@ -98,10 +100,8 @@ class Demo:
             return True
         if match := re.fullmatch(r":wait\s+(\d+)\s*([mhd])", line):
             self.clock.advance(int(match[1]) * _UNITS[match[2]])
-            dispatcher = self.app.bot_data["services"].dispatcher
-            if dispatcher is not None:
-                dispatcher.wake()
-            await asyncio.sleep(0.05)  # let the dispatcher's pass run before we print
+            services_of(self.app).wake_delivery()
+            await asyncio.sleep(0.05)  # let the delivery pass run before we print
             self.print(f"  (time moved forward {match[1]}{match[2]})")
         elif match := re.fullmatch(r":lang\s+([a-z]{2})", line):
             self.client = ChatClient(self.app, self.fake, user_id=10001, first_name="Demo", language_code=match[1])

@@ -1,7 +1,7 @@
 """Liveness for a supervisor: the bot writes a heartbeat file, `main.py health` judges it.
 
 A heartbeat from a separate task proves the event loop turns; the file also carries the age of
-the dispatcher's last loop and of the oldest update still being handled, so a stuck dispatcher
+the delivery worker's last loop and of the oldest update still being handled, so a stuck worker
 or a hung handler makes the check fail even while the loop itself is fine.
 """
 
@@ -14,14 +14,14 @@ import os
 import time
 from pathlib import Path
 
-from bot.services import Services
-from bot.settings import Settings
+from bot.infra.services import Services
+from bot.infra.settings import Settings
 
 log = logging.getLogger(__name__)
 
 BEAT_EVERY = 10.0
 MAX_BEAT_AGE = 60.0
-MAX_DISPATCH_AGE = 180.0  # the dispatcher loop turns at least once a minute
+MAX_DELIVERY_AGE = 180.0  # the delivery loop turns at least once a minute
 MAX_UPDATE_AGE = 120.0
 
 
@@ -29,14 +29,14 @@ def snapshot(services: Services) -> dict[str, float | int | None]:
     now = time.monotonic()
     health = services.health
     oldest = min(health.in_flight.values(), default=None)
-    dispatcher_age = None
-    if services.dispatcher is not None and services.dispatcher.running:
-        dispatcher_age = round(now - health.last_dispatch_loop, 1)
+    delivery_age = None
+    if health.delivery_running:
+        delivery_age = round(now - health.last_delivery_loop, 1)
     return {
         "written_at": time.time(),
         "pid": os.getpid(),
         "updates": health.updates,
-        "dispatcher_age": dispatcher_age,
+        "delivery_age": delivery_age,
         "oldest_update_age": None if oldest is None else round(now - oldest, 1),
     }
 
@@ -62,9 +62,9 @@ def judge(data: dict[str, float | int | None], now: float) -> list[str]:
     written = data.get("written_at")
     if not isinstance(written, int | float) or now - written > MAX_BEAT_AGE:
         problems.append("no heartbeat for over a minute: the event loop is stuck or the bot is down")
-    dispatcher_age = data.get("dispatcher_age")
-    if isinstance(dispatcher_age, int | float) and dispatcher_age > MAX_DISPATCH_AGE:
-        problems.append(f"the reminder dispatcher has not looped for {dispatcher_age:.0f} s")
+    delivery_age = data.get("delivery_age")
+    if isinstance(delivery_age, int | float) and delivery_age > MAX_DELIVERY_AGE:
+        problems.append(f"the reminder delivery worker has not looped for {delivery_age:.0f} s")
     update_age = data.get("oldest_update_age")
     if isinstance(update_age, int | float) and update_age > MAX_UPDATE_AGE:
         problems.append(f"an update has been in progress for {update_age:.0f} s")

@@ -13,16 +13,14 @@ import contextlib
 import logging
 import time
 from collections.abc import Awaitable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from telegram import Update
 from telegram.error import TelegramError
 from telegram.ext import BaseUpdateProcessor
 
-from bot.logs import hash_user, log_update
-
-if TYPE_CHECKING:
-    from bot.services import Services
+from bot.infra.logs import hash_user, log_update
+from bot.infra.services import Services
 
 log = logging.getLogger(__name__)
 

@@ -9,10 +9,13 @@ from urllib.parse import urlparse
 
 from telegram import Update
 
-from bot.app import BotApp, build_application, post_init, post_shutdown, post_stop
-from bot.services import services_of
-from bot.settings import Settings
+from bot.app import build_application
+from bot.infra.services import BotApp
+from bot.infra.settings import Settings
+from bot.infra.webhook import make_server
+from bot.lifecycle import post_init, post_shutdown, post_stop
 from content.model import Content
+from storage.db import Database
 
 log = logging.getLogger(__name__)
 STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -22,28 +25,23 @@ def serve(settings: Settings, content: Content) -> None:
     # Open the database once before talking to Telegram, so a locked or corrupt file is
     # reported as such (and first), not after a network round trip.
     asyncio.run(_check_database(settings))
-    app = build_application(settings, content=content)
-    services_of(app).install_signals = True
+    app = build_application(settings, content=content, production_hooks=True)
     log.info("Spasm Guide starting (%s mode, content %s)", settings.mode, content.fingerprint)
     if settings.mode == "webhook":
         asyncio.run(serve_webhook(app, settings))
     else:
         # On SIGTERM/SIGINT PTB stops fetching and waits for in-flight handlers; post_stop then
-        # lets the dispatcher finish its current batch and post_shutdown closes the database.
+        # lets the delivery worker finish its current batch and post_shutdown closes the database.
         app.run_polling(allowed_updates=Update.ALL_TYPES, stop_signals=STOP_SIGNALS)
     log.info("Spasm Guide stopped")
 
 
 async def _check_database(settings: Settings) -> None:
-    from storage.db import Database
-
     db = await Database.open(settings.database)
     await db.close()
 
 
 async def serve_webhook(app: BotApp, settings: Settings, *, stop: asyncio.Event | None = None) -> None:
-    from bot.webhook import make_server
-
     assert settings.webhook_url is not None
     if stop is None:  # a caller's own event (tests) replaces the process signals
         stop = asyncio.Event()

@@ -9,16 +9,14 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-import unicodedata
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import yaml
-
+from content.builder import Builder
+from content.limits import MAX_BUTTON, MAX_MESSAGE
 from content.model import (
     ACTIONS,
     MAIN_PAGE,
@@ -35,192 +33,27 @@ from content.model import (
     ReminderConfig,
     Rule,
     SearchEntry,
+    normalize,
     placeholders,
 )
-from content.telegram_html import TelegramHtmlError, parse_html, utf16_len
+from content.problems import ContentError, Problem
+from content.telegram_html import parse_html, utf16_len
+from content.validate import validate
+from content.yaml_reader import Marked
+
+# A check added by a layer above content/: it sees the built model and reports problems.
+ContentCheck = Callable[[Content], list[Problem]]
 
 DEFAULT_DIR = Path(__file__).resolve().parent
-MAX_MESSAGE = 4096
-MAX_BUTTON = 40
-MAX_CALLBACK_BYTES = 64
-
-_Loader: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-@dataclass(frozen=True, slots=True)
-class Problem:
-    file: str
-    line: int | None
-    message: str
+def load_content(root: Path | str | None = None, *, checks: Iterable[ContentCheck] = ()) -> Content:
+    """Load and validate the content tree; raise ContentError listing every problem.
 
-    def __str__(self) -> str:
-        where = f"{self.file}:{self.line}" if self.line else self.file
-        return f"{where}: {self.message}"
-
-
-class ContentError(Exception):
-    def __init__(self, problems: Iterable[Problem]) -> None:
-        self.problems = tuple(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
-
-
-class Marked(dict[Any, Any]):
-    """A YAML mapping that remembers the line of each key, for error messages."""
-
-    file: str = ""
-    line: int = 0
-    lines: dict[Any, int]
-
-    def line_of(self, key: Any) -> int:
-        return self.lines.get(key, self.line)
-
-
-class _MarkedLoader(_Loader):  # type: ignore[misc,valid-type]
-    """CSafeLoader speed, YAML 1.2 booleans (so `yes:`/`no:` stay strings) and line marks."""
-
-    file_label = ""
-
-
-_MarkedLoader.yaml_implicit_resolvers = {
-    k: [(tag, rx) for tag, rx in v if tag != "tag:yaml.org,2002:bool"]
-    for k, v in _Loader.yaml_implicit_resolvers.items()
-}
-_MarkedLoader.add_implicit_resolver(
-    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
-)
-
-
-def _construct_mapping(loader: _MarkedLoader, node: yaml.MappingNode) -> Marked:
-    loader.flatten_mapping(node)
-    result = Marked()
-    result.file = loader.file_label
-    result.line = node.start_mark.line + 1
-    result.lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        line = key_node.start_mark.line + 1
-        if key in result:
-            raise ContentError([Problem(loader.file_label, line, f"duplicate key {key!r}")])
-        result[key] = loader.construct_object(value_node, deep=True)
-        result.lines[key] = line
-    return result
-
-
-_MarkedLoader.add_constructor("tag:yaml.org,2002:map", _construct_mapping)
-
-
-def read_yaml(path: Path, label: str) -> Marked:
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ContentError([Problem(label, None, "file is missing")]) from None
-    except UnicodeDecodeError as exc:
-        raise ContentError([Problem(label, None, f"not UTF-8 text ({exc.reason})")]) from None
-    loader = _MarkedLoader(text)
-    loader.file_label = label
-    try:
-        data = loader.get_single_data()
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark else None
-        problem = " ".join(p for p in (exc.context, exc.problem) if p)
-        raise ContentError([Problem(label, line, f"YAML syntax error: {problem}")]) from None
-    except yaml.YAMLError as exc:
-        raise ContentError([Problem(label, None, f"YAML error: {exc}")]) from None
-    finally:
-        loader.dispose()
-    if data is None:
-        data = Marked()
-        data.file, data.line, data.lines = label, 1, {}
-    if not isinstance(data, Marked):
-        raise ContentError([Problem(label, 1, "the file must be a mapping of keys to values")])
-    return data
-
-
-def normalize(text: str) -> str:
-    """Case- and accent-insensitive form used by search ("Perché" ~ "perche")."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.findall(r"\w+", stripped))
-
-
-class _Builder:
-    """Collects problems instead of stopping at the first, so one run shows them all."""
-
-    def __init__(self, root: Path) -> None:
-        self.root = root
-        self.problems: list[Problem] = []
-        # Where each string and page text was defined, so later checks can point at a line.
-        self.string_marks: dict[str, dict[str, tuple[Marked, Any]]] = {}
-        self.page_marks: dict[str, dict[str, tuple[Marked, Marked]]] = {}  # lang -> page -> (file, page)
-
-    def fail(self, where: Marked, key: Any, message: str) -> None:
-        self.problems.append(Problem(where.file, where.line_of(key), message))
-
-    def load(self, rel: str) -> Marked:
-        try:
-            return read_yaml(self.root / rel, rel)
-        except ContentError as exc:
-            self.problems.extend(exc.problems)
-            empty = Marked()
-            empty.file, empty.line, empty.lines = rel, 0, {}
-            return empty
-
-    # --- typed accessors -------------------------------------------------------------------
-
-    def text(self, m: Marked, key: str, *, required: bool = True) -> str | None:
-        value = m.get(key)
-        if value is None:
-            if required:
-                self.fail(m, key, f"missing {key!r}")
-            return None
-        if not isinstance(value, str | int | float) or isinstance(value, bool):
-            self.fail(m, key, f"{key!r} must be text")
-            return None
-        text = str(value).strip()
-        if required and not text:
-            self.fail(m, key, f"{key!r} is empty")
-        return text
-
-    def mapping(self, m: Marked, key: str, *, required: bool = True) -> Marked:
-        value = m.get(key)
-        if isinstance(value, Marked):
-            return value
-        if value is not None or required:
-            self.fail(m, key, f"{key!r} must be a mapping")
-        empty = Marked()
-        empty.file, empty.line, empty.lines = m.file, m.line_of(key), {}
-        return empty
-
-    def str_list(self, m: Marked, key: str, *, required: bool = False) -> tuple[str, ...]:
-        value = m.get(key)
-        if value is None:
-            if required:
-                self.fail(m, key, f"missing {key!r}")
-            return ()
-        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            self.fail(m, key, f"{key!r} must be a list of names")
-            return ()
-        return tuple(value)
-
-    def unknown_keys(self, m: Marked, allowed: set[str], what: str) -> None:
-        for key in m:
-            if key not in allowed:
-                self.fail(m, key, f"unknown key {key!r} in {what} (allowed: {', '.join(sorted(allowed))})")
-
-    def html(self, where: Marked, key: Any, text: str, what: str) -> str:
-        try:
-            return parse_html(text)
-        except TelegramHtmlError as exc:
-            self.fail(where, key, f"{what}: bad Telegram HTML: {exc}")
-            return text
-
-
-def load_content(root: Path | str | None = None) -> Content:
-    """Load and validate the content tree; raise ContentError listing every problem."""
-    from content.validate import validate  # cross-checks need the built model
-
-    b = _Builder(Path(root) if root else DEFAULT_DIR)
+    `checks` are further checks by the layers above (the bot's callback codec checks that every
+    button's data fits Telegram's 64 bytes), run on the built model like validate's own.
+    """
+    b = Builder(Path(root) if root else DEFAULT_DIR)
     meta = b.load("meta.yaml")
     languages = b.str_list(meta, "languages", required=True) or ("en",)
     default = b.text(meta, "default_language") or languages[0]
@@ -271,12 +104,14 @@ def load_content(root: Path | str | None = None) -> Content:
         fingerprint=digest.hexdigest()[:12],
     )
     problems = validate(content, b)
+    for check in checks:
+        problems += check(content)
     if problems:
         raise ContentError(problems)
     return content
 
 
-def _load_strings(b: _Builder, languages: tuple[str, ...]) -> dict[str, dict[str, str]]:
+def _load_strings(b: Builder, languages: tuple[str, ...]) -> dict[str, dict[str, str]]:
     out: dict[str, dict[str, str]] = {}
     for lang in languages:
         flat: dict[str, str] = {}
@@ -287,7 +122,7 @@ def _load_strings(b: _Builder, languages: tuple[str, ...]) -> dict[str, dict[str
     return out
 
 
-def _flatten(b: _Builder, m: Marked, prefix: str, flat: dict[str, str], marks: dict[str, tuple[Marked, Any]]) -> None:
+def _flatten(b: Builder, m: Marked, prefix: str, flat: dict[str, str], marks: dict[str, tuple[Marked, Any]]) -> None:
     for key, value in m.items():
         name = f"{prefix}{key}"
         if isinstance(value, Marked):
@@ -299,17 +134,7 @@ def _flatten(b: _Builder, m: Marked, prefix: str, flat: dict[str, str], marks: d
             b.fail(m, key, f"string {name!r} must be non-empty text")
 
 
-def string_mark(b: _Builder, lang: str, key: str) -> tuple[Marked, Any] | None:
-    """Where a string was defined, so cross-language checks can point at its line."""
-    return b.string_marks.get(lang, {}).get(key)
-
-
-def page_mark(b: _Builder, lang: str, page_id: str) -> tuple[Marked, Any] | None:
-    marks = b.page_marks.get(lang, {}).get(page_id)
-    return (marks[1], "body") if marks else None
-
-
-def _load_pages(b: _Builder, languages: tuple[str, ...]) -> dict[str, Page]:
+def _load_pages(b: Builder, languages: tuple[str, ...]) -> dict[str, Page]:
     tree = b.mapping(b.load("pages.yaml"), "pages")
     structure: dict[str, tuple[Marked, tuple[str, ...], tuple[str, ...], int]] = {}
     for page_id, spec in tree.items():
@@ -434,7 +259,7 @@ def _load_pages(b: _Builder, languages: tuple[str, ...]) -> dict[str, Page]:
     }
 
 
-def _load_checklist(b: _Builder, languages: tuple[str, ...]) -> Checklist:
+def _load_checklist(b: Builder, languages: tuple[str, ...]) -> Checklist:
     problems_before = len(b.problems)
     raw = b.load("checklist.yaml")
     b.unknown_keys(raw, {"answers", "counts_as", "questions", "rules", "outcomes"}, "checklist.yaml")
@@ -547,7 +372,7 @@ def _load_checklist(b: _Builder, languages: tuple[str, ...]) -> Checklist:
     return checklist
 
 
-def _load_reminders(b: _Builder) -> ReminderConfig:
+def _load_reminders(b: Builder) -> ReminderConfig:
     raw = b.load("reminders.yaml")
     b.unknown_keys(
         raw,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import re
 import string
+import unicodedata
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
@@ -16,6 +17,13 @@ T = TypeVar("T")
 # Feature buttons a menu may hold; the bot owns what they do, the content owns their labels
 # (strings key `actions.<name>`).
 ACTIONS = frozenset({"checklist", "reminders", "language", "privacy", "help"})
+
+
+def normalize(text: str) -> str:
+    """Case- and accent-insensitive form used by search ("Perché" ~ "perche")."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(re.findall(r"\w+", stripped))
 
 
 class FormatDict(dict[str, str]):

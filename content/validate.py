@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
+from content.builder import Builder, page_mark, string_mark
+from content.limits import MAX_BUTTON, MAX_MESSAGE
 from content.model import ACTIONS, REQUIRED_STRINGS, Content, placeholders
+from content.problems import Problem
 from content.telegram_html import TelegramHtmlError, parse_html, utf16_len
-
-if TYPE_CHECKING:
-    from content.loader import Problem, _Builder
 
 # Button labels and command descriptions are plain text, not HTML.
 PLAIN_PREFIXES = (
@@ -22,9 +20,7 @@ PLAIN_PREFIXES = (
 )
 
 
-def validate(content: Content, b: _Builder) -> list[Problem]:
-    from content.loader import MAX_BUTTON, MAX_MESSAGE, Problem, page_mark, string_mark
-
+def validate(content: Content, b: Builder) -> list[Problem]:
     problems: list[Problem] = []
 
     def at(lang: str, key: str, message: str) -> None:
@@ -101,10 +97,4 @@ def validate(content: Content, b: _Builder) -> list[Problem]:
                 )
             )
 
-    # Every callback the keyboards can produce must fit Telegram's 64 bytes.
-    from bot.callbacks import all_static_callbacks  # the one codec, so the check cannot drift
-
-    for data in all_static_callbacks(content):
-        if len(data.encode()) > 64:
-            problems.append(Problem("pages.yaml", None, f"callback data {data!r} is over 64 bytes"))
     return problems

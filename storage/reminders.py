@@ -11,9 +11,66 @@ import json
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar, Literal
 
 ACTIVE = ("pending", "sending", "paused")
+
+
+@dataclass(frozen=True, slots=True)
+class FollowupPayload:
+    """A check-in: what it follows up. Health context, so it is emptied once delivered."""
+
+    lang: str = ""  # the language the user was using; "" after delivery
+    asked_at: int = 0  # when the user asked for it (the check-in says how long ago)
+    reasons: tuple[str, ...] = ()  # checklist question ids that led to the outcome
+    outcome: str | None = None  # the checklist outcome it follows, if any
+
+    KIND: ClassVar[Literal["followup"]] = "followup"
+
+    def to_json(self) -> str:
+        data: dict[str, Any] = {"lang": self.lang, "asked_at": self.asked_at}
+        if self.reasons:
+            data["reasons"] = list(self.reasons)
+        if self.outcome is not None:
+            data["outcome"] = self.outcome
+        return json.dumps(data, separators=(",", ":"))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> FollowupPayload:
+        if not data:
+            return cls()
+        return cls(
+            lang=str(data.get("lang") or ""),
+            asked_at=int(data.get("asked_at") or 0),
+            reasons=tuple(str(r) for r in data.get("reasons") or ()),
+            outcome=data.get("outcome"),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class DailyPayload:
+    """A daily reminder: which kind, at what local time (the zone is the user's, read at delivery)."""
+
+    kind: str
+    time: str  # HH:MM, local
+    lang: str = ""
+
+    KIND: ClassVar[Literal["daily"]] = "daily"
+
+    def to_json(self) -> str:
+        return json.dumps({"kind": self.kind, "time": self.time, "lang": self.lang}, separators=(",", ":"))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> DailyPayload:
+        return cls(
+            kind=str(data.get("kind") or "stretch"),
+            time=str(data.get("time") or "09:00"),
+            lang=str(data.get("lang") or ""),
+        )
+
+
+Payload = FollowupPayload | DailyPayload
+_PAYLOADS: dict[str, type[FollowupPayload] | type[DailyPayload]] = {"followup": FollowupPayload, "daily": DailyPayload}
 
 
 @dataclass(frozen=True, slots=True)
@@ -21,12 +78,15 @@ class Reminder:
     id: int
     user_id: int
     chat_id: int
-    kind: str  # followup | daily
     due_at: int
     status: str
     attempts: int
-    payload: dict[str, Any]
+    payload: Payload
     created_at: int
+
+    @property
+    def kind(self) -> Literal["followup", "daily"]:
+        return self.payload.KIND
 
 
 def _reminder(row: sqlite3.Row) -> Reminder:
@@ -34,11 +94,10 @@ def _reminder(row: sqlite3.Row) -> Reminder:
         row["id"],
         row["user_id"],
         row["chat_id"],
-        row["kind"],
         row["due_at"],
         row["status"],
         row["attempts"],
-        json.loads(row["payload"]),
+        _PAYLOADS[row["kind"]].from_dict(json.loads(row["payload"])),
         row["created_at"],
     )
 
@@ -57,9 +116,8 @@ def create(
     *,
     user_id: int,
     chat_id: int,
-    kind: str,
     due_at: int,
-    payload: dict[str, Any],
+    payload: Payload,
     now: int,
     max_active: int,
 ) -> int | None:
@@ -72,7 +130,7 @@ def create(
     )
     cur = conn.execute(
         "INSERT INTO reminders (user_id, chat_id, kind, due_at, payload, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-        (user_id, chat_id, kind, due_at, json.dumps(payload, separators=(",", ":")), now),
+        (user_id, chat_id, payload.KIND, due_at, payload.to_json(), now),
     )
     return int(cur.lastrowid or 0)
 
@@ -150,10 +208,15 @@ def mark_sent(conn: sqlite3.Connection, ids: Iterable[int], now: int) -> None:
     )
 
 
-def reschedule(conn: sqlite3.Connection, reminder_id: int, due_at: int, error: str) -> None:
+def reschedule(
+    conn: sqlite3.Connection, reminder_id: int, due_at: int, error: str, *, refund_attempt: bool = False
+) -> None:
+    """Back to pending for another try; `refund_attempt` when the failure was not the
+    reminder's (Telegram asked us to wait), so it spends none of its attempts."""
     conn.execute(
-        "UPDATE reminders SET status = 'pending', due_at = ?, last_error = ? WHERE id = ? AND status = 'sending'",
-        (due_at, error[:500], reminder_id),
+        "UPDATE reminders SET status = 'pending', due_at = ?, last_error = ?, attempts = attempts - ? "
+        "WHERE id = ? AND status = 'sending'",
+        (due_at, error[:500], 1 if refund_attempt else 0, reminder_id),
     )
 
 
@@ -172,7 +235,7 @@ def schedule_next_daily(conn: sqlite3.Connection, reminder: Reminder, due_at: in
             reminder.user_id,
             reminder.chat_id,
             due_at,
-            json.dumps(reminder.payload, separators=(",", ":")),
+            reminder.payload.to_json(),
             now,
         ),
     )

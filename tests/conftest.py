@@ -13,11 +13,13 @@ from typing import Any
 
 import pytest
 
-from bot.app import build_application, running
-from bot.clock import FakeClock
+from bot.app import build_application
 from bot.fake_telegram import ChatClient, FakeMessage, FakeTelegram
-from bot.services import Services, services_of
-from bot.settings import Settings
+from bot.features.reminders.delivery import ReminderDelivery
+from bot.infra.clock import FakeClock
+from bot.infra.services import Services, services_of
+from bot.infra.settings import Settings
+from bot.lifecycle import lifecycle_of, running
 from content.loader import load_content
 from content.model import Content
 
@@ -57,7 +59,7 @@ class Harness:
             content=self.content,
             clock=self.clock,
             request=self.fake,
-            start_dispatcher=False,
+            start_delivery=False,
             rate_limit=False,
             **options,
         )
@@ -83,12 +85,16 @@ class Harness:
     def user(self, user_id: int, first_name: str = "Ada", language_code: str = "en") -> ChatClient:
         return ChatClient(self.app, self.fake, user_id=user_id, first_name=first_name, language_code=language_code)
 
+    @property
+    def delivery(self) -> ReminderDelivery:
+        delivery = lifecycle_of(self.app).delivery
+        assert delivery is not None
+        return delivery
+
     async def dispatch(self) -> int:
-        """One pass of the reminder dispatcher, as its loop would run it now."""
-        dispatcher = self.services.dispatcher
-        assert dispatcher is not None
+        """One pass of the reminder delivery worker, as its loop would run it now."""
         total = 0
-        while sent := await dispatcher.run_once():
+        while sent := await self.delivery.run_once():
             total += sent
         return total
 

@@ -6,8 +6,8 @@ import itertools
 
 import pytest
 
-from bot.callbacks import Answer, CheckOp
-from bot.checklist import IDLE_SECONDS
+from bot.features.checklist import IDLE_SECONDS
+from bot.ui.callbacks import Answer, ChecklistBack
 
 QUESTIONS = ["red_flags", "intense", "not_relieved", "recurring", "long_lasting"]
 
@@ -94,7 +94,7 @@ async def test_idle_checklist_expires_with_note(bot, content):
     message_id = bot.screen().message_id
     bot.clock.advance(IDLE_SECONDS + 1)
     await bot.dispatch()
-    from bot.checklist import expire_idle
+    from bot.features.checklist import expire_idle
 
     assert await expire_idle(bot.services, bot.app.bot) == 1
     assert "idle for 30 minutes" in bot.fake.message(42, message_id).plain
@@ -220,7 +220,7 @@ async def test_counters_are_anonymous(bot, content):
 
 async def test_forged_checklist_ops(bot):
     await bot.send("/check")
-    await bot.ada.tap_data(CheckOp("zzzzzz", "back").encode())
+    await bot.ada.tap_data(ChecklistBack("zzzzzz").encode())
     assert bot.ada.last_answer()["text"]
     await bot.ada.tap_data("c:abcdef:99:yes")
     assert bot.ada.last_answer()["text"]

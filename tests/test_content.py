@@ -18,8 +18,10 @@ from typing import Any
 import pytest
 import yaml
 
-from content.loader import DEFAULT_DIR, MAX_BUTTON, MAX_MESSAGE, ContentError, Problem, load_content
+from content.limits import MAX_BUTTON, MAX_MESSAGE
+from content.loader import DEFAULT_DIR, load_content
 from content.model import ACTIONS, MAIN_PAGE, REQUIRED_STRINGS, Content
+from content.problems import ContentError, Problem
 
 REPO = Path(__file__).resolve().parent.parent
 BOT_DIR = REPO / "bot"
@@ -369,7 +371,7 @@ def scan_string_keys() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     each with where it is used. An AST walk, so quotes, `cb.lang` and `"a" if c else "b"` count."""
     literals: dict[str, list[str]] = {}
     prefixes: dict[str, list[str]] = {}
-    for path in sorted(BOT_DIR.glob("*.py")):
+    for path in sorted(BOT_DIR.rglob("*.py")):
         module = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         scopes: list[ast.AST] = [module]
         scopes += [n for n in ast.walk(module) if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef)]
@@ -410,7 +412,7 @@ def scan_string_keys() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
 @pytest.fixture(scope="module")
 def scanned() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
     literals, prefixes = scan_string_keys()
-    assert literals, "the scan found no content.text(...) calls in bot/*.py"
+    assert literals, "the scan found no content.text(...) calls in bot/**/*.py"
     return literals, prefixes
 
 
@@ -420,7 +422,7 @@ def test_every_string_key_the_code_uses_exists(
     literals, prefixes = scanned
     en = shipped.strings["en"]
     missing = {key: where for key, where in literals.items() if key not in en}
-    assert not missing, f"keys used in bot/*.py but missing from content/en/strings.yaml: {missing}"
+    assert not missing, f"keys used in bot/**/*.py but missing from content/en/strings.yaml: {missing}"
     bad_prefixes = {p: where for p, where in prefixes.items() if not any(k.startswith(p) for k in en)}
     assert not bad_prefixes, f"f-string keys whose prefix no string has: {bad_prefixes}"
 
@@ -432,7 +434,7 @@ def test_required_strings_match_the_keys_the_code_uses(
     if set(REQUIRED_STRINGS) != set(literals):
         block = "\n".join(f'        "{key}",' for key in sorted(literals))
         raise AssertionError(
-            "content/model.py REQUIRED_STRINGS is out of date with bot/*.py.\n"
+            "content/model.py REQUIRED_STRINGS is out of date with bot/**/*.py.\n"
             f"only in REQUIRED_STRINGS: {sorted(set(REQUIRED_STRINGS) - set(literals))}\n"
             f"only in the code: {sorted(set(literals) - set(REQUIRED_STRINGS))}\n"
             f"Replace its contents with:\n{block}"
@@ -440,7 +442,7 @@ def test_required_strings_match_the_keys_the_code_uses(
 
 
 def test_command_descriptions_exist(shipped: Content) -> None:
-    from bot.app import COMMANDS
+    from bot.ui.commands import MENU as COMMANDS
 
     for lang in shipped.languages:
         for command in COMMANDS:

@@ -1,4 +1,4 @@
-"""Tests of the test double: content/telegram_html.py and bot/fake_telegram.py."""
+"""Tests of the test double: content/telegram_html.py and bot/fake_telegram/."""
 
 from __future__ import annotations
 
@@ -33,12 +33,12 @@ from telegram.ext import (
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
-from bot.fake_telegram import (
+from bot.fake_telegram import ChatClient
+from bot.fake_telegram.api import (
     BOT_ID,
     NOT_MODIFIED,
     QUERY_INVALID,
     Button,
-    ChatClient,
     FakeTelegram,
 )
 from content.telegram_html import (

@@ -6,12 +6,12 @@ import json
 import time
 
 from bot import health
-from bot.settings import Settings
+from bot.infra.settings import Settings
 
 
 def test_fresh_heartbeat_is_healthy(tmp_path, capsys):
     path = tmp_path / "bot.health"
-    path.write_text(json.dumps({"written_at": time.time(), "dispatcher_age": 3.0, "oldest_update_age": None}))
+    path.write_text(json.dumps({"written_at": time.time(), "delivery_age": 3.0, "oldest_update_age": None}))
     assert health.check(Settings(database=tmp_path / "bot.sqlite3", health_file=path)) == 0
     assert "healthy" in capsys.readouterr().out
 
@@ -22,7 +22,7 @@ def test_stale_or_stuck_is_unhealthy(tmp_path, capsys):
     assert health.check(settings) == 1  # no file: the bot never started
     path.write_text(json.dumps({"written_at": time.time() - 600}))
     assert health.check(settings) == 1
-    path.write_text(json.dumps({"written_at": time.time(), "dispatcher_age": 900.0}))
+    path.write_text(json.dumps({"written_at": time.time(), "delivery_age": 900.0}))
     assert health.check(settings) == 1
     path.write_text(json.dumps({"written_at": time.time(), "oldest_update_age": 500.0}))
     assert health.check(settings) == 1
@@ -31,7 +31,7 @@ def test_stale_or_stuck_is_unhealthy(tmp_path, capsys):
 
 async def test_snapshot_reports_in_flight_updates(bot):
     snap = health.snapshot(bot.services)
-    assert snap["oldest_update_age"] is None and snap["dispatcher_age"] is None
+    assert snap["oldest_update_age"] is None and snap["delivery_age"] is None
     bot.services.health.in_flight[1] = time.monotonic() - 200
     assert health.judge(health.snapshot(bot.services), time.time())
     del bot.services.health.in_flight[1]

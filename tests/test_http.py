@@ -7,7 +7,7 @@ import json
 
 import httpx
 
-from bot.http import BoundedHTTPXRequest
+from bot.infra.http import BoundedHTTPXRequest
 
 
 async def test_requests_beyond_the_cap_wait_their_turn():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from bot.callbacks import Nav
+from bot.ui.callbacks import Nav
 from content.model import MAIN_PAGE
 
 
@@ -232,8 +232,8 @@ def test_keyboard_serialises_like_python_telegram_bot():
     button objects are still there for anything that reads them."""
     from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-    from bot.callbacks import Nav
-    from bot.keyboards import button, markup
+    from bot.ui.callbacks import Nav
+    from bot.ui.keyboards import button, markup
 
     ours = markup([[button("A", Nav("main")), button("B", Nav("causes"))], [button("C", Nav("therapy"))]])
     plain = InlineKeyboardMarkup(

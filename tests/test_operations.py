@@ -13,8 +13,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from bot.callbacks import Nav
-from bot.settings import Secret, Settings, SettingsError
+from bot.infra.settings import Secret, Settings, SettingsError
+from bot.ui.callbacks import Nav
 from tests.conftest import ADMIN_ID
 
 DAY = 86400
@@ -33,7 +33,7 @@ async def wait_for(condition, what: str, limit: int = 400) -> None:
 
 
 async def test_webhook_requires_the_secret(bot):
-    from bot.webhook import SECRET_HEADER, make_server
+    from bot.infra.webhook import SECRET_HEADER, make_server
 
     server = make_server(bot.app, "/hook/path", "s3cr3t-s3cr3t-s3cr3t")
     sockets = __import__("tornado.netutil", fromlist=["bind_sockets"]).bind_sockets(0, "127.0.0.1")
@@ -146,7 +146,7 @@ async def test_inactive_users_are_purged_after_retention(bot):
     bot.fake.block(42)
     await bot.ada.send_update(bot.fake.my_chat_member_update(bot.ada.user, "member", "kicked"))
     assert [r["active"] for r in await bot.rows("SELECT active FROM users")] == [0]
-    dispatcher = bot.services.dispatcher
+    dispatcher = bot.delivery
     bot.clock.advance(bot.settings.retention_days * DAY - 10)
     await dispatcher._maintenance()
     assert await bot.rows("SELECT user_id FROM users") == [{"user_id": 42}]
@@ -335,7 +335,7 @@ async def test_fuzz_random_updates_never_raise_and_every_callback_is_answered(bo
 def bot_log():
     """setup_logging(fmt, secrets) as main.py run calls it, into a StringIO: returns the stream
     and the handler. The root handlers are removed afterwards."""
-    from bot.logs import setup_logging
+    from bot.infra.logs import setup_logging
 
     def setup(fmt: str = "text", secrets: tuple[str, ...] = ()) -> tuple[io.StringIO, logging.Handler]:
         stream = io.StringIO()
@@ -365,7 +365,7 @@ async def test_json_log_line_per_update_without_message_text(bot, bot_log):
 def test_update_line_shortcut_writes_what_the_record_would(fmt, bot_log):
     """log_update skips the logging machinery only when setup_logging's handler alone would see
     the record; the line must be the one that handler's formatter makes of the record."""
-    from bot.logs import UPDATE_MESSAGE, log_update
+    from bot.infra.logs import UPDATE_MESSAGE, log_update
 
     token = "123456:" + "A" * 35
     fields = {"update_id": 7, "user": "ab12cd34ef56", "handler": f"command /{token}", "duration_ms": 0.42}
@@ -387,14 +387,14 @@ def test_update_line_shortcut_writes_what_the_record_would(fmt, bot_log):
 
 
 async def test_update_lines_wait_in_memory_but_never_overtake_other_records(bot_log):
-    from bot.logs import log_update
+    from bot.infra.logs import log_update
 
     stream, handler = bot_log()
     logger = logging.getLogger("bot.processing")
     for n in (1, 2):
         log_update(logger, _update_fields(n))
     assert stream.getvalue() == ""  # batched: a write per line cost ~15 us of a tap
-    logging.getLogger("bot.menu").warning("something worth seeing now")
+    logging.getLogger("bot.features.menu").warning("something worth seeing now")
     lines = stream.getvalue().splitlines()
     assert [line.split(": ", 1)[1] for line in lines] == [
         "update 1 from u: text in 0.1 ms",
@@ -409,7 +409,7 @@ async def test_update_lines_wait_in_memory_but_never_overtake_other_records(bot_
 def test_update_lines_are_flushed_by_a_timer_on_whichever_loop_runs(bot_log):
     """The half-second flush is a timer on the running loop; a loop that closed before it fired
     must not leave later lines waiting for good. (The delay is set to 0 here: no test sleeps.)"""
-    from bot.logs import log_update
+    from bot.infra.logs import log_update
 
     stream, handler = bot_log()
     logger = logging.getLogger("bot.processing")
@@ -445,8 +445,8 @@ async def test_webhook_mode_end_to_end(tmp_path, content, clock):
 
     from bot.app import build_application
     from bot.fake_telegram import FakeTelegram
+    from bot.infra.webhook import SECRET_HEADER
     from bot.runner import serve_webhook
-    from bot.webhook import SECRET_HEADER
 
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -461,7 +461,7 @@ async def test_webhook_mode_end_to_end(tmp_path, content, clock):
         webhook_secret=Secret(secret),
     )
     fake = FakeTelegram(clock=clock.now)
-    app = build_application(settings, content=content, clock=clock, request=fake, start_dispatcher=False)
+    app = build_application(settings, content=content, clock=clock, request=fake, start_delivery=False)
     stop = asyncio.Event()
     task = asyncio.create_task(serve_webhook(app, settings, stop=stop))
     await wait_for(lambda: fake.calls_of("setWebhook"), "setWebhook")

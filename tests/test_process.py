@@ -24,9 +24,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.fake_telegram_http import FakeTelegramServer
+from bot.fake_telegram.http import FakeTelegramServer
 from storage import reminders, users
 from storage.db import Database
+from storage.reminders import FollowupPayload
 
 pytestmark = pytest.mark.slow
 
@@ -112,7 +113,7 @@ class Processes:
 
     async def fake_telegram(self, record: Path, *, latency: float) -> tuple[Proc, str]:
         """The HTTP fake in its own process (it outlives a killed bot); returns its base URL."""
-        args = [PYTHON, "-m", "bot.fake_telegram_http", "--port", "0"]
+        args = [PYTHON, "-m", "bot.fake_telegram.http", "--port", "0"]
         args += ["--latency", str(latency), "--record", str(record)]
         fake = self.start("fake-telegram", args, base_env())
         found: list[str] = []
@@ -204,9 +205,8 @@ async def seed_followups(path: Path, count: int) -> list[int]:
                 conn,
                 user_id=chat_id,
                 chat_id=chat_id,
-                kind="followup",
                 due_at=now - 3600 + i,
-                payload={"lang": "en"},
+                payload=FollowupPayload(lang="en"),
                 now=now - 7200,
                 max_active=10,
             )

@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 from telegram.error import RetryAfter
 
-from bot.ratelimit import BULK, PriorityRateLimiter
+from bot.infra.ratelimit import BULK, PriorityRateLimiter
 
 
 class VirtualTime:

@@ -6,15 +6,15 @@ from datetime import UTC, datetime
 
 from telegram.error import NetworkError, TimedOut
 
-from bot.callbacks import Rem
-from bot.dispatcher import MAX_ATTEMPTS
+from bot.features.reminders.delivery import MAX_ATTEMPTS
+from bot.ui.callbacks import CancelReminder, PickDelay
 
 DAY = 86400
 
 
 async def add_followup(bot, delay="d1"):
     await bot.send("/reminders")
-    await bot.ada.tap_data(Rem("delay", delay).encode())
+    await bot.ada.tap_data(PickDelay(delay).encode())
 
 
 async def finish_checklist(bot, *answers):
@@ -256,18 +256,18 @@ async def test_cancelling_someone_elses_reminder_is_refused(bot):
     [row] = await bot.rows("SELECT id FROM reminders")
     eve = bot.user(66, "Eve")
     await eve.send("/start")
-    await eve.tap_data(Rem("cancel", str(row["id"])).encode())
+    await eve.tap_data(CancelReminder(row["id"]).encode())
     assert "no longer exists" in eve.last_answer()["text"]
     assert [r["status"] for r in await bot.rows("SELECT status FROM reminders")] == ["pending"]
 
 
-async def test_dispatcher_loop_recovers_from_a_failed_pass(bot, monkeypatch, caplog):
+async def test_delivery_loop_recovers_from_a_failed_pass(bot, monkeypatch, caplog):
     """The database fails while recording a batch: the rows go back to pending and are
     delivered on the retry a few seconds later (at least once), without a restart."""
     import asyncio
     import sqlite3
 
-    from bot.dispatcher import RETRY_PASS
+    from bot.features.reminders.delivery import RETRY_PASS
     from storage import reminders as outbox
 
     await add_followup(bot)
@@ -292,13 +292,13 @@ async def test_dispatcher_loop_recovers_from_a_failed_pass(bot, monkeypatch, cap
     async def statuses():
         return [r["status"] for r in await bot.rows("SELECT status FROM reminders")]
 
-    dispatcher = bot.services.dispatcher
+    dispatcher = bot.delivery
     bot.clock.advance(DAY)
     await dispatcher.start()
     try:
         await until(lambda: _true(failures))
         await until(lambda: _is(statuses, ["pending"]))
-        assert "dispatch pass failed" in caplog.text
+        assert "delivery pass failed" in caplog.text
         bot.clock.advance(RETRY_PASS)
         await until(lambda: _is(statuses, ["sent"]))
     finally:

@@ -9,6 +9,7 @@ import pytest
 from storage import reminders as outbox
 from storage import users
 from storage.db import MIGRATIONS, Database, StorageError
+from storage.reminders import FollowupPayload
 
 
 async def test_migrations_from_empty_database(tmp_path):
@@ -84,9 +85,8 @@ async def test_claim_is_atomic_and_ordered(tmp_path):
                     c,
                     user_id=d,
                     chat_id=d,
-                    kind="followup",
                     due_at=d,
-                    payload={},
+                    payload=FollowupPayload(),
                     now=0,
                     max_active=10,
                 )
@@ -168,7 +168,7 @@ async def test_claim_takes_all_of_a_users_due_reminders_together(tmp_path):
             for i in range(100):  # user 7 is due first and last; 99 others in between
                 user = 7 if i in (0, 99) else 100 + i
                 outbox.create(
-                    conn, user_id=user, chat_id=user, kind="followup", due_at=i, payload={}, now=0, max_active=10
+                    conn, user_id=user, chat_id=user, due_at=i, payload=FollowupPayload(), now=0, max_active=10
                 )
 
         await db.run(fill)

@@ -151,3 +151,16 @@ def _pattern(locale: str, skeleton: str) -> str:
     pattern = _PATTERN_TOKEN.sub(widen, str(skeletons[best].pattern))
     with _lock:
         return _patterns.setdefault(key, pattern)
+
+
+def format_when(ts: float, timezone: str | None) -> str:
+    """Legacy ISO form, kept only until every caller speaks prose (removed in this branch)."""
+    zone = zone_of(timezone)
+    if zone is None:
+        return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return datetime.fromtimestamp(ts, zone).strftime("%Y-%m-%d %H:%M")
+
+
+def format_date(ts: float, timezone: str | None) -> str:
+    zone = zone_of(timezone) or UTC
+    return datetime.fromtimestamp(ts, zone).strftime("%Y-%m-%d")

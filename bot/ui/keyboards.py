@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, TelegramObject
 
-from bot.callbacks import Act, Callback, Nav, Vote
+from bot.ui.callbacks import ACTION_CALLBACKS, Callback, Nav, Vote
 from content.model import MAIN_PAGE, Content
 
 
@@ -79,7 +79,7 @@ def markup(*groups: Iterable[Sequence[Button]]) -> Keyboard:
 
 
 def target_button(content: Content, target: str, lang: str) -> Button:
-    callback: Callback = Act(target[1:]) if target.startswith("@") else Nav(target)
+    callback: Callback = ACTION_CALLBACKS[target[1:]] if target.startswith("@") else Nav(target)
     return button(content.button_label(target, lang), callback)
 
 
@@ -123,8 +123,8 @@ def _build_page_screen(content: Content, page_id: str, lang: str, *, feedback: b
             text += "\n\n" + content.text(lang, "feedback.question")
             keyboard.append(
                 [
-                    button(content.text(lang, "btn.helpful_yes"), Vote(page_id, "y")),
-                    button(content.text(lang, "btn.helpful_no"), Vote(page_id, "n")),
+                    button(content.text(lang, "btn.helpful_yes"), Vote(page_id, helpful=True)),
+                    button(content.text(lang, "btn.helpful_no"), Vote(page_id, helpful=False)),
                 ]
             )
         keyboard.append(nav)

@@ -2,7 +2,7 @@
 
 PTB's AIORateLimiter treats every request alike, so a burst of 10,000 due reminders would queue
 interactive replies behind it. Here message-producing calls share one sliding one-second window
-(Telegram allows about 30 broadcast messages per second): bulk calls (the reminder dispatcher
+(Telegram allows about 30 broadcast messages per second): bulk calls (the reminder delivery worker
 passes rate_limit_args=BULK) are paced evenly within what the window leaves, one message per
 second per chat, and always after any waiting interactive call; interactive calls (replies to a
 person's own tap or message) are counted but never queued. A 429 RetryAfter pauses, for the time

@@ -3,37 +3,25 @@
 from __future__ import annotations
 
 import json
+from types import MappingProxyType
 from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler
 
-from bot.callbacks import Privacy
-from bot.keyboards import Screen, button, main_menu_button, markup
-from bot.menu import PRIVATE, main_screen, text_screen
-from bot.reminders import format_when, item_label
-from bot.replies import show
-from bot.services import BotContext, escape
+from bot.infra.services import BotContext
+from bot.ui.callbacks import ConfirmDelete, KeepData, OpenPrivacy
+from bot.ui.dates import format_when
+from bot.ui.feature import Command, Feature
+from bot.ui.keyboards import Screen, button, main_menu_button, markup
+from bot.ui.labels import reminder_label
+from bot.ui.replies import show
+from bot.ui.screens import escape, main_screen, text_screen
 from content.model import Content
 from storage import reminders as outbox
 from storage import users
 from storage.reminders import Reminder
 
 MAX_EXPORT = 3500  # leaves room for the heading inside Telegram's 4096 characters
-
-
-def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    app.add_handler(CommandHandler("privacy", privacy_command, filters=PRIVATE))
-    app.add_handler(CommandHandler("mydata", mydata_command, filters=PRIVATE))
-    app.add_handler(CommandHandler("delete_my_data", delete_command, filters=PRIVATE))
-
-
-def routes() -> dict[type, Any]:
-    return {Privacy: on_privacy}
-
-
-def actions() -> dict[str, Any]:
-    return {"privacy": on_privacy_button}
 
 
 async def privacy_command(update: Update, ctx: BotContext) -> None:
@@ -46,7 +34,7 @@ async def privacy_command(update: Update, ctx: BotContext) -> None:
     )
 
 
-async def on_privacy_button(update: Update, ctx: BotContext, _: object) -> str | None:
+async def on_privacy_button(update: Update, ctx: BotContext, _: OpenPrivacy) -> str | None:
     lang = await ctx.services.user_language(update)
     await show(
         update,
@@ -111,7 +99,7 @@ def summary_text(
         total = len(content.checklist.questions)
         checklist = content.text(lang, "privacy.mydata_checklist", answered=answered, total=total)
     reminders = (
-        "\n".join([str(len(active)), *(item_label(content, lang, r, zone) for r in active)])
+        "\n".join([str(len(active)), *(reminder_label(content, lang, r, zone) for r in active)])
         if active
         else content.text(lang, "privacy.mydata_no_reminders")
     )
@@ -132,21 +120,25 @@ async def delete_command(update: Update, ctx: BotContext) -> None:
     lang = await ctx.services.user_language(update)
     keyboard = markup(
         [
-            [button(content.text(lang, "btn.confirm_delete"), Privacy("confirm"))],
-            [button(content.text(lang, "btn.keep_data"), Privacy("keep"))],
+            [button(content.text(lang, "btn.confirm_delete"), ConfirmDelete())],
+            [button(content.text(lang, "btn.keep_data"), KeepData())],
         ]
     )
     await show(update, ctx, Screen(content.text(lang, "privacy.confirm_delete"), keyboard), new=True)
 
 
-async def on_privacy(update: Update, ctx: BotContext, cb: Privacy) -> str | None:
+async def on_keep(update: Update, ctx: BotContext, _: KeepData) -> str | None:
+    content = ctx.services.content
+    lang = await ctx.services.user_language(update)
+    await show(update, ctx, main_screen(content, lang, content.text(lang, "privacy.kept") + "\n\n"))
+    return None
+
+
+async def on_confirm_delete(update: Update, ctx: BotContext, _: ConfirmDelete) -> str | None:
     services = ctx.services
     content = services.content
     assert update.effective_user is not None
     lang = await services.user_language(update)
-    if cb.op == "keep":
-        await show(update, ctx, main_screen(content, lang, content.text(lang, "privacy.kept") + "\n\n"))
-        return None
     user_id = update.effective_user.id
     services.checklists.forget(user_id)  # before the erase, so no queued answer outlives it
     await services.db.run(users.erase, user_id)
@@ -156,3 +148,14 @@ async def on_privacy(update: Update, ctx: BotContext, cb: Privacy) -> str | None
     text = content.text(lang, "privacy.deleted")
     await show(update, ctx, Screen(text, markup([[main_menu_button(content, lang)]])))
     return None
+
+
+FEATURE = Feature(
+    name="privacy",
+    commands=(
+        Command("privacy", privacy_command),
+        Command("mydata", mydata_command),
+        Command("delete_my_data", delete_command),
+    ),
+    callbacks=MappingProxyType({OpenPrivacy: on_privacy_button, ConfirmDelete: on_confirm_delete, KeepData: on_keep}),
+)

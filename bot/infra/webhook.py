@@ -15,7 +15,8 @@ from typing import Any
 import tornado.httpserver
 import tornado.web
 from telegram import Update
-from telegram.ext import Application
+
+from bot.infra.services import BotApp
 
 log = logging.getLogger(__name__)
 
@@ -24,7 +25,7 @@ MAX_BODY = 1024 * 1024  # Telegram's updates are far smaller
 
 
 class _UpdateHandler(tornado.web.RequestHandler):
-    def initialize(self, app: Application[Any, Any, Any, Any, Any, Any], secret: bytes) -> None:
+    def initialize(self, app: BotApp, secret: bytes) -> None:
         self.bot_app = app
         self.secret = secret
 
@@ -51,9 +52,7 @@ class _UpdateHandler(tornado.web.RequestHandler):
         self.finish(f"{status_code}\n")
 
 
-def make_server(
-    app: Application[Any, Any, Any, Any, Any, Any], path: str, secret: str
-) -> tornado.httpserver.HTTPServer:
+def make_server(app: BotApp, path: str, secret: str) -> tornado.httpserver.HTTPServer:
     if not secret:
         raise ValueError("a webhook needs a secret token")
     route = "/" + path.strip("/")

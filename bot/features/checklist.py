@@ -1,53 +1,45 @@
 """The referral checklist: one generic conversation over content.Checklist.
 
-State lives in SQLite (storage.checklists), one row per user, so a restart resumes where the
-user was and two users can never share answers. Every button carries the run's session id and
-step, so a tap from an older message or an ended run is recognised and answered gracefully.
+State lives in memory and is written behind to SQLite (storage.checklist_store: one row per
+user), so a restart resumes where the user was and two users can never share answers. Every
+button carries the run's session id and step, so a tap from an older message or an ended run
+is recognised and answered gracefully.
 """
 
 from __future__ import annotations
 
 import logging
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from datetime import UTC, datetime
+from types import MappingProxyType
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from telegram import Update
-from telegram.ext import (
-    Application,
-    ApplicationHandlerStop,
-    CommandHandler,
-    MessageHandler,
-)
+from telegram import Bot, Update
+from telegram.ext import ApplicationHandlerStop
 
-from bot import reminders
-from bot.callbacks import Act, Answer, CheckOp
-from bot.keyboards import Screen, button, main_menu_button, markup
-from bot.menu import NEW_TEXT, PRIVATE, main_screen, show_stale
-from bot.replies import show
-from bot.services import BotContext, Services
+from bot.infra.services import BotContext, Services
+from bot.ui.callbacks import (
+    AddFollowup,
+    Answer,
+    ChecklistBack,
+    ChecklistCancel,
+    ChecklistRestart,
+    ChecklistSummary,
+    StartChecklist,
+)
+from bot.ui.feature import Command, Feature, Message, Route, Stage
+from bot.ui.keyboards import Screen, button, main_menu_button, markup
+from bot.ui.replies import show
+from bot.ui.screens import NEW_TEXT, main_screen, show_stale
 from content.model import Content
 from content.telegram_html import parse_html
 from storage.checklists import ChecklistRun
 
 IDLE_SECONDS = 30 * 60
 log = logging.getLogger(__name__)
-
-
-def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    app.add_handler(CommandHandler("check", check_command, filters=PRIVATE))
-    # Group 1: free text while a question is open is answered by re-asking, not searched.
-    app.add_handler(MessageHandler(NEW_TEXT, text_mid_checklist), group=1)
-
-
-def routes() -> dict[type, Any]:
-    return {Answer: on_answer, CheckOp: on_op}
-
-
-def actions() -> dict[str, Any]:
-    return {"checklist": on_start_button}
 
 
 # --- screens -------------------------------------------------------------------------------
@@ -61,8 +53,8 @@ def question_screen(content: Content, run: ChecklistRun, lang: str) -> Screen:
     answers = [button(checklist.answer_labels[lang][a], Answer(run.session, step, a)) for a in checklist.answers]
     controls = []
     if step > 0:
-        controls.append(button(content.text(lang, "btn.back"), CheckOp(run.session, "back")))
-    controls.append(button(content.text(lang, "btn.cancel"), CheckOp(run.session, "cancel")))
+        controls.append(button(content.text(lang, "btn.back"), ChecklistBack(run.session)))
+    controls.append(button(content.text(lang, "btn.cancel"), ChecklistCancel(run.session)))
     return Screen(text, markup([answers, controls]))
 
 
@@ -86,12 +78,12 @@ def outcome_screen(content: Content, run: ChecklistRun, lang: str) -> Screen:
         # Urgent: the one instruction that matters, and a way back to the menu. Nothing else.
         return Screen(text, markup([[main_menu_button(content, lang)]]))
     text += "\n\n" + content.text(lang, "checklist.disclaimer")
-    keyboard = [[button(content.text(lang, "btn.summary"), CheckOp(run.session, "summary"))]]
+    keyboard = [[button(content.text(lang, "btn.summary"), ChecklistSummary(run.session))]]
     if outcome.followup:
-        keyboard.append([button(content.text(lang, "btn.remind"), CheckOp(run.session, "remind"))])
+        keyboard.append([button(content.text(lang, "btn.remind"), AddFollowup())])
     keyboard.append(
         [
-            button(content.text(lang, "btn.start_again"), CheckOp(run.session, "restart")),
+            button(content.text(lang, "btn.start_again"), ChecklistRestart(run.session)),
             main_menu_button(content, lang),
         ]
     )
@@ -166,7 +158,7 @@ async def check_command(update: Update, ctx: BotContext) -> None:
     await begin(update, ctx, new_message=True)
 
 
-async def on_start_button(update: Update, ctx: BotContext, _: Act) -> str | None:
+async def on_start_button(update: Update, ctx: BotContext, _: StartChecklist) -> str | None:
     await begin(update, ctx, new_message=False)
     return None
 
@@ -223,53 +215,68 @@ def _finish(services: Services, followup: bool, run: ChecklistRun) -> None:
         services.checklists.drop(run.user_id, *counts)
 
 
-async def on_op(update: Update, ctx: BotContext, cb: CheckOp) -> str | None:
-    services = ctx.services
-    content = services.content
-    assert update.effective_user is not None and update.effective_chat is not None
-    user_id = update.effective_user.id
-    lang = await services.user_language(update)
-    run = await _current(services, user_id)
-    if cb.op == "restart":
-        await begin(update, ctx, new_message=False)
-        return None
-    if run is None or run.session != cb.session:
-        await show(update, ctx, main_screen(content, lang))
-        return content.text(lang, "alerts.checklist_ended")
-    if cb.op == "cancel":
-        services.checklists.drop(user_id)
-        await show(
-            update,
-            ctx,
-            main_screen(content, lang, content.text(lang, "checklist.cancelled") + "\n\n"),
-        )
-        return None
-    if cb.op == "back":
-        if run.outcome is not None or not run.answers:
-            await show(
-                update,
-                ctx,
-                outcome_screen(content, run, lang) if run.outcome else question_screen(content, run, lang),
-            )
-            return None
-        run = _with(run, answers=run.answers[:-1], updated_at=services.now())
-        services.checklists.put(run)
-        await show(update, ctx, question_screen(content, run, lang))
-        return None
-    if run.outcome is None:  # summary / remind only make sense at the end
-        await show(update, ctx, question_screen(content, run, lang))
-        return None
-    if cb.op == "summary":
-        cached = await services.cached_user(user_id)
-        text = summary_text(content, run, lang, cached.timezone)
-        await ctx.bot.send_message(update.effective_chat.id, text, parse_mode=None)
-        return content.text(lang, "alerts.summary_sent")
-    # remind: the reminders feature asks when, and takes the reasons from this run.
-    await reminders.show_delay_picker(update, ctx, lang)
+async def on_restart(update: Update, ctx: BotContext, _: ChecklistRestart) -> str | None:
+    await begin(update, ctx, new_message=False)
     return None
 
 
-async def expire_idle(services: Services, bot: Any) -> int:
+# A control button of one run, once the run is found: (update, ctx, run, lang) -> alert.
+RunAction = Callable[[Update, BotContext, ChecklistRun, str], Awaitable[str | None]]
+
+
+def _of_run(action: RunAction) -> Route:
+    """Back, Cancel and Summary act on the run their button belongs to; an ended or older
+    run gets the main menu and an alert instead."""
+
+    async def route(
+        update: Update, ctx: BotContext, cb: ChecklistBack | ChecklistCancel | ChecklistSummary
+    ) -> str | None:
+        services = ctx.services
+        assert update.effective_user is not None
+        lang = await services.user_language(update)
+        run = await _current(services, update.effective_user.id)
+        if run is None or run.session != cb.session:
+            await show(update, ctx, main_screen(services.content, lang))
+            return services.content.text(lang, "alerts.checklist_ended")
+        return await action(update, ctx, run, lang)
+
+    return route
+
+
+async def cancel_run(update: Update, ctx: BotContext, run: ChecklistRun, lang: str) -> str | None:
+    content = ctx.services.content
+    ctx.services.checklists.drop(run.user_id)
+    await show(update, ctx, main_screen(content, lang, content.text(lang, "checklist.cancelled") + "\n\n"))
+    return None
+
+
+async def step_back(update: Update, ctx: BotContext, run: ChecklistRun, lang: str) -> str | None:
+    services = ctx.services
+    content = services.content
+    if run.outcome is not None or not run.answers:
+        screen = outcome_screen(content, run, lang) if run.outcome else question_screen(content, run, lang)
+        await show(update, ctx, screen)
+        return None
+    run = _with(run, answers=run.answers[:-1], updated_at=services.now())
+    services.checklists.put(run)
+    await show(update, ctx, question_screen(content, run, lang))
+    return None
+
+
+async def send_summary(update: Update, ctx: BotContext, run: ChecklistRun, lang: str) -> str | None:
+    services = ctx.services
+    content = services.content
+    assert update.effective_chat is not None
+    if run.outcome is None:  # only at the end
+        await show(update, ctx, question_screen(content, run, lang))
+        return None
+    cached = await services.cached_user(run.user_id)
+    text = summary_text(content, run, lang, cached.timezone)
+    await ctx.bot.send_message(update.effective_chat.id, text, parse_mode=None)
+    return content.text(lang, "alerts.summary_sent")
+
+
+async def expire_idle(services: Services, bot: Bot) -> int:
     """End checklists idle for 30 minutes: delete the answers, close the message in place."""
     runs = await services.checklists.take_idle(services.now() - IDLE_SECONDS)
     content = services.content
@@ -286,3 +293,22 @@ async def expire_idle(services: Services, bot: Any) -> int:
         except Exception as exc:  # the note is a courtesy; the answers are already gone
             log.debug("could not close an expired checklist message: %s", exc)
     return len(runs)
+
+
+FEATURE = Feature(
+    name="checklist",
+    commands=(Command("check", check_command),),
+    # Free text while a question is open is answered by re-asking, not searched.
+    messages=(Message(NEW_TEXT, text_mid_checklist, Stage.CLAIM),),
+    callbacks=MappingProxyType(
+        {
+            StartChecklist: on_start_button,
+            Answer: on_answer,
+            ChecklistBack: _of_run(step_back),
+            ChecklistCancel: _of_run(cancel_run),
+            ChecklistRestart: on_restart,
+            ChecklistSummary: _of_run(send_summary),
+        }
+    ),
+    chores=(expire_idle,),
+)

@@ -8,8 +8,8 @@ from typing import Any
 from telegram import LinkPreviewOptions, Message, Update
 from telegram.error import BadRequest
 
-from bot.keyboards import Screen
-from bot.services import BotContext
+from bot.infra.services import BotContext
+from bot.ui.keyboards import Screen
 
 log = logging.getLogger(__name__)
 

@@ -12,9 +12,6 @@ text, bad inline keyboards, edits that change nothing, edits of unknown messages
 callback queries, blocked users and (optionally) flood limits. Tests can inject failures
 (:meth:`FakeTelegram.fail_next`, :meth:`FakeTelegram.raise_next`).
 
-:class:`ChatClient` plays one user in a private chat: it sends text and taps buttons through
-the application's production update path and checks every callback query got answered.
-
 Nothing here sleeps, except ``getUpdates`` long polling (it waits for :meth:`push_update` up to
 the requested ``timeout``) and the optional per-request ``latency`` used by benchmarks.
 """
@@ -33,11 +30,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Any, ClassVar, Final
 
-from telegram import Update
 from telegram._utils.types import ODVInput
-from telegram.ext import Application
 from telegram.request import BaseRequest, RequestData
 
+from content import limits
 from content.telegram_html import Entity, TelegramHtmlError, parse_html_with_entities, utf16_len
 
 __all__ = [
@@ -48,7 +44,6 @@ __all__ = [
     "MAX_MESSAGE_LENGTH",
     "ApiCall",
     "Button",
-    "ChatClient",
     "FakeMessage",
     "FakeTelegram",
 ]
@@ -66,11 +61,12 @@ BOT_USER: Final[JSONDict] = {
     "supports_inline_queries": False,
 }
 
-MAX_MESSAGE_LENGTH: Final = 4096  # UTF-16 code units, after entity parsing
+# Telegram's limits, from the one module that names them (the bot validates against the same).
+MAX_MESSAGE_LENGTH: Final = limits.MAX_MESSAGE  # UTF-16 code units, after entity parsing
+MAX_CALLBACK_DATA_BYTES: Final = limits.MAX_CALLBACK_BYTES
+MAX_CALLBACK_ANSWER_LENGTH: Final = limits.MAX_CALLBACK_ANSWER
+MAX_INLINE_BUTTONS: Final = limits.MAX_INLINE_BUTTONS
 HTML_MEMO_SIZE: Final = 4096  # distinct texts whose parse is remembered
-MAX_CALLBACK_DATA_BYTES: Final = 64
-MAX_CALLBACK_ANSWER_LENGTH: Final = 200
-MAX_INLINE_BUTTONS: Final = 100
 
 NOT_MODIFIED: Final = (
     "Bad Request: message is not modified: specified new message content and reply markup "
@@ -875,7 +871,11 @@ class FakeTelegram(BaseRequest):
 
     def _set_bot_text(self, kind: str, params: JSONDict) -> bool:
         value = params.get(kind) or ""
-        limit = {"description": 512, "short_description": 120, "name": 64}[kind]
+        limit = {
+            "description": limits.MAX_DESCRIPTION,
+            "short_description": limits.MAX_SHORT_DESCRIPTION,
+            "name": limits.MAX_BOT_NAME,
+        }[kind]
         if not isinstance(value, str) or len(value) > limit:
             raise _bad(f"{kind.upper()}_INVALID")
         self._bot_texts[(kind, self._language(params))] = value
@@ -1210,99 +1210,3 @@ def _chat_member(status: str) -> JSONDict:
     elif status == "creator":
         member["is_anonymous"] = False
     return member
-
-
-# ------------------------------------------------------------------------------------------------
-# A user in a private chat
-# ------------------------------------------------------------------------------------------------
-
-
-class ChatClient:
-    """One user in a private chat with the bot, driving a real (initialized) ``Application``.
-
-    Updates go through the production path
-    (``app.update_processor.process_update(update, app.process_update(update))``), so handlers,
-    filters, error handlers and the update processor all run as in production.
-    """
-
-    def __init__(
-        self,
-        app: Application[Any, Any, Any, Any, Any, Any],
-        fake: FakeTelegram,
-        *,
-        user_id: int = 42,
-        first_name: str = "Ada",
-        language_code: str | None = "en",
-    ) -> None:
-        self.app = app
-        self.fake = fake
-        self.user = fake.make_user(user_id, first_name=first_name, language_code=language_code)
-        self._query_ids: list[str] = []
-
-    @property
-    def chat_id(self) -> int:
-        return int(self.user["id"])
-
-    async def send_update(self, data: JSONDict) -> None:
-        """Process any update dict (e.g. from a :class:`FakeTelegram` factory)."""
-        update = Update.de_json(data, self.app.bot)
-        await self.app.update_processor.process_update(update, self.app.process_update(update))
-
-    async def send(self, text: str) -> None:
-        """The user sends a text message (``/start`` etc. carry a bot_command entity)."""
-        await self.send_update(self.fake.text_update(self.user, text))
-
-    def _find_button(self, label: str) -> Button:
-        screen = self.screen()
-        buttons = [b for row in screen.buttons for b in row]
-        matches = [b for b in buttons if b.text == label]
-        if not matches:
-            wanted = label.casefold()
-            matches = [b for b in buttons if wanted in b.text.casefold()]
-        if len(matches) != 1:
-            problem = "no button" if not matches else f"{len(matches)} buttons"
-            raise AssertionError(
-                f"{problem} matching {label!r} on message {screen.message_id}; available: {[b.text for b in buttons]}"
-            )
-        return matches[0]
-
-    async def tap(self, label: str) -> None:
-        """Tap the button labelled ``label`` (exact, else a unique case-insensitive substring)
-        on the current screen; assert the bot answered the callback query."""
-        button = self._find_button(label)
-        if button.callback_data is None:
-            raise AssertionError(f"button {button.text!r} is a URL button (url={button.url!r})")
-        await self.tap_data(button.callback_data, self.screen().message_id)
-
-    async def tap_data(self, data: str, message_id: int | None = None) -> None:
-        """Send a callback query with arbitrary ``data`` (forged or stale taps); by default on
-        the current screen. Asserts the bot answered it."""
-        if message_id is None:
-            message_id = self.screen().message_id
-        update = self.fake.callback_update(self.user, message_id, data)
-        query_id = str(update["callback_query"]["id"])
-        self._query_ids.append(query_id)
-        await self.send_update(update)
-        if query_id in self.fake.unanswered_callback_ids():
-            raise AssertionError(f"callback query not answered (data={data!r})")
-
-    def screen(self) -> FakeMessage:
-        """The bot message the user is looking at (most recently sent or edited)."""
-        current = self.fake.current(self.chat_id)
-        if current is None:
-            raise AssertionError(f"the bot has no message in chat {self.chat_id}")
-        return current
-
-    def last_text(self) -> str:
-        return self.screen().plain
-
-    def buttons(self) -> list[str]:
-        return self.screen().labels
-
-    def last_answer(self) -> JSONDict | None:
-        """Parameters of the last successful answerCallbackQuery for this user's taps."""
-        mine = set(self._query_ids)
-        for call in reversed(self.fake.calls):
-            if call.method == "answerCallbackQuery" and call.ok and str(call.params.get("callback_query_id")) in mine:
-                return call.params
-        return None

@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-import html
+import asyncio
 import logging
 import time
 from collections import OrderedDict
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
-from bot.clock import Clock
-from bot.settings import Settings
+from bot.infra.clock import Clock
+from bot.infra.settings import Settings
 from content.model import Content
 from storage import users
 from storage.checklist_store import ChecklistStore
 from storage.db import Database
-
-if TYPE_CHECKING:
-    from bot.dispatcher import ReminderDispatcher
 
 log = logging.getLogger(__name__)
 
@@ -39,25 +36,28 @@ class CachedUser:
 
 @dataclass
 class Health:
-    """Heartbeats the health check reads: is the bot taking updates, is the dispatcher alive."""
+    """Heartbeats the health check reads: is the bot taking updates, is the delivery worker alive."""
 
     started_at: float = field(default_factory=time.monotonic)
-    last_dispatch_loop: float = 0.0
+    delivery_running: bool = False
+    last_delivery_loop: float = 0.0
     updates: int = 0
     in_flight: dict[int, float] = field(default_factory=dict)  # id -> monotonic start
 
 
 class Services:
-    def __init__(self, settings: Settings, content: Content, clock: Clock) -> None:
+    """Everything a handler may use, given at construction; the database opens in post_init
+    unless one is passed in (tests share one across restarts)."""
+
+    def __init__(self, settings: Settings, content: Content, clock: Clock, *, database: Database | None = None) -> None:
         self.settings = settings
         self.content = content  # replaced whole by /reload; handlers read it once per update
         self.clock = clock
-        self._db: Database | None = None
+        self._db = database
         self._checklists: ChecklistStore | None = None
-        self.dispatcher: ReminderDispatcher | None = None
-        self.autostart_dispatcher = True
-        self.heartbeat: Any = None  # the health file task, when install_signals
-        self.install_signals = False  # set by the runner: SIGHUP reload and the heartbeat file
+        # Set when the outbox has news (a new reminder, a user back from a block): the delivery
+        # worker waits on it between passes. An Event binds to no loop until it is awaited.
+        self.outbox_changed = asyncio.Event()
         self.health = Health()
         self._users: OrderedDict[int, CachedUser] = OrderedDict()
 
@@ -95,6 +95,15 @@ class Services:
 
     def now(self) -> int:
         return int(self.clock.now())
+
+    def wake_delivery(self) -> None:
+        """New or resumed reminders: the delivery worker looks at the outbox now."""
+        self.outbox_changed.set()
+
+    async def mark_blocked(self, user_id: int) -> None:
+        """The user blocked the bot: pause their reminders until they come back."""
+        await self.db.run(users.deactivate, user_id, self.now())
+        self.forget(user_id)
 
     # --- users ---------------------------------------------------------------------------
 
@@ -144,12 +153,12 @@ class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], d
         return services_of(self.application)
 
 
-def services_of(app: Application[Any, Any, Any, Any, Any, Any]) -> Services:
+# The one spelling of our Application type (PTB's six type parameters; a handler's
+# ctx.application does not carry our context type, so the parameters stay open).
+BotApp = Application[Any, Any, Any, Any, Any, Any]
+
+
+def services_of(app: BotApp) -> Services:
     services = app.bot_data["services"]
     assert isinstance(services, Services)
     return services
-
-
-def escape(text: str | None) -> str:
-    """User-supplied text (names, queries) goes into HTML messages only through here."""
-    return html.escape(text or "", quote=False)

@@ -1,86 +1,52 @@
 """Reminders, the user's side: list, create, cancel, answer a check-in, snooze, stop.
 
-Delivery is bot/dispatcher.py's job; this module only writes rows to the outbox and wakes it.
+Delivery is delivery.py's job; this module only writes rows to the outbox and wakes it.
 """
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from typing import Any
-from zoneinfo import ZoneInfo
 
 from telegram import Update
 from telegram.constants import ChatMemberStatus
-from telegram.ext import Application, ChatMemberHandler, CommandHandler
 
-from bot.callbacks import Act, Rem
-from bot.keyboards import Screen, button, main_menu_button, markup, rows
-from bot.menu import PRIVATE, show_stale
-from bot.replies import show
-from bot.services import BotContext, Services
+from bot.features.reminders.schedule import next_daily
+from bot.infra.services import BotContext
+from bot.ui.callbacks import (
+    AddDaily,
+    AddFollowup,
+    AskLocalTime,
+    CancelReminder,
+    CheckinBetter,
+    CheckinSame,
+    CheckinWorse,
+    OpenReminders,
+    PickDelay,
+    PickKind,
+    PickTime,
+    SetOffset,
+    SetZone,
+    Snooze,
+    StartChecklist,
+    StopReminders,
+)
+from bot.ui.dates import format_when, zone_of
+from bot.ui.keyboards import Screen, button, main_menu_button, markup, rows
+from bot.ui.labels import reminder_label
+from bot.ui.replies import show
+from bot.ui.screens import show_stale
 from content.model import Content
 from storage import reminders as outbox
 from storage import stats, users
-from storage.reminders import Reminder
-
-
-def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    app.add_handler(CommandHandler("reminders", reminders_command, filters=PRIVATE))
-    app.add_handler(ChatMemberHandler(on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER))
-
-
-def routes() -> dict[type, Any]:
-    return {Rem: on_rem}
-
-
-def actions() -> dict[str, Any]:
-    return {"reminders": on_reminders_button}
-
-
-# --- time ----------------------------------------------------------------------------------
-
-
-def zone_of(name: str | None) -> ZoneInfo | None:
-    try:
-        return ZoneInfo(name) if name else None
-    except (KeyError, ValueError):
-        return None
-
-
-def format_when(ts: float, timezone: str | None) -> str:
-    zone = zone_of(timezone)
-    if zone is None:
-        return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return datetime.fromtimestamp(ts, zone).strftime("%Y-%m-%d %H:%M")
-
-
-def next_daily(after: float, hhmm: str, timezone: str) -> int:
-    """The first local HH:MM strictly after `after`, as UTC seconds (right across DST)."""
-    zone = ZoneInfo(timezone)
-    hour, minute = (int(x) for x in hhmm.split(":"))
-    local = datetime.fromtimestamp(after, zone)
-    for days in range(3):
-        day = local.date() + timedelta(days=days)
-        candidate = datetime(day.year, day.month, day.day, hour, minute, tzinfo=zone)
-        if candidate.timestamp() > after:
-            return int(candidate.timestamp())
-    raise AssertionError("a local time recurs within three days")
-
+from storage.reminders import DailyPayload, FollowupPayload, Payload, Reminder
 
 # --- screens -------------------------------------------------------------------------------
-
-
-def item_label(content: Content, lang: str, reminder: Reminder, timezone: str | None) -> str:
-    if reminder.kind == "daily":
-        kind = content.text(lang, f"reminders.kind.{reminder.payload.get('kind', 'stretch')}")
-        return content.text(lang, "reminders.item_daily", time=reminder.payload.get("time", "?"), kind=kind)
-    return content.text(lang, "reminders.item_followup", when=format_when(reminder.due_at, timezone))
 
 
 def list_screen(content: Content, lang: str, active: list[Reminder], timezone: str | None, prefix: str = "") -> Screen:
     lines = [content.text(lang, "reminders.menu_title")]
     if active:
-        lines += [item_label(content, lang, r, timezone) for r in active]
+        lines += [reminder_label(content, lang, r, timezone) for r in active]
     else:
         lines.append(content.text(lang, "reminders.none"))
     cancel_buttons = [
@@ -88,15 +54,15 @@ def list_screen(content: Content, lang: str, active: list[Reminder], timezone: s
             content.text(
                 lang,
                 "btn.cancel_reminder",
-                label=item_label(content, lang, r, timezone).lstrip("• ")[:24],
+                label=reminder_label(content, lang, r, timezone).lstrip("• ")[:24],
             ),
-            Rem("cancel", str(r.id)),
+            CancelReminder(r.id),
         )
         for r in active
     ]
     adds = [
-        [button(content.text(lang, "btn.add_followup"), Rem("add"))],
-        [button(content.text(lang, "btn.add_daily"), Rem("daily"))],
+        [button(content.text(lang, "btn.add_followup"), AddFollowup())],
+        [button(content.text(lang, "btn.add_daily"), AddDaily())],
     ]
     return Screen(
         prefix + "\n".join(lines),
@@ -106,7 +72,7 @@ def list_screen(content: Content, lang: str, active: list[Reminder], timezone: s
 
 def delay_screen(content: Content, lang: str) -> Screen:
     delays = [
-        button(content.text(lang, f"reminders.delay.{d.id}"), Rem("delay", d.id))
+        button(content.text(lang, f"reminders.delay.{d.id}"), PickDelay(d.id))
         for d in content.reminders.followup_delays
     ]
     return Screen(
@@ -121,7 +87,7 @@ def done_screen(content: Content, lang: str, text: str) -> Screen:
         markup(
             [
                 [
-                    button(content.button_label("@reminders", lang), Act("reminders")),
+                    button(content.button_label("@reminders", lang), OpenReminders()),
                     main_menu_button(content, lang),
                 ]
             ]
@@ -130,12 +96,12 @@ def done_screen(content: Content, lang: str, text: str) -> Screen:
 
 
 def timezone_screen(content: Content, lang: str) -> Screen:
-    zones = [button(z.replace("_", " "), Rem("tz", z)) for z in content.reminders.timezones]
+    zones = [button(z.replace("_", " "), SetZone(z)) for z in content.reminders.timezones]
     return Screen(
         content.text(lang, "reminders.tz_ask"),
         markup(
             rows(zones, 2),
-            [[button(content.text(lang, "btn.timezone_by_time"), Rem("tztime"))]],
+            [[button(content.text(lang, "btn.timezone_by_time"), AskLocalTime())]],
             [[main_menu_button(content, lang)]],
         ),
     )
@@ -146,15 +112,24 @@ def offset_screen(content: Content, lang: str, now: float) -> Screen:
     choices = []
     for offset in range(-11, 13):  # 24 distinct local times
         local = datetime.fromtimestamp(now, UTC) + timedelta(hours=offset)
-        choices.append(button(local.strftime("%H:%M"), Rem("tzoff", f"{offset:+d}")))
+        choices.append(button(local.strftime("%H:%M"), SetOffset(offset)))
     return Screen(
         content.text(lang, "reminders.tz_ask_time"),
         markup(rows(choices, 4), [[main_menu_button(content, lang)]]),
     )
 
 
+def _minute_of(hhmm: str) -> int:
+    hour, minute = hhmm.split(":")
+    return int(hour) * 60 + int(minute)
+
+
+def _hhmm(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
 def kind_screen(content: Content, lang: str) -> Screen:
-    kinds = [button(content.text(lang, f"reminders.kind.{k}"), Rem("kind", k)) for k in content.reminders.daily_kinds]
+    kinds = [button(content.text(lang, f"reminders.kind.{k}"), PickKind(k)) for k in content.reminders.daily_kinds]
     return Screen(
         content.text(lang, "reminders.daily_ask_kind"),
         markup([kinds], [[main_menu_button(content, lang)]]),
@@ -162,7 +137,7 @@ def kind_screen(content: Content, lang: str) -> Screen:
 
 
 def time_screen(content: Content, lang: str, kind: str, timezone: str) -> Screen:
-    times = [button(t, Rem("time", f"{kind}.{t.replace(':', '')}")) for t in content.reminders.daily_times]
+    times = [button(t, PickTime(kind, _minute_of(t))) for t in content.reminders.daily_times]
     return Screen(
         content.text(lang, "reminders.daily_ask_time", zone=timezone),
         markup(rows(times, 4), [[main_menu_button(content, lang)]]),
@@ -185,37 +160,21 @@ async def reminders_command(update: Update, ctx: BotContext) -> None:
     await _list(update, ctx, new=True)
 
 
-async def on_reminders_button(update: Update, ctx: BotContext, _: object) -> str | None:
+async def on_open(update: Update, ctx: BotContext, _: OpenReminders) -> str | None:
     await _list(update, ctx, new=False)
     return None
 
 
-async def show_delay_picker(update: Update, ctx: BotContext, lang: str) -> None:
+async def on_add_followup(update: Update, ctx: BotContext, _: AddFollowup) -> str | None:
+    lang = await ctx.services.user_language(update)
     await show(update, ctx, delay_screen(ctx.services.content, lang))
-
-
-async def on_rem(update: Update, ctx: BotContext, cb: Rem) -> str | None:
-    handler = _OPS.get(cb.op)
-    if handler is None:
-        return await show_stale(update, ctx)
-    result: str | None = await handler(update, ctx, cb.arg)
-    return result
-
-
-async def _menu(update: Update, ctx: BotContext, _: str) -> str | None:
-    await _list(update, ctx, new=False)
     return None
 
 
-async def _add(update: Update, ctx: BotContext, _: str) -> str | None:
-    await show_delay_picker(update, ctx, await ctx.services.user_language(update))
-    return None
-
-
-async def _delay(update: Update, ctx: BotContext, arg: str) -> str | None:
+async def on_delay(update: Update, ctx: BotContext, cb: PickDelay) -> str | None:
     services = ctx.services
     content = services.content
-    delay = content.reminders.delay(arg)
+    delay = content.reminders.delay(cb.delay)
     user, chat = update.effective_user, update.effective_chat
     if delay is None or user is None or chat is None:
         return await show_stale(update, ctx)
@@ -226,11 +185,11 @@ async def _delay(update: Update, ctx: BotContext, arg: str) -> str | None:
     # A follow-up after the checklist remembers what it follows up (reasons only), and the
     # checklist answers themselves are dropped once the reminder is saved: they have served.
     run = await services.checklists.get(user.id)
-    payload: dict[str, Any] = {"lang": lang, "asked_at": now}
+    payload = FollowupPayload(lang=lang, asked_at=now)
     if run is not None and run.outcome is not None:
-        payload["reasons"] = [q.id for q in content.checklist.reasons(run.as_dict)]
-        payload["outcome"] = run.outcome
-    if not await _insert(update, ctx, lang, kind="followup", due=due, payload=payload):
+        reasons = tuple(q.id for q in content.checklist.reasons(run.as_dict))
+        payload = FollowupPayload(lang=lang, asked_at=now, reasons=reasons, outcome=run.outcome)
+    if not await _insert(update, ctx, lang, due=due, payload=payload):
         return None
     if run is not None:
         services.checklists.drop(user.id)
@@ -240,7 +199,7 @@ async def _delay(update: Update, ctx: BotContext, arg: str) -> str | None:
     return None
 
 
-async def _daily(update: Update, ctx: BotContext, _: str) -> str | None:
+async def on_add_daily(update: Update, ctx: BotContext, _: AddDaily) -> str | None:
     services = ctx.services
     assert update.effective_user is not None
     lang = await services.user_language(update)
@@ -268,35 +227,31 @@ async def _set_zone(update: Update, ctx: BotContext, zone: str) -> str | None:
     return None
 
 
-async def _tz(update: Update, ctx: BotContext, arg: str) -> str | None:
-    if arg not in ctx.services.content.reminders.timezones:
+async def on_set_zone(update: Update, ctx: BotContext, cb: SetZone) -> str | None:
+    if cb.zone not in ctx.services.content.reminders.timezones:
         return await show_stale(update, ctx)
-    return await _set_zone(update, ctx, arg)
+    return await _set_zone(update, ctx, cb.zone)
 
 
-async def _tz_by_time(update: Update, ctx: BotContext, _: str) -> str | None:
+async def on_ask_local_time(update: Update, ctx: BotContext, _: AskLocalTime) -> str | None:
     lang = await ctx.services.user_language(update)
     await show(update, ctx, offset_screen(ctx.services.content, lang, ctx.services.clock.now()))
     return None
 
 
-async def _tz_offset(update: Update, ctx: BotContext, arg: str) -> str | None:
-    try:
-        offset = int(arg)
-    except ValueError:
-        return await show_stale(update, ctx)
-    if not -12 <= offset <= 14:
+async def on_set_offset(update: Update, ctx: BotContext, cb: SetOffset) -> str | None:
+    if not -12 <= cb.hours <= 14:
         return await show_stale(update, ctx)
     # POSIX-style names invert the sign: UTC+2 is Etc/GMT-2. Fixed offsets do not follow
     # daylight saving, which is why the list of real zones is offered first.
-    zone = "UTC" if offset == 0 else f"Etc/GMT{-offset:+d}"
+    zone = "UTC" if cb.hours == 0 else f"Etc/GMT{-cb.hours:+d}"
     return await _set_zone(update, ctx, zone)
 
 
-async def _kind(update: Update, ctx: BotContext, arg: str) -> str | None:
+async def on_kind(update: Update, ctx: BotContext, cb: PickKind) -> str | None:
     services = ctx.services
     assert update.effective_user is not None
-    if arg not in services.content.reminders.daily_kinds:
+    if cb.kind not in services.content.reminders.daily_kinds:
         return await show_stale(update, ctx)
     lang = await services.user_language(update)
     cached = await services.cached_user(update.effective_user.id)
@@ -304,18 +259,17 @@ async def _kind(update: Update, ctx: BotContext, arg: str) -> str | None:
         await show(update, ctx, timezone_screen(services.content, lang))
         return None
     assert cached.timezone is not None
-    await show(update, ctx, time_screen(services.content, lang, arg, cached.timezone))
+    await show(update, ctx, time_screen(services.content, lang, cb.kind, cached.timezone))
     return None
 
 
-async def _time(update: Update, ctx: BotContext, arg: str) -> str | None:
+async def on_time(update: Update, ctx: BotContext, cb: PickTime) -> str | None:
     services = ctx.services
     content = services.content
     user, chat = update.effective_user, update.effective_chat
-    kind, _, raw = arg.partition(".")
-    hhmm = f"{raw[:2]}:{raw[2:]}"
+    hhmm = _hhmm(cb.minute)
     if (
-        kind not in content.reminders.daily_kinds
+        cb.kind not in content.reminders.daily_kinds
         or hhmm not in content.reminders.daily_times
         or user is None
         or chat is None
@@ -329,71 +283,74 @@ async def _time(update: Update, ctx: BotContext, arg: str) -> str | None:
     assert cached.timezone is not None
     now = services.now()
     due = next_daily(now, hhmm, cached.timezone)
-    if not await _insert(update, ctx, lang, kind="daily", due=due, payload={"kind": kind, "time": hhmm, "lang": lang}):
+    if not await _insert(update, ctx, lang, due=due, payload=DailyPayload(kind=cb.kind, time=hhmm, lang=lang)):
         return None
     text = content.text(
         lang,
         "reminders.created_daily",
         time=hhmm,
         zone=cached.timezone.replace("_", " "),
-        kind=content.text(lang, f"reminders.kind.{kind}"),
+        kind=content.text(lang, f"reminders.kind.{cb.kind}"),
     )
     await show(update, ctx, done_screen(content, lang, text))
     return None
 
 
-async def _cancel(update: Update, ctx: BotContext, arg: str) -> str | None:
+async def on_cancel(update: Update, ctx: BotContext, cb: CancelReminder) -> str | None:
     services = ctx.services
     assert update.effective_user is not None
     lang = await services.user_language(update)
-    done = arg.isdigit() and await services.db.run(outbox.cancel, update.effective_user.id, int(arg))
+    done = await services.db.run(outbox.cancel, update.effective_user.id, cb.reminder_id)
     await _list(update, ctx, new=False)
     return services.content.text(lang, "reminders.cancelled" if done else "alerts.reminder_gone")
 
 
-def _split(arg: str) -> tuple[int, str] | None:
-    raw_id, _, choice = arg.partition(".")
-    return (int(raw_id), choice) if raw_id.isdigit() and choice else None
-
-
-async def _checkin(update: Update, ctx: BotContext, arg: str) -> str | None:
+async def on_better(update: Update, ctx: BotContext, _: CheckinBetter) -> str | None:
     services = ctx.services
     content = services.content
-    parsed = _split(arg)
-    if parsed is None or parsed[1] not in ("b", "s", "w"):
-        return await show_stale(update, ctx)
     lang = await services.user_language(update)
-    await services.db.run(
-        stats.bump, {"b": "checkin_better", "s": "checkin_same", "w": "checkin_worse"}[parsed[1]], durable=False
+    await services.db.run(stats.bump, "checkin_better", durable=False)
+    await show(
+        update,
+        ctx,
+        Screen(content.text(lang, "reminders.better"), markup([[main_menu_button(content, lang)]])),
     )
-    if parsed[1] == "b":
-        await show(
-            update,
-            ctx,
-            Screen(content.text(lang, "reminders.better"), markup([[main_menu_button(content, lang)]])),
-        )
-        return None
+    return None
+
+
+async def _same_or_worse(update: Update, ctx: BotContext, counter: str) -> str | None:
+    services = ctx.services
+    content = services.content
+    lang = await services.user_language(update)
+    await services.db.run(stats.bump, counter, durable=False)
     keyboard = [
-        [button(content.text(lang, "btn.check_again"), Act("checklist"))],
-        [button(content.text(lang, "btn.new_followup"), Rem("add"))],
+        [button(content.text(lang, "btn.check_again"), StartChecklist())],
+        [button(content.text(lang, "btn.new_followup"), AddFollowup())],
         [main_menu_button(content, lang)],
     ]
     await show(update, ctx, Screen(content.text(lang, "reminders.same_worse"), markup(keyboard)))
     return None
 
 
-async def _snooze(update: Update, ctx: BotContext, arg: str) -> str | None:
+async def on_same(update: Update, ctx: BotContext, _: CheckinSame) -> str | None:
+    return await _same_or_worse(update, ctx, "checkin_same")
+
+
+async def on_worse(update: Update, ctx: BotContext, _: CheckinWorse) -> str | None:
+    return await _same_or_worse(update, ctx, "checkin_worse")
+
+
+async def on_snooze(update: Update, ctx: BotContext, cb: Snooze) -> str | None:
     services = ctx.services
     content = services.content
-    parsed = _split(arg)
-    snooze = content.reminders.snooze(parsed[1]) if parsed else None
+    snooze = content.reminders.snooze(cb.snooze)
     user, chat = update.effective_user, update.effective_chat
-    if parsed is None or snooze is None or user is None or chat is None:
+    if snooze is None or user is None or chat is None:
         return await show_stale(update, ctx)
     lang = await services.user_language(update)
     now = services.now()
     due = now + int(snooze.hours * 3600)
-    if not await _insert(update, ctx, lang, kind="followup", due=due, payload={"lang": lang, "snoozed": parsed[0]}):
+    if not await _insert(update, ctx, lang, due=due, payload=FollowupPayload(lang=lang, asked_at=now)):
         return None
     cached = await services.cached_user(user.id)
     await show(
@@ -408,7 +365,7 @@ async def _snooze(update: Update, ctx: BotContext, arg: str) -> str | None:
     return None
 
 
-async def _stop(update: Update, ctx: BotContext, _: str) -> str | None:
+async def on_stop(update: Update, ctx: BotContext, _: StopReminders) -> str | None:
     services = ctx.services
     assert update.effective_user is not None
     lang = await services.user_language(update)
@@ -421,29 +378,7 @@ async def _stop(update: Update, ctx: BotContext, _: str) -> str | None:
     return None
 
 
-_OPS = {
-    "menu": _menu,
-    "add": _add,
-    "delay": _delay,
-    "daily": _daily,
-    "tz": _tz,
-    "tztime": _tz_by_time,
-    "tzoff": _tz_offset,
-    "kind": _kind,
-    "time": _time,
-    "cancel": _cancel,
-    "checkin": _checkin,
-    "snooze": _snooze,
-    "stop": _stop,
-}
-
-
 # --- blocked / unblocked -------------------------------------------------------------------
-
-
-async def mark_blocked(services: Services, user_id: int) -> None:
-    await services.db.run(users.deactivate, user_id, services.now())
-    services.forget(user_id)
 
 
 async def on_my_chat_member(update: Update, ctx: BotContext) -> None:
@@ -452,15 +387,15 @@ async def on_my_chat_member(update: Update, ctx: BotContext) -> None:
         return
     status = member.new_chat_member.status
     if status in (ChatMemberStatus.BANNED, ChatMemberStatus.LEFT):
-        await mark_blocked(ctx.services, member.from_user.id)
+        await ctx.services.mark_blocked(member.from_user.id)
     elif status == ChatMemberStatus.MEMBER:
         services = ctx.services
         await services.cached_user(member.from_user.id, force=True)  # touch: reactivates
-        _wake(services)
+        services.wake_delivery()
 
 
-async def _insert(update: Update, ctx: BotContext, lang: str, *, kind: str, due: int, payload: dict[str, Any]) -> bool:
-    """Save a reminder; at the limit, tell the user and return False, else wake the dispatcher."""
+async def _insert(update: Update, ctx: BotContext, lang: str, *, due: int, payload: Payload) -> bool:
+    """Save a reminder; at the limit, tell the user and return False, else wake delivery."""
     services = ctx.services
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None
@@ -470,7 +405,6 @@ async def _insert(update: Update, ctx: BotContext, lang: str, *, kind: str, due:
             conn,
             user_id=user.id,
             chat_id=chat.id,
-            kind=kind,
             due_at=due,
             payload=payload,
             now=now,
@@ -480,7 +414,7 @@ async def _insert(update: Update, ctx: BotContext, lang: str, *, kind: str, due:
     if reminder_id is None:
         await _show_limit(update, ctx, lang)
         return False
-    _wake(services)
+    services.wake_delivery()
     return True
 
 
@@ -488,8 +422,3 @@ async def _show_limit(update: Update, ctx: BotContext, lang: str) -> None:
     content = ctx.services.content
     text = content.text(lang, "reminders.limit", max=content.reminders.max_active)
     await show(update, ctx, done_screen(content, lang, text))
-
-
-def _wake(services: Services) -> None:
-    if services.dispatcher is not None:
-        services.dispatcher.wake()

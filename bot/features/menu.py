@@ -2,73 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from types import MappingProxyType
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler, MessageHandler, filters
+from telegram.ext import filters
 
-from bot.callbacks import Nav, SetLang, Vote
-from bot.keyboards import Screen, button, main_menu_button, markup, page_screen, rows
-from bot.replies import show
-from bot.services import BotContext, escape
-from content.loader import normalize
-from content.model import MAIN_PAGE, Content
+from bot.infra.services import BotContext
+from bot.ui.callbacks import Nav, OpenHelp, OpenLanguage, SetLang, Vote
+from bot.ui.feature import Command, Feature, Message, Stage
+from bot.ui.keyboards import Screen, button, main_menu_button, markup, page_screen, rows
+from bot.ui.replies import show
+from bot.ui.screens import NEW_TEXT, PRIVATE, escape, main_screen, show_stale, text_screen
+from bot.ui.search import find_pages
+from content.model import Content
 from storage import stats, users
 
-PRIVATE = filters.ChatType.PRIVATE
-# New text in a private chat; edits of old messages are not questions to answer again.
-NEW_TEXT = PRIVATE & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
 MAX_QUERY = 200
-MAX_RESULTS = 8
-
-
-def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    for name, callback in (
-        ("start", start),
-        ("menu", menu),
-        ("help", help_command),
-        ("about", about),
-        ("language", language),
-    ):
-        app.add_handler(CommandHandler(name, callback, filters=PRIVATE))
-    # Group 2 runs after the checklist (group 1) has had a chance to claim free text.
-    app.add_handler(MessageHandler(NEW_TEXT, search), group=2)
-    app.add_handler(
-        MessageHandler(
-            PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL & filters.UpdateType.MESSAGE,
-            unknown,
-        ),
-        group=2,
-    )
-    app.add_handler(
-        MessageHandler(~PRIVATE & filters.COMMAND & filters.UpdateType.MESSAGE, private_only),
-        group=2,
-    )
-
-
-def register_last(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    """After every feature's commands, in the same group: a command nobody claimed."""
-    app.add_handler(MessageHandler(PRIVATE & filters.COMMAND, unknown), group=0)
-
-
-def routes() -> dict[type, Any]:
-    return {Nav: on_nav, SetLang: on_set_lang, Vote: on_vote}
-
-
-def actions() -> dict[str, Any]:
-    return {"language": on_language_button, "help": on_help_button}
-
-
-# --- screens -----------------------------------------------------------------------------
-
-
-def main_screen(content: Content, lang: str, prefix: str = "") -> Screen:
-    screen = page_screen(content, MAIN_PAGE, lang)
-    return Screen(prefix + screen.text, screen.markup)
-
-
-def text_screen(content: Content, lang: str, text: str) -> Screen:
-    return Screen(text, markup([[main_menu_button(content, lang)]]))
+# Stickers, photos, voice, locations: anything but text (service messages are not the user's).
+NOT_TEXT = PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL & filters.UpdateType.MESSAGE
 
 
 def language_screen(content: Content, lang: str) -> Screen:
@@ -146,19 +97,6 @@ async def search(update: Update, ctx: BotContext) -> None:
     await show(update, ctx, Screen(text, markup(rows(buttons), [[main_menu_button(content, lang)]])))
 
 
-def find_pages(content: Content, query: str) -> list[str]:
-    """Pages containing every word of the query, in any language; title/keyword hits first."""
-    words = [w for w in normalize(query).split() if len(w) >= 2]
-    if not words:
-        return []
-    scored = []
-    for order, entry in enumerate(content.search_index):
-        if all(w in entry.haystack or w in entry.title_words for w in words):
-            title_hits = sum(w in entry.title_words for w in words)
-            scored.append((-title_hits, order, entry.page_id))
-    return [page for *_, page in sorted(scored)[:MAX_RESULTS]]
-
-
 async def unknown(update: Update, ctx: BotContext) -> None:
     """Stickers, photos, voice, unknown commands: a friendly word and the menu."""
     content = ctx.services.content
@@ -188,13 +126,6 @@ async def on_nav(update: Update, ctx: BotContext, cb: Nav) -> str | None:
     return None
 
 
-async def show_stale(update: Update, ctx: BotContext) -> str:
-    content = ctx.services.content
-    lang = await ctx.services.user_language(update)
-    await show(update, ctx, main_screen(content, lang))
-    return content.text(lang, "alerts.stale")
-
-
 async def on_set_lang(update: Update, ctx: BotContext, cb: SetLang) -> str | None:
     services = ctx.services
     content = services.content
@@ -218,19 +149,48 @@ async def on_vote(update: Update, ctx: BotContext, cb: Vote) -> str | None:
     if cb.page not in content.pages:
         return await show_stale(update, ctx)
     lang = await services.user_language(update)
-    await services.db.run(stats.vote, cb.page, lang, cb.vote == "y", durable=False)
+    await services.db.run(stats.vote, cb.page, lang, cb.helpful, durable=False)
     # The page again without the question, so one tap counts once.
     await show(update, ctx, page_screen(content, cb.page, lang, feedback=False))
     return content.text(lang, "feedback.thanks")
 
 
-async def on_language_button(update: Update, ctx: BotContext, _: object) -> str | None:
+async def on_language_button(update: Update, ctx: BotContext, _: OpenLanguage) -> str | None:
     lang = await ctx.services.user_language(update)
     await show(update, ctx, language_screen(ctx.services.content, lang))
     return None
 
 
-async def on_help_button(update: Update, ctx: BotContext, _: object) -> str | None:
+async def on_help_button(update: Update, ctx: BotContext, _: OpenHelp) -> str | None:
     lang = await ctx.services.user_language(update)
     await show(update, ctx, help_screen(ctx.services.content, lang))
     return None
+
+
+FEATURE = Feature(
+    name="menu",
+    commands=(
+        Command("start", start),
+        Command("menu", menu),
+        Command("help", help_command),
+        Command("about", about),
+        Command("language", language),
+    ),
+    messages=(
+        Message(PRIVATE & filters.COMMAND, unknown, Stage.UNCLAIMED_COMMAND),
+        Message(NEW_TEXT, search, Stage.FALLBACK),
+        Message(
+            PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL & filters.UpdateType.MESSAGE, unknown, Stage.FALLBACK
+        ),
+        Message(~PRIVATE & filters.COMMAND & filters.UpdateType.MESSAGE, private_only, Stage.FALLBACK),
+    ),
+    callbacks=MappingProxyType(
+        {
+            Nav: on_nav,
+            SetLang: on_set_lang,
+            Vote: on_vote,
+            OpenLanguage: on_language_button,
+            OpenHelp: on_help_button,
+        }
+    ),
+)

@@ -20,7 +20,7 @@ chunked request bodies; stdlib asyncio only.
 From the command line it serves until SIGTERM or SIGINT, for tests that need Telegram to
 outlive a bot process they kill::
 
-    python -m bot.fake_telegram_http --port 0 --latency 0.01 --record delivered.jsonl
+    python -m bot.fake_telegram.http --port 0 --latency 0.01 --record delivered.jsonl
 
 The first line on stdout is ``listening on <base_url>``. With ``--record``, every successful
 ``sendMessage`` / ``editMessageText`` appends one JSON line ``{"method", "chat_id", "text",
@@ -50,7 +50,7 @@ from telegram.error import NetworkError
 from telegram.request import RequestData
 from telegram.request._requestparameter import RequestParameter
 
-from bot.fake_telegram import FakeTelegram
+from bot.fake_telegram.api import FakeTelegram
 
 __all__ = ["RECORDED_METHODS", "FakeTelegramServer", "decode_form_value", "main"]
 
@@ -412,7 +412,7 @@ async def _serve_forever(args: argparse.Namespace) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m bot.fake_telegram_http",
+        prog="python -m bot.fake_telegram.http",
         description="Serve the fake Telegram Bot API over HTTP until SIGTERM or SIGINT.",
     )
     parser.add_argument("--host", default="127.0.0.1")

@@ -1,4 +1,6 @@
-"""Reminder delivery: claim due rows from SQLite, send them, record the result.
+"""Reminder delivery: the worker that claims due rows from SQLite, sends them, records the result.
+
+(Named "delivery" rather than "dispatcher" so nobody takes it for PTB's update dispatcher.)
 
 The schedule is never held in memory: each pass claims at most one batch (constant memory with
 100 or 1,000,000 pending rows), and the loop sleeps until the next due time, a wake-up from a
@@ -10,24 +12,25 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import sqlite3
 import time
 from collections import defaultdict
 from typing import Any
 
+from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
-from telegram.ext import Application
 
-from bot import checklist
-from bot.callbacks import Rem
-from bot.keyboards import Screen, button, main_menu_button, markup
-from bot.logs import hash_user
-from bot.ratelimit import BULK
-from bot.reminders import next_daily
-from bot.services import Services, services_of
+from bot.features.reminders.schedule import next_daily
+from bot.infra.logs import hash_user
+from bot.infra.ratelimit import BULK
+from bot.infra.services import Services
+from bot.ui.callbacks import CheckinBetter, CheckinSame, CheckinWorse, Snooze, StopReminders
+from bot.ui.feature import Chore
+from bot.ui.keyboards import Screen, button, main_menu_button, markup
 from content.model import Content
 from storage import reminders as outbox
 from storage import users
-from storage.reminders import Reminder
+from storage.reminders import DailyPayload, FollowupPayload, Reminder
 
 log = logging.getLogger(__name__)
 
@@ -37,28 +40,33 @@ IDLE_POLL = 60.0  # re-check at least this often (a wall-clock jump, a missed wa
 RETRY_PASS = 5.0  # after a failed pass (database locked, disk full), try again this soon
 PRUNE_AFTER = 30 * 86400
 
+Result = tuple[list[Reminder], BaseException | None]  # one user's reminders, and the send's error
 
-class ReminderDispatcher:
+
+class ReminderDelivery:
+    """The one task that sends reminders. `chores` are other features' periodic work (closing
+    idle checklists), handed in by the lifecycle so this module imports no handler."""
+
     def __init__(
         self,
-        app: Application[Any, Any, Any, Any, Any, Any],
+        bot: Bot,
+        services: Services,
         *,
+        chores: tuple[Chore, ...] = (),
         batch_size: int = 20,
         concurrency: int = 30,
     ) -> None:
-        self.app = app
+        self.bot = bot
+        self.services = services
+        self.chores = chores
         self.batch_size = batch_size
         self.concurrency = concurrency
-        self._wake = asyncio.Event()
+        self._wake = services.outbox_changed
         self._task: asyncio.Task[None] | None = None
         self._stopping = False
         self.sent = 0
         self.failed = 0
         self._last_maintenance = float("-inf")
-
-    @property
-    def services(self) -> Services:
-        return services_of(self.app)
 
     @property
     def running(self) -> bool:
@@ -76,7 +84,8 @@ class ReminderDispatcher:
 
     async def start(self) -> None:
         self._stopping = False
-        self._task = asyncio.create_task(self._loop(), name="reminder-dispatcher")
+        self._task = asyncio.create_task(self._loop(), name="reminder-delivery")
+        self.services.health.delivery_running = True
 
     async def stop(self) -> None:
         """Finish the batch in hand, then stop: nothing is left half-recorded."""
@@ -86,20 +95,22 @@ class ReminderDispatcher:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
             self._task = None
+        self.services.health.delivery_running = False
 
     async def _loop(self) -> None:
         services = self.services
         while not self._stopping:
-            services.health.last_dispatch_loop = time.monotonic()
+            services.health.last_delivery_loop = time.monotonic()
             try:
                 count = await self.run_once()
                 if count >= self.batch_size:
                     continue  # more are due: keep draining
-                await checklist.expire_idle(services, self.app.bot)
+                for chore in self.chores:
+                    await chore(services, self.bot)
                 await self._maintenance()
                 next_due = await services.db.read(outbox.next_due_at)
             except Exception:
-                log.exception("reminder dispatch pass failed; retrying in %.0f s", RETRY_PASS)
+                log.exception("reminder delivery pass failed; retrying in %.0f s", RETRY_PASS)
                 # A pass that failed after claiming (say, the database was locked when recording)
                 # would leave rows `sending` until the next start: put them back now. Only this
                 # task claims, so nothing else is in flight.
@@ -165,10 +176,12 @@ class ReminderDispatcher:
         content = self.services.content
         screen = render(content, group, now)
         # Bulk priority: people tapping buttons are served before the reminder backlog.
-        extra: dict[str, Any] = {"rate_limit_args": BULK} if self.app.bot.rate_limiter else {}
-        await self.app.bot.send_message(group[0].chat_id, screen.text, reply_markup=screen.markup, **extra)
+        extra: dict[str, Any] = {"rate_limit_args": BULK} if getattr(self.bot, "rate_limiter", None) else {}
+        await self.bot.send_message(group[0].chat_id, screen.text, reply_markup=screen.markup, **extra)
 
-    def _record(self, conn: Any, results: list[tuple[list[Reminder], BaseException | None]], now: int) -> None:
+    def _record(
+        self, conn: sqlite3.Connection, results: list[tuple[list[Reminder], BaseException | None]], now: int
+    ) -> None:
         for group, error in results:
             ids = [r.id for r in group]
             if error is None:
@@ -187,21 +200,21 @@ class ReminderDispatcher:
             for reminder in group:
                 self._retry_or_fail(conn, reminder, error, now)
 
-    def _schedule_next(self, conn: Any, reminder: Reminder, now: int) -> None:
+    def _schedule_next(self, conn: sqlite3.Connection, reminder: Reminder, now: int) -> None:
+        assert isinstance(reminder.payload, DailyPayload)
         user = users.get(conn, reminder.user_id)
         zone = user.timezone if user and user.timezone else "UTC"
-        hhmm = str(reminder.payload.get("time", "09:00"))
-        outbox.schedule_next_daily(conn, reminder, next_daily(max(now, reminder.due_at), hhmm, zone), now)
+        due = next_daily(max(now, reminder.due_at), reminder.payload.time, zone)
+        outbox.schedule_next_daily(conn, reminder, due, now)
 
-    def _retry_or_fail(self, conn: Any, reminder: Reminder, error: BaseException, now: int) -> None:
+    def _retry_or_fail(self, conn: sqlite3.Connection, reminder: Reminder, error: BaseException, now: int) -> None:
         description = f"{type(error).__name__}: {error}"
         if isinstance(error, RetryAfter):
             delay = (
                 error.retry_after if isinstance(error.retry_after, int | float) else error.retry_after.total_seconds()
             )
             # Telegram asked us to wait: not the reminder's fault, so no attempt is spent.
-            conn.execute("UPDATE reminders SET attempts = attempts - 1 WHERE id = ?", (reminder.id,))
-            outbox.reschedule(conn, reminder.id, now + int(delay) + 1, description)
+            outbox.reschedule(conn, reminder.id, now + int(delay) + 1, description, refund_attempt=True)
             return
         retriable = isinstance(error, NetworkError) and not isinstance(error, BadRequest)
         if retriable and reminder.attempts < MAX_ATTEMPTS:
@@ -220,7 +233,7 @@ class ReminderDispatcher:
 
 def render(content: Content, group: list[Reminder], now: int) -> Screen:
     """One message for all of a user's due reminders (several pile up after downtime)."""
-    lang = str(group[0].payload.get("lang") or content.default_language)
+    lang = group[0].payload.lang or content.default_language
     if lang not in content.languages:
         lang = content.default_language
     parts = []
@@ -228,8 +241,8 @@ def render(content: Content, group: list[Reminder], now: int) -> Screen:
         parts.append(content.text(lang, "reminders.combined", n=len(group)))
     checkin: Reminder | None = None
     for reminder in group:
-        if reminder.kind == "daily":
-            parts.append(content.text(lang, f"reminders.daily_text.{reminder.payload.get('kind', 'stretch')}"))
+        if isinstance(reminder.payload, DailyPayload):
+            parts.append(content.text(lang, f"reminders.daily_text.{reminder.payload.kind}"))
         else:
             checkin = checkin or reminder
     if checkin is not None:
@@ -241,20 +254,20 @@ def render(content: Content, group: list[Reminder], now: int) -> Screen:
         rid = checkin.id
         keyboard.append(
             [
-                button(content.text(lang, "btn.better"), Rem("checkin", f"{rid}.b")),
-                button(content.text(lang, "btn.same"), Rem("checkin", f"{rid}.s")),
-                button(content.text(lang, "btn.worse"), Rem("checkin", f"{rid}.w")),
+                button(content.text(lang, "btn.better"), CheckinBetter(rid)),
+                button(content.text(lang, "btn.same"), CheckinSame(rid)),
+                button(content.text(lang, "btn.worse"), CheckinWorse(rid)),
             ]
         )
         keyboard.append(
             [
-                button(content.text(lang, f"reminders.snooze.{s.id}"), Rem("snooze", f"{rid}.{s.id}"))
+                button(content.text(lang, f"reminders.snooze.{s.id}"), Snooze(rid, s.id))
                 for s in content.reminders.snoozes
             ]
         )
     keyboard.append(
         [
-            button(content.text(lang, "btn.stop_reminders"), Rem("stop")),
+            button(content.text(lang, "btn.stop_reminders"), StopReminders()),
             main_menu_button(content, lang),
         ]
     )
@@ -263,10 +276,12 @@ def render(content: Content, group: list[Reminder], now: int) -> Screen:
 
 def checkin_text(content: Content, lang: str, reminder: Reminder, now: int) -> str:
     text = content.text(lang, "reminders.checkin")
-    reasons = [q for q in content.checklist.questions if q.id in reminder.payload.get("reasons", ())]
+    payload = reminder.payload
+    assert isinstance(payload, FollowupPayload)
+    reasons = [q for q in content.checklist.questions if q.id in payload.reasons]
     if not reasons:
         return text
-    asked_at = int(reminder.payload.get("asked_at", reminder.created_at))
+    asked_at = payload.asked_at or reminder.created_at
     hours = max(1, round((now - asked_at) / 3600))
     if hours >= 36:
         ago = content.text(lang, "reminders.ago_days", n=round(hours / 24))

@@ -4,37 +4,22 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any
 
 from telegram import Update
-from telegram.ext import Application, CommandHandler, filters
 
-from bot.keyboards import Screen
-from bot.menu import PRIVATE
-from bot.replies import show
-from bot.services import BotContext, Services, escape, services_of
-from content.loader import ContentError, load_content, summary
+from bot.infra.services import BotApp, BotContext, Services
+from bot.ui.callbacks import load_checked_content
+from bot.ui.commands import register_commands
+from bot.ui.feature import Command, Feature
+from bot.ui.keyboards import Screen
+from bot.ui.replies import show
+from bot.ui.screens import escape
+from content.loader import summary
+from content.problems import ContentError
 from storage import stats
 
 log = logging.getLogger(__name__)
 MAX_ERRORS = 3000
-
-
-def register(app: Application[Any, Any, Any, Any, Any, Any]) -> None:
-    admins = services_of(app).settings.admin_ids
-    if not admins:
-        return
-    only_admins = PRIVATE & filters.User(user_id=list(admins))
-    app.add_handler(CommandHandler("stats", stats_command, filters=only_admins))
-    app.add_handler(CommandHandler("reload", reload_command, filters=only_admins))
-
-
-def routes() -> dict[type, Any]:
-    return {}
-
-
-def actions() -> dict[str, Any]:
-    return {}
 
 
 async def stats_command(update: Update, ctx: BotContext) -> None:
@@ -61,17 +46,15 @@ async def stats_command(update: Update, ctx: BotContext) -> None:
     await show(update, ctx, Screen(text), new=True)
 
 
-async def reload_content(services: Services, app: Application[Any, Any, Any, Any, Any, Any]) -> tuple[bool, str]:
+async def reload_content(services: Services, app: BotApp) -> tuple[bool, str]:
     """Load and validate the content again; keep serving the old content on any error."""
     try:
         # Reading and validating YAML is blocking work: keep it off the event loop.
-        content = await asyncio.to_thread(load_content, services.settings.content_dir)
+        content = await asyncio.to_thread(load_checked_content, services.settings.content_dir)
     except ContentError as exc:
         log.error("content reload failed, keeping version %s:\n%s", services.content.fingerprint, exc)
         return False, str(exc)
     services.content = content
-    from bot.app import register_commands
-
     await register_commands(app)
     described = ", ".join(f"{k} {v}" for k, v in summary(content).items())
     log.info("content reloaded: version %s", content.fingerprint)
@@ -88,3 +71,12 @@ async def reload_command(update: Update, ctx: BotContext) -> None:
     else:
         text = content.text(lang, "admin.reload_failed", errors=escape(detail[:MAX_ERRORS]))
     await show(update, ctx, Screen(text), new=True)
+
+
+FEATURE = Feature(
+    name="admin",
+    commands=(
+        Command("stats", stats_command, admin_only=True),
+        Command("reload", reload_command, admin_only=True),
+    ),
+)

@@ -1,0 +1,79 @@
+"""Start-up and shutdown around PTB's own: the database, the command list, the delivery worker,
+and in production the SIGHUP reload and the health heartbeat. `running(app)` is run_polling's
+lifecycle without polling, for the tests, the demo and the benchmarks."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import signal
+from collections.abc import AsyncIterator
+from dataclasses import dataclass, field
+
+from bot import health
+from bot.features.admin import reload_content
+from bot.features.reminders.delivery import ReminderDelivery
+from bot.infra.services import BotApp, Services, services_of
+from bot.ui.commands import register_commands
+from storage.db import Database
+
+
+@dataclass
+class Lifecycle:
+    services: Services
+    delivery: ReminderDelivery | None  # None: this process sends no reminders
+    start_delivery: bool = True  # False: the caller drives delivery pass by pass
+    production_hooks: bool = False  # SIGHUP reload and the heartbeat file
+    heartbeat: asyncio.Task[None] | None = field(default=None, init=False)
+
+
+def lifecycle_of(app: BotApp) -> Lifecycle:
+    lifecycle = app.bot_data["lifecycle"]
+    assert isinstance(lifecycle, Lifecycle)
+    return lifecycle
+
+
+async def post_init(app: BotApp) -> None:
+    life = lifecycle_of(app)
+    services = life.services
+    if not services.db_open:
+        services.db = await Database.open(services.settings.database)
+    await register_commands(app)
+    if life.delivery is not None:
+        await life.delivery.recover()
+        if life.start_delivery:
+            await life.delivery.start()
+    if life.production_hooks:
+        loop = asyncio.get_running_loop()
+        # SIGHUP = /reload: operators reload content without a restart.
+        loop.add_signal_handler(signal.SIGHUP, lambda: app.create_task(reload_content(services, app)))
+        if services.settings.health_file is not None:
+            life.heartbeat = loop.create_task(health.heartbeat(services, services.settings.health_file))
+
+
+async def post_stop(app: BotApp) -> None:
+    life = lifecycle_of(app)
+    if life.heartbeat is not None:
+        life.heartbeat.cancel()
+        life.heartbeat = None
+    if life.delivery is not None:
+        await life.delivery.stop()
+
+
+async def post_shutdown(app: BotApp) -> None:
+    # PTB runs post_stop only if the app got as far as running; a signal during start-up
+    # skips it, so the worker and heartbeat are stopped here too (stop is idempotent).
+    await post_stop(app)
+    await services_of(app).close_db()
+
+
+@contextlib.asynccontextmanager
+async def running(app: BotApp) -> AsyncIterator[BotApp]:
+    """The lifecycle of run_polling without polling: for tests, the demo and benchmarks."""
+    async with app:
+        await post_init(app)
+        try:
+            yield app
+        finally:
+            await post_stop(app)
+            await post_shutdown(app)

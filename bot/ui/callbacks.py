@@ -1,0 +1,356 @@
+"""The callback_data codec: the only place that writes or reads button data.
+
+One frozen dataclass per operation, so the router dispatches on the type alone and a handler
+receives typed fields (an int is an int), never a string to split. Telegram gives a button 64
+bytes of data and returns it verbatim, so anything a client sends back may be stale (old
+message, older content) or forged: `parse` accepts exactly the shapes `encode` produces and
+returns None for everything else.
+
+Wire form: `PREFIX` or `PREFIX:field:field...`. Prefixes of operations that existed before
+this codec (p, l, c, h) are kept, so buttons already in users' chats keep working.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import ClassVar
+
+from content.limits import MAX_CALLBACK_BYTES
+from content.loader import load_content
+from content.model import ACTIONS, Content
+from content.problems import Problem
+
+_TOKEN = r"[a-z0-9_]{1,24}"  # noqa: S105 - an identifier pattern, not a secret
+_SESSION = r"[a-z0-9]{6,12}"  # a checklist run id (the checklist makes 8 hex digits)
+_ID = r"\d{1,12}"
+_BOOL = r"[01]"
+
+
+@dataclass(frozen=True, slots=True)
+class Callback:
+    PREFIX: ClassVar[str]
+    PATTERNS: ClassVar[tuple[str, ...]] = ()
+
+    def encode(self) -> str:
+        # __match_args__ is the dataclass's field names in order; dataclasses.fields() would
+        # rebuild its tuple for every button, and a checklist step encodes five.
+        names: tuple[str, ...] = self.__match_args__
+        if not names:
+            return self.PREFIX
+        return ":".join([self.PREFIX, *(_text(getattr(self, name)) for name in names)])
+
+
+def _text(value: object) -> str:
+    if value is True or value is False:
+        return "1" if value else "0"
+    return str(value)
+
+
+# --- menu ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Nav(Callback):
+    """Show a content page."""
+
+    PREFIX = "p"
+    PATTERNS = (_TOKEN,)
+    page: str
+
+
+@dataclass(frozen=True, slots=True)
+class Vote(Callback):
+    """'Was this helpful?' on a page."""
+
+    PREFIX = "h"
+    PATTERNS = (_TOKEN, _BOOL)
+    page: str
+    helpful: bool
+
+
+@dataclass(frozen=True, slots=True)
+class OpenLanguage(Callback):
+    PREFIX = "al"
+
+
+@dataclass(frozen=True, slots=True)
+class SetLang(Callback):
+    PREFIX = "l"
+    PATTERNS = (r"[a-z]{2,3}",)
+    lang: str
+
+
+@dataclass(frozen=True, slots=True)
+class OpenHelp(Callback):
+    PREFIX = "ah"
+
+
+# --- privacy ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OpenPrivacy(Callback):
+    PREFIX = "ap"
+
+
+@dataclass(frozen=True, slots=True)
+class ConfirmDelete(Callback):
+    PREFIX = "dc"
+
+
+@dataclass(frozen=True, slots=True)
+class KeepData(Callback):
+    PREFIX = "dk"
+
+
+# --- checklist -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class StartChecklist(Callback):
+    PREFIX = "ac"
+
+
+@dataclass(frozen=True, slots=True)
+class Answer(Callback):
+    """A checklist answer; session ties it to one run so old buttons are recognised."""
+
+    PREFIX = "c"
+    PATTERNS = (_SESSION, r"\d{1,2}", _TOKEN)
+    session: str
+    step: int
+    answer: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistBack(Callback):
+    PREFIX = "kb"
+    PATTERNS = (_SESSION,)
+    session: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistCancel(Callback):
+    PREFIX = "kc"
+    PATTERNS = (_SESSION,)
+    session: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistRestart(Callback):
+    PREFIX = "kr"
+    PATTERNS = (_SESSION,)
+    session: str
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistSummary(Callback):
+    """Send the run's answers as plain text a user can forward to their doctor."""
+
+    PREFIX = "ks"
+    PATTERNS = (_SESSION,)
+    session: str
+
+
+# --- reminders -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class OpenReminders(Callback):
+    PREFIX = "ar"
+
+
+@dataclass(frozen=True, slots=True)
+class AddFollowup(Callback):
+    """Ask when to check in; a finished checklist run, if any, gives the check-in its reasons."""
+
+    PREFIX = "rf"
+
+
+@dataclass(frozen=True, slots=True)
+class PickDelay(Callback):
+    PREFIX = "rd"
+    PATTERNS = (_TOKEN,)
+    delay: str
+
+
+@dataclass(frozen=True, slots=True)
+class AddDaily(Callback):
+    PREFIX = "ry"
+
+
+@dataclass(frozen=True, slots=True)
+class SetZone(Callback):
+    PREFIX = "rz"
+    PATTERNS = (r"[A-Za-z0-9_+\-/]{1,40}",)
+    zone: str
+
+
+@dataclass(frozen=True, slots=True)
+class AskLocalTime(Callback):
+    """'Tell you my time instead': one button per UTC offset."""
+
+    PREFIX = "rt"
+
+
+@dataclass(frozen=True, slots=True)
+class SetOffset(Callback):
+    PREFIX = "ro"
+    PATTERNS = (r"-?\d{1,2}",)
+    hours: int
+
+
+@dataclass(frozen=True, slots=True)
+class PickKind(Callback):
+    PREFIX = "rk"
+    PATTERNS = (_TOKEN,)
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class PickTime(Callback):
+    """A daily reminder's kind and local time of day, as minutes after midnight."""
+
+    PREFIX = "rh"
+    PATTERNS = (_TOKEN, r"\d{1,4}")
+    kind: str
+    minute: int
+
+
+@dataclass(frozen=True, slots=True)
+class CancelReminder(Callback):
+    PREFIX = "rc"
+    PATTERNS = (_ID,)
+    reminder_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class CheckinBetter(Callback):
+    PREFIX = "rb"
+    PATTERNS = (_ID,)
+    reminder_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class CheckinSame(Callback):
+    PREFIX = "rs"
+    PATTERNS = (_ID,)
+    reminder_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class CheckinWorse(Callback):
+    PREFIX = "rw"
+    PATTERNS = (_ID,)
+    reminder_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class Snooze(Callback):
+    PREFIX = "rn"
+    PATTERNS = (_ID, _TOKEN)
+    reminder_id: int
+    snooze: str
+
+
+@dataclass(frozen=True, slots=True)
+class StopReminders(Callback):
+    PREFIX = "rx"
+
+
+# --- the registry ----------------------------------------------------------------------------
+
+# A page's "@name" target opens a feature: which operation each name stands for.
+ACTION_CALLBACKS: dict[str, Callback] = {
+    "checklist": StartChecklist(),
+    "reminders": OpenReminders(),
+    "language": OpenLanguage(),
+    "privacy": OpenPrivacy(),
+    "help": OpenHelp(),
+}
+
+
+def _all_kinds() -> tuple[type[Callback], ...]:
+    """Every operation defined above. (`dataclass(slots=True)` makes a second class, so the
+    throw-away one is still among __subclasses__: the module's own name picks the real one.)"""
+    module = globals()
+    return tuple(cls for cls in Callback.__subclasses__() if module.get(cls.__name__) is cls)
+
+
+KINDS: dict[str, type[Callback]] = {}
+for _cls in _all_kinds():
+    if _cls.PREFIX in KINDS:  # pragma: no cover - caught by the first import in any test
+        raise RuntimeError(f"callback prefix {_cls.PREFIX!r} is used twice")
+    if len(_cls.PATTERNS) != len(fields(_cls)):  # pragma: no cover
+        raise RuntimeError(f"{_cls.__name__} needs one pattern per field")
+    KINDS[_cls.PREFIX] = _cls
+
+_REGEX = {
+    prefix: re.compile("^" + re.escape(prefix) + "".join(f":({p})" for p in cls.PATTERNS) + "$")
+    for prefix, cls in KINDS.items()
+}
+# How each field is read back, worked out once rather than from dataclasses.fields() per tap.
+_READERS = {
+    prefix: tuple(
+        int if f.type in ("int", int) else (lambda raw: raw == "1") if f.type in ("bool", bool) else str
+        for f in fields(cls)
+    )
+    for prefix, cls in KINDS.items()
+}
+
+
+def parse(data: object) -> Callback | None:
+    """The callback a button carried, or None when it is not one we could have made."""
+    if not isinstance(data, str) or len(data) > MAX_CALLBACK_BYTES:
+        return None
+    prefix = data.split(":", 1)[0]
+    cls = KINDS.get(prefix)
+    match = _REGEX[prefix].match(data) if cls else None
+    if cls is None or match is None:
+        return None
+    return cls(*[read(raw) for read, raw in zip(_READERS[prefix], match.groups(), strict=True)])
+
+
+# --- content checks --------------------------------------------------------------------------
+
+
+def all_static_callbacks(content: Content) -> Iterator[Callback]:
+    """Every callback whose value depends on content, at its longest."""
+    for page_id in content.pages:
+        yield Nav(page_id)
+        yield Vote(page_id, helpful=True)
+    for lang in content.languages:
+        yield SetLang(lang)
+    for answer in content.checklist.answers:
+        yield Answer("x" * 12, 99, answer)
+    for delay in content.reminders.followup_delays:
+        yield PickDelay(delay.id)
+    for snooze in content.reminders.snoozes:
+        yield Snooze(10**12 - 1, snooze.id)
+    for kind in content.reminders.daily_kinds:
+        yield PickKind(kind)
+        yield PickTime(kind, 23 * 60 + 59)
+    for tz in content.reminders.timezones:
+        yield SetZone(tz)
+
+
+def content_problems(content: Content) -> list[Problem]:
+    """Content that no button could carry: over Telegram's 64 bytes, or refused by `parse`."""
+    problems = []
+    for callback in all_static_callbacks(content):
+        data = callback.encode()
+        if len(data.encode()) > MAX_CALLBACK_BYTES:
+            problems.append(Problem("pages.yaml", None, f"callback data {data!r} is over {MAX_CALLBACK_BYTES} bytes"))
+        elif parse(data) != callback:
+            problems.append(Problem("pages.yaml", None, f"{data!r} is not a valid name for a button"))
+    for name in sorted(ACTIONS - ACTION_CALLBACKS.keys()):  # pragma: no cover - a code change
+        problems.append(Problem("pages.yaml", None, f"action @{name} opens nothing"))
+    return problems
+
+
+def load_checked_content(root: Path | str | None = None) -> Content:
+    """The content as the bot uses it: load_content plus the codec's check."""
+    return load_content(root, checks=(content_problems,))

@@ -1,0 +1,39 @@
+"""Screens and filters every feature shares: the main menu, the stale-button answer, escaping."""
+
+from __future__ import annotations
+
+import html
+
+from telegram import Update
+from telegram.ext import filters
+
+from bot.infra.services import BotContext
+from bot.ui.keyboards import Screen, main_menu_button, markup, page_screen
+from bot.ui.replies import show
+from content.model import MAIN_PAGE, Content
+
+PRIVATE = filters.ChatType.PRIVATE
+# New text in a private chat; edits of old messages are not questions to answer again.
+NEW_TEXT = PRIVATE & filters.UpdateType.MESSAGE & filters.TEXT & ~filters.COMMAND
+
+
+def escape(text: str | None) -> str:
+    """User-supplied text (names, queries) goes into HTML messages only through here."""
+    return html.escape(text or "", quote=False)
+
+
+def main_screen(content: Content, lang: str, prefix: str = "") -> Screen:
+    screen = page_screen(content, MAIN_PAGE, lang)
+    return Screen(prefix + screen.text, screen.markup)
+
+
+def text_screen(content: Content, lang: str, text: str) -> Screen:
+    return Screen(text, markup([[main_menu_button(content, lang)]]))
+
+
+async def show_stale(update: Update, ctx: BotContext) -> str:
+    """A button from an old message, an older build, or forged: the menu, and a short alert."""
+    content = ctx.services.content
+    lang = await ctx.services.user_language(update)
+    await show(update, ctx, main_screen(content, lang))
+    return content.text(lang, "alerts.stale")

@@ -1,0 +1,92 @@
+"""The loader's workbench: typed accessors over marked YAML that collect problems instead of stopping."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from content.problems import ContentError, Problem
+from content.telegram_html import TelegramHtmlError, parse_html
+from content.yaml_reader import Marked, read_yaml
+
+
+class Builder:
+    """Collects problems instead of stopping at the first, so one run shows them all."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.problems: list[Problem] = []
+        # Where each string and page text was defined, so later checks can point at a line.
+        self.string_marks: dict[str, dict[str, tuple[Marked, Any]]] = {}
+        self.page_marks: dict[str, dict[str, tuple[Marked, Marked]]] = {}  # lang -> page -> (file, page)
+
+    def fail(self, where: Marked, key: Any, message: str) -> None:
+        self.problems.append(Problem(where.file, where.line_of(key), message))
+
+    def load(self, rel: str) -> Marked:
+        try:
+            return read_yaml(self.root / rel, rel)
+        except ContentError as exc:
+            self.problems.extend(exc.problems)
+            empty = Marked()
+            empty.file, empty.line, empty.lines = rel, 0, {}
+            return empty
+
+    # --- typed accessors -------------------------------------------------------------------
+
+    def text(self, m: Marked, key: str, *, required: bool = True) -> str | None:
+        value = m.get(key)
+        if value is None:
+            if required:
+                self.fail(m, key, f"missing {key!r}")
+            return None
+        if not isinstance(value, str | int | float) or isinstance(value, bool):
+            self.fail(m, key, f"{key!r} must be text")
+            return None
+        text = str(value).strip()
+        if required and not text:
+            self.fail(m, key, f"{key!r} is empty")
+        return text
+
+    def mapping(self, m: Marked, key: str, *, required: bool = True) -> Marked:
+        value = m.get(key)
+        if isinstance(value, Marked):
+            return value
+        if value is not None or required:
+            self.fail(m, key, f"{key!r} must be a mapping")
+        empty = Marked()
+        empty.file, empty.line, empty.lines = m.file, m.line_of(key), {}
+        return empty
+
+    def str_list(self, m: Marked, key: str, *, required: bool = False) -> tuple[str, ...]:
+        value = m.get(key)
+        if value is None:
+            if required:
+                self.fail(m, key, f"missing {key!r}")
+            return ()
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            self.fail(m, key, f"{key!r} must be a list of names")
+            return ()
+        return tuple(value)
+
+    def unknown_keys(self, m: Marked, allowed: set[str], what: str) -> None:
+        for key in m:
+            if key not in allowed:
+                self.fail(m, key, f"unknown key {key!r} in {what} (allowed: {', '.join(sorted(allowed))})")
+
+    def html(self, where: Marked, key: Any, text: str, what: str) -> str:
+        try:
+            return parse_html(text)
+        except TelegramHtmlError as exc:
+            self.fail(where, key, f"{what}: bad Telegram HTML: {exc}")
+            return text
+
+
+def string_mark(b: Builder, lang: str, key: str) -> tuple[Marked, Any] | None:
+    """Where a string was defined, so cross-language checks can point at its line."""
+    return b.string_marks.get(lang, {}).get(key)
+
+
+def page_mark(b: Builder, lang: str, page_id: str) -> tuple[Marked, Any] | None:
+    marks = b.page_marks.get(lang, {}).get(page_id)
+    return (marks[1], "body") if marks else None

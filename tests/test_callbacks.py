@@ -1,0 +1,97 @@
+"""The callback codec: one class per operation, exact round trips, everything else refused."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from bot.app import FEATURES
+from bot.ui import callbacks
+from bot.ui.callbacks import KINDS, Callback, PickTime, SetOffset, Snooze, Vote, load_checked_content, parse
+from content.limits import MAX_CALLBACK_BYTES
+from content.problems import ContentError
+from tests.test_content import copy_content, replace
+
+
+def _sample(cls: type[Callback], longest: bool) -> Callback:
+    values: list[object] = []
+    for field in dataclasses.fields(cls):
+        if field.type in ("int", int):
+            values.append(10**12 - 1 if longest and field.name == "reminder_id" else 7)
+        elif field.type in ("bool", bool):
+            values.append(True)
+        elif field.name == "session":
+            values.append("a1b2c3d4")
+        elif field.name == "lang":
+            values.append("it")
+        elif field.name == "zone":
+            values.append("America/Argentina/ComodRivadavia")
+        else:
+            values.append("x" * 24 if longest else "cramps")
+    return cls(*values)
+
+
+@pytest.mark.parametrize("cls", sorted(KINDS.values(), key=lambda c: c.PREFIX), ids=lambda c: c.__name__)
+@pytest.mark.parametrize("longest", [False, True])
+def test_every_operation_round_trips_within_64_bytes(cls: type[Callback], longest: bool) -> None:
+    callback = _sample(cls, longest)
+    data = callback.encode()
+    assert len(data.encode()) <= MAX_CALLBACK_BYTES
+    assert parse(data) == callback
+    assert type(parse(data)) is cls
+
+
+def test_fields_come_back_typed() -> None:
+    assert parse(SetOffset(-5).encode()) == SetOffset(-5)
+    assert parse(PickTime("stretch", 450).encode()) == PickTime("stretch", 450)
+    assert parse(Vote("cramps", helpful=False).encode()) == Vote("cramps", helpful=False)
+    snooze = parse(Snooze(12, "1h").encode())
+    assert isinstance(snooze, Snooze) and snooze.reminder_id == 12
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        "",
+        "p",
+        "p:",
+        "p:Causes",  # page ids are lower case
+        "p:cramps:extra",
+        "rc:abc",  # an id must be a number
+        "rc:1.2",
+        "rn:1",  # a field missing
+        "ac:extra",  # an operation without fields takes none
+        "kb",
+        "h:cramps:y",  # the old vote form
+        "r:cancel:1",  # the old reminders form, with a sub-argument in a string
+        "a:checklist",  # the old action form
+        "zz",
+        "p:" + "a" * 70,
+        None,
+        42,
+    ],
+)
+def test_anything_else_is_refused(data: object) -> None:
+    assert parse(data) is None
+
+
+def test_every_operation_has_exactly_one_route() -> None:
+    routed = [kind for feature in FEATURES for kind in feature.callbacks]
+    assert len(routed) == len(set(routed)), "an operation is routed by two features"
+    assert set(routed) == set(KINDS.values()), f"not routed: {set(KINDS.values()) - set(routed)}"
+
+
+def test_every_page_action_opens_a_routed_operation() -> None:
+    from content.model import ACTIONS
+
+    assert set(callbacks.ACTION_CALLBACKS) == ACTIONS
+
+
+def test_content_a_button_cannot_carry_is_refused(tmp_path: Path) -> None:
+    root = copy_content(tmp_path / "content")
+    replace(root, "reminders.yaml", "daily_kinds: [stretch, water]", "daily_kinds: [stretch, water-intake]")
+    with pytest.raises(ContentError) as info:
+        load_checked_content(root)
+    assert any("water-intake" in p.message and "button" in p.message for p in info.value.problems)
