@@ -22,6 +22,8 @@ from datetime import UTC, datetime, tzinfo
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from content.model import Content
+
 if TYPE_CHECKING:
     from babel import Locale
 
@@ -44,6 +46,26 @@ class DateWords:
     locale: str  # CLDR locale, e.g. "en_GB"
     at: str  # "{date} at {time}"
     no_zone: str  # "{datetime}, Greenwich time (I don't know your time zone yet)"
+
+
+def words(content: Content, lang: str) -> DateWords:
+    """The content's date words for a language, built once per content version."""
+
+    def build() -> DateWords:
+        locale = content.locales.get(lang) or content.locales[content.default_language]
+        return DateWords(locale, content.text(lang, "dates.at"), content.text(lang, "dates.no_zone"))
+
+    return content.derived(("date_words", lang), build)
+
+
+def when(content: Content, lang: str, ts: float, zone: str | None, now: float) -> str:
+    """A moment in prose for this user: 'Wednesday 2 December at 20:36'."""
+    return prose_datetime(ts, words(content, lang), zone, now=now)
+
+
+def day(content: Content, lang: str, ts: float, zone: str | None) -> str:
+    """A day in prose, with its year: 'Wednesday, 2 December 2026'."""
+    return prose_date(ts, words(content, lang), zone)
 
 
 def zone_of(name: str | None) -> ZoneInfo | None:
@@ -151,16 +173,3 @@ def _pattern(locale: str, skeleton: str) -> str:
     pattern = _PATTERN_TOKEN.sub(widen, str(skeletons[best].pattern))
     with _lock:
         return _patterns.setdefault(key, pattern)
-
-
-def format_when(ts: float, timezone: str | None) -> str:
-    """Legacy ISO form, kept only until every caller speaks prose (removed in this branch)."""
-    zone = zone_of(timezone)
-    if zone is None:
-        return datetime.fromtimestamp(ts, UTC).strftime("%Y-%m-%d %H:%M UTC")
-    return datetime.fromtimestamp(ts, zone).strftime("%Y-%m-%d %H:%M")
-
-
-def format_date(ts: float, timezone: str | None) -> str:
-    zone = zone_of(timezone) or UTC
-    return datetime.fromtimestamp(ts, zone).strftime("%Y-%m-%d")
