@@ -115,7 +115,9 @@ def _row(key: str, cells: Iterable[str], *, safety: bool = False, refs: Sequence
 
 
 def _lang_header(content: Content, first: str = "") -> str:
-    names = "".join(f"<th>{html.escape(content.text(lang, f'language.name.{lang}'))}</th>" for lang in content.languages)
+    names = "".join(
+        f"<th>{html.escape(content.text(lang, f'language.name.{lang}'))}</th>" for lang in content.languages
+    )
     return f'<tr><th class="key">{first}</th>{names}</tr>'
 
 
@@ -158,7 +160,9 @@ class _Sheet:
                     f"{self.qref(q)} <code>{q}</code>" for q in sorted(rule.when_any, key=self.number.__getitem__)
                 )
                 when = f"any of {asked} answered {yes_words}"
-                when += " — <b>ends the checklist at once</b>" if rule.immediate else " — once every question is answered"
+                when += (
+                    " — <b>ends the checklist at once</b>" if rule.immediate else " — once every question is answered"
+                )
             else:
                 when = "otherwise (every answer above was “" + self.answer("no") + "”)"
             titles = "<br>".join(self.outcome_title(rule.outcome, lang) for lang in self.langs)
@@ -171,8 +175,7 @@ class _Sheet:
             f'<p class="note">Questions are asked in order (Q1 first). Rules are tried in order; the first that '
             f"matches decides. {counts}: the checklist errs on the side of caution, and the outcome then says "
             f"that the user was not sure.</p>"
-            "<table><tr><th>#</th><th>when</th><th>disposition</th></tr>" + "".join(rows) + "</table>"
-            + self.paths()
+            "<table><tr><th>#</th><th>when</th><th>disposition</th></tr>" + "".join(rows) + "</table>" + self.paths()
         )
 
     def paths(self) -> str:
@@ -209,9 +212,7 @@ class _Sheet:
         parts = ['<h2 id="questions">Checklist questions</h2>']
         parts.append(
             '<p class="note">Answers: '
-            + "; ".join(
-                " / ".join(html.escape(cl.answer_labels[lang][a]) for lang in self.langs) for a in cl.answers
-            )
+            + "; ".join(" / ".join(html.escape(cl.answer_labels[lang][a]) for lang in self.langs) for a in cl.answers)
             + ". Reasons are how the outcome explains itself right after the checklist; “past” versions are used "
             "days later in the follow-up check-in; “not sure” versions when the answer was “Not sure”.</p>"
         )
@@ -272,17 +273,17 @@ class _Sheet:
         wc = cl.worse_check
         cells = []
         for lang in self.langs:
-            t = wc.text[lang]
+            w = wc.text[lang]
             cells.append(
-                _rich(t.text)
-                + _labelled("reason", _plain(t.reason))
-                + _labelled("not sure", _plain(t.unsure))
-                + _labelled("reason, past", _plain(t.reason_past))
-                + _labelled("not sure, past", _plain(t.unsure_past))
+                _rich(w.text)
+                + _labelled("reason", _plain(w.reason))
+                + _labelled("not sure", _plain(w.unsure))
+                + _labelled("reason, past", _plain(w.reason_past))
+                + _labelled("not sure, past", _plain(w.unsure_past))
             )
         key = (
             "<b>“Worse” at a check-in</b><br>asked first; "
-            f'{" / ".join(self.answer(a) for a in cl.answers if cl.counts_yes(a))} → <code>{wc.outcome}</code>, '
+            f"{' / '.join(self.answer(a) for a in cl.answers if cl.counts_yes(a))} → <code>{wc.outcome}</code>, "
             f"{self.answer('no')} → the checklist again and a sooner check-in<br>{_badge(True)}"
         )
         parts.append(_row(key, cells, safety=True, refs=wc.references))
