@@ -1,4 +1,4 @@
-"""Spasm Guide command line: run | demo | check-content | content-map | content-review | health."""
+"""Spasm Guide command line: run | demo | check-content | content-map | content-review | health | link | qr."""
 
 from __future__ import annotations
 
@@ -28,6 +28,16 @@ def main(argv: list[str] | None = None) -> int:
     review.add_argument("--content", type=Path)
     review.add_argument("--output", type=Path, help="file to write (default: content-review.html)")
     sub.add_parser("health", help="exit 0 if the running bot is healthy, 1 otherwise")
+    link = sub.add_parser("link", help="print the t.me link that opens the bot at PAGE (or 'check')")
+    qr = sub.add_parser("qr", help="write a QR code of PAGE's link for print (PNG or SVG)")
+    for cmd in (link, qr):
+        cmd.add_argument(
+            "page", metavar="PAGE", help="a page id (see content/pages.yaml), or 'check' for the checklist"
+        )
+        cmd.add_argument("--lang", help="open it in this language whatever the user's Telegram says (e.g. it)")
+        cmd.add_argument("--username", help="the bot's @username; without it, asked from Telegram with the token")
+    qr.add_argument("--output", type=Path, required=True, help="the image file to write")
+    qr.add_argument("--format", choices=("png", "svg"), help="default: from the file's extension")
     args = parser.parse_args(argv)
     command = args.command or "run"
 
@@ -106,6 +116,25 @@ def main(argv: list[str] | None = None) -> int:
     except ContentError as exc:
         print(f"error: the content is invalid, not starting:\n{exc}", file=sys.stderr)
         return 1
+
+    if command in ("link", "qr"):
+        from bot import posters
+
+        token, base_url = settings.token.reveal(), settings.base_url or None
+        if command == "link":
+            return posters.link_command(
+                content, args.page, language=args.lang, username=args.username, token=token, base_url=base_url
+            )
+        return posters.qr_command(
+            content,
+            args.page,
+            output=args.output,
+            fmt=args.format,
+            language=args.lang,
+            username=args.username,
+            token=token,
+            base_url=base_url,
+        )
 
     if command == "demo":
         from bot.demo import run_demo

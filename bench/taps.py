@@ -223,6 +223,7 @@ async def _ours(n: int, production: bool, concurrent: bool, kind: str, content: 
     from bot.fake_telegram import ChatClient, FakeTelegram
     from bot.infra.services import services_of
     from bot.lifecycle import running
+    from bot.ui.callbacks import ChecklistRestart, parse
 
     fake = FakeTelegram()
     with tempfile.TemporaryDirectory() as tmp:
@@ -243,7 +244,7 @@ async def _ours(n: int, production: bool, concurrent: bool, kind: str, content: 
                     data = screen.callback_data
                     tap = next((d for d in data if d.startswith("c:") and d.endswith(":no")), None)
                     if tap is None:  # the outcome screen: start again
-                        tap = next(d for d in data if d.endswith(":restart"))
+                        tap = next(d for d in data if isinstance(parse(d), ChecklistRestart))
                     return fake.callback_update(client.user, screen.message_id, tap)
 
                 return make

@@ -6,6 +6,8 @@ what is tested is what runs. A new feature is one line in FEATURES.
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 from telegram.constants import ParseMode
 from telegram.ext import (
     ApplicationBuilder,
@@ -18,7 +20,7 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.features import admin, checklist, menu, privacy, reminders
+from bot.features import admin, checklist, menu, privacy, reminders, sharing
 from bot.features.reminders.delivery import ReminderDelivery
 from bot.infra.clock import Clock, SystemClock
 from bot.infra.http import BoundedHTTPXRequest
@@ -29,7 +31,7 @@ from bot.lifecycle import Lifecycle, post_init, post_shutdown, post_stop
 from bot.processing import PerUserProcessor
 from bot.routing import callback_router, on_error
 from bot.ui.callbacks import Callback, load_checked_content
-from bot.ui.feature import Feature, Route, Stage
+from bot.ui.feature import ROUTES_KEY, Feature, Route, Stage
 from bot.ui.replies import NoLinkPreview
 from bot.ui.screens import PRIVATE
 from content.model import Content
@@ -40,6 +42,7 @@ from storage.db import Database
 FEATURES: tuple[Feature, ...] = (
     privacy.FEATURE,
     admin.FEATURE,
+    sharing.FEATURE,  # before menu: its `/start PARAMETER` handler is offered the update first
     menu.FEATURE,
     checklist.FEATURE,
     reminders.FEATURE,
@@ -125,6 +128,7 @@ def register(app: BotApp, features: tuple[Feature, ...]) -> None:
             if kind in routes:
                 raise ValueError(f"{kind.__name__} is routed by two features")
             routes[kind] = route
+    app.bot_data[ROUTES_KEY] = MappingProxyType(routes)  # for enter(): deep links into a feature
     app.add_handler(CallbackQueryHandler(callback_router(routes)), _COMMANDS_GROUP)
     for stage in Stage:
         for feature in features:

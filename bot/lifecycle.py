@@ -16,6 +16,7 @@ from bot.features.reminders.delivery import ReminderDelivery
 from bot.infra.services import BotApp, Services, services_of
 from bot.ui import dates
 from bot.ui.commands import register_commands
+from bot.ui.profile import register_profile
 from storage.db import Database
 
 
@@ -41,6 +42,7 @@ async def post_init(app: BotApp) -> None:
     if not services.db_open:
         services.db = await Database.open(services.settings.database)
     await register_commands(app)
+    await register_profile(app.bot, services.content)
     if life.delivery is not None:
         await life.delivery.recover()
         if life.start_delivery:

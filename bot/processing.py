@@ -139,7 +139,7 @@ def describe(update: object) -> str:
         return "text"
     if message is not None:
         return "message"
-    for kind in ("my_chat_member", "edited_message", "inline_query", "channel_post"):
+    for kind in ("my_chat_member", "edited_message", "inline_query", "chosen_inline_result", "channel_post"):
         if getattr(update, kind, None) is not None:
             return kind
     return "update"

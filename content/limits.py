@@ -15,3 +15,6 @@ MAX_INLINE_BUTTONS: Final = 100  # buttons in one inline keyboard
 MAX_DESCRIPTION: Final = 512  # the bot's description ("What can this bot do?")
 MAX_SHORT_DESCRIPTION: Final = 120  # the bot's short description (profile, shared links)
 MAX_BOT_NAME: Final = 64
+MAX_START_PARAMETER: Final = 64  # a deep link's ?start= value, of A-Z a-z 0-9 _ -
+MAX_INLINE_QUERY: Final = 256  # what a user can type after @bot
+MAX_INLINE_RESULTS: Final = 50  # results in one answerInlineQuery

@@ -39,6 +39,7 @@ from content.model import (
     placeholders,
 )
 from content.problems import ContentError, Problem
+from content.start_parameters import page_id_problem
 from content.telegram_html import parse_html, utf16_len
 from content.validate import validate
 from content.yaml_reader import Marked
@@ -163,6 +164,11 @@ def _load_pages(b: Builder, languages: tuple[str, ...]) -> dict[str, Page]:
     for page_id, spec in tree.items():
         if not isinstance(page_id, str) or not PAGE_ID.match(page_id):
             b.fail(tree, page_id, f"page id {page_id!r} must be lowercase letters, digits, _ (max 24)")
+            continue
+        # Every page can be linked to (t.me/<bot>?start=<page id>[-<lang>]): posters depend on it.
+        link_problem = page_id_problem(page_id, languages)
+        if link_problem is not None:
+            b.fail(tree, page_id, link_problem)
             continue
         if spec is None:
             spec = Marked()

@@ -274,6 +274,7 @@ class Content:
 # tests/test_content.py keeps this list in sync with the keys the code uses.
 REQUIRED_STRINGS = frozenset(
     {
+        "actions.checklist",
         "about.text",
         "admin.reload_failed",
         "admin.reloaded",
@@ -340,6 +341,8 @@ REQUIRED_STRINGS = frozenset(
         "privacy.mydata_checklist_done",
         "privacy.mydata_no_reminders",
         "privacy.text",
+        "profile.description",
+        "profile.short_description",
         "reminders.ago_day",
         "reminders.ago_days",
         "reminders.ago_hour",
@@ -373,6 +376,11 @@ REQUIRED_STRINGS = frozenset(
         "search.none",
         "search.results",
         "search.too_long",
+        "sharing.button",
+        "sharing.inline_none",
+        "sharing.inline_open",
+        "sharing.inline_too_long",
+        "sharing.open_in_bot",
         "start.disclaimer",
         "start.greeting",
         "summary.header",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from content.builder import Builder, page_mark, string_mark
-from content.limits import MAX_BUTTON, MAX_MESSAGE
+from content.limits import MAX_BUTTON, MAX_DESCRIPTION, MAX_MESSAGE, MAX_SHORT_DESCRIPTION
 from content.model import ACTIONS, REQUIRED_STRINGS, Content, placeholders
 from content.problems import Problem
 from content.telegram_html import TelegramHtmlError, parse_html, utf16_len
@@ -18,7 +18,14 @@ PLAIN_PREFIXES = (
     "reminders.snooze.",
     "reminders.sooner.",
     "summary.",
+    "profile.",
+    "sharing.",
 )
+# Plain texts with a length limit of their own (Telegram's, or a button's that must be read whole).
+TEXT_LIMITS = {
+    "profile.description": MAX_DESCRIPTION,
+    "profile.short_description": MAX_SHORT_DESCRIPTION,
+}
 
 
 def validate(content: Content, b: Builder) -> list[Problem]:
@@ -64,8 +71,10 @@ def validate(content: Content, b: Builder) -> list[Problem]:
                     f"{key!r} has placeholders {sorted(placeholders(text))}, "
                     f"{default} has {sorted(placeholders(base[key]))}",
                 )
+            if key in TEXT_LIMITS and len(text.strip()) > TEXT_LIMITS[key]:
+                at(lang, key, f"{key!r} is {len(text.strip())} characters (max {TEXT_LIMITS[key]})")
             if key.startswith(PLAIN_PREFIXES):
-                if key.startswith(("btn.", "actions.")) and len(text) > MAX_BUTTON:
+                if key.startswith(("btn.", "actions.", "sharing.")) and len(text) > MAX_BUTTON:
                     at(
                         lang,
                         key,
@@ -98,5 +107,4 @@ def validate(content: Content, b: Builder) -> list[Problem]:
                     f"page {page_id!r} is {length} characters (max {MAX_MESSAGE})",
                 )
             )
-
     return problems

@@ -122,7 +122,8 @@ class Harness:
 
 @pytest.fixture
 async def bot(settings: Settings, content: Content, clock: FakeClock) -> AsyncIterator[Harness]:
-    harness = Harness(settings, content, clock, FakeTelegram(clock=clock.now))
+    # Inline mode on, as the README asks operators to set it: pages show their Share button.
+    harness = Harness(settings, content, clock, FakeTelegram(clock=clock.now, inline_mode=True))
     await harness.start()
     try:
         yield harness

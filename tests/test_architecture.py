@@ -16,7 +16,16 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("bot", "content", "storage")
 
 # The wiring: may use everything below it.
-WIRING = {"bot.app", "bot.lifecycle", "bot.routing", "bot.runner", "bot.processing", "bot.health", "bot.demo"}
+WIRING = {
+    "bot.app",
+    "bot.lifecycle",
+    "bot.routing",
+    "bot.runner",
+    "bot.processing",
+    "bot.health",
+    "bot.demo",
+    "bot.posters",
+}
 
 
 def _module_name(path: Path) -> str:

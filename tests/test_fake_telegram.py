@@ -800,6 +800,7 @@ class TestUpdates:
 
     async def test_factories_parse_in_ptb(self, fake: FakeTelegram, bot: Bot) -> None:
         user = fake.make_user(7, "Bob", last_name="B", username="bob", language_code="it")
+        fake.inline_mode = True  # Telegram sends inline queries only to bots with inline mode
         await bot.send_message(7, "menu", reply_markup=keyboard([("A", "a")]))
         cases: list[tuple[dict[str, Any], str]] = [
             (fake.text_update(user, "/start now"), "message"),

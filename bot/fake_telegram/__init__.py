@@ -10,7 +10,7 @@ The production image ships it (it is 60 KB of pure Python) so that `main.py demo
 the container; `main.py run` never imports it.
 """
 
-from bot.fake_telegram.api import BOT_ID, BOT_USER, ApiCall, Button, FakeMessage, FakeTelegram
+from bot.fake_telegram.api import BOT_ID, BOT_USER, ApiCall, Button, FakeMessage, FakeTelegram, InlineAnswer
 from bot.fake_telegram.client import ChatClient
 
-__all__ = ["BOT_ID", "BOT_USER", "ApiCall", "Button", "ChatClient", "FakeMessage", "FakeTelegram"]
+__all__ = ["BOT_ID", "BOT_USER", "ApiCall", "Button", "ChatClient", "FakeMessage", "FakeTelegram", "InlineAnswer"]

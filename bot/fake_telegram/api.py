@@ -34,6 +34,7 @@ from telegram._utils.types import ODVInput
 from telegram.request import BaseRequest, RequestData
 
 from content import limits
+from content.start_parameters import START_PARAMETER
 from content.telegram_html import Entity, TelegramHtmlError, parse_html_with_entities, utf16_len
 
 __all__ = [
@@ -67,6 +68,12 @@ MAX_CALLBACK_DATA_BYTES: Final = limits.MAX_CALLBACK_BYTES
 MAX_CALLBACK_ANSWER_LENGTH: Final = limits.MAX_CALLBACK_ANSWER
 MAX_INLINE_BUTTONS: Final = limits.MAX_INLINE_BUTTONS
 HTML_MEMO_SIZE: Final = 4096  # distinct texts whose parse is remembered
+MAX_INLINE_RESULTS: Final = limits.MAX_INLINE_RESULTS
+MAX_RESULT_ID_BYTES: Final = 64
+MAX_NEXT_OFFSET_BYTES: Final = 64
+MAX_INLINE_QUERY: Final = limits.MAX_INLINE_QUERY  # characters a user can type after @bot
+INLINE_ANSWER_SECONDS: Final = 10.0  # how long Telegram waits for answerInlineQuery
+_START_PARAMETER: Final = START_PARAMETER
 
 NOT_MODIFIED: Final = (
     "Bad Request: message is not modified: specified new message content and reply markup "
@@ -133,6 +140,8 @@ class Button:
     text: str
     callback_data: str | None = None
     url: str | None = None
+    # A switch_inline_query_chosen_chat button (a Share button): the query it types after @bot.
+    share_query: str | None = None
 
 
 @dataclass(frozen=True)
@@ -257,6 +266,72 @@ def _chat_id_of(params: JSONDict) -> int | None:
 # ------------------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class InlineAnswer:
+    """An answerInlineQuery that Telegram accepted, decoded."""
+
+    query: str
+    results: list[JSONDict]
+    cache_time: int
+    is_personal: bool
+    next_offset: str
+    button: JSONDict | None
+
+    def result(self, result_id: str) -> JSONDict:
+        return next(r for r in self.results if r["id"] == result_id)
+
+    @property
+    def titles(self) -> list[str]:
+        return [str(r.get("title", "")) for r in self.results]
+
+    @property
+    def ids(self) -> list[str]:
+        return [str(r["id"]) for r in self.results]
+
+
+def _json_value(value: object) -> Any:
+    """Nested objects come JSON-encoded over HTTP and as objects in-process; accept both."""
+    if isinstance(value, str):
+        try:
+            return json.loads(value)
+        except ValueError as exc:
+            raise _bad("can't parse JSON object") from exc
+    return value
+
+
+def _message_params(content: JSONDict) -> JSONDict:
+    """An InputTextMessageContent as sendMessage's parameters."""
+    return {
+        "text": content.get("message_text"),
+        "parse_mode": content.get("parse_mode"),
+        "entities": content.get("entities"),
+    }
+
+
+def _check_results_button(button: object) -> None:
+    if not isinstance(button, dict) or not isinstance(button.get("text"), str) or not button["text"].strip():
+        raise _bad("can't parse inline query results button")
+    if sum(k in button for k in ("start_parameter", "web_app")) != 1:
+        raise _bad("can't parse inline query results button: exactly one of start_parameter, web_app")
+    parameter = button.get("start_parameter")
+    if "start_parameter" in button and (not isinstance(parameter, str) or not _START_PARAMETER.fullmatch(parameter)):
+        raise _bad("START_PARAM_INVALID")
+
+
+def _check_chosen_chat(value: object) -> None:
+    """A switch_inline_query_chosen_chat button needs a kind of chat allowed (PTB's docs: "you must
+    pass at least one of allow_user_chats, ... Otherwise, an error will be raised") and a query a
+    client could type."""
+    if not isinstance(value, dict):
+        raise _bad('can\'t parse inline keyboard button: field "switch_inline_query_chosen_chat" must be an Object')
+    allowed = ("allow_user_chats", "allow_bot_chats", "allow_group_chats", "allow_channel_chats")
+    if not any(value.get(k) is True for k in allowed):
+        raise _bad("BUTTON_TYPE_INVALID")
+    query = value.get("query", "")
+    if not isinstance(query, str) or len(query) > MAX_INLINE_QUERY:
+        raise _bad("BUTTON_DATA_INVALID")
+
+
 class FakeTelegram(BaseRequest):
     """A fake Telegram Bot API server, usable as PTB's ``request`` and ``get_updates_request``.
 
@@ -276,8 +351,11 @@ class FakeTelegram(BaseRequest):
         overall_per_second: float | None = None,
         per_chat_per_second: float | None = None,
         latency: float = 0.0,
+        inline_mode: bool = False,
     ) -> None:
         self.clock = clock
+        # @BotFather /setinline: getMe's supports_inline_queries, and whether inline queries come.
+        self.inline_mode = inline_mode
         self.overall_per_second = overall_per_second
         self.per_chat_per_second = per_chat_per_second
         self.latency = latency
@@ -302,6 +380,8 @@ class FakeTelegram(BaseRequest):
         self._callback_ids = itertools.count(1)
         self._pending_callbacks: dict[str, int] = {}  # id -> user id
         self._answered_callbacks: dict[str, JSONDict] = {}
+        self._inline_queries: dict[str, tuple[str, float]] = {}  # id -> (query, issued at)
+        self._inline_answers: dict[str, InlineAnswer] = {}
 
         self._commands: dict[tuple[str, str], list[JSONDict]] = {}
         self._bot_texts: dict[tuple[str, str], str] = {}  # (kind, language) -> text
@@ -325,6 +405,7 @@ class FakeTelegram(BaseRequest):
             "deleteMessage": self._delete_message,
             "deleteMessages": self._delete_messages,
             "answerCallbackQuery": self._answer_callback_query,
+            "answerInlineQuery": self._answer_inline_query,
             "sendChatAction": self._send_chat_action,
             "setWebhook": self._set_webhook,
             "deleteWebhook": self._delete_webhook,
@@ -688,11 +769,15 @@ class FakeTelegram(BaseRequest):
                 url = b.get("url")
                 if "url" in b and (not isinstance(url, str) or not _URL_RE.fullmatch(url)):
                     raise _bad(f"inline keyboard button URL '{url}' is invalid: Wrong HTTP URL")
+                share = b.get("switch_inline_query_chosen_chat")
+                if "switch_inline_query_chosen_chat" in b:
+                    _check_chosen_chat(share)
                 buttons.append(
                     Button(
                         text=text,
                         callback_data=data if isinstance(data, str) else None,
                         url=url if isinstance(url, str) else None,
+                        share_query=str(share.get("query", "")) if isinstance(share, dict) else None,
                     )
                 )
             parsed.append(tuple(buttons))
@@ -722,7 +807,7 @@ class FakeTelegram(BaseRequest):
     # -- API methods -------------------------------------------------------------------------------
 
     def _get_me(self, _params: JSONDict) -> JSONDict:
-        return dict(BOT_USER)
+        return {**BOT_USER, "supports_inline_queries": self.inline_mode}
 
     def _send_message(self, params: JSONDict) -> JSONDict:
         chat_id = self._require_chat(params)
@@ -1130,18 +1215,132 @@ class FakeTelegram(BaseRequest):
             },
         }
 
-    def inline_query_update(self, user: JSONDict, query: str) -> JSONDict:
+    # -- inline mode -------------------------------------------------------------------------------
+    # What Telegram checks, as the Bot API documents it (answerInlineQuery, InlineQueryResultArticle,
+    # InlineQueryResultsButton, SwitchInlineQueryChosenChat): an inline query is answered once,
+    # within 10 seconds; at most 50 results, ids of 1-64 bytes, unique; an article needs a title
+    # and a message that obeys a message's rules; next_offset at most 64 bytes; the button above
+    # the results needs a valid start parameter. A bot without inline mode gets no inline queries.
+
+    def inline_query_update(self, user: JSONDict, query: str, *, chat_type: str = "sender") -> JSONDict:
+        """The user typed ``@bot <query>`` in a chat of ``chat_type`` (sender: their chat with the bot)."""
+        if not self.inline_mode:
+            raise AssertionError("Telegram sends no inline queries to a bot without inline mode (/setinline)")
+        if len(query) > MAX_INLINE_QUERY:
+            raise AssertionError(f"a Telegram client sends at most {MAX_INLINE_QUERY} characters of inline query")
         self._remember_user(user)
+        query_id = str(5_000_000_000_000 + next(self._callback_ids))
+        self._inline_queries[query_id] = (query, self.clock())
         return {
             "update_id": self._next_update_id(),
             "inline_query": {
-                "id": str(5_000_000_000_000 + next(self._callback_ids)),
+                "id": query_id,
                 "from": dict(user),
                 "query": query,
                 "offset": "",
-                "chat_type": "sender",
+                "chat_type": chat_type,
             },
         }
+
+    def inline_answer(self, query_id: str) -> InlineAnswer | None:
+        """What the bot answered to this inline query, if it did and Telegram accepted it."""
+        return self._inline_answers.get(query_id)
+
+    def choose_inline_result(self, user: JSONDict, query_id: str, result_id: str, chat_id: int) -> FakeMessage:
+        """The user taps a result: its message is posted in ``chat_id``, "via @bot"."""
+        result = self._inline_answers[query_id].result(result_id)
+        content = result["input_message_content"]
+        raw, plain, mode, entities = self._render(_message_params(content))
+        inline, buttons, _ = self._parse_markup(result.get("reply_markup"), inline_only=True)
+        msg = self._store(
+            FakeMessage(
+                message_id=0,
+                chat_id=chat_id,
+                from_bot=False,
+                text=raw,
+                plain=plain,
+                parse_mode=mode,
+                buttons=buttons,
+                date=int(time.time()),
+                entities=entities,
+                reply_markup=inline,
+                sender_id=int(user["id"]),
+            )
+        )
+        self._put(msg, touch=False)
+        return msg
+
+    def chosen_inline_result_update(self, user: JSONDict, query_id: str, result_id: str) -> JSONDict:
+        """The update Telegram sends after :meth:`choose_inline_result` when inline feedback is on
+        (@BotFather /setinlinefeedback); ``inline_message_id`` only if the result has a keyboard."""
+        answer = self._inline_answers[query_id]
+        chosen: JSONDict = {"result_id": result_id, "from": dict(user), "query": answer.query}
+        if answer.result(result_id).get("reply_markup"):
+            chosen["inline_message_id"] = f"im{query_id}.{result_id}"
+        return {"update_id": self._next_update_id(), "chosen_inline_result": chosen}
+
+    def _answer_inline_query(self, params: JSONDict) -> bool:
+        query_id = str(params.get("inline_query_id") or "")
+        issued = self._inline_queries.get(query_id)
+        if issued is None or query_id in self._inline_answers or self.clock() - issued[1] > INLINE_ANSWER_SECONDS:
+            raise _bad("query is too old and response timeout expired or query ID is invalid")
+        results = _json_value(params.get("results"))
+        if not isinstance(results, list):
+            raise _bad("can't parse inline query results JSON object")
+        if len(results) > MAX_INLINE_RESULTS:
+            raise _bad("RESULTS_TOO_MUCH")
+        seen: set[str] = set()
+        checked = [self._check_inline_result(r, seen) for r in results]
+        cache_time = params.get("cache_time", 300)
+        if not isinstance(cache_time, int) or isinstance(cache_time, bool) or cache_time < 0:
+            raise _bad("can't parse cache_time")
+        next_offset = params.get("next_offset") or ""
+        if not isinstance(next_offset, str) or len(next_offset.encode()) > MAX_NEXT_OFFSET_BYTES:
+            raise _bad("NEXT_OFFSET_INVALID")
+        button = _json_value(params.get("button"))
+        if button is not None:
+            _check_results_button(button)
+        self._inline_answers[query_id] = InlineAnswer(
+            query=issued[0],
+            results=checked,
+            cache_time=cache_time,
+            is_personal=bool(params.get("is_personal")),
+            next_offset=next_offset,
+            button=button,
+        )
+        return True
+
+    def _check_inline_result(self, raw: object, seen: set[str]) -> JSONDict:
+        if not isinstance(raw, dict):
+            raise _bad("can't parse inline query result: object expected")
+        if raw.get("type") != "article":
+            raise NotImplementedError("FakeTelegram validates only inline results of type article")
+        result_id = raw.get("id")
+        if not isinstance(result_id, str) or not 1 <= len(result_id.encode()) <= MAX_RESULT_ID_BYTES:
+            raise _bad("RESULT_ID_INVALID")
+        if result_id in seen:
+            raise _bad("RESULT_ID_DUPLICATE")
+        seen.add(result_id)
+        title = raw.get("title")
+        if not isinstance(title, str) or not title.strip():
+            raise _bad('can\'t parse inline query result: field "title" must be a non-empty string')
+        content = raw.get("input_message_content")
+        if not isinstance(content, dict) or "message_text" not in content:
+            raise _bad('can\'t parse inline query result: field "input_message_content" must be of type Object')
+        try:
+            self._render(_message_params(content))
+        except _ApiError as exc:  # a message's own rules, named as Telegram names them for results
+            if "empty" in exc.description:
+                raise _bad("MESSAGE_EMPTY") from exc
+            if "too long" in exc.description:
+                raise _bad("MESSAGE_TOO_LONG") from exc
+            raise
+        if "reply_markup" in raw:
+            self._parse_markup(raw["reply_markup"], inline_only=True)
+        description = raw.get("description")
+        if description is not None and not isinstance(description, str):
+            raise _bad('can\'t parse inline query result: field "description" must be a string')
+        return raw
 
     def channel_post_update(self, text: str, chat_id: int = -1001999) -> JSONDict:
         info = self._chat_info.setdefault(chat_id, {"id": chat_id, "type": "channel", "title": "Test channel"})

@@ -11,7 +11,7 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application
 
-from bot.fake_telegram.api import Button, FakeMessage, FakeTelegram, JSONDict
+from bot.fake_telegram.api import Button, FakeMessage, FakeTelegram, InlineAnswer, JSONDict
 
 __all__ = ["ChatClient"]
 
@@ -42,6 +42,7 @@ class ChatClient:
         self.fake = fake
         self.user = fake.make_user(user_id, first_name=first_name, language_code=language_code)
         self._query_ids: list[str] = []
+        self._inline_query_id = ""
 
     @property
     def chat_id(self) -> int:
@@ -110,3 +111,22 @@ class ChatClient:
             if call.method == "answerCallbackQuery" and call.ok and str(call.params.get("callback_query_id")) in mine:
                 return call.params
         return None
+
+    # -- inline mode: this user typing @bot in any chat -------------------------------------------
+
+    async def inline(self, query: str) -> InlineAnswer:
+        """The user types ``@bot <query>``; the bot's answer, as Telegram accepted it."""
+        update = self.fake.inline_query_update(self.user, query)
+        self._inline_query_id = str(update["inline_query"]["id"])
+        await self.send_update(update)
+        answer = self.fake.inline_answer(self._inline_query_id)
+        if answer is None:
+            raise AssertionError(f"inline query {query!r} was not answered (or Telegram refused the answer)")
+        return answer
+
+    async def pick(self, result_id: str, chat_id: int) -> FakeMessage:
+        """The user taps a result of their last inline query: it is posted in ``chat_id`` and the
+        bot gets chosen_inline_result (as with @BotFather /setinlinefeedback on)."""
+        message = self.fake.choose_inline_result(self.user, self._inline_query_id, result_id, chat_id)
+        await self.send_update(self.fake.chosen_inline_result_update(self.user, self._inline_query_id, result_id))
+        return message

@@ -12,6 +12,7 @@ from bot.ui.callbacks import load_checked_content
 from bot.ui.commands import register_commands
 from bot.ui.feature import Command, Feature
 from bot.ui.keyboards import Screen
+from bot.ui.profile import register_profile
 from bot.ui.replies import show
 from bot.ui.screens import escape
 from content.loader import summary
@@ -36,6 +37,13 @@ async def stats_command(update: Update, ctx: BotContext) -> None:
     ]
     lines += [f"outcome {k.removeprefix('outcome_')}: {v}" for k, v in counters.items() if k.startswith("outcome_")]
     lines += [f"check-ins {k.removeprefix('checkin_')}: {v}" for k, v in counters.items() if k.startswith("checkin_")]
+    # Reach (bot/features/sharing.py): deep links opened by target, pages shared by page.
+    opened = {k.removeprefix("deeplink_"): v for k, v in counters.items() if k.startswith("deeplink_")}
+    shared = {k.removeprefix("share_"): v for k, v in counters.items() if k.startswith("share_")}
+    lines.append(f"deep links opened: {sum(opened.values())}")
+    lines += [f"deep link {target}: {n}" for target, n in opened.items()]
+    lines.append(f"pages shared: {sum(shared.values())}")
+    lines += [f"shared {page}: {n}" for page, n in shared.items()]
     for status in ("pending", "sending", "sent", "failed", "paused", "cancelled"):
         lines.append(f"reminders {status}: {reminders.get(status, 0)}")
     least = snap["least_helpful"]
@@ -56,6 +64,7 @@ async def reload_content(services: Services, app: BotApp) -> tuple[bool, str]:
         return False, str(exc)
     services.content = content
     await register_commands(app)
+    await register_profile(app.bot, content)
     described = ", ".join(f"{k} {v}" for k, v in summary(content).items())
     log.info("content reloaded: version %s", content.fingerprint)
     return True, f"version {content.fingerprint}; {described}"

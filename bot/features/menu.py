@@ -14,8 +14,9 @@ from bot.ui.dates import day
 from bot.ui.feature import Command, Feature, Message, Stage
 from bot.ui.keyboards import Screen, button, main_menu_button, markup, page_screen, rows
 from bot.ui.replies import show
-from bot.ui.screens import NEW_TEXT, PRIVATE, escape, main_screen, show_stale, text_screen
+from bot.ui.screens import NEW_TEXT, PRIVATE, escape, main_screen, show_stale, start_screen, text_screen
 from bot.ui.search import find_pages
+from bot.ui.sharing import can_share
 from content.model import Content
 from storage import stats, users
 
@@ -46,11 +47,7 @@ async def start(update: Update, ctx: BotContext) -> None:
     # /start always writes: it reactivates a user who had blocked the bot.
     await services.cached_user(tg_user.id, force=True)
     lang = await services.user_language(update)
-    content = services.content
-    greeting = content.text(lang, "start.greeting", first_name=escape(tg_user.first_name))
-    screen = main_screen(content, lang)
-    text = f"{greeting}\n\n{screen.text}\n\n{content.text(lang, 'start.disclaimer')}"
-    await show(update, ctx, Screen(text, screen.markup), new=True)
+    await show(update, ctx, start_screen(services.content, lang, tg_user.first_name), new=True)
 
 
 async def menu(update: Update, ctx: BotContext) -> None:
@@ -133,7 +130,7 @@ async def on_nav(update: Update, ctx: BotContext, cb: Nav) -> str | None:
     if cb.page not in content.pages:
         return await show_stale(update, ctx)
     lang = await ctx.services.user_language(update)
-    await show(update, ctx, page_screen(content, cb.page, lang))
+    await show(update, ctx, page_screen(content, cb.page, lang, share=can_share(ctx)))
     return None
 
 
@@ -162,7 +159,7 @@ async def on_vote(update: Update, ctx: BotContext, cb: Vote) -> str | None:
     lang = await services.user_language(update)
     await services.db.run(stats.vote, cb.page, lang, cb.helpful, durable=False)
     # The page again without the question, so one tap counts once.
-    await show(update, ctx, page_screen(content, cb.page, lang, feedback=False))
+    await show(update, ctx, page_screen(content, cb.page, lang, feedback=False, share=can_share(ctx)))
     return content.text(lang, "feedback.thanks")
 
 

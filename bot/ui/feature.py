@@ -17,7 +17,7 @@ from telegram import Bot, Update
 from telegram.ext import BaseHandler
 from telegram.ext.filters import BaseFilter
 
-from bot.infra.services import BotContext, Services
+from bot.infra.services import BotApp, BotContext, Services
 from bot.ui.callbacks import Callback
 
 # A button's handler: it gets the parsed callback and returns an alert text for the query's
@@ -64,3 +64,27 @@ class Feature:
     # Other update kinds (my_chat_member...), registered with the commands.
     updates: tuple[BaseHandler[Any, Any, Any], ...] = ()
     chores: tuple[Chore, ...] = ()
+
+
+# Where the factory leaves every feature's callback routes, for enter().
+ROUTES_KEY = "routes"
+
+
+def routes_of(app: BotApp) -> Mapping[type[Callback], Route]:
+    routes = app.bot_data.get(ROUTES_KEY, MappingProxyType({}))
+    assert isinstance(routes, Mapping)
+    return routes
+
+
+async def enter(update: Update, ctx: BotContext, callback: Callback) -> bool:
+    """Open what `callback`'s button opens, from a command or a deep link instead of a tap.
+
+    This is how one feature reaches another's entry point (a deep link starting the checklist)
+    without importing it: through the typed operation and the routes every feature declared.
+    The route's alert text is for a callback query and is dropped. False if nothing routes it.
+    """
+    route = routes_of(ctx.application).get(type(callback))
+    if route is None:
+        return False
+    await route(update, ctx, callback)
+    return True

@@ -9,14 +9,30 @@ from typing import Any, NamedTuple
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, TelegramObject
 
 from bot.ui.callbacks import ACTION_CALLBACKS, Callback, Nav, Vote
+from bot.ui.sharing import share_query
 from content.model import MAIN_PAGE, Content
 
 
 class Button(NamedTuple):
-    """The only kind of button the bot makes: a label and callback_data, nothing else."""
+    """A button that comes back to the bot: a label and callback_data."""
 
     text: str
     callback_data: str
+
+
+class ShareButton(NamedTuple):
+    """A Share button: the user picks a person or a group, and `@bot <query>` is typed there
+    (switch_inline_query_chosen_chat; bot/ui/sharing.py answers the inline query)."""
+
+    text: str
+    query: str
+
+    def as_dict(self) -> dict[str, Any]:
+        chats = {"query": self.query, "allow_user_chats": True, "allow_group_chats": True}
+        return {"text": self.text, "switch_inline_query_chosen_chat": chats}
+
+
+AnyButton = Button | ShareButton
 
 
 class Keyboard(InlineKeyboardMarkup):
@@ -33,12 +49,18 @@ class Keyboard(InlineKeyboardMarkup):
 
     __slots__ = ("_as_dict", "_buttons", "_rows")
 
-    def __init__(self, rows: Sequence[Sequence[Button]]) -> None:
+    def __init__(self, rows: Sequence[Sequence[AnyButton]]) -> None:
         TelegramObject.__init__(self)
         self._rows = tuple(tuple(row) for row in rows if row)
         self._id_attrs = (self._rows,)
         self._as_dict = {
-            "inline_keyboard": [[{"text": b.text, "callback_data": b.callback_data} for b in row] for row in self._rows]
+            "inline_keyboard": [
+                [
+                    b.as_dict() if isinstance(b, ShareButton) else {"text": b.text, "callback_data": b.callback_data}
+                    for b in row
+                ]
+                for row in self._rows
+            ]
         }
         self._buttons: tuple[tuple[InlineKeyboardButton, ...], ...] | None = None
         self._freeze()
@@ -48,7 +70,7 @@ class Keyboard(InlineKeyboardMarkup):
     def inline_keyboard(self) -> tuple[tuple[InlineKeyboardButton, ...], ...]:  # type: ignore[override]
         if self._buttons is None:
             self._buttons = tuple(
-                tuple(InlineKeyboardButton(b.text, callback_data=b.callback_data) for b in row) for row in self._rows
+                tuple(InlineKeyboardButton.de_json(b, None) for b in row) for row in self.to_dict()["inline_keyboard"]
             )
         return self._buttons
 
@@ -70,11 +92,11 @@ def button(label: str, callback: Callback) -> Button:
     return Button(label, callback.encode())
 
 
-def rows(buttons: Sequence[Button], columns: int = 1) -> list[list[Button]]:
+def rows(buttons: Sequence[AnyButton], columns: int = 1) -> list[list[AnyButton]]:
     return [list(buttons[i : i + columns]) for i in range(0, len(buttons), columns)]
 
 
-def markup(*groups: Iterable[Sequence[Button]]) -> Keyboard:
+def markup(*groups: Iterable[Sequence[AnyButton]]) -> Keyboard:
     return Keyboard([r for group in groups for r in group if r])
 
 
@@ -87,25 +109,27 @@ def main_menu_button(content: Content, lang: str) -> Button:
     return button(content.text(lang, "btn.main_menu"), Nav(MAIN_PAGE))
 
 
-def footer(content: Content, lang: str, back_to: str | None = MAIN_PAGE) -> list[list[Button]]:
+def footer(content: Content, lang: str, back_to: str | None = MAIN_PAGE) -> list[list[AnyButton]]:
     """Back (when it goes somewhere other than the main menu) and Main menu."""
-    row = []
+    row: list[AnyButton] = []
     if back_to and back_to != MAIN_PAGE:
         row.append(button(content.text(lang, "btn.back"), Nav(back_to)))
     row.append(main_menu_button(content, lang))
     return [row]
 
 
-def page_screen(content: Content, page_id: str, lang: str, *, feedback: bool = True) -> Screen:
+def page_screen(content: Content, page_id: str, lang: str, *, feedback: bool = True, share: bool = False) -> Screen:
+    """A content page with its buttons. `share`: a Share button (only where the bot has inline
+    mode: Telegram would open inline mode in the chosen chat and nobody would answer)."""
     # A page's screen depends only on the content, so it is built once per Content (a menu tap
     # spent a fifth of its time rebuilding the same keyboard: bench/taps.py). Screens are immutable.
     return content.derived(
-        ("page_screen", page_id, lang, feedback),
-        lambda: _build_page_screen(content, page_id, lang, feedback=feedback),
+        ("page_screen", page_id, lang, feedback, share),
+        lambda: _build_page_screen(content, page_id, lang, feedback=feedback, share=share),
     )
 
 
-def _build_page_screen(content: Content, page_id: str, lang: str, *, feedback: bool) -> Screen:
+def _build_page_screen(content: Content, page_id: str, lang: str, *, feedback: bool, share: bool) -> Screen:
     page = content.pages[page_id]
     text = content.page_html(page_id, lang)
     kids = [target_button(content, t, lang) for t in page.children]
@@ -113,7 +137,7 @@ def _build_page_screen(content: Content, page_id: str, lang: str, *, feedback: b
     keyboard = rows(kids, page.columns) + rows(links)
     if page_id != MAIN_PAGE:
         prev_id, next_id = content.siblings(page_id)
-        nav = []
+        nav: list[AnyButton] = []
         if prev_id:
             nav.append(button(content.text(lang, "btn.prev"), Nav(prev_id)))
         if next_id:
@@ -128,5 +152,7 @@ def _build_page_screen(content: Content, page_id: str, lang: str, *, feedback: b
                 ]
             )
         keyboard.append(nav)
+        if share:
+            keyboard.append([ShareButton(content.text(lang, "sharing.button"), share_query(content, page_id, lang))])
         keyboard += footer(content, lang, page.parent)
     return Screen(text, markup(keyboard))

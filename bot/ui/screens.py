@@ -27,6 +27,19 @@ def main_screen(content: Content, lang: str, prefix: str = "") -> Screen:
     return Screen(prefix + screen.text, screen.markup)
 
 
+def greeting(content: Content, lang: str, first_name: str | None) -> str:
+    """Hello and the disclaimer: what a new user reads first, whichever way they came in."""
+    hello = content.text(lang, "start.greeting", first_name=escape(first_name))
+    return f"{hello}\n\n{content.text(lang, 'start.disclaimer')}"
+
+
+def start_screen(content: Content, lang: str, first_name: str | None) -> Screen:
+    """/start: hello, the main menu, the disclaimer."""
+    screen = main_screen(content, lang)
+    hello = content.text(lang, "start.greeting", first_name=escape(first_name))
+    return Screen(f"{hello}\n\n{screen.text}\n\n{content.text(lang, 'start.disclaimer')}", screen.markup)
+
+
 def text_screen(content: Content, lang: str, text: str) -> Screen:
     return Screen(text, markup([[main_menu_button(content, lang)]]))
 

@@ -1,0 +1,134 @@
+"""Reach: deep links into the bot, pages shared into any chat through inline mode, counted anonymously.
+
+- ``/start PARAMETER`` (a t.me link, a poster's QR code): the page, the checklist or the diary's log
+  (bot/ui/deeplinks.py), after the usual greeting for a new user. Anything else: plain /start.
+- ``@bot cramp`` in any chat: the matching pages as articles (bot/ui/sharing.py); choosing one
+  posts the page with a button that opens the bot at it. Pages carry a Share button that starts
+  this with the page's title typed (bot/ui/keyboards.py ShareButton).
+- Counters only, never who: ``deeplink_<target>`` per link opened, ``share_<page>`` per page shared.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+from telegram.ext import ChosenInlineResultHandler, CommandHandler, InlineQueryHandler
+
+from bot.infra.services import BotContext, Services
+from bot.ui import deeplinks, sharing
+from bot.ui.callbacks import ACTION_CALLBACKS, Callback, Nav, StartChecklist
+from bot.ui.deeplinks import OpenChecklist, OpenDiaryLog, OpenPage, StartLink
+from bot.ui.feature import Feature, enter
+from bot.ui.keyboards import Screen
+from bot.ui.replies import show
+from bot.ui.screens import PRIVATE, greeting, start_screen
+from bot.ui.search import find_pages
+from content.model import MAIN_PAGE
+from content.start_parameters import CHECKLIST, DIARY_LOG
+from storage import stats, users
+
+# The diary's log flow, once a diary feature exists: the operation behind a page's "@log"
+# button (ACTION_CALLBACKS["log"] in bot/ui/callbacks.py, routed by the diary). Until then
+# ?start=log opens the main menu like any link the bot cannot follow.
+DIARY_LOG_ACTION = "log"
+
+
+def _callback(link: StartLink | None) -> Callback | None:
+    """The operation a deep link opens, as if its button had been tapped; None: the main menu."""
+    match link:
+        case StartLink(OpenPage(page)):
+            return Nav(page)
+        case StartLink(OpenChecklist()):
+            return StartChecklist()
+        case StartLink(OpenDiaryLog()):
+            return ACTION_CALLBACKS.get(DIARY_LOG_ACTION)
+    return None
+
+
+def _counter(link: StartLink | None) -> str:
+    match link:
+        case StartLink(OpenPage(page)):
+            return f"deeplink_{page}"
+        case StartLink(OpenChecklist()):
+            return f"deeplink_{CHECKLIST}"
+        case StartLink(OpenDiaryLog()):
+            return f"deeplink_{DIARY_LOG}"
+    return "deeplink_unknown"
+
+
+async def on_start_link(update: Update, ctx: BotContext) -> None:
+    """/start with a parameter. An unknown or malformed one is plain /start: no error shown."""
+    services = ctx.services
+    content = services.content
+    tg_user = update.effective_user
+    assert tg_user is not None
+    args = ctx.args or []
+    link = deeplinks.parse(args[0], pages=content.pages.keys(), languages=content.languages) if len(args) == 1 else None
+    known = await services.db.read(users.get, tg_user.id)
+    # /start always writes: it reactivates a user who had blocked the bot.
+    await services.cached_user(tg_user.id, force=True)
+    if link is not None and link.language is not None and (known is None or known.language is None):
+        # A link's language wins over Telegram's, never over one the user chose in /language.
+        await services.db.run(users.set_language, tg_user.id, link.language, services.now())
+        services.update_cached(tg_user.id, language=link.language)
+    await services.db.run(stats.bump, _counter(link), durable=False)
+    lang = await services.user_language(update)
+    callback = _callback(link)
+    if callback is None or (known is None and callback == Nav(MAIN_PAGE)):
+        # Plain /start: one message, the greeting over the main menu (inline mode's "open the
+        # bot" button links to the main page, so a new user meets the bot as usual).
+        await show(update, ctx, start_screen(content, lang, tg_user.first_name), new=True)
+        return
+    if known is None:
+        await show(update, ctx, Screen(greeting(content, lang, tg_user.first_name)), new=True)
+    if not await enter(update, ctx, callback):
+        await show(update, ctx, start_screen(content, lang, tg_user.first_name), new=True)
+
+
+async def _language(services: Services, update: Update) -> str:
+    """The user's language for inline results, without recording them: someone typing @bot in
+    another chat may never have opened the bot, and then we keep nothing about them."""
+    tg_user = update.effective_user
+    content = services.content
+    if tg_user is None:
+        return content.default_language
+    known = await services.db.read(users.get, tg_user.id)
+    if known is not None and known.language in content.languages:
+        return known.language
+    return content.language(tg_user.language_code)
+
+
+async def on_inline_query(update: Update, ctx: BotContext) -> None:
+    query = update.inline_query
+    assert query is not None
+    services = ctx.services
+    content = services.content
+    lang = await _language(services, update)
+    text = query.query
+    hits = find_pages(content, text) if len(text) <= sharing.MAX_QUERY else []
+    answer = sharing.answer(content, text, lang, ctx.bot.username, hits)
+    await query.answer(
+        answer.results,
+        cache_time=answer.cache_time,
+        is_personal=answer.is_personal,
+        button=answer.button,
+    )
+
+
+async def on_chosen_result(update: Update, ctx: BotContext) -> None:
+    """A page was shared (Telegram says so only with @BotFather /setinlinefeedback on)."""
+    chosen = update.chosen_inline_result
+    assert chosen is not None
+    page = sharing.result_page(chosen.result_id, ctx.services.content)
+    if page is not None:
+        await ctx.services.db.run(stats.bump, f"share_{page}", durable=False)
+
+
+FEATURE = Feature(
+    name="sharing",
+    updates=(
+        # Only /start with a parameter; plain /start stays the menu's.
+        CommandHandler("start", on_start_link, filters=PRIVATE, has_args=True),
+        InlineQueryHandler(on_inline_query),
+        ChosenInlineResultHandler(on_chosen_result),
+    ),
+)
