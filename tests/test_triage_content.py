@@ -276,3 +276,29 @@ def test_no_iso_dates_or_utc_in_any_text(shipped: Content) -> None:
         for where, text in every_text(shipped, lang).items():
             assert "UTC" not in text, where
             assert not re.search(r"\d{4}-\d{2}-\d{2}", text), where
+
+
+def test_check_content_command_refuses_safety_wording_without_reference(tree: Path) -> None:
+    """What an editor sees: `python main.py check-content` exits 1 naming file, line and problem."""
+    import subprocess
+    import sys
+
+    replace(
+        tree,
+        "pages.yaml",
+        '  causes_neuro:\n    reference:\n      - {title: "NHS: Stroke – symptoms (FAST)", '
+        'url: "https://www.nhs.uk/conditions/stroke/symptoms/"}\n',
+        "  causes_neuro: {}\n",
+    )
+    line = line_containing(tree, "pages.yaml", "  causes_neuro: {}")
+    result = subprocess.run(
+        [sys.executable, "main.py", "check-content", "--content", str(tree)],
+        cwd=Path(__file__).resolve().parent.parent,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 1
+    assert f"pages.yaml:{line}: page 'causes_neuro' has safety text (not from the source text) but no reference" in (
+        result.stderr
+    )
