@@ -19,7 +19,7 @@ COPY storage ./storage
 COPY main.py ./
 RUN pip install . \
     && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin spasm \
-    && mkdir -p /data && chown spasm:spasm /data
+    && mkdir -p /data /backups && chown spasm:spasm /data /backups
 
 USER spasm
 VOLUME ["/data"]

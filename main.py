@@ -1,4 +1,5 @@
-"""Spasm Guide command line: run | demo | check-content | content-map | content-review | health | link | qr."""
+"""Spasm Guide command line:
+run | demo | check-content | content-map | content-review | health | link | qr | backup | restore."""
 
 from __future__ import annotations
 
@@ -28,6 +29,12 @@ def main(argv: list[str] | None = None) -> int:
     review.add_argument("--content", type=Path)
     review.add_argument("--output", type=Path, help="file to write (default: content-review.html)")
     sub.add_parser("health", help="exit 0 if the running bot is healthy, 1 otherwise")
+    back = sub.add_parser("backup", help="write a verified copy of the database (safe while the bot runs)")
+    back.add_argument("file", nargs="?", type=Path, help="the copy to write")
+    back.add_argument("--dir", type=Path, help="write timestamped copies here, keeping the newest BACKUP_KEEP")
+    back.add_argument("--loop", action="store_true", help="with --dir: repeat every BACKUP_EVERY_HOURS")
+    rest = sub.add_parser("restore", help="replace the database with a backup (stop the bot first)")
+    rest.add_argument("file", type=Path, help="the backup to restore")
     link = sub.add_parser("link", help="print the t.me link that opens the bot at PAGE (or 'check')")
     qr = sub.add_parser("qr", help="write a QR code of PAGE's link for print (PNG or SVG)")
     for cmd in (link, qr):
@@ -103,6 +110,16 @@ def main(argv: list[str] | None = None) -> int:
         from bot.health import check
 
         return check(settings)
+
+    if command == "backup":
+        from bot.backups import backup_command
+
+        return backup_command(settings, args.file, args.dir, loop=args.loop)
+
+    if command == "restore":
+        from bot.backups import restore_command
+
+        return restore_command(settings, args.file)
 
     from bot.infra.logs import setup_logging
 

@@ -20,13 +20,14 @@ from typing import Any
 
 from bench import RESULTS_DIR
 
-BENCHMARKS = ("taps", "concurrency", "dispatch", "storage", "startup")
+BENCHMARKS = ("taps", "concurrency", "dispatch", "storage", "startup", "backup")
 DESCRIPTIONS = {
     "taps": "1. menu tap and checklist step cost vs a bare PTB Application",
     "concurrency": "2. 500 users x 10 pages over HTTP (FakeTelegramServer)",
     "dispatch": "3. reminder dispatch under Telegram's limits, interactive taps meanwhile",
     "storage": "4. 1,000,000 pending reminders: claim query, memory, create",
     "startup": "5. process start to first getUpdates, content load",
+    "backup": "6. backup while reminders are created and delivered; restore checked",
 }
 
 

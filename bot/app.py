@@ -50,7 +50,8 @@ FEATURES: tuple[Feature, ...] = (
 
 # Handler groups: PTB offers an update to one handler per group, in group order.
 _COMMANDS_GROUP = 0  # commands, other update kinds, the callback router, unclaimed commands
-_GROUPS = {Stage.UNCLAIMED_COMMAND: _COMMANDS_GROUP, Stage.CLAIM: 1, Stage.FALLBACK: 2}
+_CLAIM_GROUPS = 1  # each claim handler in a group of its own, from here up: see register()
+_GROUPS = {Stage.UNCLAIMED_COMMAND: _COMMANDS_GROUP, Stage.CLAIM: _CLAIM_GROUPS, Stage.FALLBACK: 1000}
 
 
 def build_application(
@@ -130,11 +131,20 @@ def register(app: BotApp, features: tuple[Feature, ...]) -> None:
             routes[kind] = route
     app.bot_data[ROUTES_KEY] = MappingProxyType(routes)  # for enter(): deep links into a feature
     app.add_handler(CallbackQueryHandler(callback_router(routes)), _COMMANDS_GROUP)
+    claims = 0
     for stage in Stage:
         for feature in features:
             for message in feature.messages:
-                if message.stage is stage:
-                    app.add_handler(MessageHandler(message.filter, message.handler), _GROUPS[stage])
+                if message.stage is not stage:
+                    continue
+                group = _GROUPS[stage]
+                if stage is Stage.CLAIM:
+                    # PTB runs one handler per group. A claim handler that lets text through
+                    # (returns without ApplicationHandlerStop) must leave the next feature's claim
+                    # its chance: the checklist's and the time zone prompt's both see free text.
+                    group = _CLAIM_GROUPS + claims
+                    claims += 1
+                app.add_handler(MessageHandler(message.filter, message.handler), group)
     app.add_error_handler(on_error)
 
 

@@ -23,6 +23,7 @@ from content.model import Content
 HELP = """Type a number to tap a button, or any text to send it (try /start, /check, "cramp").
   :wait 2h | :wait 3d   move the clock forward (reminders come due)
   :lang it | :lang en   send the next messages as an Italian / English Telegram user
+  :location 41.9 12.5   share a location (latitude longitude), as the 📍 keyboard button does
   :quit                 leave (Ctrl-D works too)"""
 
 _UNITS = {"m": 60, "h": 3600, "d": 86400}
@@ -80,6 +81,10 @@ class Demo:
                 labels.append(f"[{number}] {b.text}")
                 number += 1
             self.print("   ".join(labels))
+        keyboard = message.reply_keyboard
+        if keyboard and "keyboard" in keyboard:
+            keys = [b["text"] if isinstance(b, dict) else str(b) for row in keyboard["keyboard"] for b in row]
+            self.print("keyboard: " + "   ".join(f"[{k}]" for k in keys) + "   (type a key's text, or :location)")
 
     async def tap_number(self, number: int) -> None:
         current = self.fake.current(self.client.chat_id)
@@ -106,6 +111,8 @@ class Demo:
         elif match := re.fullmatch(r":lang\s+([a-z]{2})", line):
             self.client = ChatClient(self.app, self.fake, user_id=10001, first_name="Demo", language_code=match[1])
             self.print(f"  (you are now a Telegram user with language {match[1]})")
+        elif match := re.fullmatch(r":location\s+(-?[\d.]+)[\s,]+(-?[\d.]+)", line):
+            await self.client.send_update(self.fake.location_update(self.client.user, float(match[1]), float(match[2])))
         elif line.isdigit():
             await self.tap_number(int(line))
         else:

@@ -3,13 +3,17 @@
 Life of a row: pending -> (claimed) sending -> sent | failed, or cancelled / paused by the user's
 actions. A crash while rows are `sending` puts them back to pending at the next start, so at
 worst the messages that were in flight are sent twice; none is ever lost.
+
+Each delivery is recorded on its own as soon as Telegram has accepted it (`record_delivered`,
+group-committed by storage/group_commit.py), not with the rest of its batch: a crash then repeats
+only the sends whose record had not committed, not the whole batch of up to 20 users.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar, Literal
 
@@ -58,11 +62,16 @@ class DailyPayload:
     kind: str
     time: str  # HH:MM, local
     lang: str = ""
+    # A user on a fixed UTC offset was offered a real time zone in one of these: once is enough.
+    zone_offered: bool = False
 
     KIND: ClassVar[Literal["daily"]] = "daily"
 
     def to_json(self) -> str:
-        return json.dumps({"kind": self.kind, "time": self.time, "lang": self.lang}, separators=(",", ":"))
+        data: dict[str, Any] = {"kind": self.kind, "time": self.time, "lang": self.lang}
+        if self.zone_offered:
+            data["zone_offered"] = 1
+        return json.dumps(data, separators=(",", ":"))
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> DailyPayload:
@@ -70,6 +79,7 @@ class DailyPayload:
             kind=str(data.get("kind") or "stretch"),
             time=str(data.get("time") or "09:00"),
             lang=str(data.get("lang") or ""),
+            zone_offered=bool(data.get("zone_offered")),
         )
 
 
@@ -210,6 +220,42 @@ def mark_sent(conn: sqlite3.Connection, ids: Iterable[int], now: int) -> None:
         "THEN payload ELSE '{}' END, last_error = NULL WHERE id = ? AND status = 'sending'",
         [(now, i) for i in ids],
     )
+
+
+def record_delivered(
+    conn: sqlite3.Connection,
+    group: Sequence[Reminder],
+    sent_at: int,
+    next_daily: Callable[[Reminder, str], int],
+) -> int:
+    """One user's message was accepted by Telegram: mark its reminders sent and schedule the next
+    occurrence of each daily one, in one unit (run inside the group commit's savepoint).
+
+    `next_daily(reminder, zone)` is the schedule's maths, passed in (storage knows no time
+    zones); zone is the user's IANA zone at the moment of recording, "UTC" if none. Returns how
+    many rows were marked: 0 when they were no longer `sending` (the user erased their data or
+    stopped reminders meanwhile), and then no next daily is scheduled either."""
+    ids = [r.id for r in group]
+    before = conn.total_changes
+    mark_sent(conn, ids, sent_at)
+    marked = conn.total_changes - before
+    dailies = [r for r in group if r.kind == "daily"]
+    if marked and dailies:
+        row = conn.execute("SELECT timezone FROM users WHERE user_id = ?", (group[0].user_id,)).fetchone()
+        zone = str(row[0]) if row is not None and row[0] else "UTC"
+        for reminder in dailies:
+            schedule_next_daily(conn, reminder, next_daily(reminder, zone), sent_at)
+    return marked
+
+
+def mark_zone_offered(conn: sqlite3.Connection, user_id: int) -> int:
+    """A user on a fixed UTC offset was offered a real time zone in a daily reminder: remember it
+    in their daily reminders' payload (copied to each next occurrence), so it is offered once."""
+    return conn.execute(
+        "UPDATE reminders SET payload = json_set(payload, '$.zone_offered', 1) "
+        "WHERE user_id = ? AND kind = 'daily' AND status IN ('pending', 'sending', 'paused', 'sent')",
+        (user_id,),
+    ).rowcount
 
 
 def reschedule(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True, slots=True)
@@ -14,6 +14,7 @@ class User:
     active: bool
     first_seen: int
     last_seen: int
+    resumed: int = 0  # set by touch(): paused reminders it just put back to pending
 
 
 def _row(row: sqlite3.Row | None) -> User | None:
@@ -41,15 +42,16 @@ def touch(conn: sqlite3.Connection, user_id: int, now: int) -> User:
         """,
         (user_id, now, now),
     ).fetchone()
+    resumed = 0
     if before is not None and not before["active"]:
         # They are back (unblocked the bot or sent /start): their paused reminders resume.
-        conn.execute(
+        resumed = conn.execute(
             "UPDATE reminders SET status = 'pending' WHERE user_id = ? AND status = 'paused'",
             (user_id,),
-        )
+        ).rowcount
     user = _row(row)
     assert user is not None
-    return user
+    return replace(user, resumed=resumed) if resumed else user
 
 
 def get(conn: sqlite3.Connection, user_id: int) -> User | None:

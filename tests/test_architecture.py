@@ -24,6 +24,7 @@ WIRING = {
     "bot.processing",
     "bot.health",
     "bot.demo",
+    "bot.backups",
     "bot.posters",
 }
 

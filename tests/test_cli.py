@@ -155,3 +155,122 @@ def test_run_with_a_malformed_token(tmp_path: Path, token: str) -> None:
     assert "TELEGRAM_BOT_TOKEN" in line
     assert "@BotFather" in line
     assert token.strip("'") not in line, "the token itself is never printed"
+
+
+# --- backup / restore -------------------------------------------------------------------------
+
+
+def _seeded_database(path: Path, n: int) -> None:
+    import asyncio
+
+    from storage import reminders as outbox
+    from storage import users
+    from storage.db import Database
+
+    async def seed() -> None:
+        db = await Database.open(path)
+        try:
+
+            def rows(conn) -> None:
+                for user_id in range(1, n + 1):
+                    users.touch(conn, user_id, 1000)
+                    outbox.create(
+                        conn,
+                        user_id=user_id,
+                        chat_id=user_id,
+                        due_at=5000,
+                        payload=outbox.FollowupPayload("en"),
+                        now=1000,
+                        max_active=10,
+                    )
+
+            await db.run(rows)
+        finally:
+            await db.close()
+
+    asyncio.run(seed())
+
+
+def test_backup_and_restore_from_the_command_line(tmp_path: Path) -> None:
+    database = tmp_path / "data" / "bot.sqlite3"
+    _seeded_database(database, 25)
+    env = {"BOT_DATABASE": str(database)}
+    copy = tmp_path / "copy.sqlite3"
+    made = main_py("backup", str(copy), env=env)
+    assert made.returncode == 0, made.stderr
+    assert "backup written and verified" in made.stdout and "25 reminders" in made.stdout
+    database.unlink()  # the volume is lost
+    put_back = main_py("restore", str(copy), env=env)
+    assert put_back.returncode == 0, put_back.stderr
+    assert "25 reminders" in put_back.stdout
+    import sqlite3
+
+    conn = sqlite3.connect(database)
+    try:
+        assert conn.execute("SELECT COUNT(*) FROM reminders").fetchone()[0] == 25
+    finally:
+        conn.close()
+
+
+def test_rotating_backups_from_the_command_line(tmp_path: Path) -> None:
+    """Rotation itself is tested with an injected time in tests/test_backup.py."""
+    database = tmp_path / "bot.sqlite3"
+    _seeded_database(database, 1)
+    directory = tmp_path / "backups"
+    old = [directory / f"spasm-guide-2026010{i}T000000Z.sqlite3" for i in (1, 2)]
+    directory.mkdir()
+    for path in old:
+        path.write_bytes(b"an older backup")
+    done = main_py("backup", "--dir", str(directory), env={"BOT_DATABASE": str(database), "BACKUP_KEEP": "2"})
+    assert done.returncode == 0, done.stderr
+    assert f"removed old backup {old[0]}" in done.stdout
+    assert sorted(directory.iterdir())[0] == old[1]
+    assert len(list(directory.iterdir())) == 2
+
+
+def test_restore_refuses_a_file_that_is_not_ours_in_one_line(tmp_path: Path) -> None:
+    junk = tmp_path / "notes.sqlite3"
+    junk.write_bytes(b"hello" * 1000)
+    done = main_py("restore", str(junk), env={"BOT_DATABASE": str(tmp_path / "bot.sqlite3")})
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert done.stderr.strip().count("\n") == 0 and done.stderr.startswith("error: ")
+    assert not (tmp_path / "bot.sqlite3").exists()
+
+
+def test_backup_usage_errors() -> None:
+    assert main_py("backup").returncode == 2
+    assert main_py("backup", "x.sqlite3", "--loop").returncode == 2
+
+
+def test_compose_schedules_backups_that_privacy_can_promise() -> None:
+    import yaml
+
+    compose = yaml.safe_load((REPO / "docker-compose.yml").read_text(encoding="utf-8"))
+    service = compose["services"]["backup"]
+    assert service["command"][:3] == ["python", "main.py", "backup"]
+    assert "--loop" in service["command"] and "--dir" in service["command"]
+    assert service["profiles"] == ["backup"]  # optional
+    assert "spasm-data:/data" in service["volumes"]
+    bot_env = compose["services"]["spasm-guide"]["environment"]
+    # The bot reads the same schedule for /privacy's promise about old backups.
+    for name in ("BACKUP_EVERY_HOURS", "BACKUP_KEEP"):
+        assert bot_env[name] == service["environment"][name]
+
+
+def test_demo_shows_the_location_keyboard_and_shares_a_location(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in ("TELEGRAM_BOT_TOKEN", "BOT_CONTENT_DIR")}
+    env["BOT_DATABASE"] = str(tmp_path / "demo.sqlite3")
+    done = subprocess.run(
+        [sys.executable, str(REPO / "main.py"), "demo"],
+        input="/reminders\n2\n1\n:location 41.9 12.5\n:quit\n",
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "keyboard: [📍 Share my location]   [✖️ Cancel]" in done.stdout
+    assert "Time zone set to Rome (Italy). Your location was not kept." in done.stdout

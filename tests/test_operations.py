@@ -108,6 +108,24 @@ async def test_privacy_and_mydata(bot):
     assert "UTC" not in summary
 
 
+async def test_privacy_says_how_long_erased_data_survives_in_backups(bot):
+    await bot.send("/privacy")
+    assert "the last backup copy that still holds it is deleted within 14 days" in bot.text()
+    rosa = bot.user(50, "Rosa", language_code="it")
+    await rosa.send("/privacy")
+    assert "entro 14 giorni" in rosa.last_text()
+
+
+def test_backup_retention_follows_the_schedule():
+    from bot.infra.settings import Settings
+
+    assert Settings().backup_retention_days == 14  # daily, 14 kept
+    assert (
+        Settings.from_env({"BACKUP_EVERY_HOURS": "6", "BACKUP_KEEP": "10"}, need_token=False).backup_retention_days == 3
+    )
+    assert Settings(backup_every_hours=168, backup_keep=5).backup_retention_days == 35
+
+
 async def test_delete_my_data_leaves_no_trace(bot, settings):
     marker = "Etc/GMT-12"
     await bot.send("/start")
@@ -115,6 +133,7 @@ async def test_delete_my_data_leaves_no_trace(bot, settings):
     await bot.tap("Daily self-care")
     await bot.tap("Tell you my time")
     await bot.tap("21:00")  # 09:00 UTC + 12 h
+    await bot.tap("Keep UTC+12 anyway")
     await bot.tap("Stretching")
     await bot.tap("08:00")
     bot.clock.advance(60)

@@ -121,7 +121,7 @@ async def test_daily_reminder_asks_zone_and_keeps_local_time_across_dst(bot):
     await bot.tap("Daily self-care")
     assert "time zone" in bot.text()
     await bot.tap("Europe/Rome")
-    assert "Europe/Rome" in bot.text()
+    assert "Rome (Italy)" in bot.text()
     await bot.tap("Stretching")
     await bot.tap("08:00")
     assert "Every day at 08:00" in bot.text()
@@ -144,7 +144,9 @@ async def test_time_zone_by_local_time(bot):
     await bot.tap("Daily self-care")
     await bot.tap("Tell you my time")
     await bot.tap("11:00")  # clock is 09:00 UTC: UTC+2
-    assert "Etc/GMT-2" in bot.text()
+    assert "It is 11:00 for you. Which of these is your time zone?" in bot.text()
+    await bot.tap("Keep UTC+2 anyway")  # the user insists on a fixed offset
+    assert "fixed offset UTC+2" in bot.text() and "does not follow daylight saving" in bot.text()
     assert [r["timezone"] for r in await bot.rows("SELECT timezone FROM users")] == ["Etc/GMT-2"]
 
 
@@ -188,6 +190,35 @@ async def test_start_reactivates_blocked_user(bot):
     await bot.dispatch()
     bot.fake.unblock(42)
     await bot.send("/start")
+    assert await bot.dispatch() == 1
+
+
+async def test_back_after_a_block_wakes_the_delivery_worker_at_once(bot):
+    """The paused check-in goes out right after /start, not at the worker's next idle pass."""
+    await add_followup(bot)
+    bot.fake.block(42)
+    bot.clock.advance(DAY)
+    await bot.dispatch()
+    assert [r["status"] for r in await bot.rows("SELECT status FROM reminders")] == ["paused"]
+    bot.services.outbox_changed.clear()
+    bot.fake.unblock(42)
+    await bot.send("/start")
+    assert bot.services.outbox_changed.is_set()  # the worker's wait ends now
+    assert await bot.dispatch() == 1
+    assert "How are your muscle spasms now?" in bot.text()
+
+
+async def test_any_message_after_a_block_resumes_and_wakes(bot):
+    """Blocked as seen by a send (403), not by an update: the next message of any kind resumes."""
+    await add_followup(bot)
+    bot.fake.block(42)
+    bot.clock.advance(DAY)
+    await bot.dispatch()
+    bot.services.outbox_changed.clear()
+    bot.fake.unblock(42)
+    await bot.send("cramp")  # a search, not /start
+    assert bot.services.outbox_changed.is_set()
+    assert [r["status"] for r in await bot.rows("SELECT status FROM reminders")] == ["pending"]
     assert await bot.dispatch() == 1
 
 

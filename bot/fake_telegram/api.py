@@ -113,6 +113,51 @@ _CHAT_ACTIONS: Final = frozenset(
 )
 _COMMAND_RE: Final = re.compile(r"[a-z0-9_]{1,32}")
 _BOT_COMMAND_IN_TEXT: Final = re.compile(r"(?<!\S)/[A-Za-z0-9_]{1,32}(?:@[A-Za-z0-9_]{3,32})?")
+# What a reply keyboard (the keyboard that replaces the phone's) may carry, as Telegram checks it.
+_REPLY_BUTTON_KEYS: Final = frozenset(
+    {"text", "request_location", "request_contact", "request_poll", "request_users", "request_chat", "web_app"}
+)
+_REPLY_KEYBOARD_FLAGS: Final = ("resize_keyboard", "one_time_keyboard", "is_persistent", "selective")
+
+
+def _check_reply_keyboard(raw: JSONDict) -> None:
+    """ReplyKeyboardMarkup, ReplyKeyboardRemove or ForceReply, refused as Telegram refuses them."""
+    if "keyboard" in raw:
+        rows = raw["keyboard"]
+        if not isinstance(rows, list) or not rows or not all(isinstance(r, list) and r for r in rows):
+            raise _bad("can't parse reply keyboard markup JSON object: field 'keyboard' must be a non-empty array")
+        for row in rows:
+            for b in row:
+                if isinstance(b, str):
+                    b = {"text": b}
+                if not isinstance(b, dict):
+                    raise _bad("can't parse keyboard button: object expected")
+                text = b.get("text")
+                if not isinstance(text, str) or not text.strip():
+                    raise _bad("BUTTON_TEXT_INVALID")
+                if set(b) - _REPLY_BUTTON_KEYS:
+                    raise _bad(f"can't parse keyboard button: unknown field {sorted(set(b) - _REPLY_BUTTON_KEYS)[0]}")
+                for flag in ("request_location", "request_contact"):
+                    if flag in b and not isinstance(b[flag], bool):
+                        raise _bad(f"can't parse keyboard button: field '{flag}' must be of type Boolean")
+        for flag in _REPLY_KEYBOARD_FLAGS:
+            if flag in raw and not isinstance(raw[flag], bool):
+                raise _bad(f"can't parse reply keyboard markup JSON object: field '{flag}' must be of type Boolean")
+        placeholder = raw.get("input_field_placeholder")
+        if placeholder is not None and (not isinstance(placeholder, str) or len(placeholder) > 64):
+            raise _bad("can't parse reply keyboard markup JSON object: input_field_placeholder is too long")
+        return
+    if "remove_keyboard" in raw:
+        if raw["remove_keyboard"] is not True:
+            raise _bad("can't parse reply keyboard markup JSON object: field 'remove_keyboard' must be true")
+        return
+    if "force_reply" in raw:
+        if raw["force_reply"] is not True:
+            raise _bad("can't parse reply keyboard markup JSON object: field 'force_reply' must be true")
+        return
+    raise _bad("can't parse reply keyboard markup JSON object")
+
+
 _URL_RE: Final = re.compile(r"(?:(?:https?|ton)://)?[^\s/]+\.[^\s/]+(?:/\S*)?|tg://\S+", re.I)
 
 
@@ -370,6 +415,7 @@ class FakeTelegram(BaseRequest):
         self._chat_info: dict[int, JSONDict] = {}
         self._users: dict[int, JSONDict] = {}
         self._blocked: set[int] = set()
+        self._reply_keyboards: dict[int, JSONDict] = {}  # chat -> the reply keyboard shown there
         self._html_memo: dict[str, tuple[str, tuple[Entity, ...]]] = {}
 
         self._update_ids = itertools.count(1)
@@ -604,6 +650,11 @@ class FakeTelegram(BaseRequest):
             return chat[message_id - 1]
         return None
 
+    def reply_keyboard(self, chat_id: int) -> JSONDict | None:
+        """The reply keyboard the user's app shows in place of the phone's, or None (never set,
+        or removed with ReplyKeyboardRemove)."""
+        return self._reply_keyboards.get(chat_id)
+
     def current(self, chat_id: int) -> FakeMessage | None:
         """The bot message the user is looking at: the one most recently sent or edited."""
         best: FakeMessage | None = None
@@ -744,6 +795,7 @@ class FakeTelegram(BaseRequest):
         if "inline_keyboard" not in raw:
             if inline_only:
                 raise _bad("inline keyboard expected")
+            _check_reply_keyboard(raw)
             return None, (), raw
         rows = raw["inline_keyboard"]
         if not isinstance(rows, list) or not all(isinstance(r, list) for r in rows):
@@ -836,6 +888,10 @@ class FakeTelegram(BaseRequest):
             )
         )
         self._put(msg, touch=True)
+        if keyboard is not None and "keyboard" in keyboard:
+            self._reply_keyboards[chat_id] = keyboard
+        elif keyboard is not None and "remove_keyboard" in keyboard:
+            self._reply_keyboards.pop(chat_id, None)
         self._note_rate("sendMessage", chat_id)
         return self._message_json(msg)
 
@@ -1124,6 +1180,12 @@ class FakeTelegram(BaseRequest):
 
     def group_text_update(self, user: JSONDict, text: str, chat_id: int = -100123) -> JSONDict:
         return self.text_update(user, text, chat_type="supergroup", chat_id=chat_id)
+
+    def location_update(self, user: JSONDict, latitude: float, longitude: float) -> JSONDict:
+        """The user shares their location (the request_location button, or the attachment menu)."""
+        message = self._user_message(user, int(user["id"]), "private", "location")
+        message["location"] = {"latitude": latitude, "longitude": longitude}
+        return {"update_id": self._next_update_id(), "message": message}
 
     def sticker_update(self, user: JSONDict) -> JSONDict:
         return {

@@ -57,6 +57,27 @@ class ChatClient:
         """The user sends a text message (``/start`` etc. carry a bot_command entity)."""
         await self.send_update(self.fake.text_update(self.user, text))
 
+    def reply_keyboard(self) -> list[str]:
+        """The labels of the reply keyboard shown in place of the phone's keyboard ([] if none)."""
+        keyboard = self.fake.reply_keyboard(self.chat_id)
+        if keyboard is None:
+            return []
+        return [b if isinstance(b, str) else str(b["text"]) for row in keyboard["keyboard"] for b in row]
+
+    async def share_location(self, latitude: float, longitude: float) -> None:
+        """Tap the reply keyboard's request_location button: the app sends the location."""
+        keyboard = self.fake.reply_keyboard(self.chat_id)
+        buttons = [b for row in (keyboard or {}).get("keyboard", []) for b in row if isinstance(b, dict)]
+        if not any(b.get("request_location") for b in buttons):
+            raise AssertionError(f"no request_location button on the reply keyboard: {self.reply_keyboard()}")
+        await self.send_update(self.fake.location_update(self.user, latitude, longitude))
+
+    async def press(self, label: str) -> None:
+        """Tap a plain reply keyboard button: the app sends its text as a message."""
+        if label not in self.reply_keyboard():
+            raise AssertionError(f"no reply keyboard button {label!r}: {self.reply_keyboard()}")
+        await self.send(label)
+
     def _find_button(self, label: str) -> Button:
         screen = self.screen()
         buttons = [b for row in screen.buttons for b in row]

@@ -8,7 +8,7 @@ from typing import Any
 
 from telegram import Update
 
-from bot.infra.services import BotContext
+from bot.infra.services import BotContext, Services
 from bot.ui.callbacks import ConfirmDelete, KeepData, OpenPrivacy
 from bot.ui.dates import day
 from bot.ui.feature import Command, Feature
@@ -29,9 +29,17 @@ async def privacy_command(update: Update, ctx: BotContext) -> None:
     await show(
         update,
         ctx,
-        text_screen(ctx.services.content, lang, ctx.services.content.text(lang, "privacy.text")),
+        text_screen(ctx.services.content, lang, privacy_text(ctx.services, lang)),
         new=True,
     )
+
+
+def privacy_text(services: Services, lang: str) -> str:
+    """What is stored, and how long an erased record may survive in the operator's backups: the
+    same schedule the backup service keeps (BACKUP_EVERY_HOURS x BACKUP_KEEP)."""
+    content = services.content
+    days = services.settings.backup_retention_days
+    return content.text(lang, "privacy.text").rstrip("\n") + "\n" + content.text(lang, "privacy.backups", days=days)
 
 
 async def on_privacy_button(update: Update, ctx: BotContext, _: OpenPrivacy) -> str | None:
@@ -39,7 +47,7 @@ async def on_privacy_button(update: Update, ctx: BotContext, _: OpenPrivacy) -> 
     await show(
         update,
         ctx,
-        text_screen(ctx.services.content, lang, ctx.services.content.text(lang, "privacy.text")),
+        text_screen(ctx.services.content, lang, privacy_text(ctx.services, lang)),
     )
     return None
 

@@ -125,6 +125,10 @@ class Services:
             self._users.move_to_end(user_id)
             return cached
         user = await self.db.run(users.touch, user_id, int(now), durable=False)
+        if user.resumed:
+            # Back after blocking the bot (/start or any message): their paused check-ins go out
+            # now, not at the delivery worker's next idle pass (up to a minute later).
+            self.wake_delivery()
         cached = CachedUser(user.language, user.timezone, now)
         self.remember(user_id, cached)
         return cached

@@ -60,6 +60,15 @@ class Settings:
     flood_rate: float = 5.0  # updates per second a user may send before being slowed
     flood_burst: int = 10
     health_file: Path | None = None
+    # Scheduled backups (`main.py backup --dir DIR --loop`): one every backup_every_hours, the
+    # newest backup_keep kept. /privacy tells users how long an erased record may survive in them.
+    backup_every_hours: int = 24
+    backup_keep: int = 14
+
+    @property
+    def backup_retention_days(self) -> int:
+        """How long the oldest kept backup can hold a record erased just after it was taken."""
+        return max(1, -(-self.backup_every_hours * self.backup_keep // 24))
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, *, need_token: bool = True) -> Settings:
@@ -121,6 +130,8 @@ class Settings:
             flood_rate=float(_int(env, "FLOOD_RATE", 5, 1, 1000)),
             flood_burst=_int(env, "FLOOD_BURST", 10, 1, 1000),
             health_file=Path(health) if health else database.with_suffix(".health"),
+            backup_every_hours=_int(env, "BACKUP_EVERY_HOURS", 24, 1, 24 * 366),
+            backup_keep=_int(env, "BACKUP_KEEP", 14, 1, 10_000),
         )
 
 

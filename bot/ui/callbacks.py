@@ -204,6 +204,42 @@ class SetOffset(Callback):
 
 
 @dataclass(frozen=True, slots=True)
+class ChooseZone(Callback):
+    """Open the time zone chooser (from a daily reminder that offers a real zone for a fixed
+    offset, or to change the zone)."""
+
+    PREFIX = "rzc"
+
+
+@dataclass(frozen=True, slots=True)
+class ShareLocation(Callback):
+    """'📍 Share my location': put up the reply keyboard whose button sends the location."""
+
+    PREFIX = "rzl"
+
+
+@dataclass(frozen=True, slots=True)
+class TypeCity(Callback):
+    """'🔎 Type my city': the next text message is a city, country or zone name."""
+
+    PREFIX = "rzs"
+
+
+@dataclass(frozen=True, slots=True)
+class KeepOffset(Callback):
+    """The user insists on a fixed UTC offset (whole hours) after seeing the named zones."""
+
+    PREFIX = "rzk"
+    PATTERNS = (r"-?\d{1,2}",)
+    hours: int
+
+
+@dataclass(frozen=True, slots=True)
+class DismissZoneOffer(Callback):
+    PREFIX = "rzn"
+
+
+@dataclass(frozen=True, slots=True)
 class PickKind(Callback):
     PREFIX = "rk"
     PATTERNS = (_TOKEN,)

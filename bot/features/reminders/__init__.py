@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from telegram.ext import ChatMemberHandler
+from telegram.ext import ChatMemberHandler, filters
 
 from bot.features.reminders import handlers as h
+from bot.features.reminders import timezone as tz
 from bot.ui import callbacks as cb
-from bot.ui.feature import Command, Feature
+from bot.ui.feature import Command, Feature, Message, Stage
+from bot.ui.screens import NEW_TEXT, PRIVATE
 
 FEATURE = Feature(
     name="reminders",
@@ -19,9 +21,14 @@ FEATURE = Feature(
             cb.AddFollowup: h.on_add_followup,
             cb.PickDelay: h.on_delay,
             cb.AddDaily: h.on_add_daily,
-            cb.SetZone: h.on_set_zone,
-            cb.AskLocalTime: h.on_ask_local_time,
-            cb.SetOffset: h.on_set_offset,
+            cb.SetZone: tz.on_set_zone,
+            cb.AskLocalTime: tz.on_ask_local_time,
+            cb.SetOffset: tz.on_set_offset,
+            cb.KeepOffset: tz.on_keep_offset,
+            cb.ChooseZone: tz.on_choose_zone,
+            cb.ShareLocation: tz.on_share_location,
+            cb.TypeCity: tz.on_type_city,
+            cb.DismissZoneOffer: tz.on_dismiss_offer,
             cb.PickKind: h.on_kind,
             cb.PickTime: h.on_time,
             cb.CancelReminder: h.on_cancel,
@@ -35,4 +42,10 @@ FEATURE = Feature(
         }
     ),
     updates=(ChatMemberHandler(h.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),),
+    messages=(
+        # A shared location is a time zone answer whenever it comes; text only while the
+        # "type your city" prompt is open (otherwise it goes on to search).
+        Message(PRIVATE & filters.UpdateType.MESSAGE & filters.LOCATION, tz.on_location, Stage.CLAIM),
+        Message(NEW_TEXT, tz.on_text, Stage.CLAIM),
+    ),
 )

@@ -15,21 +15,34 @@ import logging
 import sqlite3
 import time
 from collections import defaultdict
+from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
 from bot.features.reminders.schedule import next_daily
+from bot.infra import timezones
 from bot.infra.logs import hash_user
 from bot.infra.ratelimit import BULK
 from bot.infra.services import Services
-from bot.ui.callbacks import CheckinBetter, CheckinSame, CheckinSameAfter, CheckinWorse, Snooze, StopReminders
+from bot.ui.callbacks import (
+    CheckinBetter,
+    CheckinSame,
+    CheckinSameAfter,
+    CheckinWorse,
+    ChooseZone,
+    DismissZoneOffer,
+    Snooze,
+    StopReminders,
+)
 from bot.ui.feature import Chore
 from bot.ui.keyboards import Screen, button, main_menu_button, markup
 from content.model import Content
 from storage import reminders as outbox
 from storage import users
+from storage.group_commit import GroupCommit
 from storage.reminders import DailyPayload, FollowupPayload, Reminder
 
 log = logging.getLogger(__name__)
@@ -39,8 +52,6 @@ BACKOFF_BASE = 30  # seconds; doubled after each failed attempt
 IDLE_POLL = 60.0  # re-check at least this often (a wall-clock jump, a missed wake-up)
 RETRY_PASS = 5.0  # after a failed pass (database locked, disk full), try again this soon
 PRUNE_AFTER = 30 * 86400
-
-Result = tuple[list[Reminder], BaseException | None]  # one user's reminders, and the send's error
 
 
 class ReminderDelivery:
@@ -67,6 +78,8 @@ class ReminderDelivery:
         self.sent = 0
         self.failed = 0
         self._last_maintenance = float("-inf")
+        self._records: GroupCommit | None = None
+        self._records_db: object = None
 
     @property
     def running(self) -> bool:
@@ -143,14 +156,23 @@ class ReminderDelivery:
                 services.settings.retention_days,
             )
 
+    @property
+    def records(self) -> GroupCommit:
+        """Per-delivery records, group-committed (one writer per open database)."""
+        db = self.services.db
+        if self._records is None or self._records_db is not db:
+            self._records, self._records_db = GroupCommit(db, name="delivery-records"), db
+        return self._records
+
     async def run_once(self) -> int:
-        """Claim one batch of due reminders, deliver them (one message per user), record."""
+        """Claim one batch of due reminders, deliver them (one message per user), record each
+        delivery as soon as Telegram has accepted it, and the failures once the batch is done."""
         services = self.services
         now = services.now()
-        # Neither the claim nor the record below needs its own fsync: a claim lost to a power cut
-        # leaves rows pending, which is what recover() makes of rows left `sending` anyway; a
-        # lost record means those messages go out again (at least once, as after a crash). The
-        # next durable commit (any reminder a user creates) syncs both. Two fsyncs per batch
+        # Neither the claim nor the records below need their own fsync: a claim lost to a power
+        # cut leaves rows pending, which is what recover() makes of rows left `sending` anyway;
+        # a lost record means that message goes out again (at least once, as after a crash).
+        # The next durable commit (any reminder a user creates) syncs them. Two fsyncs per batch
         # were what a user's "remind me" waited behind (bench/storage.py: create p99).
         claimed = await services.db.run(outbox.claim_due, now, self.batch_size, durable=False)
         if not claimed:
@@ -159,53 +181,81 @@ class ReminderDelivery:
         for reminder in claimed:
             by_user[reminder.user_id].append(reminder)
         gate = asyncio.Semaphore(self.concurrency)
+        records = self.records
 
-        async def deliver(group: list[Reminder]) -> tuple[list[Reminder], BaseException | None]:
+        async def deliver(group: list[Reminder]) -> tuple[list[Reminder], Exception | None, Exception | None]:
             async with gate:
                 try:
-                    await self._send(group, now)
+                    offer = await self._send(group, now)
                 except Exception as exc:
-                    return group, exc
-                return group, None
+                    return group, exc, None
+                # Accepted: record it now, not with the batch, so a kill -9 from here on does not
+                # send it again. The slot is held until the record commits, so at most
+                # `concurrency` sends are ever accepted-but-unrecorded; records arriving together
+                # share one commit (storage/group_commit.py), ~1 ms at rest.
+                try:
+                    await records.submit(partial(self._record_sent, group=group, now=now, offer=offer))
+                except Exception as exc:
+                    return group, None, exc
+                self.sent += len(group)
+                return group, None, None
 
         results = await asyncio.gather(*(deliver(g) for g in by_user.values()))
-        await services.db.run(self._record, results, now, durable=False)
+        failures = [(group, error) for group, error, _ in results if error is not None]
+        if failures:
+            await services.db.run(self._record_failures, failures, now, durable=False)
+            for group, error in failures:
+                if isinstance(error, Forbidden):
+                    # Their cached row says active: forget it, so that their next message (any,
+                    # not only /start) touches the row, resumes the paused reminders and wakes us.
+                    services.forget(group[0].user_id)
+        unrecorded = [error for _, _, error in results if error is not None]
+        if unrecorded:
+            # Sent but not recorded (the database failed): the pass fails, the rows go back to
+            # pending and those messages are sent again. At least once, never lost.
+            raise unrecorded[0]
         return len(claimed)
 
-    async def _send(self, group: list[Reminder], now: int) -> None:
+    async def _send(self, group: list[Reminder], now: int) -> str | None:
+        """Send one user's message; returns the fixed zone it offered to replace, if any."""
         content = self.services.content
-        screen = render(content, group, now)
+        offer = await self._zone_to_offer(group)
+        screen = render(content, group, now, offer_for=offer)
         # Bulk priority: people tapping buttons are served before the reminder backlog.
         extra: dict[str, Any] = {"rate_limit_args": BULK} if getattr(self.bot, "rate_limiter", None) else {}
         await self.bot.send_message(group[0].chat_id, screen.text, reply_markup=screen.markup, **extra)
+        return offer
 
-    def _record(
-        self, conn: sqlite3.Connection, results: list[tuple[list[Reminder], BaseException | None]], now: int
+    async def _zone_to_offer(self, group: list[Reminder]) -> str | None:
+        """A daily reminder to a user whose zone is a fixed UTC offset (the old "tell you my
+        time" answer) offers a real zone once: the fixed offset, or None."""
+        if not any(isinstance(r.payload, DailyPayload) and not r.payload.zone_offered for r in group):
+            return None
+        user = await self.services.db.read(users.get, group[0].user_id)
+        zone = user.timezone if user is not None else None
+        return zone if timezones.is_fixed(zone) else None
+
+    def _record_sent(self, conn: sqlite3.Connection, group: list[Reminder], now: int, offer: str | None) -> None:
+        def following(reminder: Reminder, zone: str) -> int:
+            assert isinstance(reminder.payload, DailyPayload)
+            return next_daily(max(now, reminder.due_at), reminder.payload.time, zone)
+
+        outbox.record_delivered(conn, group, now, following)
+        if offer is not None:
+            outbox.mark_zone_offered(conn, group[0].user_id)
+
+    def _record_failures(
+        self, conn: sqlite3.Connection, failures: list[tuple[list[Reminder], Exception]], now: int
     ) -> None:
-        for group, error in results:
-            ids = [r.id for r in group]
-            if error is None:
-                outbox.mark_sent(conn, ids, now)
-                self.sent += len(ids)
-                for reminder in group:
-                    if reminder.kind == "daily":
-                        self._schedule_next(conn, reminder, now)
-                continue
+        for group, error in failures:
             user_id = group[0].user_id
             if isinstance(error, Forbidden):
                 # Blocked or deactivated: no retry; resumes when they come back.
                 users.deactivate(conn, user_id, now)
-                log.info("user %s blocked the bot; %d reminders paused", hash_user(user_id), len(ids))
+                log.info("user %s blocked the bot; %d reminders paused", hash_user(user_id), len(group))
                 continue
             for reminder in group:
                 self._retry_or_fail(conn, reminder, error, now)
-
-    def _schedule_next(self, conn: sqlite3.Connection, reminder: Reminder, now: int) -> None:
-        assert isinstance(reminder.payload, DailyPayload)
-        user = users.get(conn, reminder.user_id)
-        zone = user.timezone if user and user.timezone else "UTC"
-        due = next_daily(max(now, reminder.due_at), reminder.payload.time, zone)
-        outbox.schedule_next_daily(conn, reminder, due, now)
 
     def _retry_or_fail(self, conn: sqlite3.Connection, reminder: Reminder, error: BaseException, now: int) -> None:
         description = f"{type(error).__name__}: {error}"
@@ -231,8 +281,10 @@ class ReminderDelivery:
         )
 
 
-def render(content: Content, group: list[Reminder], now: int) -> Screen:
-    """One message for all of a user's due reminders (several pile up after downtime)."""
+def render(content: Content, group: list[Reminder], now: int, *, offer_for: str | None = None) -> Screen:
+    """One message for all of a user's due reminders (several pile up after downtime).
+
+    `offer_for`: the user's fixed-offset zone, when this message offers a real one instead."""
     lang = group[0].payload.lang or content.default_language
     if lang not in content.languages:
         lang = content.default_language
@@ -269,6 +321,15 @@ def render(content: Content, group: list[Reminder], now: int) -> Screen:
             [
                 button(content.text(lang, f"reminders.snooze.{s.id}"), Snooze(rid, s.id))
                 for s in content.reminders.snoozes
+            ]
+        )
+    if offer_for is not None:
+        offset = timezones.offset_at(offer_for, datetime.fromtimestamp(now, UTC))
+        parts.append(content.text(lang, "timezone.upgrade_offer", offset=timezones.offset_label(offset)))
+        keyboard.append(
+            [
+                button(content.text(lang, "btn.set_timezone"), ChooseZone()),
+                button(content.text(lang, "btn.not_now"), DismissZoneOffer()),
             ]
         )
     keyboard.append(

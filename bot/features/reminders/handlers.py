@@ -5,28 +5,25 @@ Delivery is delivery.py's job; this module only writes rows to the outbox and wa
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
-
 from telegram import Update
 from telegram.constants import ChatMemberStatus
 
 from bot.features.reminders.schedule import next_daily
+from bot.features.reminders.timezone import kind_screen, timezone_screen
 from bot.infra.services import BotContext
 from bot.ui.callbacks import (
     AddDaily,
     AddFollowup,
-    AskLocalTime,
     CancelReminder,
     CheckinBetter,
     CheckinSame,
     CheckinSameAfter,
     CheckinWorse,
+    ChooseZone,
     OpenReminders,
     PickDelay,
     PickKind,
     PickTime,
-    SetOffset,
-    SetZone,
     Snooze,
     StartChecklist,
     StopReminders,
@@ -40,7 +37,7 @@ from bot.ui.replies import show
 from bot.ui.screens import show_stale
 from content.model import Content
 from storage import reminders as outbox
-from storage import stats, users
+from storage import stats
 from storage.reminders import DailyPayload, FollowupPayload, Payload, Reminder
 
 # --- screens -------------------------------------------------------------------------------
@@ -71,7 +68,13 @@ def list_screen(
     ]
     return Screen(
         prefix + "\n".join(lines),
-        markup(rows(cancel_buttons), adds, [[main_menu_button(content, lang)]]),
+        markup(
+            rows(cancel_buttons),
+            adds,
+            # Moved, or on a fixed offset: the zone can be changed here too (pending dailies follow).
+            [[button(content.text(lang, "btn.set_timezone"), ChooseZone())]] if timezone else [],
+            [[main_menu_button(content, lang)]],
+        ),
     )
 
 
@@ -100,30 +103,6 @@ def done_screen(content: Content, lang: str, text: str) -> Screen:
     )
 
 
-def timezone_screen(content: Content, lang: str) -> Screen:
-    zones = [button(z.replace("_", " "), SetZone(z)) for z in content.reminders.timezones]
-    return Screen(
-        content.text(lang, "reminders.tz_ask"),
-        markup(
-            rows(zones, 2),
-            [[button(content.text(lang, "btn.timezone_by_time"), AskLocalTime())]],
-            [[main_menu_button(content, lang)]],
-        ),
-    )
-
-
-def offset_screen(content: Content, lang: str, now: float) -> Screen:
-    """'What time is it for you now?': one button per UTC offset, labelled with that local time."""
-    choices = []
-    for offset in range(-11, 13):  # 24 distinct local times
-        local = datetime.fromtimestamp(now, UTC) + timedelta(hours=offset)
-        choices.append(button(local.strftime("%H:%M"), SetOffset(offset)))
-    return Screen(
-        content.text(lang, "reminders.tz_ask_time"),
-        markup(rows(choices, 4), [[main_menu_button(content, lang)]]),
-    )
-
-
 def _minute_of(hhmm: str) -> int:
     hour, minute = hhmm.split(":")
     return int(hour) * 60 + int(minute)
@@ -131,14 +110,6 @@ def _minute_of(hhmm: str) -> int:
 
 def _hhmm(minute: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}"
-
-
-def kind_screen(content: Content, lang: str) -> Screen:
-    kinds = [button(content.text(lang, f"reminders.kind.{k}"), PickKind(k)) for k in content.reminders.daily_kinds]
-    return Screen(
-        content.text(lang, "reminders.daily_ask_kind"),
-        markup([kinds], [[main_menu_button(content, lang)]]),
-    )
 
 
 def time_screen(content: Content, lang: str, kind: str, timezone: str) -> Screen:
@@ -222,39 +193,6 @@ async def on_add_daily(update: Update, ctx: BotContext, _: AddDaily) -> str | No
     else:
         await show(update, ctx, kind_screen(services.content, lang))
     return None
-
-
-async def _set_zone(update: Update, ctx: BotContext, zone: str) -> str | None:
-    services = ctx.services
-    assert update.effective_user is not None
-    await services.db.run(users.set_timezone, update.effective_user.id, zone, services.now())
-    services.update_cached(update.effective_user.id, timezone=zone)
-    lang = await services.user_language(update)
-    screen = kind_screen(services.content, lang)
-    prefix = services.content.text(lang, "reminders.tz_set", zone=zone.replace("_", " "))
-    await show(update, ctx, Screen(prefix + "\n\n" + screen.text, screen.markup))
-    return None
-
-
-async def on_set_zone(update: Update, ctx: BotContext, cb: SetZone) -> str | None:
-    if cb.zone not in ctx.services.content.reminders.timezones:
-        return await show_stale(update, ctx)
-    return await _set_zone(update, ctx, cb.zone)
-
-
-async def on_ask_local_time(update: Update, ctx: BotContext, _: AskLocalTime) -> str | None:
-    lang = await ctx.services.user_language(update)
-    await show(update, ctx, offset_screen(ctx.services.content, lang, ctx.services.clock.now()))
-    return None
-
-
-async def on_set_offset(update: Update, ctx: BotContext, cb: SetOffset) -> str | None:
-    if not -12 <= cb.hours <= 14:
-        return await show_stale(update, ctx)
-    # POSIX-style names invert the sign: UTC+2 is Etc/GMT-2. Fixed offsets do not follow
-    # daylight saving, which is why the list of real zones is offered first.
-    zone = "UTC" if cb.hours == 0 else f"Etc/GMT{-cb.hours:+d}"
-    return await _set_zone(update, ctx, zone)
 
 
 async def on_kind(update: Update, ctx: BotContext, cb: PickKind) -> str | None:

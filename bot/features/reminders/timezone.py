@@ -1,0 +1,338 @@
+"""The user's time zone, asked the ways a person can answer: share a location, type a city or
+country, pick a common zone, or say what time it is (an offset, turned into the named zones
+that have it now, to confirm). A fixed offset only when the user insists, with the warning that
+it will not follow daylight saving.
+
+Lookups run off the event loop (asyncio.to_thread): the first location imports timezonefinder
+(0.2 s), the first search builds the name index (0.24 s); bot/infra/timezones.py has the figures.
+The coordinates of a shared location are passed to the lookup and dropped: never stored or logged.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram.ext import ApplicationHandlerStop
+
+from bot.features.reminders.schedule import next_daily
+from bot.infra import timezones
+from bot.infra.services import BotContext
+from bot.ui.callbacks import (
+    AskLocalTime,
+    ChooseZone,
+    DismissZoneOffer,
+    KeepOffset,
+    OpenReminders,
+    PickKind,
+    SetOffset,
+    SetZone,
+    ShareLocation,
+    TypeCity,
+)
+from bot.ui.keyboards import Screen, button, main_menu_button, markup, rows
+from bot.ui.replies import show
+from bot.ui.screens import escape, show_stale
+from content.model import Content
+from storage import reminders as outbox
+from storage import users
+from storage.reminders import DailyPayload
+
+PROMPT_FOR = 600.0  # seconds a "type your city" or "share your location" prompt stays open
+_PROMPTS = "zone_prompts"  # bot_data key: user id -> (prompt expiry, reply keyboard shown)
+
+
+# --- screens -------------------------------------------------------------------------------
+
+
+def timezone_screen(content: Content, lang: str) -> Screen:
+    zones = [button(z.replace("_", " "), SetZone(z)) for z in content.reminders.timezones]
+    return Screen(
+        content.text(lang, "timezone.ask"),
+        markup(
+            [[button(content.text(lang, "btn.share_location"), ShareLocation())]],
+            [[button(content.text(lang, "btn.type_city"), TypeCity())]],
+            rows(zones, 2),
+            [[button(content.text(lang, "btn.timezone_by_time"), AskLocalTime())]],
+            [[main_menu_button(content, lang)]],
+        ),
+    )
+
+
+def offset_screen(content: Content, lang: str, now: float) -> Screen:
+    """'What time is it for you now?': one button per UTC offset, labelled with that local time."""
+    choices = []
+    for offset in range(-11, 13):  # 24 distinct local times
+        local = datetime.fromtimestamp(now, UTC) + timedelta(hours=offset)
+        choices.append(button(local.strftime("%H:%M"), SetOffset(offset)))
+    return Screen(
+        content.text(lang, "reminders.tz_ask_time"),
+        markup(rows(choices, 4), [[main_menu_button(content, lang)]]),
+    )
+
+
+def zones_screen(content: Content, lang: str, text: str, zones: list[str], extra: list[list[Any]]) -> Screen:
+    """A list of zones to pick from, each labelled in the user's language ("Roma (Italia)")."""
+    picks = [[button(timezones.label(z, lang), SetZone(z))] for z in zones]
+    return Screen(
+        text,
+        markup(
+            picks,
+            extra,
+            [[button(content.text(lang, "btn.share_location"), ShareLocation())]],
+            [[main_menu_button(content, lang)]],
+        ),
+    )
+
+
+def kind_screen(content: Content, lang: str) -> Screen:
+    kinds = [button(content.text(lang, f"reminders.kind.{k}"), PickKind(k)) for k in content.reminders.daily_kinds]
+    return Screen(
+        content.text(lang, "reminders.daily_ask_kind"),
+        markup([kinds], [[main_menu_button(content, lang)]]),
+    )
+
+
+# --- prompts: what the next text or location answers ---------------------------------------
+
+
+def _prompts(ctx: BotContext) -> dict[int, tuple[float, bool]]:
+    prompts: dict[int, tuple[float, bool]] = ctx.bot_data.setdefault(_PROMPTS, {})
+    return prompts
+
+
+def _open_prompt(ctx: BotContext, user_id: int, *, keyboard: bool) -> None:
+    prompts = _prompts(ctx)
+    _, shown = prompts.get(user_id, (0.0, False))
+    prompts[user_id] = (ctx.services.clock.now() + PROMPT_FOR, shown or keyboard)
+
+
+def _take_prompt(ctx: BotContext, user_id: int) -> tuple[bool, bool]:
+    """(a prompt was open, the location keyboard is shown), closing the prompt."""
+    expires, shown = _prompts(ctx).pop(user_id, (0.0, False))
+    return expires >= ctx.services.clock.now(), shown
+
+
+def is_named(content: Content, zone: str) -> bool:
+    """A zone the bot offers or found for the user: the content's list, or a real IANA zone of a
+    region (not an Etc/ fixed offset: those come only through KeepOffset)."""
+    if zone in content.reminders.timezones:
+        return True
+    return zone.split("/", 1)[0] in timezones.REGIONS and "/" in zone and timezones.is_zone(zone)
+
+
+# --- handlers ------------------------------------------------------------------------------
+
+
+async def set_zone(update: Update, ctx: BotContext, zone: str, note: str) -> None:
+    """Save the zone, move the user's pending daily reminders to it, then ask for a daily kind.
+
+    `note` opens the next screen (zone set, or the fixed-offset warning). If the location
+    keyboard is up, it is taken down with a message of its own (a message carries one keyboard,
+    and the next screen needs its inline one)."""
+    services = ctx.services
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    now = services.now()
+
+    def save(conn: Any) -> None:
+        users.set_timezone(conn, user.id, zone, now)
+        for reminder in outbox.list_active(conn, user.id):
+            if isinstance(reminder.payload, DailyPayload) and reminder.status == "pending":
+                due = next_daily(now, reminder.payload.time, zone)
+                conn.execute("UPDATE reminders SET due_at = ? WHERE id = ? AND status = 'pending'", (due, reminder.id))
+
+    def save_and_count_dailies(conn: Any) -> int:
+        save(conn)
+        return sum(isinstance(r.payload, DailyPayload) for r in outbox.list_active(conn, user.id))
+
+    dailies = await services.db.run(save_and_count_dailies)
+    services.update_cached(user.id, timezone=zone)
+    services.wake_delivery()
+    _, keyboard_shown = _take_prompt(ctx, user.id)
+    lang = await services.user_language(update)
+    content = services.content
+    # Adding a first daily reminder: go on to its kind. Changing the zone of existing ones: done.
+    screen = (
+        kind_screen(content, lang)
+        if not dailies
+        else Screen(
+            content.text(lang, "reminders.daily_moved"),
+            markup(
+                [[button(content.button_label("@reminders", lang), OpenReminders()), main_menu_button(content, lang)]]
+            ),
+        )
+    )
+    if keyboard_shown:
+        await ctx.bot.send_message(chat.id, note, reply_markup=ReplyKeyboardRemove())
+        await show(update, ctx, screen, new=True)
+    else:
+        await show(update, ctx, Screen(note + "\n\n" + screen.text, screen.markup))
+
+
+async def on_choose_zone(update: Update, ctx: BotContext, _: ChooseZone) -> str | None:
+    lang = await ctx.services.user_language(update)
+    # From a daily reminder: a new message, so the reminder itself stays readable.
+    await show(update, ctx, timezone_screen(ctx.services.content, lang), new=True)
+    return None
+
+
+async def on_dismiss_offer(update: Update, ctx: BotContext, _: DismissZoneOffer) -> str | None:
+    lang = await ctx.services.user_language(update)
+    return ctx.services.content.text(lang, "timezone.offer_dismissed")
+
+
+async def on_share_location(update: Update, ctx: BotContext, _: ShareLocation) -> str | None:
+    services = ctx.services
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    content = services.content
+    lang = await services.user_language(update)
+    _open_prompt(ctx, user.id, keyboard=True)
+    keyboard = ReplyKeyboardMarkup(
+        [
+            [KeyboardButton(content.text(lang, "btn.share_location"), request_location=True)],
+            [KeyboardButton(content.text(lang, "btn.cancel_location"))],
+        ],
+        resize_keyboard=True,
+        one_time_keyboard=True,
+    )
+    await ctx.bot.send_message(chat.id, content.text(lang, "timezone.location_prompt"), reply_markup=keyboard)
+    return None
+
+
+async def on_type_city(update: Update, ctx: BotContext, _: TypeCity) -> str | None:
+    services = ctx.services
+    assert update.effective_user is not None
+    lang = await services.user_language(update)
+    _open_prompt(ctx, update.effective_user.id, keyboard=False)
+    content = services.content
+    await show(
+        update,
+        ctx,
+        Screen(
+            content.text(lang, "timezone.search_ask"),
+            markup(
+                [[button(content.text(lang, "btn.share_location"), ShareLocation())]],
+                [[main_menu_button(content, lang)]],
+            ),
+        ),
+    )
+    return None
+
+
+async def on_location(update: Update, ctx: BotContext) -> None:
+    """A shared location: its zone, offline; the coordinates go no further than the lookup."""
+    message = update.effective_message
+    if message is None or message.location is None or update.effective_user is None:
+        return
+    services = ctx.services
+    content = services.content
+    lang = await services.user_language(update)
+    zone = await asyncio.to_thread(timezones.zone_at, message.location.latitude, message.location.longitude)
+    prompts = _prompts(ctx)
+    if zone is None or (timezones.is_fixed(zone) and zone not in content.reminders.timezones):
+        # Nonsense coordinates, or at sea: ask for a city instead, with the keyboard taken down.
+        prompts[update.effective_user.id] = (services.clock.now() + PROMPT_FOR, False)
+        assert update.effective_chat is not None
+        await ctx.bot.send_message(
+            update.effective_chat.id, content.text(lang, "timezone.location_none"), reply_markup=ReplyKeyboardRemove()
+        )
+        raise ApplicationHandlerStop
+    prompts[update.effective_user.id] = (services.clock.now() + PROMPT_FOR, True)  # comes down with the answer
+    label = await asyncio.to_thread(timezones.label, zone, lang)
+    await set_zone(update, ctx, zone, content.text(lang, "timezone.location_set", zone=label))
+    raise ApplicationHandlerStop
+
+
+async def on_text(update: Update, ctx: BotContext) -> None:
+    """Text while a city prompt is open is a city, country or zone name; otherwise not ours."""
+    message, user = update.effective_message, update.effective_user
+    if message is None or user is None or message.text is None:
+        return
+    services = ctx.services
+    if user.id not in _prompts(ctx):
+        return
+    open_, keyboard_shown = _take_prompt(ctx, user.id)
+    if not open_:
+        return  # an old prompt: this is an ordinary message again
+    content = services.content
+    lang = await services.user_language(update)
+    assert update.effective_chat is not None
+    if message.text.strip() == content.text(lang, "btn.cancel_location"):
+        await ctx.bot.send_message(
+            update.effective_chat.id,
+            content.text(lang, "timezone.location_cancelled"),
+            reply_markup=ReplyKeyboardRemove(),
+        )
+        await show(update, ctx, timezone_screen(content, lang), new=True)
+        raise ApplicationHandlerStop
+    found = await asyncio.to_thread(
+        timezones.search, message.text, tuple(content.languages), preferred=content.reminders.timezones
+    )
+    # The keyboard stays until a zone is chosen (set_zone takes it down).
+    _prompts(ctx)[user.id] = (services.clock.now() + PROMPT_FOR, keyboard_shown)
+    if found:
+        text, extra = content.text(lang, "timezone.search_pick"), []
+    else:
+        text = content.text(lang, "timezone.search_none", text=escape(message.text[:64]))
+        extra = [[button(content.text(lang, "btn.type_city"), TypeCity())]]
+    screen = await asyncio.to_thread(zones_screen, content, lang, text, found, extra)
+    await show(update, ctx, screen, new=True)
+    raise ApplicationHandlerStop
+
+
+async def on_set_zone(update: Update, ctx: BotContext, cb: SetZone) -> str | None:
+    content = ctx.services.content
+    if not is_named(content, cb.zone):
+        return await show_stale(update, ctx)
+    lang = await ctx.services.user_language(update)
+    label = await asyncio.to_thread(timezones.label, cb.zone, lang)  # Babel: off the event loop
+    await set_zone(update, ctx, cb.zone, content.text(lang, "reminders.tz_set", zone=label))
+    return None
+
+
+async def on_ask_local_time(update: Update, ctx: BotContext, _: AskLocalTime) -> str | None:
+    lang = await ctx.services.user_language(update)
+    await show(update, ctx, offset_screen(ctx.services.content, lang, ctx.services.clock.now()))
+    return None
+
+
+async def on_set_offset(update: Update, ctx: BotContext, cb: SetOffset) -> str | None:
+    """'It is 14:05 for me': the named zones with that offset now, likeliest for the user's
+    language first, to confirm; a fixed offset only if the user insists."""
+    if not -12 <= cb.hours <= 14:
+        return await show_stale(update, ctx)
+    services = ctx.services
+    content = services.content
+    lang = await services.user_language(update)
+    now = datetime.fromtimestamp(services.clock.now(), UTC)
+    candidates = await asyncio.to_thread(
+        timezones.likely_zones, cb.hours * 60, now, lang, preferred=content.reminders.timezones
+    )
+    local = (now + timedelta(hours=cb.hours)).strftime("%H:%M")
+    keep = button(
+        content.text(lang, "btn.keep_offset", offset=timezones.offset_label(cb.hours * 60)), KeepOffset(cb.hours)
+    )
+    screen = await asyncio.to_thread(
+        zones_screen,
+        content,
+        lang,
+        content.text(lang, "timezone.offset_pick", time=local),
+        candidates,
+        [[button(content.text(lang, "btn.type_city"), TypeCity())], [keep]],
+    )
+    await show(update, ctx, screen)
+    return None
+
+
+async def on_keep_offset(update: Update, ctx: BotContext, cb: KeepOffset) -> str | None:
+    if not -12 <= cb.hours <= 14:
+        return await show_stale(update, ctx)
+    lang = await ctx.services.user_language(update)
+    zone = timezones.fixed_zone(cb.hours * 60)
+    warning = ctx.services.content.text(lang, "timezone.fixed_warning", offset=timezones.offset_label(cb.hours * 60))
+    await set_zone(update, ctx, zone, warning)
+    return None
