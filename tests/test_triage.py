@@ -286,7 +286,7 @@ async def test_better_still_says_what_should_make_them_get_help(bot):
     await bot.tap("Better")
     text = bot.text()
     assert "Glad to hear it!" in text
-    assert "If they come back or change: It is good to consult your doctor" in text
+    assert "It is good to consult your doctor if your muscle spasms are intense" in text
     assert "call the emergency number at once" in text
 
 
