@@ -394,3 +394,15 @@ async def test_summary_for_the_doctor_has_the_date_in_words(bot):
     summary = bot.fake.bot_messages(63)[-1].text
     assert summary.startswith("Guida agli spasmi: riepilogo della checklist (domenica 1 marzo 2026)")
     assert "Esito: 🩺 Prenota una visita dal tuo medico" in summary
+
+
+async def test_double_taps_on_the_worse_question_are_answered_and_harmless(bot):
+    await checkin_after(bot, ["no"] * (len(SIGNS) + 4))
+    await bot.tap("Worse")
+    question = bot.screen()
+    no = question.callback_data[1]
+    await bot.ada.tap_data(no, message_id=question.message_id)
+    await bot.ada.tap_data(no, message_id=question.message_id)  # the same button again
+    assert "run the checklist again now" in bot.text()
+    assert bot.ada.last_answer() is not None
+    assert await bot.rows("SELECT status FROM reminders WHERE status = 'pending'") == []  # nothing scheduled by itself
