@@ -1,4 +1,5 @@
-"""Spasm Guide command line: run | demo | check-content | content-map | health | link | qr | backup | restore."""
+"""Spasm Guide command line:
+run | demo | check-content | content-map | content-review | health | link | qr | backup | restore."""
 
 from __future__ import annotations
 
@@ -22,6 +23,11 @@ def main(argv: list[str] | None = None) -> int:
     cmap = sub.add_parser("content-map", help="write a Mermaid flowchart of menus and checklist")
     cmap.add_argument("--content", type=Path)
     cmap.add_argument("--output", type=Path, help="file to write (default: stdout)")
+    review = sub.add_parser(
+        "content-review", help="write the clinical review sheet: one HTML page, languages side by side"
+    )
+    review.add_argument("--content", type=Path)
+    review.add_argument("--output", type=Path, help="file to write (default: content-review.html)")
     sub.add_parser("health", help="exit 0 if the running bot is healthy, 1 otherwise")
     back = sub.add_parser("backup", help="write a verified copy of the database (safe while the bot runs)")
     back.add_argument("file", nargs="?", type=Path, help="the copy to write")
@@ -74,6 +80,22 @@ def main(argv: list[str] | None = None) -> int:
             args.output.write_text(text, encoding="utf-8")
         else:
             sys.stdout.write(text)
+        return 0
+
+    if command == "content-review":
+        from datetime import UTC, datetime
+
+        from content.review import review_html
+
+        try:
+            content = load_content(args.content or os.environ.get("BOT_CONTENT_DIR") or None)
+        except ContentError as exc:
+            print(exc, file=sys.stderr)
+            return 1
+        output = args.output or Path("content-review.html")
+        generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")  # for the reviewer's file, not a user
+        output.write_text(review_html(content, generated=generated), encoding="utf-8")
+        print(f"wrote {output} (content version {content.fingerprint})")
         return 0
 
     from bot.infra.settings import Settings, SettingsError

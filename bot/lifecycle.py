@@ -14,6 +14,7 @@ from bot import health
 from bot.features.admin import reload_content
 from bot.features.reminders.delivery import ReminderDelivery
 from bot.infra.services import BotApp, Services, services_of
+from bot.ui import dates
 from bot.ui.commands import register_commands
 from bot.ui.feature import Stop
 from bot.ui.profile import register_profile
@@ -28,6 +29,7 @@ class Lifecycle:
     production_hooks: bool = False  # SIGHUP reload and the heartbeat file
     stops: tuple[Stop, ...] = ()  # the features' shutdown steps
     heartbeat: asyncio.Task[None] | None = field(default=None, init=False)
+    dates_ready: asyncio.Future[None] | None = field(default=None, init=False)
 
 
 def lifecycle_of(app: BotApp) -> Lifecycle:
@@ -53,6 +55,9 @@ async def post_init(app: BotApp) -> None:
         loop.add_signal_handler(signal.SIGHUP, lambda: app.create_task(reload_content(services, app)))
         if services.settings.health_file is not None:
             life.heartbeat = loop.create_task(health.heartbeat(services, services.settings.health_file))
+        # Babel's import and locale data (~40 ms, bot/ui/dates.py) in a worker thread, not in the
+        # first handler that shows a date; not awaited, so getUpdates does not wait for it.
+        life.dates_ready = loop.run_in_executor(None, dates.warm_up, tuple(services.content.locales.values()))
 
 
 async def post_stop(app: BotApp) -> None:

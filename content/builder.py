@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
+from content.model import Reference
 from content.problems import ContentError, Problem
 from content.telegram_html import TelegramHtmlError, parse_html
 from content.yaml_reader import Marked, read_yaml
@@ -73,6 +75,42 @@ class Builder:
         for key in m:
             if key not in allowed:
                 self.fail(m, key, f"unknown key {key!r} in {what} (allowed: {', '.join(sorted(allowed))})")
+
+    def references(self, m: Marked, key: str, what: str) -> tuple[Reference, ...]:
+        """`reference:` as one {title, url} mapping or a list of them."""
+        value = m.get(key)
+        if value is None:
+            return ()
+        items = value if isinstance(value, list) else [value]
+        out: list[Reference] = []
+        for item in items:
+            if not isinstance(item, Marked):
+                self.fail(m, key, f"{what}: each reference needs a title and a url")
+                continue
+            self.unknown_keys(item, {"title", "url"}, f"a reference of {what}")
+            title, url = item.get("title"), item.get("url")
+            if not isinstance(title, str) or not title.strip():
+                self.fail(item, "title", f"{what}: a reference needs the title of the public page it follows")
+            elif not isinstance(url, str) or not re.fullmatch(r"https://\S+", url):
+                self.fail(item, "url", f"{what}: a reference needs the https:// address of the page it follows")
+            else:
+                out.append(Reference(title.strip(), url))
+        return tuple(out)
+
+    def safety_references(
+        self, m: Marked, what: str, *, safety: bool, at: tuple[Marked, Any] | None = None
+    ) -> tuple[Reference, ...]:
+        """A safety item must name the public page it follows (`at`: where to point when it does not)."""
+        refs = self.references(m, "reference", what)
+        if safety and not refs and "reference" not in m:
+            where, key = at or (m, "safety" if "safety" in m else None)
+            self.fail(
+                where,
+                key,
+                f"{what} is safety wording (not from the source text) but has no reference: "
+                "add `reference: [{title: ..., url: https://...}]` naming the public page it follows",
+            )
+        return refs
 
     def html(self, where: Marked, key: Any, text: str, what: str) -> str:
         try:

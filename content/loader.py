@@ -31,9 +31,11 @@ from content.model import (
     PageText,
     Question,
     QuestionText,
+    Reference,
     ReminderConfig,
     Rule,
     SearchEntry,
+    WorseCheck,
     normalize,
     placeholders,
 )
@@ -63,6 +65,9 @@ def load_content(root: Path | str | None = None, *, checks: Iterable[ContentChec
         b.fail(meta, "default_language", f"default language {default!r} is not in languages")
     source = b.text(meta, "source") or ""
     reviewed = b.text(meta, "reviewed") or ""
+    if reviewed and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", reviewed):
+        b.fail(meta, "reviewed", "reviewed must be a date, YYYY-MM-DD")
+    locales = _load_locales(b, meta, languages)
 
     strings = _load_strings(b, languages)
     pages = _load_pages(b, languages)
@@ -103,6 +108,7 @@ def load_content(root: Path | str | None = None, *, checks: Iterable[ContentChec
         reminders=reminders,
         diary=diary,
         strings=MappingProxyType({k: MappingProxyType(v) for k, v in strings.items()}),
+        locales=MappingProxyType(locales),
         rendered=MappingProxyType(rendered),
         search_index=index,
         fingerprint=digest.hexdigest()[:12],
@@ -113,6 +119,22 @@ def load_content(root: Path | str | None = None, *, checks: Iterable[ContentChec
     if problems:
         raise ContentError(problems)
     return content
+
+
+def _load_locales(b: Builder, meta: Marked, languages: tuple[str, ...]) -> dict[str, str]:
+    """meta.yaml `locales`: the CLDR locale of each language, for dates in prose."""
+    raw = b.mapping(meta, "locales")
+    out: dict[str, str] = {}
+    for lang in languages:
+        value = raw.get(lang)
+        if not isinstance(value, str) or not re.fullmatch(r"[a-z]{2,3}(_[A-Z][a-z]{3})?(_[A-Z]{2}|_\d{3})?", value):
+            b.fail(raw, lang if lang in raw else None, f"locales: {lang!r} needs a CLDR locale such as en_GB")
+            continue
+        out[lang] = value
+    for lang in raw:
+        if lang not in languages:
+            b.fail(raw, lang, f"locales: {lang!r} is not in languages")
+    return out
 
 
 def _load_strings(b: Builder, languages: tuple[str, ...]) -> dict[str, dict[str, str]]:
@@ -141,6 +163,7 @@ def _flatten(b: Builder, m: Marked, prefix: str, flat: dict[str, str], marks: di
 def _load_pages(b: Builder, languages: tuple[str, ...]) -> dict[str, Page]:
     tree = b.mapping(b.load("pages.yaml"), "pages")
     structure: dict[str, tuple[Marked, tuple[str, ...], tuple[str, ...], int]] = {}
+    references: dict[str, tuple[Reference, ...]] = {}
     for page_id, spec in tree.items():
         if not isinstance(page_id, str) or not PAGE_ID.match(page_id):
             b.fail(tree, page_id, f"page id {page_id!r} must be lowercase letters, digits, _ (max 24)")
@@ -156,7 +179,8 @@ def _load_pages(b: Builder, languages: tuple[str, ...]) -> dict[str, Page]:
         if not isinstance(spec, Marked):
             b.fail(tree, page_id, f"page {page_id!r} must be a mapping")
             continue
-        b.unknown_keys(spec, {"children", "links", "columns"}, f"page {page_id!r}")
+        b.unknown_keys(spec, {"children", "links", "columns", "reference"}, f"page {page_id!r}")
+        references[page_id] = b.references(spec, "reference", f"page {page_id!r}")
         columns = spec.get("columns", 1)
         if not isinstance(columns, int) or isinstance(columns, bool) or not 1 <= columns <= 4:
             b.fail(spec, "columns", "columns must be a whole number from 1 to 4")
@@ -254,6 +278,18 @@ def _load_pages(b: Builder, languages: tuple[str, ...]) -> dict[str, Page]:
             for lang in sorted(set(by_lang) - with_safety):
                 raw = b.page_marks[lang][page_id][0]
                 b.fail(raw, page_id, f"page {page_id!r} has no safety text; other languages do")
+        # Safety wording names the public page it follows, in pages.yaml (one place, every language).
+        if page_id in structure:
+            spec = structure[page_id][0]
+            if with_safety and not references.get(page_id) and "reference" not in spec:
+                b.fail(
+                    tree,
+                    page_id,
+                    f"page {page_id!r} has safety text (not from the source text) but no reference: add "
+                    "`reference: [{title: ..., url: https://...}]` naming the public page it follows",
+                )
+            elif references.get(page_id) and not with_safety:
+                b.fail(spec, "reference", f"page {page_id!r} has a reference but no safety text")
 
     return {
         page_id: Page(
@@ -263,6 +299,7 @@ def _load_pages(b: Builder, languages: tuple[str, ...]) -> dict[str, Page]:
             links=links,
             columns=columns,
             text=MappingProxyType(texts[page_id]),
+            references=references.get(page_id, ()),
         )
         for page_id, (_spec, children, links, columns) in structure.items()
     }
@@ -271,7 +308,7 @@ def _load_pages(b: Builder, languages: tuple[str, ...]) -> dict[str, Page]:
 def _load_checklist(b: Builder, languages: tuple[str, ...]) -> Checklist:
     problems_before = len(b.problems)
     raw = b.load("checklist.yaml")
-    b.unknown_keys(raw, {"answers", "counts_as", "questions", "rules", "outcomes"}, "checklist.yaml")
+    b.unknown_keys(raw, {"answers", "counts_as", "questions", "rules", "outcomes", "worse_check"}, "checklist.yaml")
     answers = b.str_list(raw, "answers", required=True)
     if "yes" not in answers:
         b.fail(raw, "answers", "answers must include 'yes'")
@@ -284,6 +321,7 @@ def _load_checklist(b: Builder, languages: tuple[str, ...]) -> Checklist:
             counts_as[key] = value
 
     question_specs: list[tuple[str, bool, Marked]] = []
+    question_refs: dict[str, tuple[Reference, ...]] = {}
     raw_questions = raw.get("questions")
     if not isinstance(raw_questions, list) or not raw_questions:
         b.fail(raw, "questions", "questions must be a non-empty list")
@@ -293,14 +331,28 @@ def _load_checklist(b: Builder, languages: tuple[str, ...]) -> Checklist:
         if not isinstance(spec, Marked) or not isinstance(spec.get("id"), str):
             b.fail(raw, "questions", "each question needs an id")
             continue
-        b.unknown_keys(spec, {"id", "safety"}, "a question")
+        b.unknown_keys(spec, {"id", "safety", "reference"}, "a question")
         qid = spec["id"]
         if qid in seen:
             b.fail(spec, "id", f"duplicate question id {qid!r}")
         seen.add(qid)
-        question_specs.append((qid, bool(spec.get("safety", False)), spec))
+        safety = spec.get("safety", False) is True
+        question_refs[qid] = b.safety_references(spec, f"question {qid!r}", safety=safety)
+        if question_refs[qid] and not safety:
+            b.fail(spec, "reference", f"question {qid!r} has a reference but is not marked `safety: true`")
+        question_specs.append((qid, safety, spec))
 
     outcome_specs = b.mapping(raw, "outcomes")
+    outcome_refs: dict[str, tuple[Reference, ...]] = {}
+    for oid, spec in outcome_specs.items():
+        if not isinstance(spec, Marked):
+            b.fail(outcome_specs, oid, f"outcome {oid!r} must be a mapping")
+            continue
+        b.unknown_keys(spec, {"safety", "followup", "reference"}, f"outcome {oid!r}")
+        # Every outcome ends with safety-netting, which is never from the source text.
+        outcome_refs[oid] = b.safety_references(
+            spec, f"outcome {oid!r} (its safety-netting)", safety=True, at=(outcome_specs, oid)
+        )
     rules: list[Rule] = []
     raw_rules = raw.get("rules")
     if not isinstance(raw_rules, list) or not raw_rules:
@@ -322,10 +374,27 @@ def _load_checklist(b: Builder, languages: tuple[str, ...]) -> Checklist:
     if rules and rules[-1].when_any:
         b.fail(raw, "rules", "the last rule must have no condition, so every answer set has an outcome")
 
+    worse_spec = b.mapping(raw, "worse_check")
+    b.unknown_keys(worse_spec, {"safety", "outcome", "reference"}, "worse_check")
+    worse_outcome = worse_spec.get("outcome")
+    if worse_spec and worse_outcome not in outcome_specs:
+        b.fail(worse_spec, "outcome", f"worse_check refers to unknown outcome {worse_outcome!r}")
+    worse_refs = b.safety_references(worse_spec, "worse_check", safety=True) if worse_spec else ()
+
     texts = {lang: b.load(f"{lang}/checklist.yaml") for lang in languages}
     q_texts: dict[str, dict[str, QuestionText]] = {q: {} for q, _, _ in question_specs}
     o_texts: dict[str, dict[str, OutcomeText]] = {o: {} for o in outcome_specs}
+    w_texts: dict[str, QuestionText] = {}
+    criteria: dict[str, str] = {}
     labels: dict[str, dict[str, str]] = {}
+
+    def question_text(spec: Marked, qid: str) -> QuestionText:
+        b.unknown_keys(spec, {"text", "reason", "reason_past", "unsure", "unsure_past"}, f"question {qid!r}")
+        text = b.text(spec, "text") or qid
+        b.html(spec, "text", text, f"question {qid!r}")
+        phrases = [b.text(spec, k) or qid for k in ("reason", "reason_past", "unsure", "unsure_past")]
+        return QuestionText(text, *phrases)
+
     for lang, t in texts.items():
         qs = b.mapping(t, "questions")
         for qid in q_texts:
@@ -333,9 +402,12 @@ def _load_checklist(b: Builder, languages: tuple[str, ...]) -> Checklist:
             if not isinstance(spec, Marked):
                 b.fail(qs, None, f"question {qid!r} has no {lang!r} text")
                 continue
-            text = b.text(spec, "text") or qid
-            b.html(spec, "text", text, f"question {qid!r}")
-            q_texts[qid][lang] = QuestionText(text, b.text(spec, "reason") or qid, b.text(spec, "reason_past") or qid)
+            q_texts[qid][lang] = question_text(spec, qid)
+        if worse_spec:
+            w_texts[lang] = question_text(b.mapping(t, "worse_check"), "worse_check")
+        criteria[lang] = b.text(t, "criteria") or ""
+        if criteria[lang]:
+            b.html(t, "criteria", criteria[lang], "criteria")
         for qid in qs:
             if qid not in q_texts:
                 b.fail(qs, qid, f"question {qid!r} is not in checklist.yaml")
@@ -349,12 +421,20 @@ def _load_checklist(b: Builder, languages: tuple[str, ...]) -> Checklist:
             if not isinstance(spec, Marked):
                 b.fail(os_, None, f"outcome {oid!r} has no {lang!r} text")
                 continue
+            b.unknown_keys(spec, {"title", "text", "safety_net"}, f"outcome {oid!r}")
             body = b.text(spec, "text") or oid
-            extra = placeholders(body) - {"reasons"}
+            extra = placeholders(body) - {"reasons", "criteria"}
             if extra:
                 b.fail(spec, "text", f"outcome {oid!r}: unknown placeholder(s) {sorted(extra)}")
-            b.html(spec, "text", body.replace("{reasons}", ""), f"outcome {oid!r}")
-            o_texts[oid][lang] = OutcomeText(b.text(spec, "title") or oid, body)
+            b.html(spec, "text", body.replace("{reasons}", "").replace("{criteria}", ""), f"outcome {oid!r}")
+            net = b.text(spec, "safety_net", required=False) or ""
+            if net:
+                b.html(spec, "safety_net", net, f"outcome {oid!r} safety_net")
+            else:
+                b.fail(
+                    os_, oid, f"outcome {oid!r} has no {lang!r} safety_net: what should make the user get help sooner"
+                )
+            o_texts[oid][lang] = OutcomeText(b.text(spec, "title") or oid, body, net)
 
     outcomes = {
         oid: Outcome(
@@ -362,16 +442,21 @@ def _load_checklist(b: Builder, languages: tuple[str, ...]) -> Checklist:
             bool(spec.get("safety", False)) if isinstance(spec, Marked) else False,
             bool(spec.get("followup", True)) if isinstance(spec, Marked) else True,
             MappingProxyType(o_texts[oid]),
+            outcome_refs.get(oid, ()),
         )
         for oid, spec in outcome_specs.items()
     }
     checklist = Checklist(
         answers=answers,
         counts_as=MappingProxyType(counts_as),
-        questions=tuple(Question(q, s, MappingProxyType(q_texts[q])) for q, s, _ in question_specs),
+        questions=tuple(
+            Question(q, s, MappingProxyType(q_texts[q]), question_refs.get(q, ())) for q, s, _ in question_specs
+        ),
         rules=tuple(rules),
         outcomes=MappingProxyType(outcomes),
         answer_labels=MappingProxyType({k: MappingProxyType(v) for k, v in labels.items()}),
+        criteria=MappingProxyType(criteria),
+        worse_check=WorseCheck(str(worse_outcome), MappingProxyType(w_texts), worse_refs),
     )
     if len(b.problems) == problems_before:  # walking needs a sound checklist, not a sound tree
         reached = {outcome for _, outcome in checklist.walk()}

@@ -38,6 +38,14 @@ def placeholders(text: str) -> frozenset[str]:
 
 
 @dataclass(frozen=True, slots=True)
+class Reference:
+    """The public page a piece of safety wording follows, so a medical reviewer can check it."""
+
+    title: str
+    url: str
+
+
+@dataclass(frozen=True, slots=True)
 class PageText:
     title: str
     button: str
@@ -54,6 +62,7 @@ class Page:
     links: tuple[str, ...]
     columns: int
     text: Mapping[str, PageText]
+    references: tuple[Reference, ...] = ()  # what the page's safety text follows
 
     @property
     def buttons(self) -> tuple[str, ...]:
@@ -63,15 +72,23 @@ class Page:
 @dataclass(frozen=True, slots=True)
 class QuestionText:
     text: str
-    reason: str
-    reason_past: str
+    reason: str  # right after a "yes": "your spasms are intense"
+    reason_past: str  # days later, in a check-in: "your spasms were intense"
+    unsure: str  # right after "not sure": "you were not sure whether your spasms are intense"
+    unsure_past: str  # days later: "you were not sure whether your spasms were intense"
+
+    def phrase(self, *, unsure: bool, past: bool) -> str:
+        if unsure:
+            return self.unsure_past if past else self.unsure
+        return self.reason_past if past else self.reason
 
 
 @dataclass(frozen=True, slots=True)
 class Question:
     id: str
-    safety: bool
+    safety: bool  # wording not from the source text: it has references
     text: Mapping[str, QuestionText]
+    references: tuple[Reference, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,7 +101,8 @@ class Rule:
 @dataclass(frozen=True, slots=True)
 class OutcomeText:
     title: str
-    text: str
+    text: str  # what to do, how soon and why; {reasons} and {criteria} are filled in
+    safety_net: str  # what should make the user get help sooner
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,6 +111,16 @@ class Outcome:
     safety: bool
     followup: bool
     text: Mapping[str, OutcomeText]
+    references: tuple[Reference, ...] = ()  # what the safety wording (and safety-netting) follows
+
+
+@dataclass(frozen=True, slots=True)
+class WorseCheck:
+    """Asked first when a user answers "Worse" at a check-in: the emergency signs, one question."""
+
+    outcome: str  # shown at once on "yes" (or what counts as yes)
+    text: Mapping[str, QuestionText]
+    references: tuple[Reference, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +131,8 @@ class Checklist:
     rules: tuple[Rule, ...]
     outcomes: Mapping[str, Outcome]
     answer_labels: Mapping[str, Mapping[str, str]]  # language -> answer -> label
+    criteria: Mapping[str, str]  # language -> the source text's four criteria, in one sentence
+    worse_check: WorseCheck
 
     def counts_yes(self, answer: str) -> bool:
         return self.counts_as.get(answer, answer) == "yes"
@@ -125,6 +155,10 @@ class Checklist:
     def reasons(self, answers: Mapping[str, str]) -> tuple[Question, ...]:
         """The questions whose answer counted as yes: what led to the outcome."""
         return tuple(q for q in self.questions if q.id in answers and self.counts_yes(answers[q.id]))
+
+    def unsure(self, answers: Mapping[str, str]) -> tuple[Question, ...]:
+        """Of the reasons, those that were not a plain "yes": they read as uncertainty."""
+        return tuple(q for q in self.reasons(answers) if answers[q.id] != "yes")
 
     def walk(self) -> Iterator[tuple[dict[str, str], str]]:
         """Every answer sequence the checklist allows, with the outcome it reaches."""
@@ -242,6 +276,7 @@ class Content:
     reminders: ReminderConfig
     diary: Diary
     strings: Mapping[str, Mapping[str, str]]
+    locales: Mapping[str, str]  # language -> CLDR locale for dates in prose ("en" -> "en_GB")
     rendered: Mapping[tuple[str, str], str] = field(repr=False)  # (page, lang) -> HTML
     search_index: tuple[SearchEntry, ...] = field(repr=False)
     fingerprint: str = ""
@@ -340,6 +375,8 @@ REQUIRED_STRINGS = frozenset(
         "checklist.progress",
         "checklist.reask",
         "checklist.reason_item",
+        "dates.at",
+        "dates.no_zone",
         "errors.busy",
         "errors.flood",
         "errors.generic",
@@ -390,7 +427,10 @@ REQUIRED_STRINGS = frozenset(
         "reminders.limit",
         "reminders.menu_title",
         "reminders.none",
-        "reminders.same_worse",
+        "reminders.same",
+        "reminders.same_see_doctor",
+        "reminders.same_urgent",
+        "reminders.worse_next",
         "reminders.snoozed",
         "reminders.stopped",
         "reminders.tz_ask_time",

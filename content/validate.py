@@ -16,6 +16,7 @@ PLAIN_PREFIXES = (
     "reminders.kind.",
     "reminders.delay.",
     "reminders.snooze.",
+    "reminders.sooner.",
     "summary.",
     "profile.",
     "sharing.",
@@ -50,6 +51,7 @@ def validate(content: Content, b: Builder) -> list[Problem]:
     derived += [f"reminders.daily_text.{k}" for k in reminders.daily_kinds]
     derived += [f"reminders.delay.{d.id}" for d in reminders.followup_delays]
     derived += [f"reminders.snooze.{s.id}" for s in reminders.snoozes]
+    derived += [f"reminders.sooner.{s.id}" for s in reminders.snoozes]
     for key in derived:
         if key not in base:
             problems.append(Problem(f"{default}/strings.yaml", None, f"missing string {key!r}"))

@@ -28,6 +28,7 @@ class FollowupPayload:
     asked_at: int = 0  # when the user asked for it (the check-in says how long ago)
     reasons: tuple[str, ...] = ()  # checklist question ids that led to the outcome
     outcome: str | None = None  # the checklist outcome it follows, if any
+    unsure: tuple[str, ...] = ()  # of the reasons, those answered "Not sure" (read as uncertainty)
 
     KIND: ClassVar[Literal["followup"]] = "followup"
 
@@ -37,6 +38,8 @@ class FollowupPayload:
             data["reasons"] = list(self.reasons)
         if self.outcome is not None:
             data["outcome"] = self.outcome
+        if self.unsure:
+            data["unsure"] = list(self.unsure)
         return json.dumps(data, separators=(",", ":"))
 
     @classmethod
@@ -48,6 +51,7 @@ class FollowupPayload:
             asked_at=int(data.get("asked_at") or 0),
             reasons=tuple(str(r) for r in data.get("reasons") or ()),
             outcome=data.get("outcome"),
+            unsure=tuple(str(r) for r in data.get("unsure") or ()),
         )
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import ast
 import dataclasses
+import itertools
+import random
 import re
 import shutil
 from collections.abc import Iterator
@@ -313,17 +315,28 @@ def test_walk_reaches_every_outcome(shipped: Content) -> None:
 def test_every_combination_gets_the_outcome_the_rules_say(shipped: Content, rules_yaml: dict[str, Any]) -> None:
     checklist = shipped.checklist
     expected = _expected_outcome(rules_yaml)
-    assert [q.id for q in checklist.questions] == [q["id"] for q in rules_yaml["questions"]]
+    ids = [q.id for q in checklist.questions]
+    assert ids == [q["id"] for q in rules_yaml["questions"]]
     assert list(checklist.answers) == rules_yaml["answers"]
-    walked = list(checklist.walk())
-    combos = list(checklist.combinations())
-    assert len(combos) == len(checklist.answers) ** len(checklist.questions)
-    for answers in combos:
+    # Each path the checklist walks, by its answers in question order: a combination stops early
+    # at the one path that is a prefix of it.
+    walked = {tuple(a.values()): o for a, o in checklist.walk()}
+
+    def check(combo: tuple[str, ...]) -> None:
+        answers = dict(zip(ids, combo, strict=True))
         outcome = expected(answers)
         assert checklist.evaluate(answers, finished=True) == outcome, answers
         # Stopping early (immediate rules) never changes the result the full answers would get.
-        [(_, early)] = [(a, o) for a, o in walked if a.items() <= answers.items()]
+        [early] = [walked[combo[:n]] for n in range(1, len(combo) + 1) if combo[:n] in walked]
         assert early == outcome, answers
+
+    # With 15 questions there are 3^15 (14 million) combinations: every yes/no combination (2^15)
+    # exhaustively, and the rest through a fixed random sample that includes every answer.
+    for combo in itertools.product(("yes", "no"), repeat=len(ids)):
+        check(combo)
+    rng = random.Random(13)
+    for _ in range(20_000):
+        check(tuple(rng.choice(checklist.answers) for _ in ids))
 
 
 def test_unsure_counts_as_yes_for_red_flags(shipped: Content) -> None:
@@ -640,6 +653,7 @@ def test_new_daily_kind_without_its_strings(tree: Path) -> None:
 
 def test_new_language_without_its_name(tree: Path) -> None:
     replace(tree, "meta.yaml", "languages: [en, it]", "languages: [en, it, de]")
+    replace(tree, "meta.yaml", "locales: {en: en_GB, it: it_IT}", "locales: {en: en_GB, it: it_IT, de: de_DE}")
     shutil.copytree(tree / "en", tree / "de")
     assert_problem(tree, "en/strings.yaml", None, "missing string", "'language.name.de'")
 
@@ -675,7 +689,7 @@ def test_bad_html_in_a_page_body(tree: Path, bad: str, words: tuple[str, ...]) -
 
 
 def test_bad_html_in_safety_text(tree: Path) -> None:
-    replace(tree, "it/pages.yaml", "<b>Chiedi subito aiuto</b>", "<b>Chiedi subito aiuto")
+    replace(tree, "it/pages.yaml", "<b>Fatti visitare oggi stesso</b> per", "<b>Fatti visitare oggi stesso per")
     line = key_line(tree, "it/pages.yaml", "doctor.safety")
     assert_problem(tree, "it/pages.yaml", line, "'doctor'", "safety", "bad Telegram HTML")
 
@@ -736,12 +750,12 @@ def test_rule_with_an_unknown_outcome(tree: Path) -> None:
 
 
 def test_unreachable_outcome(tree: Path) -> None:
-    # red_flags already ends the checklist as "urgent", so see_doctor can never be reached.
+    # chest already ends the checklist as "emergency", so see_doctor can never be reached.
     replace(
         tree,
         "checklist.yaml",
         "when_any: [intense, not_relieved, recurring, long_lasting]",
-        "when_any: [red_flags]",
+        "when_any: [chest]",
     )
     line = key_line(tree, "checklist.yaml", "outcomes.see_doctor")
     assert_problem(tree, "checklist.yaml", line, "'see_doctor'", "never be reached")
@@ -752,7 +766,7 @@ def test_unreachable_outcome_is_reported_alongside_other_problems(tree: Path) ->
         tree,
         "checklist.yaml",
         "when_any: [intense, not_relieved, recurring, long_lasting]",
-        "when_any: [red_flags]",
+        "when_any: [chest]",
     )
     links = set_value(tree, "pages.yaml", "pages.doctor.links", '["@settings"]')
     line = key_line(tree, "checklist.yaml", "outcomes.see_doctor")

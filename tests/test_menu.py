@@ -201,7 +201,8 @@ async def test_help_about(bot, content):
     await bot.send("/help")
     assert "/check" in bot.text()
     await bot.send("/about")
-    assert content.reviewed in bot.text() and content.fingerprint in bot.text()
+    assert "Content last reviewed: Wednesday, 25 November 2026." in bot.text()  # meta.yaml 2026-11-25, in prose
+    assert content.reviewed not in bot.text() and content.fingerprint in bot.text()
 
 
 async def test_group_chat_gets_private_only_note(bot):

@@ -101,8 +101,11 @@ async def test_privacy_and_mydata(bot):
     assert "What Spasm Guide keeps about you" in summary
     assert "Language: as in your Telegram app (🇬🇧 English)" in summary
     assert "Time zone: not set" in summary
-    assert "Checklist: 1 of 5 questions answered" in summary
-    assert "Active reminders: 1\n• Check-in on " in summary and "UTC" in summary
+    assert "Checklist: 1 of 15 questions answered" in summary
+    assert "First used: Sunday, 1 March 2026; last used: Sunday, 1 March 2026" in summary
+    # No time zone set: the check-in's time is Greenwich time, and the summary says so in words.
+    assert "Active reminders: 1\n• Check-in on Monday 2 March at 09:00, Greenwich time" in summary
+    assert "UTC" not in summary
 
 
 async def test_privacy_says_how_long_erased_data_survives_in_backups(bot):
@@ -186,7 +189,8 @@ async def test_admin_commands_are_invisible_to_others(bot):
 
 async def test_stats_for_admin_has_no_personal_data(bot):
     await bot.send("/check")
-    for _ in range(5):
+    for _ in range(15):
+        bot.clock.advance(1)
         await bot.tap("No")
     admin = bot.user(ADMIN_ID, "Root")
     await admin.send("/stats")

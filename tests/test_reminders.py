@@ -17,18 +17,24 @@ async def add_followup(bot, delay="d1"):
     await bot.ada.tap_data(PickDelay(delay).encode())
 
 
+NO_SIGNS = ["no"] * 11  # the warning-sign questions come first; "No" to each reaches the criteria
+
+
 async def finish_checklist(bot, *answers):
     await bot.send("/check")
     for a in answers:
+        bot.clock.advance(1)  # a person reads each question
         await bot.tap({"yes": "Yes", "no": "No", "unsure": "Not sure"}[a])
 
 
 async def test_followup_after_checklist_says_what_it_follows(bot):
-    await finish_checklist(bot, "no", "yes", "no", "yes", "no")
+    await finish_checklist(bot, *NO_SIGNS, "yes", "no", "yes", "no")
     await bot.tap("Remind me to check again")
     assert "When should I check in" in bot.text()
     await bot.tap("In 3 days")
-    assert "2026-03-04 09:00 UTC" in bot.text()
+    # No time zone set yet: Greenwich time, said in words (never ISO, never "UTC").
+    assert "I'll ask you how you are on Wednesday 4 March at 09:00, Greenwich time (I don't know" in bot.text()
+    assert "UTC" not in bot.text()
     assert await bot.rows("SELECT * FROM checklist_sessions") == []  # answers no longer kept
     [row] = await bot.rows("SELECT kind, status, due_at, payload FROM reminders")
     assert row["kind"] == "followup" and row["status"] == "pending"
@@ -57,9 +63,12 @@ async def test_checkin_buttons(bot):
     await bot.tap("Better")
     assert "Glad to hear it" in bot.text()
     await bot.ada.tap_data(checkin.callback_data[2], message_id=checkin.message_id)  # Worse
-    assert "consult your doctor if your muscle spasms recur often or last long" in bot.text()
+    assert "do you have any of these now?" in bot.text()  # the emergency signs first
+    await bot.tap("No")
+    assert "run the checklist again now" in bot.text()
+    assert "consult your doctor if your muscle spasms are intense, are not relieved simply by stretching" in bot.text()
     await bot.tap("Run the checklist again")
-    assert "Question 1 of 5" in bot.text()
+    assert "Question 1 of 15" in bot.text()
 
 
 async def test_snooze_and_stop(bot):
@@ -88,7 +97,8 @@ async def test_list_and_cancel(bot):
     await bot.tap("Follow-up check-in")
     await bot.tap("In 1 week")
     await bot.send("/reminders")
-    assert "Check-in on 2026-03-08 09:00 UTC" in bot.text()
+    assert "Check-in on Sunday 8 March at 09:00, Greenwich time" in bot.text()
+    assert "✖️ Cancel: Sun 8 Mar, 09:00" in bot.buttons()
     await bot.tap("Cancel:")
     assert "Reminder cancelled." in bot.ada.last_answer()["text"]
     assert "no active reminders" in bot.text()

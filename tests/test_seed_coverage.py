@@ -113,7 +113,9 @@ FACTS: list[tuple[str, str, str]] = [
     ("last long", "last long", "durano a lungo"),
 ]
 
-SAFETY_WORDS = {"en": ("emergency",), "it": ("emergenza",)}
+SAFETY_WORDS = {"en": ("emergency",), "it": ("emergenza", "112")}
+# Safety text is graded: call the emergency number now, or see a doctor today.
+HELP_WORDS = {"en": ("emergency", "see a doctor today"), "it": ("112", "oggi stesso")}
 
 
 def _plain(html: str) -> str:
@@ -183,9 +185,9 @@ def test_emergency_wording_only_under_safety_keys(content: Content, lang: str) -
 
 @pytest.mark.parametrize("lang", ["en", "it"])
 def test_pages_with_safety_text_say_to_call_for_help(content: Content, lang: str) -> None:
-    """The reverse check: safety blocks are the emergency advice, in every language."""
+    """The reverse check: safety blocks say to get help (now or today), in every language."""
     with_safety = [page for page in content.pages.values() if page.text[lang].safety]
     assert with_safety, "the shipped content has safety text"
     for page in with_safety:
         safety = page.text[lang].safety or ""
-        assert any(w in safety.casefold() for w in SAFETY_WORDS[lang]), page.id
+        assert any(w in safety.casefold() for w in HELP_WORDS[lang]), page.id

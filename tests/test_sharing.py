@@ -190,8 +190,8 @@ async def test_inline_in_italian(bot: Harness, content: Content) -> None:
     assert answer.ids[0] == "cramps.it"
     assert answer.titles[0] == page_title(content, "cramps", "it")
     message = answer.result("cramps.it")["input_message_content"]["message_text"]
-    assert "Spasm Guide fornisce informazioni, non una diagnosi" in message
-    assert answer.button is not None and answer.button["text"] == "📖 Apri Spasm Guide"
+    assert "La Guida agli spasmi fornisce informazioni, non una diagnosi" in message  # one name per language
+    assert answer.button is not None and answer.button["text"] == "📖 Apri la Guida agli spasmi"
 
 
 async def test_inline_follows_the_language_chosen_in_the_bot(bot: Harness) -> None:
@@ -273,7 +273,7 @@ def _rename_page(root: Path, old: str, new: str) -> None:
         path = root / rel
         text = path.read_text(encoding="utf-8")
         text = text.replace(f" {old},", f" {new},").replace(f"  {old}: {{}}", f"  {new}: {{}}")
-        text = text.replace(f"\n{old}:\n", f"\n{new}:\n")
+        text = text.replace(f"\n{old}:\n", f"\n{new}:\n").replace(f"\n  {old}:\n", f"\n  {new}:\n")
         path.write_text(text, encoding="utf-8")
 
 
@@ -284,7 +284,8 @@ def test_a_page_id_that_cannot_be_a_start_parameter_is_refused(tmp_path: Path, r
     with pytest.raises(ContentError) as caught:
         load_content(root)
     (problem,) = [p for p in caught.value.problems if "deep link" in p.message]
-    assert problem.file == "pages.yaml" and problem.line == 12
+    lines = (root / "pages.yaml").read_text(encoding="utf-8").splitlines()
+    assert problem.file == "pages.yaml" and problem.line == lines.index(f"  {reserved}:") + 1
     assert f"page id {reserved!r} is reserved for deep links" in problem.message
 
 

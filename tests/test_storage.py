@@ -127,7 +127,7 @@ async def test_locked_database_gets_busy_reply_and_loses_nothing(tmp_path, setti
         blocker.execute("BEGIN EXCLUSIVE")
 
         await harness.tap("No")
-        assert "Question 2 of 5" in harness.text()  # the user is not held up by the lock
+        assert "Question 2 of 15" in harness.text()  # the user is not held up by the lock
         with pytest.raises(sqlite3.OperationalError, match="locked"):
             await store.flush()
 
@@ -138,10 +138,10 @@ async def test_locked_database_gets_busy_reply_and_loses_nothing(tmp_path, setti
         blocker.execute("ROLLBACK")
         blocker.close()
         rows = await harness.rows("SELECT answers FROM checklist_sessions")
-        assert rows == [{"answers": '[["red_flags", "no"]]'}]  # nothing lost
+        assert rows == [{"answers": '[["chest", "no"]]'}]  # nothing lost
         await harness.ada.send("/check")
         await harness.tap("No")
-        assert "Question 3 of 5" in harness.text()
+        assert "Question 3 of 15" in harness.text()
     finally:
         await harness.stop()
 

@@ -12,10 +12,8 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from datetime import UTC, datetime
 from types import MappingProxyType
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from telegram import Bot, Update
 from telegram.ext import ApplicationHandlerStop
@@ -32,8 +30,10 @@ from bot.ui.callbacks import (
     StartChecklist,
     StartLog,
 )
+from bot.ui.dates import day
 from bot.ui.feature import Command, Feature, Message, Route, Stage
 from bot.ui.keyboards import Screen, button, main_menu_button, markup
+from bot.ui.outcomes import outcome_text, reasons_of
 from bot.ui.replies import show
 from bot.ui.screens import NEW_TEXT, main_screen, show_stale
 from content.model import Content
@@ -73,14 +73,9 @@ def _question_text(content: Content, step: int, lang: str) -> str:
 def outcome_screen(content: Content, run: ChecklistRun, lang: str) -> Screen:
     assert run.outcome is not None
     outcome = content.checklist.outcomes[run.outcome]
-    reasons = "\n".join(
-        content.text(lang, "checklist.reason_item", reason=q.text[lang].reason)
-        for q in content.checklist.reasons(run.as_dict)
-    )
-    body = outcome.text[lang].text.replace("{reasons}", reasons)
-    text = f"<b>{outcome.text[lang].title}</b>\n\n{body}"
-    if outcome.safety:
-        # Urgent: the one instruction that matters, and a way back to the menu. Nothing else.
+    text = outcome_text(content, lang, run.outcome, reasons_of(content, run.as_dict))
+    if not outcome.followup:
+        # Emergency: the one instruction that matters, and a way back to the menu. Nothing else.
         return Screen(text, markup([[main_menu_button(content, lang)]]))
     text += "\n\n" + content.text(lang, "checklist.disclaimer")
     keyboard = [[button(content.text(lang, "btn.summary"), ChecklistSummary(run.session))]]
@@ -99,8 +94,7 @@ def outcome_screen(content: Content, run: ChecklistRun, lang: str) -> Screen:
 
 def summary_text(content: Content, run: ChecklistRun, lang: str, timezone: str | None, diary_line: str = "") -> str:
     """Plain text a user can forward to their doctor: no formatting that could get lost."""
-    zone = ZoneInfo(timezone) if timezone else UTC
-    date = datetime.fromtimestamp(run.updated_at, zone).strftime("%Y-%m-%d")
+    date = day(content, lang, run.updated_at, timezone)
     labels = content.checklist.answer_labels[lang]
     lines = [content.text(lang, "summary.header", date=date), ""]
     for question in content.checklist.questions:

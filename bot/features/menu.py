@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from types import MappingProxyType
 
 from telegram import Update
@@ -9,6 +10,7 @@ from telegram.ext import filters
 
 from bot.infra.services import BotContext
 from bot.ui.callbacks import Nav, OpenHelp, OpenLanguage, SetLang, Vote
+from bot.ui.dates import day
 from bot.ui.feature import Command, Feature, Message, Stage
 from bot.ui.keyboards import Screen, button, main_menu_button, markup, page_screen, rows
 from bot.ui.replies import show
@@ -65,10 +67,19 @@ async def about(update: Update, ctx: BotContext) -> None:
         lang,
         "about.text",
         source=escape(content.source),
-        reviewed=escape(content.reviewed),
+        reviewed=escape(_reviewed(content, lang)),
         version=content.fingerprint,
     )
     await show(update, ctx, text_screen(content, lang, text), new=True)
+
+
+def _reviewed(content: Content, lang: str) -> str:
+    """meta.yaml's review date (YYYY-MM-DD, checked at load) in prose: 'Wednesday, 25 November 2026'."""
+    try:
+        reviewed = datetime.strptime(content.reviewed, "%Y-%m-%d").replace(hour=12, tzinfo=UTC)
+    except ValueError:
+        return content.reviewed
+    return day(content, lang, reviewed.timestamp(), None)
 
 
 async def language(update: Update, ctx: BotContext) -> None:

@@ -11,7 +11,7 @@ from telegram import Update
 from bot.infra.services import BotContext, Services
 from bot.ui import diary_facts
 from bot.ui.callbacks import ConfirmDelete, KeepData, OpenPrivacy
-from bot.ui.dates import format_when
+from bot.ui.dates import day
 from bot.ui.feature import Command, Feature
 from bot.ui.keyboards import Screen, button, main_menu_button, markup
 from bot.ui.labels import reminder_label
@@ -77,7 +77,8 @@ async def mydata_command(update: Update, ctx: BotContext) -> None:
         return
     # First in words a person can check at a glance, then everything, field by field.
     language = update.effective_user.language_code
-    await show(update, ctx, Screen(summary_text(content, lang, data, active, language)), new=True)
+    summary = summary_text(content, lang, data, active, language, ctx.services.now())
+    await show(update, ctx, Screen(summary), new=True)
     dump = json.dumps(data, ensure_ascii=False, indent=1, default=str)
     if len(dump) > MAX_EXPORT * MAX_MESSAGES:
         # A long diary is hundreds of messages of JSON: the whole record as one file instead,
@@ -104,6 +105,7 @@ def summary_text(
     data: dict[str, list[dict[str, Any]]],
     active: list[Reminder],
     telegram_lang: str | None,
+    now: float,
 ) -> str:
     user = data["users"][0] if data["users"] else {}
     zone = user.get("timezone")
@@ -124,7 +126,7 @@ def summary_text(
         total = len(content.checklist.questions)
         checklist = content.text(lang, "privacy.mydata_checklist", answered=answered, total=total)
     reminders = (
-        "\n".join([str(len(active)), *(reminder_label(content, lang, r, zone) for r in active)])
+        "\n".join([str(len(active)), *(reminder_label(content, lang, r, zone, now) for r in active)])
         if active
         else content.text(lang, "privacy.mydata_no_reminders")
     )
@@ -133,8 +135,8 @@ def summary_text(
         "privacy.mydata_summary",
         language=language,
         timezone=escape(zone.replace("_", " ")) if zone else not_set,
-        first_seen=format_when(user["first_seen"], zone) if user else not_set,
-        last_seen=format_when(user["last_seen"], zone) if user else not_set,
+        first_seen=day(content, lang, user["first_seen"], zone) if user else not_set,
+        last_seen=day(content, lang, user["last_seen"], zone) if user else not_set,
         checklist=checklist,
         reminders=reminders,
         diary=content.diary.words(lang).privacy["mydata"].replace("{count}", str(len(data["diary_entries"]))),

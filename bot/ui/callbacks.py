@@ -279,10 +279,31 @@ class CheckinSame(Callback):
 
 
 @dataclass(frozen=True, slots=True)
+class CheckinSameAfter(Callback):
+    """ "Same" at a check-in that follows a checklist outcome: it reminds the user of that outcome.
+    The outcome rides in the button, because the reminder's health context is erased once sent."""
+
+    PREFIX = "ra"
+    PATTERNS = (_ID, _TOKEN)
+    reminder_id: int
+    outcome: str
+
+
+@dataclass(frozen=True, slots=True)
 class CheckinWorse(Callback):
     PREFIX = "rw"
     PATTERNS = (_ID,)
     reminder_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class WorseAnswer(Callback):
+    """The answer to the emergency-sign question asked after "Worse"."""
+
+    PREFIX = "rq"
+    PATTERNS = (_ID, _TOKEN)
+    reminder_id: int
+    answer: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -492,6 +513,10 @@ def all_static_callbacks(content: Content) -> Iterator[Callback]:
         yield PickDelay(delay.id)
     for snooze in content.reminders.snoozes:
         yield Snooze(10**12 - 1, snooze.id)
+    for outcome in content.checklist.outcomes:
+        yield CheckinSameAfter(10**12 - 1, outcome)
+    for answer in content.checklist.answers:
+        yield WorseAnswer(10**12 - 1, answer)
     for kind in content.reminders.daily_kinds:
         yield PickKind(kind)
         yield PickTime(kind, 23 * 60 + 59)

@@ -34,7 +34,9 @@ FEATURE = Feature(
             cb.CancelReminder: h.on_cancel,
             cb.CheckinBetter: h.on_better,
             cb.CheckinSame: h.on_same,
+            cb.CheckinSameAfter: h.on_same_after,
             cb.CheckinWorse: h.on_worse,
+            cb.WorseAnswer: h.on_worse_answer,
             cb.Snooze: h.on_snooze,
             cb.StopReminders: h.on_stop,
         }

@@ -31,6 +31,7 @@ from bot.ui import diary_facts
 from bot.ui.callbacks import (
     CheckinBetter,
     CheckinSame,
+    CheckinSameAfter,
     CheckinWorse,
     ChooseZone,
     DismissZoneOffer,
@@ -331,10 +332,16 @@ def render(
     keyboard = []
     if checkin is not None:
         rid = checkin.id
+        outcome = checkin.payload.outcome if isinstance(checkin.payload, FollowupPayload) else None
+        # "Same" after a checklist outcome reminds the user of it; the payload is erased once
+        # sent, so the outcome rides in the button.
+        same: CheckinSame | CheckinSameAfter = CheckinSame(rid)
+        if outcome is not None and outcome in content.checklist.outcomes:
+            same = CheckinSameAfter(rid, outcome)
         keyboard.append(
             [
                 button(content.text(lang, "btn.better"), CheckinBetter(rid)),
-                button(content.text(lang, "btn.same"), CheckinSame(rid)),
+                button(content.text(lang, "btn.same"), same),
                 button(content.text(lang, "btn.worse"), CheckinWorse(rid)),
             ]
         )
@@ -389,7 +396,8 @@ def checkin_text(content: Content, lang: str, reminder: Reminder, now: int) -> s
         ago = content.text(lang, "reminders.ago_hours", n=hours)
     else:
         ago = content.text(lang, "reminders.ago_hour")
-    phrases = [q.text[lang].reason_past for q in reasons]
+    # "Not sure" answers read as uncertainty days later too.
+    phrases = [q.text[lang].phrase(unsure=q.id in payload.unsure, past=True) for q in reasons]
     joined = (
         phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + content.text(lang, "reminders.and") + phrases[-1]
     )

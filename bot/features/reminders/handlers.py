@@ -17,6 +17,7 @@ from bot.ui.callbacks import (
     CancelReminder,
     CheckinBetter,
     CheckinSame,
+    CheckinSameAfter,
     CheckinWorse,
     ChooseZone,
     OpenReminders,
@@ -26,10 +27,12 @@ from bot.ui.callbacks import (
     Snooze,
     StartChecklist,
     StopReminders,
+    WorseAnswer,
 )
-from bot.ui.dates import format_when, zone_of
+from bot.ui.dates import when, zone_of
 from bot.ui.keyboards import Screen, button, main_menu_button, markup, rows
-from bot.ui.labels import reminder_label
+from bot.ui.labels import reminder_button_label, reminder_label
+from bot.ui.outcomes import outcome_text, safety_net, with_criteria
 from bot.ui.replies import show
 from bot.ui.screens import show_stale
 from content.model import Content
@@ -40,10 +43,12 @@ from storage.reminders import DailyPayload, FollowupPayload, Payload, Reminder
 # --- screens -------------------------------------------------------------------------------
 
 
-def list_screen(content: Content, lang: str, active: list[Reminder], timezone: str | None, prefix: str = "") -> Screen:
+def list_screen(
+    content: Content, lang: str, active: list[Reminder], timezone: str | None, now: float, prefix: str = ""
+) -> Screen:
     lines = [content.text(lang, "reminders.menu_title")]
     if active:
-        lines += [reminder_label(content, lang, r, timezone) for r in active]
+        lines += [reminder_label(content, lang, r, timezone, now) for r in active]
     else:
         lines.append(content.text(lang, "reminders.none"))
     cancel_buttons = [
@@ -51,7 +56,7 @@ def list_screen(content: Content, lang: str, active: list[Reminder], timezone: s
             content.text(
                 lang,
                 "btn.cancel_reminder",
-                label=reminder_label(content, lang, r, timezone).lstrip("• ")[:24],
+                label=reminder_button_label(content, lang, r, timezone)[:24],
             ),
             CancelReminder(r.id),
         )
@@ -124,7 +129,9 @@ async def _list(update: Update, ctx: BotContext, *, new: bool, prefix: str = "")
     lang = await services.user_language(update)
     active = await services.db.read(outbox.list_active, update.effective_user.id)
     cached = await services.cached_user(update.effective_user.id)
-    await show(update, ctx, list_screen(services.content, lang, active, cached.timezone, prefix), new=new)
+    await show(
+        update, ctx, list_screen(services.content, lang, active, cached.timezone, services.now(), prefix), new=new
+    )
 
 
 async def reminders_command(update: Update, ctx: BotContext) -> None:
@@ -158,14 +165,16 @@ async def on_delay(update: Update, ctx: BotContext, cb: PickDelay) -> str | None
     run = await services.checklists.get(user.id)
     payload = FollowupPayload(lang=lang, asked_at=now)
     if run is not None and run.outcome is not None:
-        reasons = tuple(q.id for q in content.checklist.reasons(run.as_dict))
-        payload = FollowupPayload(lang=lang, asked_at=now, reasons=reasons, outcome=run.outcome)
+        answers = run.as_dict
+        reasons = tuple(q.id for q in content.checklist.reasons(answers))
+        unsure = tuple(q.id for q in content.checklist.unsure(answers))  # so later they read as doubt
+        payload = FollowupPayload(lang=lang, asked_at=now, reasons=reasons, outcome=run.outcome, unsure=unsure)
     if not await _insert(update, ctx, lang, due=due, payload=payload):
         return None
     if run is not None:
         services.checklists.drop(user.id)
     cached = await services.cached_user(user.id)
-    text = content.text(lang, "reminders.created_followup", when=format_when(due, cached.timezone))
+    text = content.text(lang, "reminders.created_followup", when=when(content, lang, due, cached.timezone, now))
     await show(update, ctx, done_screen(content, lang, text))
     return None
 
@@ -248,34 +257,89 @@ async def on_better(update: Update, ctx: BotContext, _: CheckinBetter) -> str | 
     content = services.content
     lang = await services.user_language(update)
     await services.db.run(stats.bump, "checkin_better", durable=False)
-    await show(
-        update,
-        ctx,
-        Screen(content.text(lang, "reminders.better"), markup([[main_menu_button(content, lang)]])),
-    )
+    # Never "you are fine": what should make them get help sooner follows the good news.
+    text = with_criteria(content, lang, content.text(lang, "reminders.better"))
+    text += "\n\n" + safety_net(content, lang, "self_care")
+    await show(update, ctx, Screen(text, markup([[main_menu_button(content, lang)]])))
     return None
 
 
-async def _same_or_worse(update: Update, ctx: BotContext, counter: str) -> str | None:
-    services = ctx.services
-    content = services.content
-    lang = await services.user_language(update)
-    await services.db.run(stats.bump, counter, durable=False)
+def _same_screen(content: Content, lang: str, outcome: str | None) -> Screen:
+    """ "Same": the four criteria; after "book an appointment" or "get help today", a reminder of
+    that advice. Then what should make the user get help sooner."""
+    if outcome == "see_doctor":
+        text, net = content.text(lang, "reminders.same_see_doctor"), outcome
+    elif outcome == "urgent":
+        text, net = content.text(lang, "reminders.same_urgent"), outcome
+    else:  # a plain check-in, after self-care, or an outcome this content no longer has
+        text, net = content.text(lang, "reminders.same"), "self_care"
     keyboard = [
         [button(content.text(lang, "btn.check_again"), StartChecklist())],
         [button(content.text(lang, "btn.new_followup"), AddFollowup())],
         [main_menu_button(content, lang)],
     ]
-    await show(update, ctx, Screen(content.text(lang, "reminders.same_worse"), markup(keyboard)))
-    return None
+    return Screen(with_criteria(content, lang, text) + "\n\n" + safety_net(content, lang, net), markup(keyboard))
 
 
 async def on_same(update: Update, ctx: BotContext, _: CheckinSame) -> str | None:
-    return await _same_or_worse(update, ctx, "checkin_same")
+    services = ctx.services
+    lang = await services.user_language(update)
+    await services.db.run(stats.bump, "checkin_same", durable=False)
+    await show(update, ctx, _same_screen(services.content, lang, None))
+    return None
 
 
-async def on_worse(update: Update, ctx: BotContext, _: CheckinWorse) -> str | None:
-    return await _same_or_worse(update, ctx, "checkin_worse")
+async def on_same_after(update: Update, ctx: BotContext, cb: CheckinSameAfter) -> str | None:
+    services = ctx.services
+    lang = await services.user_language(update)
+    await services.db.run(stats.bump, "checkin_same", durable=False)
+    await show(update, ctx, _same_screen(services.content, lang, cb.outcome))
+    return None
+
+
+def worse_screen(content: Content, lang: str, reminder_id: int) -> Screen:
+    """ "Worse": the emergency signs first, in one question."""
+    checklist = content.checklist
+    answers = [button(checklist.answer_labels[lang][a], WorseAnswer(reminder_id, a)) for a in checklist.answers]
+    return Screen(checklist.worse_check.text[lang].text, markup([answers], [[main_menu_button(content, lang)]]))
+
+
+async def on_worse(update: Update, ctx: BotContext, cb: CheckinWorse) -> str | None:
+    services = ctx.services
+    lang = await services.user_language(update)
+    await services.db.run(stats.bump, "checkin_worse", durable=False)
+    await show(update, ctx, worse_screen(services.content, lang, cb.reminder_id))
+    return None
+
+
+async def on_worse_answer(update: Update, ctx: BotContext, cb: WorseAnswer) -> str | None:
+    services = ctx.services
+    content = services.content
+    checklist = content.checklist
+    if cb.answer not in checklist.answers:
+        return await show_stale(update, ctx)
+    lang = await services.user_language(update)
+    if checklist.counts_yes(cb.answer):
+        # An emergency sign (or not sure): the emergency disposition at once, nothing else.
+        await services.db.run(stats.bump, "checkin_worse_emergency", durable=False)
+        check = checklist.worse_check
+        text = outcome_text(content, lang, check.outcome, [(check.text, cb.answer != "yes")])
+        await show(update, ctx, Screen(text, markup([[main_menu_button(content, lang)]])))
+        return None
+    # No emergency sign: the checklist again (it says how soon to get help) and a sooner check-in.
+    sooner = [
+        button(content.text(lang, f"reminders.sooner.{s.id}"), Snooze(cb.reminder_id, s.id))
+        for s in content.reminders.snoozes
+    ]
+    keyboard = markup(
+        [[button(content.text(lang, "btn.check_again"), StartChecklist())]],
+        [[b] for b in sooner],
+        [[main_menu_button(content, lang)]],
+    )
+    text = with_criteria(content, lang, content.text(lang, "reminders.worse_next"))
+    text += "\n\n" + safety_net(content, lang, "see_doctor")
+    await show(update, ctx, Screen(text, keyboard))
+    return None
 
 
 async def on_snooze(update: Update, ctx: BotContext, cb: Snooze) -> str | None:
@@ -297,7 +361,7 @@ async def on_snooze(update: Update, ctx: BotContext, cb: Snooze) -> str | None:
         done_screen(
             content,
             lang,
-            content.text(lang, "reminders.snoozed", when=format_when(due, cached.timezone)),
+            content.text(lang, "reminders.snoozed", when=when(content, lang, due, cached.timezone, now)),
         ),
     )
     return None
