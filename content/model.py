@@ -260,6 +260,7 @@ class Diary:
     checklist_days: int
     checkin_compare_days: int
     text: Mapping[str, DiaryText]  # language -> words
+    reference: tuple[Reference, ...] = ()  # the public page the safety line follows
 
     def words(self, lang: str) -> DiaryText:
         return self.text[lang]

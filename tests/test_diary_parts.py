@@ -260,3 +260,20 @@ def test_diary_choices_must_be_the_stored_codes(tmp_path: Path):
         ContentError, match="field 'context' must offer exactly exercise, night, heat, other \\(storage"
     ):
         load_checked_content(root)
+
+
+def test_the_diarys_safety_line_needs_its_reference(tmp_path: Path):
+    from content.loader import load_content
+    from content.problems import ContentError
+    from tests.test_content import copy_content, replace
+
+    root = copy_content(tmp_path / "content")
+    replace(
+        root,
+        "diary.yaml",
+        'reference: [{title: "NHS: Leg cramps", url: "https://www.nhs.uk/conditions/leg-cramps/"}]\n',
+        "",
+    )
+    with pytest.raises(ContentError, match="the diary's safety line is safety wording"):
+        load_content(root)
+    assert load_content().diary.reference[0].url == "https://www.nhs.uk/conditions/leg-cramps/"
