@@ -9,7 +9,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PTB_TIMEDELTA=1 \
     BOT_DATABASE=/data/spasm-guide.sqlite3 \
-    BOT_HEALTH_FILE=/data/spasm-guide.health
+    BOT_HEALTH_FILE=/data/spasm-guide.health \
+    MPLBACKEND=Agg \
+    MPLCONFIGDIR=/app/.matplotlib
 
 WORKDIR /app
 COPY pyproject.toml README.md ./
@@ -17,7 +19,10 @@ COPY bot ./bot
 COPY content ./content
 COPY storage ./storage
 COPY main.py ./
+# The diary chart's font cache is built here, once: the bot's user cannot write /app, and
+# without a cache matplotlib would rebuild it (about a second) every time its worker starts.
 RUN pip install . \
+    && python -c "import matplotlib.font_manager" \
     && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin spasm \
     && mkdir -p /data /backups && chown spasm:spasm /data /backups
 

@@ -20,7 +20,7 @@ from typing import Any
 
 from bench import RESULTS_DIR
 
-BENCHMARKS = ("taps", "concurrency", "dispatch", "storage", "startup", "backup")
+BENCHMARKS = ("taps", "concurrency", "dispatch", "storage", "startup", "backup", "diary")
 DESCRIPTIONS = {
     "taps": "1. menu tap and checklist step cost vs a bare PTB Application",
     "concurrency": "2. 500 users x 10 pages over HTTP (FakeTelegramServer)",
@@ -28,6 +28,7 @@ DESCRIPTIONS = {
     "storage": "4. 1,000,000 pending reminders: claim query, memory, create",
     "startup": "5. process start to first getUpdates, content load",
     "backup": "6. backup while reminders are created and delivered; restore checked",
+    "diary": "7. spasm diary: log tap vs menu tap, /diary with 1,000 entries, charts vs other taps",
 }
 
 

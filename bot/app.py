@@ -21,6 +21,7 @@ from telegram.ext import (
 from telegram.request import BaseRequest
 
 from bot.features import admin, checklist, menu, privacy, reminders, sharing
+from bot.features.diary import feature as diary
 from bot.features.reminders.delivery import ReminderDelivery
 from bot.infra.clock import Clock, SystemClock
 from bot.infra.http import BoundedHTTPXRequest
@@ -44,6 +45,9 @@ FEATURES: tuple[Feature, ...] = (
     admin.FEATURE,
     sharing.FEATURE,  # before menu: its `/start PARAMETER` handler is offered the update first
     menu.FEATURE,
+    # Before the checklist: in the CLAIM stage the first matching handler gets the text, and the
+    # diary's matches only users with a log question open; the checklist's matches all text.
+    diary.FEATURE,
     checklist.FEATURE,
     reminders.FEATURE,
 )
@@ -106,7 +110,11 @@ def build_application(
         chores = tuple(chore for feature in FEATURES for chore in feature.chores)
         delivery = ReminderDelivery(app.bot, services, chores=chores)
     app.bot_data["lifecycle"] = Lifecycle(
-        services, delivery, start_delivery=start_delivery, production_hooks=production_hooks
+        services,
+        delivery,
+        start_delivery=start_delivery,
+        production_hooks=production_hooks,
+        stops=tuple(stop for feature in FEATURES for stop in feature.stops),
     )
     register(app, FEATURES)
     return app

@@ -14,13 +14,14 @@ from typing import TextIO
 
 from bot.app import build_application
 from bot.fake_telegram import ChatClient, FakeMessage, FakeTelegram
+from bot.features.diary.handlers import state_of as diary_state
 from bot.infra.clock import SystemClock
 from bot.infra.services import services_of
 from bot.infra.settings import Settings
 from bot.lifecycle import running
 from content.model import Content
 
-HELP = """Type a number to tap a button, or any text to send it (try /start, /check, "cramp").
+HELP = """Type a number to tap a button, or any text to send it (try /start, /check, /log, /diary, "cramp").
   :wait 2h | :wait 3d   move the clock forward (reminders come due)
   :lang it | :lang en   send the next messages as an Italian / English Telegram user
   :location 41.9 12.5   share a location (latitude longitude), as the 📍 keyboard button does
@@ -43,12 +44,17 @@ class ShiftedClock(SystemClock):
 
 
 class Demo:
-    def __init__(self, settings: Settings, content: Content, out: TextIO = sys.stdout) -> None:
+    def __init__(
+        self, settings: Settings, content: Content, out: TextIO = sys.stdout, files: Path | None = None
+    ) -> None:
         self.clock = ShiftedClock()
         self.fake = FakeTelegram(clock=self.clock.now)
         self.app = build_application(settings, content=content, clock=self.clock, request=self.fake, rate_limit=False)
         self.client = ChatClient(self.app, self.fake, user_id=10001, first_name="Demo", language_code="en")
         self.out = out
+        # Photos and documents the bot sends (the diary's chart and CSV) are written here, so a
+        # person can open them: a terminal cannot show them.
+        self.files = files or Path(settings.database).resolve().parent / "demo-files"
         self._seen = 0
         self._printed: dict[int, object] = {}
 
@@ -73,6 +79,16 @@ class Demo:
 
     def _print_message(self, message: FakeMessage) -> None:
         self.print("─" * 60 + (" (edited)" if message.edited else ""))
+        if message.kind in ("photo", "document") and message.file_bytes:
+            self.files.mkdir(parents=True, exist_ok=True)
+            if message.kind == "photo":
+                name = f"chart-{message.message_id}.png"
+            else:
+                name = f"{message.message_id}-{Path(message.file_name or 'file').name}"
+            path = self.files / name
+            path.write_bytes(message.file_bytes)
+            what = "picture" if message.kind == "photo" else "file"
+            self.print(f"📎 The bot sent a {what}; it is written to {path} (open it to see it).")
         self.print(message.plain)
         number = 1
         for row in message.buttons:
@@ -117,6 +133,7 @@ class Demo:
             await self.tap_number(int(line))
         else:
             await self.client.send(line)
+        await diary_state(self.app).settled()  # a chart follows its words: wait for it
         self.render()
         return True
 

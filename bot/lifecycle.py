@@ -16,6 +16,7 @@ from bot.features.reminders.delivery import ReminderDelivery
 from bot.infra.services import BotApp, Services, services_of
 from bot.ui import dates
 from bot.ui.commands import register_commands
+from bot.ui.feature import Stop
 from bot.ui.profile import register_profile
 from storage.db import Database
 
@@ -26,6 +27,7 @@ class Lifecycle:
     delivery: ReminderDelivery | None  # None: this process sends no reminders
     start_delivery: bool = True  # False: the caller drives delivery pass by pass
     production_hooks: bool = False  # SIGHUP reload and the heartbeat file
+    stops: tuple[Stop, ...] = ()  # the features' shutdown steps
     heartbeat: asyncio.Task[None] | None = field(default=None, init=False)
     dates_ready: asyncio.Future[None] | None = field(default=None, init=False)
 
@@ -71,6 +73,9 @@ async def post_shutdown(app: BotApp) -> None:
     # PTB runs post_stop only if the app got as far as running; a signal during start-up
     # skips it, so the worker and heartbeat are stopped here too (stop is idempotent).
     await post_stop(app)
+    life = lifecycle_of(app)
+    for stop in life.stops:
+        await stop(app)
     await services_of(app).close_db()
 
 

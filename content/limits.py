@@ -6,6 +6,9 @@ from typing import Final
 
 MAX_MESSAGE: Final = 4096  # a message's text, in UTF-16 code units after entity parsing
 MAX_CALLBACK_BYTES: Final = 64  # an inline button's callback_data, in UTF-8 bytes
+MAX_CAPTION: Final = 1024  # a photo's or document's caption, in UTF-16 code units after parsing
+MAX_PHOTO_BYTES: Final = 10 * 1024 * 1024  # sendPhoto's upload limit
+MAX_DOCUMENT_BYTES: Final = 50 * 1024 * 1024  # sendDocument's upload limit
 MAX_CALLBACK_ANSWER: Final = 200  # the text of an answerCallbackQuery alert
 MAX_COMMAND_DESCRIPTION: Final = 256  # a BotCommand description
 # Telegram accepts longer button labels, but a phone shows about 40 characters of a full-width

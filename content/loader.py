@@ -16,6 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from content.builder import Builder
+from content.diary import load_diary
 from content.limits import MAX_BUTTON, MAX_MESSAGE
 from content.model import (
     ACTIONS,
@@ -72,6 +73,7 @@ def load_content(root: Path | str | None = None, *, checks: Iterable[ContentChec
     pages = _load_pages(b, languages)
     checklist = _load_checklist(b, languages)
     reminders = _load_reminders(b)
+    diary = load_diary(b, languages)
     if b.problems:
         raise ContentError(b.problems)
 
@@ -104,6 +106,7 @@ def load_content(root: Path | str | None = None, *, checks: Iterable[ContentChec
         pages=MappingProxyType(pages),
         checklist=checklist,
         reminders=reminders,
+        diary=diary,
         strings=MappingProxyType({k: MappingProxyType(v) for k, v in strings.items()}),
         locales=MappingProxyType(locales),
         rendered=MappingProxyType(rendered),

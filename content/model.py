@@ -16,7 +16,7 @@ T = TypeVar("T")
 
 # Feature buttons a menu may hold; the bot owns what they do, the content owns their labels
 # (strings key `actions.<name>`).
-ACTIONS = frozenset({"checklist", "reminders", "language", "privacy", "help"})
+ACTIONS = frozenset({"checklist", "reminders", "language", "privacy", "help", "log", "diary"})
 
 
 def normalize(text: str) -> str:
@@ -212,6 +212,60 @@ class SearchEntry:
     haystack: str
 
 
+# --- the spasm diary (content/diary.yaml, <lang>/diary.yaml; loaded by content/diary.py) ------
+
+
+@dataclass(frozen=True, slots=True)
+class DiaryField:
+    id: str
+    required: bool
+    choices: tuple[str, ...]
+    columns: int  # buttons per row
+
+
+@dataclass(frozen=True, slots=True)
+class FieldText:
+    question: str
+    column: str  # the CSV column header
+    choices: Mapping[str, str]
+
+
+@dataclass(frozen=True, slots=True)
+class DiaryText:
+    """One language's words for the diary; every key is checked at load (content/diary.py)."""
+
+    fields: Mapping[str, FieldText]
+    columns: Mapping[str, str]
+    buttons: Mapping[str, str]
+    messages: Mapping[str, str]
+    safety: str  # conservative wording not from the source text (diary.yaml names its reference)
+    chart: Mapping[str, str]
+    csv_filename: str
+    privacy: Mapping[str, str]
+
+    def message(self, key: str, /, **values: object) -> str:
+        template = self.messages[key]
+        return template.format_map(FormatDict({k: str(v) for k, v in values.items()})) if values else template
+
+    def label(self, field: str, choice: str) -> str:
+        return self.fields[field].choices[choice]
+
+
+@dataclass(frozen=True, slots=True)
+class Diary:
+    fields: Mapping[str, DiaryField]  # in the order asked
+    long_durations: tuple[str, ...]
+    colours: Mapping[str, str]  # severity -> bar colour
+    summary_days: int
+    checklist_days: int
+    checkin_compare_days: int
+    text: Mapping[str, DiaryText]  # language -> words
+    reference: tuple[Reference, ...] = ()  # the public page the safety line follows
+
+    def words(self, lang: str) -> DiaryText:
+        return self.text[lang]
+
+
 @dataclass(frozen=True)
 class Content:
     languages: tuple[str, ...]
@@ -221,6 +275,7 @@ class Content:
     pages: Mapping[str, Page]
     checklist: Checklist
     reminders: ReminderConfig
+    diary: Diary
     strings: Mapping[str, Mapping[str, str]]
     locales: Mapping[str, str]  # language -> CLDR locale for dates in prose ("en" -> "en_GB")
     rendered: Mapping[tuple[str, str], str] = field(repr=False)  # (page, lang) -> HTML
@@ -339,6 +394,7 @@ REQUIRED_STRINGS = frozenset(
         "privacy.deleted",
         "privacy.kept",
         "privacy.mydata",
+        "privacy.mydata_file",
         "privacy.mydata_checklist",
         "privacy.mydata_checklist_done",
         "privacy.mydata_empty",

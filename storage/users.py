@@ -5,6 +5,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, replace
 
+from storage import diary
+
 
 @dataclass(frozen=True, slots=True)
 class User:
@@ -91,8 +93,9 @@ def deactivate(conn: sqlite3.Connection, user_id: int, now: int) -> None:
 
 
 def erase(conn: sqlite3.Connection, user_id: int) -> int:
-    """Delete every row about the user (reminders and checklist go by cascade)."""
+    """Delete every row about the user (reminders, checklist and diary go by cascade too)."""
     conn.execute("DELETE FROM reminders WHERE user_id = ?", (user_id,))
+    diary.erase(conn, user_id)
     conn.execute("DELETE FROM checklist_sessions WHERE user_id = ?", (user_id,))
     return conn.execute("DELETE FROM users WHERE user_id = ?", (user_id,)).rowcount
 
@@ -111,4 +114,5 @@ def export(conn: sqlite3.Connection, user_id: int) -> dict[str, list[dict[str, o
     for table in ("users", "checklist_sessions", "reminders"):
         rows = conn.execute(f"SELECT * FROM {table} WHERE user_id = ?", (user_id,)).fetchall()  # noqa: S608
         out[table] = [dict(r) for r in rows]
+    out["diary_entries"] = diary.export(conn, user_id)
     return out

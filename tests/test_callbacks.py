@@ -19,11 +19,13 @@ def _sample(cls: type[Callback], longest: bool) -> Callback:
     values: list[object] = []
     for field in dataclasses.fields(cls):
         if field.type in ("int", int):
-            values.append(10**12 - 1 if longest and field.name == "reminder_id" else 7)
+            values.append(10**12 - 1 if longest and field.name in ("reminder_id", "entry_id") else 7)
         elif field.type in ("bool", bool):
             values.append(True)
-        elif field.name == "session":
+        elif field.name in ("session", "draft"):
             values.append("a1b2c3d4")
+        elif field.name in ("when", "duration", "severity", "location", "context"):
+            values.append("x" * 12 if longest else "m10_60")  # diary choice ids: at most 12
         elif field.name == "lang":
             values.append("it")
         elif field.name == "zone":
@@ -91,7 +93,9 @@ def test_every_page_action_opens_a_routed_operation() -> None:
 
 def test_content_a_button_cannot_carry_is_refused(tmp_path: Path) -> None:
     root = copy_content(tmp_path / "content")
-    replace(root, "reminders.yaml", "daily_kinds: [stretch, water]", "daily_kinds: [stretch, water-intake]")
+    replace(
+        root, "reminders.yaml", "daily_kinds: [stretch, water, diary]", "daily_kinds: [stretch, water-intake, diary]"
+    )
     with pytest.raises(ContentError) as info:
         load_checked_content(root)
     assert any("water-intake" in p.message and "button" in p.message for p in info.value.problems)

@@ -646,7 +646,7 @@ def test_action_label_missing(tree: Path) -> None:
 
 
 def test_new_daily_kind_without_its_strings(tree: Path) -> None:
-    set_value(tree, "reminders.yaml", "daily_kinds", "[stretch, water, walk]")
+    set_value(tree, "reminders.yaml", "daily_kinds", "[stretch, water, diary, walk]")
     assert_problem(tree, "en/strings.yaml", None, "missing string", "'reminders.kind.walk'")
     assert_problem(tree, "en/strings.yaml", None, "missing string", "'reminders.daily_text.walk'")
 

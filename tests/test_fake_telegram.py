@@ -991,3 +991,44 @@ class TestChatClient:
         with pytest.raises(AssertionError):
             client.screen()
         assert client.last_answer() is None
+
+
+# --- photos and documents (the diary's chart and CSV) ------------------------------------------
+
+
+def _png(width: int, height: int) -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    raw = b"".join(b"\x00" + b"\xff" * width * 3 for _ in range(height))
+    ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+async def test_send_photo_keeps_the_bytes_and_reads_the_size(bot: Bot, fake: FakeTelegram) -> None:
+    png = _png(40, 20)
+    message = await bot.send_photo(5, png, caption="<b>chart</b>", parse_mode="HTML")
+    assert message.photo[-1].width == 40 and message.caption == "chart"
+    [stored] = [m for m in fake.bot_messages(5) if m.kind == "photo"]
+    assert stored.file_bytes == png and (stored.width, stored.height) == (40, 20)
+
+
+async def test_send_photo_refuses_what_telegram_refuses(bot: Bot) -> None:
+    with pytest.raises(BadRequest, match=r"(?i)image_process_failed"):
+        await bot.send_photo(5, b"not an image at all")
+    with pytest.raises(BadRequest, match=r"(?i)photo_invalid_dimensions"):
+        await bot.send_photo(5, _png(400, 10))
+    with pytest.raises(BadRequest, match=r"(?i)caption is too long"):
+        await bot.send_photo(5, _png(20, 20), caption="x" * 1025)
+
+
+async def test_send_document_keeps_name_and_bytes(bot: Bot, fake: FakeTelegram) -> None:
+    message = await bot.send_document(5, b"a,b\r\n1,2\r\n", filename="data.csv", caption="file")
+    assert message.document is not None and message.document.file_name == "data.csv"
+    [stored] = [m for m in fake.bot_messages(5) if m.kind == "document"]
+    assert stored.file_bytes == b"a,b\r\n1,2\r\n" and stored.plain == "file"
+    with pytest.raises(BadRequest, match=r"(?i)file must be non-empty"):
+        await bot.send_document(5, b"", filename="empty.csv")

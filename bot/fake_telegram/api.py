@@ -67,6 +67,7 @@ MAX_MESSAGE_LENGTH: Final = limits.MAX_MESSAGE  # UTF-16 code units, after entit
 MAX_CALLBACK_DATA_BYTES: Final = limits.MAX_CALLBACK_BYTES
 MAX_CALLBACK_ANSWER_LENGTH: Final = limits.MAX_CALLBACK_ANSWER
 MAX_INLINE_BUTTONS: Final = limits.MAX_INLINE_BUTTONS
+_FILES: Final = "__files__"  # where do_request puts a request's uploads for the method handlers
 HTML_MEMO_SIZE: Final = 4096  # distinct texts whose parse is remembered
 MAX_INLINE_RESULTS: Final = limits.MAX_INLINE_RESULTS
 MAX_RESULT_ID_BYTES: Final = 64
@@ -206,9 +207,15 @@ class FakeMessage:
     entities: tuple[Entity, ...] = ()
     reply_markup: JSONDict | None = field(default=None, compare=False)  # inline keyboard only
     reply_keyboard: JSONDict | None = field(default=None, compare=False)  # keyboard/remove/...
-    kind: str = "text"  # text | sticker | photo | voice
+    kind: str = "text"  # text | sticker | photo | voice | document
     sender_id: int = BOT_ID
     edit_date: int | None = None
+    # A photo or document the bot sent: the uploaded bytes as received, for tests to open.
+    file_name: str | None = None
+    file_bytes: bytes = field(default=b"", repr=False, compare=False)
+    mime_type: str | None = None
+    width: int = 0  # photos: read from the image's header, as Telegram does
+    height: int = 0
 
     @property
     def labels(self) -> list[str]:
@@ -293,6 +300,22 @@ def _entity_from_dict(data: object) -> Entity:
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise _bad("can't parse entities JSON object") from exc
+
+
+def _image_size(data: bytes) -> tuple[int, int] | None:
+    """(width, height) of a PNG or JPEG, or None when Telegram could not process it either."""
+    if data[:8] == b"\x89PNG\r\n\x1a\n" and data[12:16] == b"IHDR":
+        return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+    if data[:2] == b"\xff\xd8":
+        i = 2
+        while i + 9 < len(data):
+            if data[i] != 0xFF:
+                return None
+            marker, length = data[i + 1], int.from_bytes(data[i + 2 : i + 4], "big")
+            if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+                return int.from_bytes(data[i + 7 : i + 9], "big"), int.from_bytes(data[i + 5 : i + 7], "big")
+            i += 2 + length
+    return None
 
 
 def _chat_id_of(params: JSONDict) -> int | None:
@@ -446,6 +469,8 @@ class FakeTelegram(BaseRequest):
             "getMyCommands": self._get_my_commands,
             "deleteMyCommands": self._delete_my_commands,
             "sendMessage": self._send_message,
+            "sendPhoto": lambda p: self._send_file("photo", p),
+            "sendDocument": lambda p: self._send_file("document", p),
             "editMessageText": self._edit_message_text,
             "editMessageReplyMarkup": self._edit_message_reply_markup,
             "deleteMessage": self._delete_message,
@@ -492,6 +517,8 @@ class FakeTelegram(BaseRequest):
     ) -> tuple[int, bytes]:
         api_method = url.rstrip("/").rsplit("/", 1)[-1]
         params: JSONDict = dict(request_data.parameters) if request_data is not None else {}
+        if request_data is not None and request_data.contains_files:
+            params[_FILES] = request_data.multipart_data
         at = self.clock()
         chat_id = _chat_id_of(params)
         if self.latency > 0:
@@ -728,10 +755,18 @@ class FakeTelegram(BaseRequest):
                 {
                     "file_id": f"photo-{m.chat_id}-{m.message_id}",
                     "file_unique_id": f"pu{m.chat_id}{m.message_id}",
-                    "width": 320,
-                    "height": 240,
+                    "width": m.width or 320,
+                    "height": m.height or 240,
                 }
             ]
+        elif m.kind == "document":
+            data["document"] = {
+                "file_id": f"document-{m.chat_id}-{m.message_id}",
+                "file_unique_id": f"du{m.chat_id}{m.message_id}",
+                "file_name": m.file_name,
+                "mime_type": m.mime_type,
+                "file_size": len(m.file_bytes),
+            }
         elif m.kind == "voice":
             data["voice"] = {
                 "file_id": f"voice-{m.chat_id}-{m.message_id}",
@@ -739,6 +774,10 @@ class FakeTelegram(BaseRequest):
                 "duration": 3,
                 "mime_type": "audio/ogg",
             }
+        if m.kind in ("photo", "document") and m.plain:
+            data["caption"] = m.plain
+            if m.entities:
+                data["caption_entities"] = [e.to_dict() for e in m.entities]
         if m.reply_markup is not None:
             data["reply_markup"] = m.reply_markup
         if m.edit_date is not None:
@@ -893,6 +932,64 @@ class FakeTelegram(BaseRequest):
         elif keyboard is not None and "remove_keyboard" in keyboard:
             self._reply_keyboards.pop(chat_id, None)
         self._note_rate("sendMessage", chat_id)
+        return self._message_json(msg)
+
+    def _send_file(self, kind: str, params: JSONDict) -> JSONDict:
+        """sendPhoto / sendDocument with an uploaded file (multipart), as Telegram checks them."""
+        chat_id = self._require_chat(params)
+        self._check_blocked(chat_id)
+        files = params.get(_FILES) or {}
+        upload = files.get(kind)
+        if upload is None:
+            raise _bad(f"there is no {kind} in the request")
+        name, data = str(upload[0]), upload[1]
+        mime = str(upload[2]) if len(upload) > 2 else None
+        if not isinstance(data, bytes):
+            data = bytes(data.read()) if hasattr(data, "read") else bytes(data)
+        if not data:
+            raise _bad("file must be non-empty")
+        width = height = 0
+        if kind == "photo":
+            if len(data) > limits.MAX_PHOTO_BYTES:
+                raise _ApiError(413, "Request Entity Too Large")
+            size = _image_size(data)
+            if size is None:
+                raise _bad("IMAGE_PROCESS_FAILED")
+            width, height = size
+            if width + height > 10000 or max(width, height) > 20 * min(width, height):
+                raise _bad("PHOTO_INVALID_DIMENSIONS")
+        elif len(data) > limits.MAX_DOCUMENT_BYTES:
+            raise _ApiError(413, "Request Entity Too Large")
+        raw = plain = ""
+        mode: str | None = None
+        entities: tuple[Entity, ...] = ()
+        if params.get("caption"):
+            raw, plain, mode, entities = self._render({**params, "text": params["caption"]})
+            if utf16_len(plain) > limits.MAX_CAPTION:
+                raise _bad("message caption is too long")
+        inline, buttons, keyboard = self._parse_markup(params.get("reply_markup"), inline_only=False)
+        msg = self._store(
+            FakeMessage(
+                message_id=0,
+                chat_id=chat_id,
+                from_bot=True,
+                text=raw,
+                plain=plain,
+                parse_mode=mode,
+                buttons=buttons,
+                date=int(time.time()),
+                entities=entities,
+                reply_markup=inline,
+                reply_keyboard=keyboard,
+                kind=kind,
+                file_name=name,
+                file_bytes=data,
+                mime_type=mime,
+                width=width,
+                height=height,
+            )
+        )
+        self._put(msg, touch=True)
         return self._message_json(msg)
 
     def _edit_message_text(self, params: JSONDict) -> JSONDict:

@@ -125,6 +125,10 @@ class ChatClient:
     def buttons(self) -> list[str]:
         return self.screen().labels
 
+    def files(self, kind: str) -> list[FakeMessage]:
+        """The photos or documents (kind) the bot sent in this chat, oldest first."""
+        return [m for m in self.fake.bot_messages(self.chat_id) if m.kind == kind]
+
     def last_answer(self) -> JSONDict | None:
         """Parameters of the last successful answerCallbackQuery for this user's taps."""
         mine = set(self._query_ids)

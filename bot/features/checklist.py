@@ -19,6 +19,7 @@ from telegram import Bot, Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot.infra.services import BotContext, Services
+from bot.ui import diary_facts
 from bot.ui.callbacks import (
     AddFollowup,
     Answer,
@@ -27,6 +28,7 @@ from bot.ui.callbacks import (
     ChecklistRestart,
     ChecklistSummary,
     StartChecklist,
+    StartLog,
 )
 from bot.ui.dates import day
 from bot.ui.feature import Command, Feature, Message, Route, Stage
@@ -45,11 +47,14 @@ log = logging.getLogger(__name__)
 # --- screens -------------------------------------------------------------------------------
 
 
-def question_screen(content: Content, run: ChecklistRun, lang: str) -> Screen:
+def question_screen(content: Content, run: ChecklistRun, lang: str, hint: str = "") -> Screen:
     checklist = content.checklist
     step = len(run.answers)
     # The same for every run; only the keyboard carries the run's id.
     text = content.derived(("question_text", step, lang), lambda: _question_text(content, step, lang))
+    if hint:  # what the user's diary says, above the question it answers (bot/ui/diary_facts.py)
+        head, _, question = text.rpartition("\n\n")
+        text = f"{head}\n\n{hint}\n\n{question}"
     answers = [button(checklist.answer_labels[lang][a], Answer(run.session, step, a)) for a in checklist.answers]
     controls = []
     if step > 0:
@@ -74,6 +79,8 @@ def outcome_screen(content: Content, run: ChecklistRun, lang: str) -> Screen:
         return Screen(text, markup([[main_menu_button(content, lang)]]))
     text += "\n\n" + content.text(lang, "checklist.disclaimer")
     keyboard = [[button(content.text(lang, "btn.summary"), ChecklistSummary(run.session))]]
+    # Logging spasms turns "recur often" and "last long" into facts for next time.
+    keyboard.append([button(content.diary.words(lang).buttons["log"], StartLog(new=True))])
     if outcome.followup:
         keyboard.append([button(content.text(lang, "btn.remind"), AddFollowup())])
     keyboard.append(
@@ -85,7 +92,7 @@ def outcome_screen(content: Content, run: ChecklistRun, lang: str) -> Screen:
     return Screen(text, markup(keyboard))
 
 
-def summary_text(content: Content, run: ChecklistRun, lang: str, timezone: str | None) -> str:
+def summary_text(content: Content, run: ChecklistRun, lang: str, timezone: str | None, diary_line: str = "") -> str:
     """Plain text a user can forward to their doctor: no formatting that could get lost."""
     date = day(content, lang, run.updated_at, timezone)
     labels = content.checklist.answer_labels[lang]
@@ -97,6 +104,8 @@ def summary_text(content: Content, run: ChecklistRun, lang: str, timezone: str |
     if run.outcome:
         title = content.checklist.outcomes[run.outcome].text[lang].title
         lines += ["", content.text(lang, "summary.outcome", outcome=parse_html(title))]
+    if diary_line:  # the diary's 30-day figures: what a doctor asks first
+        lines += ["", diary_line]
     lines += ["", content.text(lang, "summary.note")]
     return "\n".join(lines)
 
@@ -121,11 +130,24 @@ async def begin(update: Update, ctx: BotContext, *, new_message: bool) -> None:
 async def _show_question(
     update: Update, ctx: BotContext, run: ChecklistRun, lang: str, *, new_message: bool, prefix: str = ""
 ) -> None:
-    screen = question_screen(ctx.services.content, run, lang)
+    screen = await _question(ctx.services, run, lang)
     message = await show(update, ctx, Screen(prefix + screen.text, screen.markup), new=new_message)
     if message is not None and message.message_id != run.message_id:
         # Remember the message the checklist lives in, so expiry can close it in place.
         ctx.services.checklists.put(_with(run, message_id=message.message_id))
+
+
+async def _question(services: Services, run: ChecklistRun, lang: str) -> Screen:
+    """The run's current question, with the diary's figures above "recur often" / "last long"."""
+    content = services.content
+    step = len(run.answers)
+    hint = ""
+    if step < len(content.checklist.questions):
+        question_id = content.checklist.questions[step].id
+        if question_id in diary_facts.CHECKLIST_HINTS:  # two of five questions read the diary
+            cached = await services.cached_user(run.user_id)
+            hint = await diary_facts.checklist_hint(services, run.user_id, lang, question_id, cached.timezone)
+    return question_screen(content, run, lang, hint)
 
 
 def _with(run: ChecklistRun, **changes: Any) -> ChecklistRun:
@@ -189,7 +211,7 @@ async def on_answer(update: Update, ctx: BotContext, cb: Answer) -> str | None:
         else:
             _finish(services, checklist.outcomes[outcome].followup, run)
     if run.outcome is None:
-        await show(update, ctx, question_screen(content, run, lang))
+        await show(update, ctx, await _question(services, run, lang))
     else:
         await show(update, ctx, outcome_screen(content, run, lang))
     return None
@@ -248,12 +270,12 @@ async def step_back(update: Update, ctx: BotContext, run: ChecklistRun, lang: st
     services = ctx.services
     content = services.content
     if run.outcome is not None or not run.answers:
-        screen = outcome_screen(content, run, lang) if run.outcome else question_screen(content, run, lang)
+        screen = outcome_screen(content, run, lang) if run.outcome else await _question(services, run, lang)
         await show(update, ctx, screen)
         return None
     run = _with(run, answers=run.answers[:-1], updated_at=services.now())
     services.checklists.put(run)
-    await show(update, ctx, question_screen(content, run, lang))
+    await show(update, ctx, await _question(services, run, lang))
     return None
 
 
@@ -262,10 +284,11 @@ async def send_summary(update: Update, ctx: BotContext, run: ChecklistRun, lang:
     content = services.content
     assert update.effective_chat is not None
     if run.outcome is None:  # only at the end
-        await show(update, ctx, question_screen(content, run, lang))
+        await show(update, ctx, await _question(services, run, lang))
         return None
     cached = await services.cached_user(run.user_id)
-    text = summary_text(content, run, lang, cached.timezone)
+    diary_line = await diary_facts.doctor_summary(services, run.user_id, lang, cached.timezone)
+    text = summary_text(content, run, lang, cached.timezone, diary_line)
     await ctx.bot.send_message(update.effective_chat.id, text, parse_mode=None)
     return content.text(lang, "alerts.summary_sent")
 

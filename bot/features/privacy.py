@@ -9,6 +9,7 @@ from typing import Any
 from telegram import Update
 
 from bot.infra.services import BotContext, Services
+from bot.ui import diary_facts
 from bot.ui.callbacks import ConfirmDelete, KeepData, OpenPrivacy
 from bot.ui.dates import day
 from bot.ui.feature import Command, Feature
@@ -22,6 +23,7 @@ from storage import users
 from storage.reminders import Reminder
 
 MAX_EXPORT = 3500  # leaves room for the heading inside Telegram's 4096 characters
+MAX_MESSAGES = 5  # a longer record (a long spasm diary) is sent as one JSON file
 
 
 async def privacy_command(update: Update, ctx: BotContext) -> None:
@@ -39,7 +41,10 @@ def privacy_text(services: Services, lang: str) -> str:
     same schedule the backup service keeps (BACKUP_EVERY_HOURS x BACKUP_KEEP)."""
     content = services.content
     days = services.settings.backup_retention_days
-    return content.text(lang, "privacy.text").rstrip("\n") + "\n" + content.text(lang, "privacy.backups", days=days)
+    # The diary's line says how long its entries are kept (DIARY_RETENTION_DAYS).
+    kept = content.diary.words(lang).privacy["kept"].replace("{days}", str(services.settings.diary_retention_days))
+    text = content.text(lang, "privacy.text", diary=kept).rstrip("\n")
+    return text + "\n" + content.text(lang, "privacy.backups", days=days)
 
 
 async def on_privacy_button(update: Update, ctx: BotContext, _: OpenPrivacy) -> str | None:
@@ -57,6 +62,7 @@ async def mydata_command(update: Update, ctx: BotContext) -> None:
     assert update.effective_user is not None and update.effective_chat is not None
     lang = await services.user_language(update)
     await services.checklists.flush()  # answers still queued are stored data too
+    await diary_facts.flush(services)  # and so are diary entries still queued
     user_id = update.effective_user.id
     # One read for both: the record and the summary describe the same moment.
     data, active = await services.db.read(lambda conn: (users.export(conn, user_id), outbox.list_active(conn, user_id)))
@@ -74,6 +80,17 @@ async def mydata_command(update: Update, ctx: BotContext) -> None:
     summary = summary_text(content, lang, data, active, language, ctx.services.now())
     await show(update, ctx, Screen(summary), new=True)
     dump = json.dumps(data, ensure_ascii=False, indent=1, default=str)
+    if len(dump) > MAX_EXPORT * MAX_MESSAGES:
+        # A long diary is hundreds of messages of JSON: the whole record as one file instead,
+        # everything still, readable in any text editor.
+        await ctx.bot.send_document(
+            update.effective_chat.id,
+            dump.encode(),
+            filename="spasm-guide-my-data.json",
+            caption=content.text(lang, "privacy.mydata_file"),
+            reply_markup=markup([[main_menu_button(content, lang)]]),
+        )
+        return
     # Long histories are sent in several messages rather than cut: the user asked for everything.
     chunks = [dump[i : i + MAX_EXPORT] for i in range(0, len(dump), MAX_EXPORT)]
     for index, chunk in enumerate(chunks):
@@ -122,6 +139,7 @@ def summary_text(
         last_seen=day(content, lang, user["last_seen"], zone) if user else not_set,
         checklist=checklist,
         reminders=reminders,
+        diary=content.diary.words(lang).privacy["mydata"].replace("{count}", str(len(data["diary_entries"]))),
     )
 
 
@@ -151,7 +169,9 @@ async def on_confirm_delete(update: Update, ctx: BotContext, _: ConfirmDelete) -
     lang = await services.user_language(update)
     user_id = update.effective_user.id
     services.checklists.forget(user_id)  # before the erase, so no queued answer outlives it
+    await diary_facts.flush(services)  # queued diary writes land first, then go with the rest
     await services.db.run(users.erase, user_id)
+    diary_facts.changed(services, user_id)
     # Fold the WAL into the main file so the erased rows' old pages leave the -wal file too.
     await services.db.checkpoint()
     services.forget(user_id)

@@ -57,6 +57,9 @@ class Settings:
     webhook_secret: Secret = field(default_factory=lambda: Secret(""))
     admin_ids: frozenset[int] = frozenset()
     retention_days: int = 180
+    # Diary entries older than this many days are deleted; at least 60, so /diary can compare
+    # the last 30 days with the 30 before.
+    diary_retention_days: int = 365
     flood_rate: float = 5.0  # updates per second a user may send before being slowed
     flood_burst: int = 10
     health_file: Path | None = None
@@ -127,6 +130,7 @@ class Settings:
             webhook_secret=Secret(webhook_secret),
             admin_ids=_ids(env.get("ADMIN_IDS", "")),
             retention_days=_int(env, "RETENTION_DAYS", 180, 1, 3650),
+            diary_retention_days=_int(env, "DIARY_RETENTION_DAYS", 365, 60, 3650),
             flood_rate=float(_int(env, "FLOOD_RATE", 5, 1, 1000)),
             flood_burst=_int(env, "FLOOD_BURST", 10, 1, 1000),
             health_file=Path(health) if health else database.with_suffix(".health"),

@@ -18,6 +18,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import ClassVar
 
+from bot.ui import diary_facts
 from content.limits import MAX_CALLBACK_BYTES
 from content.loader import load_content
 from content.model import ACTIONS, Content
@@ -318,6 +319,129 @@ class StopReminders(Callback):
     PREFIX = "rx"
 
 
+# --- diary -----------------------------------------------------------------------------------
+# The log flow keeps its draft in the buttons, not in memory: each step's buttons carry the
+# answers so far and a random draft id, which the final tap saves under (UNIQUE per user), so a
+# double tap, a retried update or a restart in between still makes one entry. The saved entry is
+# named by that draft id too (undo, where, what), so its buttons need not wait for its row id.
+
+_DRAFT = r"[a-z0-9]{8}"
+_CHOICE = r"[a-z0-9_]{1,12}"  # a diary choice id (content/diary.py refuses longer ones)
+
+
+@dataclass(frozen=True, slots=True)
+class StartLog(Callback):
+    """'Log a spasm': a new draft. new: below the tapped message (a check-in, a daily prompt,
+    the checklist's outcome stay in the chat) rather than in its place (the menu)."""
+
+    PREFIX = "gl"
+    PATTERNS = (_BOOL,)
+    new: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class LogWhen(Callback):
+    """Change 'when' on the first step (it starts at 'now', so the common case is 3 taps)."""
+
+    PREFIX = "gw"
+    PATTERNS = (_DRAFT, _CHOICE)
+    draft: str
+    when: str
+
+
+@dataclass(frozen=True, slots=True)
+class LogDuration(Callback):
+    PREFIX = "gd"
+    PATTERNS = (_DRAFT, _CHOICE, _CHOICE)
+    draft: str
+    when: str
+    duration: str
+
+
+@dataclass(frozen=True, slots=True)
+class LogSeverity(Callback):
+    """The last required answer: saves the entry."""
+
+    PREFIX = "gs"
+    PATTERNS = (_DRAFT, _CHOICE, _CHOICE, _CHOICE)
+    draft: str
+    when: str
+    duration: str
+    severity: str
+
+
+@dataclass(frozen=True, slots=True)
+class LogCancel(Callback):
+    PREFIX = "gc"
+    PATTERNS = (_DRAFT,)
+    draft: str
+
+
+@dataclass(frozen=True, slots=True)
+class AskWhere(Callback):
+    PREFIX = "ga"
+    PATTERNS = (_DRAFT,)
+    draft: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetWhere(Callback):
+    PREFIX = "gp"
+    PATTERNS = (_DRAFT, _CHOICE)
+    draft: str
+    location: str
+
+
+@dataclass(frozen=True, slots=True)
+class AskWhat(Callback):
+    PREFIX = "gq"
+    PATTERNS = (_DRAFT,)
+    draft: str
+
+
+@dataclass(frozen=True, slots=True)
+class SetWhat(Callback):
+    PREFIX = "gx"
+    PATTERNS = (_DRAFT, _CHOICE)
+    draft: str
+    context: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShowEntry(Callback):
+    """Back to a saved entry's confirmation (the 'Done' of its optional questions)."""
+
+    PREFIX = "gv"
+    PATTERNS = (_DRAFT,)
+    draft: str
+
+
+@dataclass(frozen=True, slots=True)
+class UndoEntry(Callback):
+    PREFIX = "gu"
+    PATTERNS = (_DRAFT,)
+    draft: str
+
+
+@dataclass(frozen=True, slots=True)
+class OpenDiary(Callback):
+    """The last 30 days in words and as a chart."""
+
+    PREFIX = "gy"
+
+
+@dataclass(frozen=True, slots=True)
+class ExportDiary(Callback):
+    PREFIX = "ge"
+
+
+@dataclass(frozen=True, slots=True)
+class NoSpasmsToday(Callback):
+    """The daily 'Did you have spasms today?' prompt's one-tap 'no'."""
+
+    PREFIX = "gn"
+
+
 # --- the registry ----------------------------------------------------------------------------
 
 # A page's "@name" target opens a feature: which operation each name stands for.
@@ -327,6 +451,8 @@ ACTION_CALLBACKS: dict[str, Callback] = {
     "language": OpenLanguage(),
     "privacy": OpenPrivacy(),
     "help": OpenHelp(),
+    "log": StartLog(new=False),
+    "diary": OpenDiary(),
 }
 
 
@@ -396,6 +522,15 @@ def all_static_callbacks(content: Content) -> Iterator[Callback]:
         yield PickTime(kind, 23 * 60 + 59)
     for tz in content.reminders.timezones:
         yield SetZone(tz)
+    fields = content.diary.fields
+    for when in fields["when"].choices:
+        for duration in fields["duration"].choices:
+            for severity in fields["severity"].choices:
+                yield LogSeverity("x" * 8, when, duration, severity)
+    for location in fields["location"].choices:
+        yield SetWhere("x" * 8, location)
+    for context in fields["context"].choices:
+        yield SetWhat("x" * 8, context)
 
 
 def content_problems(content: Content) -> list[Problem]:
@@ -414,4 +549,4 @@ def content_problems(content: Content) -> list[Problem]:
 
 def load_checked_content(root: Path | str | None = None) -> Content:
     """The content as the bot uses it: load_content plus the codec's check."""
-    return load_content(root, checks=(content_problems,))
+    return load_content(root, checks=(content_problems, diary_facts.content_problems))

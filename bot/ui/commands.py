@@ -17,6 +17,8 @@ MENU = (
     "start",
     "menu",
     "check",
+    "log",
+    "diary",
     "reminders",
     "language",
     "help",

@@ -26,6 +26,7 @@ Route = Callable[[Update, BotContext, Any], Awaitable[str | None]]
 Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
 # Periodic work between delivery passes (at least once a minute), e.g. closing idle checklists.
 Chore = Callable[[Services, Bot], Awaitable[object]]
+Stop = Callable[[BotApp], Awaitable[object]]
 
 
 class Stage(Enum):
@@ -64,6 +65,8 @@ class Feature:
     # Other update kinds (my_chat_member...), registered with the commands.
     updates: tuple[BaseHandler[Any, Any, Any], ...] = ()
     chores: tuple[Chore, ...] = ()
+    # At shutdown, after updates stop and before the database closes (e.g. end a worker process).
+    stops: tuple[Stop, ...] = ()
 
 
 # Where the factory leaves every feature's callback routes, for enter().

@@ -27,6 +27,7 @@ from bot.infra import timezones
 from bot.infra.logs import hash_user
 from bot.infra.ratelimit import BULK
 from bot.infra.services import Services
+from bot.ui import diary_facts
 from bot.ui.callbacks import (
     CheckinBetter,
     CheckinSame,
@@ -34,7 +35,9 @@ from bot.ui.callbacks import (
     CheckinWorse,
     ChooseZone,
     DismissZoneOffer,
+    NoSpasmsToday,
     Snooze,
+    StartLog,
     StopReminders,
 )
 from bot.ui.feature import Chore
@@ -220,11 +223,26 @@ class ReminderDelivery:
         """Send one user's message; returns the fixed zone it offered to replace, if any."""
         content = self.services.content
         offer = await self._zone_to_offer(group)
-        screen = render(content, group, now, offer_for=offer)
+        diary_line = await self._diary_line(group)
+        screen = render(content, group, now, offer_for=offer, diary_line=diary_line)
         # Bulk priority: people tapping buttons are served before the reminder backlog.
         extra: dict[str, Any] = {"rate_limit_args": BULK} if getattr(self.bot, "rate_limiter", None) else {}
         await self.bot.send_message(group[0].chat_id, screen.text, reply_markup=screen.markup, **extra)
         return offer
+
+    async def _diary_line(self, group: list[Reminder]) -> str:
+        """A check-in compares the diary since the follow-up was set with the week before."""
+        checkin = next((r for r in group if isinstance(r.payload, FollowupPayload)), None)
+        if checkin is None:
+            return ""
+        services = self.services
+        user = await services.db.read(users.get, checkin.user_id)  # not touch(): a delivery is not a visit
+        lang = _lang(services.content, group)
+        assert isinstance(checkin.payload, FollowupPayload)
+        since = checkin.payload.asked_at or checkin.created_at
+        return await diary_facts.checkin_comparison(
+            services, checkin.user_id, lang, since, user.timezone if user else None
+        )
 
     async def _zone_to_offer(self, group: list[Reminder]) -> str | None:
         """A daily reminder to a user whose zone is a fixed UTC offset (the old "tell you my
@@ -281,13 +299,20 @@ class ReminderDelivery:
         )
 
 
-def render(content: Content, group: list[Reminder], now: int, *, offer_for: str | None = None) -> Screen:
+def _lang(content: Content, group: list[Reminder]) -> str:
+    lang = group[0].payload.lang or content.default_language
+    return lang if lang in content.languages else content.default_language
+
+
+def render(
+    content: Content, group: list[Reminder], now: int, *, offer_for: str | None = None, diary_line: str = ""
+) -> Screen:
     """One message for all of a user's due reminders (several pile up after downtime).
 
-    `offer_for`: the user's fixed-offset zone, when this message offers a real one instead."""
-    lang = group[0].payload.lang or content.default_language
-    if lang not in content.languages:
-        lang = content.default_language
+    `offer_for`: the user's fixed-offset zone, when this message offers a real one instead.
+    `diary_line`: what the diary says since the follow-up was set (bot/ui/diary_facts.py)."""
+    lang = _lang(content, group)
+    diary_prompt = False
     parts = []
     if len(group) > 1:
         parts.append(content.text(lang, "reminders.combined", n=len(group)))
@@ -295,10 +320,13 @@ def render(content: Content, group: list[Reminder], now: int, *, offer_for: str 
     for reminder in group:
         if isinstance(reminder.payload, DailyPayload):
             parts.append(content.text(lang, f"reminders.daily_text.{reminder.payload.kind}"))
+            diary_prompt = diary_prompt or reminder.payload.kind == "diary"
         else:
             checkin = checkin or reminder
     if checkin is not None:
         parts.append(checkin_text(content, lang, checkin, now))
+        if diary_line:
+            parts.append(diary_line)
     if any(now - r.due_at > content.reminders.late_after_hours * 3600 for r in group):
         parts.append(content.text(lang, "reminders.late"))
     keyboard = []
@@ -323,6 +351,16 @@ def render(content: Content, group: list[Reminder], now: int, *, offer_for: str 
                 for s in content.reminders.snoozes
             ]
         )
+    words = content.diary.words(lang)
+    if diary_prompt:  # "Did you have spasms today?": one tap either way
+        keyboard.append(
+            [
+                button(words.buttons["none_today"], NoSpasmsToday()),
+                button(words.buttons["log_one"], StartLog(new=True)),
+            ]
+        )
+    elif checkin is not None:
+        keyboard.append([button(words.buttons["log"], StartLog(new=True))])
     if offer_for is not None:
         offset = timezones.offset_at(offer_for, datetime.fromtimestamp(now, UTC))
         parts.append(content.text(lang, "timezone.upgrade_offer", offset=timezones.offset_label(offset)))
