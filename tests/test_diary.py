@@ -7,6 +7,7 @@ import asyncio
 import csv
 import io
 import json
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -240,6 +241,9 @@ async def test_italian_user_logs_in_italian(bot):
     await maria.tap("Meno di un minuto")
     await maria.tap("Lieve")
     assert "Salvato nel tuo diario: Proprio ora, Meno di un minuto, Lieve." in maria.last_text()
+    await maria.send("/diary")
+    # Dates in prose are Italian words, not ISO (the clock starts on a Sunday, 1 February 2026).
+    assert re.search(r"Prima voce del tuo diario: \w+ \d+ \w+ 2026\. Voci in tutto: 1\.", maria.last_text())
 
 
 # --- /diary -----------------------------------------------------------------------------------
@@ -277,8 +281,8 @@ async def test_diary_summary_trend_and_chart(bot, tmp_path):
     assert "Spasms logged: 6 (1.4 a week on average)" in text
     assert "• lasting over 10 minutes: 2" in text and "• severe: 1" in text
     assert "That is more than in the 30 days before: 4." in text
-    assert "Most in one day: 2, on 31 Jan." in text  # 31 Jan and today have 2 each: the earlier
-    assert "Your diary starts on 2025-12-31 (11 entries in all)." in text
+    assert "Most in one day: 2, on Saturday 31 January." in text  # 31 Jan and today have 2 each: the earlier
+    assert "First entry in your diary: Wednesday, 31 December 2025. Entries in all: 11." in text  # prose, not ISO
     assert "talk to your doctor" in text  # the safety line: what should make them get help
     [photo] = bot.ada.files("photo")
     assert photo.plain == "Spasms per day in the last 30 days, by how bad they were."
@@ -339,7 +343,7 @@ async def test_csv_export_parses_back_to_the_entries(bot):
     await bot.tap("Export (CSV)")
     [doc] = bot.ada.files("document")
     assert doc.file_name == "spasm-diary-2026-03-01.csv"
-    assert doc.plain.startswith("📄 Your spasm diary: 1201 entries.")
+    assert doc.plain.startswith("📄 Your spasm diary, entries: 1201.")
     rows = list(csv.DictReader(io.StringIO(doc.file_bytes.decode("utf-8-sig"))))
     assert list(rows[0]) == ["Date", "When", "How long", "How bad", "Where", "What was going on", "Logged at"]
     assert len(rows) == 1201
@@ -392,16 +396,16 @@ async def test_checklist_shows_what_was_logged_before_asking(bot):
     await seed(bot, 42, [(1, "mild", "lt1"), (2, "severe", "gt60"), (13, "mild", "m10_60"), (20, "mild", "gt60")])
     await bot.send("/check")
     await no_until(bot, "Do your spasms come back often?")
-    assert "Your diary: you logged 3 spasms in the last 14 days." in bot.text()
+    assert "Spasms in your diary, last 14 days: 3." in bot.text()
     await bot.tap("Yes")
     assert "Do your spasms last a long time?" in bot.text()
-    assert "Your diary: 2 of the 3 spasms you logged in the last 14 days lasted over 10 minutes." in bot.text()
+    assert "Spasms in your diary, last 14 days: 3, of which 2 lasted over 10 minutes." in bot.text()
     await bot.tap("Yes")
     assert "Log a spasm" in " ".join(bot.buttons())
     await bot.tap("Summary for my doctor")
     summary = bot.text()
     assert (
-        "Spasm diary, last 30 days: 4 spasms, 3 lasting over 10 minutes, 1 severe (0 in the 30 days before)." in summary
+        "Spasm diary, last 30 days: 4 logged, 3 lasting over 10 minutes, 1 severe (the 30 days before: 0)." in summary
     )
 
 
@@ -432,7 +436,7 @@ async def test_checkin_compares_with_the_week_before_and_offers_logging(bot):
     await log(bot)
     bot.clock.advance(DAY)
     assert await bot.dispatch() == 1
-    assert "Since we last spoke you logged 3 spasms (4 in the week before)." in bot.text()
+    assert "Spasms logged since we last spoke: 3 (in the week before: 4)." in bot.text()
     await bot.tap("Log a spasm")
     await bot.tap("Under a minute")
     await bot.tap("Mild")

@@ -18,7 +18,7 @@ import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, datetime, tzinfo
+from datetime import UTC, date, datetime, tzinfo
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -66,6 +66,14 @@ def when(content: Content, lang: str, ts: float, zone: str | None, now: float) -
 def day(content: Content, lang: str, ts: float, zone: str | None) -> str:
     """A day in prose, with its year: 'Wednesday, 2 December 2026'."""
     return prose_date(ts, words(content, lang), zone)
+
+
+def calendar_day(content: Content, lang: str, d: date, *, year: bool = True) -> str:
+    """A calendar day (no time, no zone): 'Monday, 30 November 2026', or without the year."""
+    from babel.dates import format_date
+
+    locale = words(content, lang).locale
+    return str(format_date(d, _pattern(locale, DATE_YEAR if year else DATE), locale=_locale(locale)))
 
 
 def zone_of(name: str | None) -> ZoneInfo | None:

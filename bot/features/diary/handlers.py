@@ -45,7 +45,7 @@ from bot.ui.callbacks import (
     StartLog,
     UndoEntry,
 )
-from bot.ui.dates import zone_of
+from bot.ui.dates import calendar_day, zone_of
 from bot.ui.diary_facts import local_today
 from bot.ui.keyboards import Button, Keyboard, Screen, button, main_menu_button, markup, rows
 from bot.ui.replies import show
@@ -251,10 +251,11 @@ def summary_text(content: Content, lang: str, s: maths.Summary, total: int, firs
             per_week = per_week.replace(".", ",")
         parts.append(words.message("summary", count=s.count, per_week=per_week, long=s.long, severe=s.severe))
         if s.busiest is not None and s.busiest[1] > 1:
-            parts.append(words.message("busiest", count=s.busiest[1], day=_month_day(words, s.busiest[0])))
+            busiest = calendar_day(content, lang, s.busiest[0], year=False)
+            parts.append(words.message("busiest", count=s.busiest[1], day=busiest))
     parts.append(words.message(f"trend_{s.trend}", days=days, previous=s.previous))
     if first is not None:
-        parts.append(words.message("since", day=first.isoformat(), total=total))
+        parts.append(words.message("since", day=calendar_day(content, lang, first), total=total))
     parts.append(words.safety)
     return "\n\n".join(parts)
 
