@@ -301,8 +301,10 @@ async def test_worse_asks_the_emergency_signs_first_then_offers_checklist_and_so
     await bot.tap("No")
     text = bot.text()
     assert "As your spasms are worse, please run the checklist again now" in text
+    # Never weaker than "Same" after "get help today" (QA found it was): a doctor today if possible.
+    assert "contact your doctor, today if you can" in text
     assert "are intense, are not relieved simply by stretching, recur often or last long" in text
-    assert "Get help sooner if" in text
+    assert "Call the emergency number at once if" in text  # the "get help today" safety-netting
     assert bot.buttons() == [
         "📋 Run the checklist again",
         "⏰ Ask me again in 1 hour",
@@ -343,6 +345,7 @@ async def test_worse_in_italian(bot):
     assert "stato confusionale" in luca.last_text()
     await luca.tap("No")
     assert "ripeti subito la checklist" in luca.last_text()
+    assert "senti il tuo medico, se puoi oggi stesso" in luca.last_text()
     assert "⏰ Richiedimelo domani" in luca.buttons()
 
 

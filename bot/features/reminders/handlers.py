@@ -336,8 +336,10 @@ async def on_worse_answer(update: Update, ctx: BotContext, cb: WorseAnswer) -> s
         [[b] for b in sooner],
         [[main_menu_button(content, lang)]],
     )
+    # Never weaker than "Same" after "get help today": worse spasms mean a doctor today if possible,
+    # and the safety-netting of the "get help today" disposition.
     text = with_criteria(content, lang, content.text(lang, "reminders.worse_next"))
-    text += "\n\n" + safety_net(content, lang, "see_doctor")
+    text += "\n\n" + safety_net(content, lang, "urgent")
     await show(update, ctx, Screen(text, keyboard))
     return None
 
