@@ -200,6 +200,19 @@ async def test_fixed_offset_user_is_offered_a_real_zone_once(bot):
     assert datetime.fromtimestamp(row["due_at"], UTC) == datetime(2027, 1, 18, 7, 0, tzinfo=UTC)  # 08:00 CET
 
 
+async def test_utc_picked_from_the_list_is_a_choice_not_offered_a_better_zone(bot):
+    """QA: a user who tapped "UTC" among the named zones was told it was a fixed offset to fix."""
+    bot.clock.set(datetime(2027, 1, 15, 9, 0, tzinfo=UTC))
+    await open_zone_question(bot.ada)
+    await bot.tap("UTC")
+    await bot.tap("Stretching")
+    await bot.tap("08:00")
+    bot.clock.set(datetime(2027, 1, 16, 8, 0, tzinfo=UTC))
+    assert await bot.dispatch() == 1
+    assert "stretching" in bot.text() and "fixed offset" not in bot.text()
+    assert "🌍 Set my time zone" not in bot.buttons()
+
+
 async def test_the_zone_can_be_changed_from_the_reminders_list(bot):
     await bot.send("/reminders")
     assert "🌍 Set my time zone" not in bot.buttons()  # no zone yet: asked when adding a daily

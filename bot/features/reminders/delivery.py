@@ -251,7 +251,9 @@ class ReminderDelivery:
             return None
         user = await self.services.db.read(users.get, group[0].user_id)
         zone = user.timezone if user is not None else None
-        return zone if timezones.is_fixed(zone) else None
+        # "UTC" picked from the content's own list of zones is a choice, not a stand-in.
+        chosen = zone in self.services.content.reminders.timezones
+        return zone if timezones.is_fixed(zone) and not chosen else None
 
     def _record_sent(self, conn: sqlite3.Connection, group: list[Reminder], now: int, offer: str | None) -> None:
         def following(reminder: Reminder, zone: str) -> int:
