@@ -182,6 +182,16 @@ def count_between(conn: sqlite3.Connection, user_id: int, first: date, last: dat
     return int(row[0]), int(row[1])
 
 
+def count_logged(conn: sqlite3.Connection, user_id: int, start: int, end: int) -> int:
+    """Entries the user logged from `start` (inclusive) to `end` (exclusive), unix seconds: what
+    a check-in means by "since we last spoke", whatever day each episode is filed under."""
+    row = conn.execute(
+        "SELECT COUNT(*) FROM diary_entries WHERE user_id = ? AND logged_at >= ? AND logged_at < ?",
+        (user_id, start, end),
+    ).fetchone()
+    return int(row[0])
+
+
 def totals(conn: sqlite3.Connection, user_id: int, first: date, last: date) -> tuple[int, int, int]:
     """(episodes, lasted over 10 minutes, severe) from `first` to `last` inclusive."""
     row = conn.execute(

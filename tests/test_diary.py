@@ -72,7 +72,7 @@ async def seed(bot, user_id, days_ago_severity_duration):
                 duration=duration,
                 severity=severity,
                 token=f"s{n:07d}",
-                now=bot.services.now(),
+                now=bot.services.now() - days_ago * DAY,  # logged on the day it happened
             )
 
     await bot.services.db.run(fill)
@@ -441,6 +441,21 @@ async def test_checkin_compares_with_the_week_before_and_offers_logging(bot):
     await bot.tap("Under a minute")
     await bot.tap("Mild")
     assert len(await entries(bot)) == 8
+
+
+async def test_checkin_counts_only_what_was_logged_after_it_was_set(bot):
+    """QA: two spasms logged an hour before "remind me" were counted as "since we last spoke"."""
+    await log(bot)
+    await log(bot)
+    bot.clock.advance(3600)
+    await bot.send("/reminders")
+    await bot.tap("Follow-up check-in")
+    await bot.tap("In 1 day")
+    bot.clock.advance(6 * 3600)
+    await log(bot)
+    bot.clock.advance(DAY)
+    assert await bot.dispatch() == 1
+    assert "Spasms logged since we last spoke: 1 (in the week before: 2)." in bot.text()
 
 
 async def test_daily_prompt_with_one_tap_answers(bot):

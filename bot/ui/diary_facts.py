@@ -171,16 +171,18 @@ async def doctor_summary(services: Services, user_id: int, lang: str, timezone: 
 
 
 async def checkin_comparison(services: Services, user_id: int, lang: str, since: float, timezone: str | None) -> str:
-    """'Since we last spoke you logged 3 spasms (4 in the week before)', or "" when the diary
-    has nothing in either span (a user who never logs is not told about a diary at each check-in)."""
+    """'Spasms logged since we last spoke: 3 (in the week before: 4)', or "" when the diary has
+    nothing in either span (a user who never logs is not told about a diary at each check-in).
+
+    Counted by when each entry was logged, not by the day it is filed under: an episode logged
+    an hour before the check-in was set is not "since we last spoke" (QA found whole days were)."""
     cfg = services.content.diary
-    today = local_today(services, timezone)
-    start = min(local_date(since, timezone), today)
-    week = cfg.checkin_compare_days
+    start, now = int(since), services.now()
+    week = cfg.checkin_compare_days * 86400
 
     def read(conn: sqlite3.Connection) -> tuple[int, int]:
-        count, _ = diary.count_between(conn, user_id, start, today)
-        previous, _ = diary.count_between(conn, user_id, start - timedelta(days=week), start - timedelta(days=1))
+        count = diary.count_logged(conn, user_id, start, now + 1)
+        previous = diary.count_logged(conn, user_id, start - week, start)
         return count, previous
 
     await flush(services)
