@@ -233,6 +233,15 @@ async def test_someone_elses_entry_cannot_be_undone_or_changed(bot):
     ]
 
 
+async def test_tapping_the_chosen_when_again_edits_nothing(bot):
+    await bot.send("/log")
+    before = len(bot.fake.calls)
+    await bot.tap("● Just now")  # already chosen: the query is answered, the screen left alone
+    assert [c.method for c in bot.fake.calls[before:] if c.method.startswith("edit")] == []
+    await bot.tap("Yesterday")
+    assert "● Yesterday" in bot.buttons()
+
+
 async def test_italian_user_logs_in_italian(bot):
     maria = bot.user(44, "Maria", language_code="it")
     await maria.send("/start")

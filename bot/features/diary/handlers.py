@@ -314,8 +314,22 @@ async def on_when(update: Update, ctx: BotContext, cb: LogWhen) -> str | None:
         return await _restart_stale(update, ctx)
     lang = await ctx.services.user_language(update)
     _opened(ctx, _user_id(update))
+    if _tapped_selected(update):
+        return None  # "● Just now" again: the screen is already right, no edit to make
     await show(update, ctx, first_screen(content, lang, cb.draft, cb.when))
     return None
+
+
+def _tapped_selected(update: Update) -> bool:
+    """Whether the tapped button is the one the screen already marks as chosen (●)."""
+    query = update.callback_query
+    message = query.message if query is not None else None
+    markup_ = getattr(message, "reply_markup", None)
+    if query is None or markup_ is None:
+        return False
+    return any(
+        b.callback_data == query.data and b.text.startswith("● ") for row in markup_.inline_keyboard for b in row
+    )
 
 
 async def on_duration(update: Update, ctx: BotContext, cb: LogDuration) -> str | None:
