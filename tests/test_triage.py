@@ -374,7 +374,7 @@ async def test_followup_dates_in_the_users_language_and_zone_across_dst(bot, lan
     user = bot.user(400, "Giulia", language_code=lang)
     await user.send("/reminders")
     await user.tap("➕ Daily" if lang == "en" else "➕ Promemoria quotidiano")
-    await user.tap("Europe/Rome")
+    await user.tap("Rome (Italy)" if lang == "en" else "Roma (Italia)")  # the zone in their language
     await user.send("/reminders")
     await user.tap("Follow-up check-in" if lang == "en" else "Promemoria di controllo")
     await user.tap("In 1 week" if lang == "en" else "Tra 1 settimana")

@@ -8,6 +8,7 @@ from typing import Any
 
 from telegram import Update
 
+from bot.infra import timezones
 from bot.infra.services import BotContext, Services
 from bot.ui import diary_facts
 from bot.ui.callbacks import ConfirmDelete, KeepData, OpenPrivacy
@@ -134,7 +135,7 @@ def summary_text(
         lang,
         "privacy.mydata_summary",
         language=language,
-        timezone=escape(zone.replace("_", " ")) if zone else not_set,
+        timezone=escape(timezones.label(zone, lang)) if zone else not_set,
         first_seen=day(content, lang, user["first_seen"], zone) if user else not_set,
         last_seen=day(content, lang, user["last_seen"], zone) if user else not_set,
         checklist=checklist,

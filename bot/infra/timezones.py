@@ -163,9 +163,12 @@ def country(zone: str, language: str) -> str | None:
 
 
 def label(zone: str, language: str) -> str:
-    """ "Roma (Italia)", "New York (Stati Uniti)": how a zone is shown on a button."""
+    """ "Roma (Italia)", "New York (Stati Uniti)": how a zone is shown, on a button or in prose.
+    A fixed offset reads as people say it, "UTC+1", never as its POSIX name "Etc/GMT-1"."""
     if is_fixed(zone):
-        return zone
+        if zone.startswith("Etc/GMT") and zone[7:]:
+            return "UTC" + offset_label(-int(zone[7:]) * 60)
+        return "UTC"
     where = country(zone, language)
     name = city(zone, language)
     return f"{name} ({where})" if where and normalise(where) != normalise(name) else name

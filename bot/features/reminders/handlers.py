@@ -10,6 +10,7 @@ from telegram.constants import ChatMemberStatus
 
 from bot.features.reminders.schedule import next_daily
 from bot.features.reminders.timezone import kind_screen, timezone_screen
+from bot.infra import timezones
 from bot.infra.services import BotContext
 from bot.ui.callbacks import (
     AddDaily,
@@ -115,7 +116,7 @@ def _hhmm(minute: int) -> str:
 def time_screen(content: Content, lang: str, kind: str, timezone: str) -> Screen:
     times = [button(t, PickTime(kind, _minute_of(t))) for t in content.reminders.daily_times]
     return Screen(
-        content.text(lang, "reminders.daily_ask_time", zone=timezone),
+        content.text(lang, "reminders.daily_ask_time", zone=timezones.label(timezone, lang)),
         markup(rows(times, 4), [[main_menu_button(content, lang)]]),
     )
 
@@ -236,7 +237,7 @@ async def on_time(update: Update, ctx: BotContext, cb: PickTime) -> str | None:
         lang,
         "reminders.created_daily",
         time=hhmm,
-        zone=cached.timezone.replace("_", " "),
+        zone=timezones.label(cached.timezone, lang),
         kind=content.text(lang, f"reminders.kind.{cb.kind}"),
     )
     await show(update, ctx, done_screen(content, lang, text))

@@ -48,7 +48,7 @@ _PROMPTS = "zone_prompts"  # bot_data key: user id -> (prompt expiry, reply keyb
 
 
 def timezone_screen(content: Content, lang: str) -> Screen:
-    zones = [button(z.replace("_", " "), SetZone(z)) for z in content.reminders.timezones]
+    zones = [button(timezones.label(z, lang), SetZone(z)) for z in content.reminders.timezones]
     return Screen(
         content.text(lang, "timezone.ask"),
         markup(
