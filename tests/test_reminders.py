@@ -48,7 +48,7 @@ async def test_followup_after_checklist_says_what_it_follows(bot):
     assert "How are your muscle spasms now?" in text
     assert "3 days ago, you said that your spasms were intense and your spasms recurred often." in text
     assert bot.buttons()[:3] == ["🙂 Better", "😐 Same", "🙁 Worse"]
-    assert "😴 In 1 hour" in bot.buttons() and "🔕 Stop reminders" in bot.buttons()
+    assert "😴 In 1 hour" in bot.buttons() and "🔕 Stop all reminders" in bot.buttons()
     [row] = await bot.rows("SELECT status, payload FROM reminders")
     assert row == {"status": "sent", "payload": "{}"}  # health context dropped once delivered
 
@@ -83,7 +83,7 @@ async def test_snooze_and_stop(bot):
     assert await bot.dispatch() == 0
     bot.clock.advance(1)
     assert await bot.dispatch() == 1
-    await bot.tap("Stop reminders")
+    await bot.tap("Stop all reminders")
     assert "stopped" in bot.text()
     assert [r["status"] for r in await bot.rows("SELECT status FROM reminders ORDER BY id")] == [
         "sent",
