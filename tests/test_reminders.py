@@ -354,3 +354,11 @@ async def _true(value) -> bool:
 
 async def _is(rows, expected) -> bool:
     return await rows() == expected
+
+
+def test_cancel_labels_are_cut_at_a_word():
+    """QA saw "✖️ Cancel: Every day at 08:00: Stre"."""
+    from bot.features.reminders.handlers import _shorten
+
+    assert _shorten("Every day at 08:00: Stretching", 28) == "Every day at 08:00…"
+    assert _shorten("Check-in on Wed 2 Dec, 20:36", 28) == "Check-in on Wed 2 Dec, 20:36"

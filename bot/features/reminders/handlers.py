@@ -57,7 +57,7 @@ def list_screen(
             content.text(
                 lang,
                 "btn.cancel_reminder",
-                label=reminder_button_label(content, lang, r, timezone)[:24],
+                label=_shorten(reminder_button_label(content, lang, r, timezone), 28),
             ),
             CancelReminder(r.id),
         )
@@ -427,3 +427,11 @@ async def _show_limit(update: Update, ctx: BotContext, lang: str) -> None:
     content = ctx.services.content
     text = content.text(lang, "reminders.limit", max=content.reminders.max_active)
     await show(update, ctx, done_screen(content, lang, text))
+
+
+def _shorten(text: str, limit: int) -> str:
+    """At most `limit` characters, cut at a word and marked with "…" (not "Stre")."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" :,")
+    return cut + "…"
