@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import shutil
-import subprocess
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -16,6 +13,7 @@ from telegram.error import InvalidToken
 from bot import posters
 from bot.fake_telegram.http import FakeTelegramServer
 from content.model import Content
+from tests.browser import chromium, needs_browser
 from tests.images import modules_from_png, read_png, svg_matrix
 
 LINK = "https://t.me/spasm_guide_bot?start=therapy_selfcare-it"  # the longest page link in Italian
@@ -127,37 +125,13 @@ async def test_an_explicit_username_needs_no_network() -> None:
         await posters.username_for(None, "", None)
 
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@pytest.mark.skipif(
-    CHROMIUM is None and not os.environ.get("REQUIRE_BROWSER"),  # .ci/run requires it: never skipped there
-    reason="needs chromium (apt-get install chromium)",
-)
+@needs_browser
 def test_svg_as_a_browser_prints_it_scans_back(tmp_path: Path) -> None:
     """The SVG in a real browser at 96 px an inch (its 90 mm = 340 px), screenshotted and scanned."""
-    assert CHROMIUM is not None
     (tmp_path / "qr.svg").write_bytes(posters.qr_image(LINK, "svg").data)
     (tmp_path / "page.html").write_text('<body style="margin:0;background:#ccc"><img src="qr.svg"></body>')
     shot = tmp_path / "shot.png"
-    subprocess.run(
-        [
-            CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-            "--no-first-run",
-            "--window-size=400,400",
-            f"--screenshot={shot}",
-            (tmp_path / "page.html").as_uri(),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=60,
-    )
+    chromium("--window-size=400,400", f"--screenshot={shot}", (tmp_path / "page.html").as_uri(), profile=tmp_path / "p")
     png = read_png(shot.read_bytes())
     (code,) = decode(png.grey, png.width, png.height)
     assert code.text == LINK

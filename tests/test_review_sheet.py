@@ -7,8 +7,6 @@ without it these tests are skipped and say why, except in CI (.ci/run sets REQUI
 
 from __future__ import annotations
 
-import os
-import shutil
 import struct
 import subprocess
 import sys
@@ -18,25 +16,10 @@ from pathlib import Path
 import pytest
 
 from content.model import Content
+from tests.browser import chromium, needs_browser
 
 REPO = Path(__file__).resolve().parent.parent
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
-FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-)
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        CHROMIUM is None and not os.environ.get("REQUIRE_BROWSER"),  # .ci/run requires it: never skipped there
-        reason="needs Chromium: apt-get install -y chromium",
-    ),
-]
+pytestmark = [pytest.mark.slow, needs_browser]
 
 
 class _Dom(HTMLParser):
@@ -82,17 +65,6 @@ def sheet(tmp_path_factory: pytest.TempPathFactory) -> Path:
     )
     assert "wrote" in done.stdout
     return out
-
-
-def chromium(*args: str, profile: Path) -> subprocess.CompletedProcess[str]:
-    assert CHROMIUM is not None
-    return subprocess.run(
-        [CHROMIUM, *FLAGS, f"--user-data-dir={profile}", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        check=True,
-    )
 
 
 def test_the_sheet_shows_every_path_question_disposition_page_and_reference(

@@ -190,6 +190,12 @@ class Button:
     share_query: str | None = None
 
 
+# A message text as checked: (raw, plain, parse_mode, entities); a reply_markup as checked:
+# (inline markup, its buttons, a reply keyboard or its removal).
+Rendered = tuple[str, str, str | None, tuple["Entity", ...]]
+ParsedMarkup = tuple[JSONDict | None, tuple[tuple["Button", ...], ...], JSONDict | None]
+
+
 @dataclass(frozen=True)
 class FakeMessage:
     """A message in a fake chat. Immutable: edits replace it, so old snapshots stay valid."""
@@ -784,7 +790,7 @@ class FakeTelegram(BaseRequest):
             data["edit_date"] = m.edit_date
         return data
 
-    def _render(self, params: JSONDict, *, required: bool = True) -> tuple[str, str, str | None, tuple[Entity, ...]]:
+    def _render(self, params: JSONDict, *, required: bool = True) -> Rendered:
         """Validate text + parse_mode; return (raw, plain, parse_mode, entities)."""
         text = params.get("text")
         if not isinstance(text, str):
@@ -823,9 +829,7 @@ class FakeTelegram(BaseRequest):
         return rendered
 
     @staticmethod
-    def _parse_markup(
-        raw: object, *, inline_only: bool
-    ) -> tuple[JSONDict | None, tuple[tuple[Button, ...], ...], JSONDict | None]:
+    def _parse_markup(raw: object, *, inline_only: bool) -> ParsedMarkup:
         """Validate reply_markup; return (inline markup, buttons, other keyboard)."""
         if raw is None:
             return None, (), None
@@ -904,18 +908,36 @@ class FakeTelegram(BaseRequest):
         chat_id = self._require_chat(params)
         self._check_blocked(chat_id)
         self._check_rate("sendMessage", chat_id)
-        raw, plain, mode, entities = self._render(params)
-        inline, buttons, keyboard = self._parse_markup(params.get("reply_markup"), inline_only=False)
+        rendered = self._render(params)
+        markup = self._parse_markup(params.get("reply_markup"), inline_only=False)
         reply = params.get("reply_parameters")
         if isinstance(reply, dict) and "message_id" in reply:
             target = self.message(chat_id, int(reply["message_id"]))
             if (target is None or target.deleted) and not reply.get("allow_sending_without_reply"):
                 raise _bad("message to be replied not found")
+        msg = self._post(chat_id, rendered, markup)
+        self._note_rate("sendMessage", chat_id)
+        return self._message_json(msg)
+
+    def _post(
+        self,
+        chat_id: int,
+        rendered: Rendered,
+        markup: ParsedMarkup,
+        *,
+        from_bot: bool = True,
+        **file_fields: Any,
+    ) -> FakeMessage:
+        """A new message (the bot's text or file and caption, or a user's message sent via the
+        bot from inline mode) stored, shown, and its reply keyboard set or removed for the chat,
+        as Telegram does for any kind. Only the bot's own messages become the current screen."""
+        raw, plain, mode, entities = rendered
+        inline, buttons, keyboard = markup
         msg = self._store(
             FakeMessage(
                 message_id=0,
                 chat_id=chat_id,
-                from_bot=True,
+                from_bot=from_bot,
                 text=raw,
                 plain=plain,
                 parse_mode=mode,
@@ -924,15 +946,15 @@ class FakeTelegram(BaseRequest):
                 entities=entities,
                 reply_markup=inline,
                 reply_keyboard=keyboard,
+                **file_fields,
             )
         )
-        self._put(msg, touch=True)
+        self._put(msg, touch=from_bot)
         if keyboard is not None and "keyboard" in keyboard:
             self._reply_keyboards[chat_id] = keyboard
         elif keyboard is not None and "remove_keyboard" in keyboard:
             self._reply_keyboards.pop(chat_id, None)
-        self._note_rate("sendMessage", chat_id)
-        return self._message_json(msg)
+        return msg
 
     def _send_file(self, kind: str, params: JSONDict) -> JSONDict:
         """sendPhoto / sendDocument with an uploaded file (multipart), as Telegram checks them."""
@@ -967,29 +989,18 @@ class FakeTelegram(BaseRequest):
             raw, plain, mode, entities = self._render({**params, "text": params["caption"]})
             if utf16_len(plain) > limits.MAX_CAPTION:
                 raise _bad("message caption is too long")
-        inline, buttons, keyboard = self._parse_markup(params.get("reply_markup"), inline_only=False)
-        msg = self._store(
-            FakeMessage(
-                message_id=0,
-                chat_id=chat_id,
-                from_bot=True,
-                text=raw,
-                plain=plain,
-                parse_mode=mode,
-                buttons=buttons,
-                date=int(time.time()),
-                entities=entities,
-                reply_markup=inline,
-                reply_keyboard=keyboard,
-                kind=kind,
-                file_name=name,
-                file_bytes=data,
-                mime_type=mime,
-                width=width,
-                height=height,
-            )
+        markup = self._parse_markup(params.get("reply_markup"), inline_only=False)
+        msg = self._post(
+            chat_id,
+            (raw, plain, mode, entities),
+            markup,
+            kind=kind,
+            file_name=name,
+            file_bytes=data,
+            mime_type=mime,
+            width=width,
+            height=height,
         )
-        self._put(msg, touch=True)
         return self._message_json(msg)
 
     def _edit_message_text(self, params: JSONDict) -> JSONDict:
@@ -1409,25 +1420,9 @@ class FakeTelegram(BaseRequest):
         """The user taps a result: its message is posted in ``chat_id``, "via @bot"."""
         result = self._inline_answers[query_id].result(result_id)
         content = result["input_message_content"]
-        raw, plain, mode, entities = self._render(_message_params(content))
-        inline, buttons, _ = self._parse_markup(result.get("reply_markup"), inline_only=True)
-        msg = self._store(
-            FakeMessage(
-                message_id=0,
-                chat_id=chat_id,
-                from_bot=False,
-                text=raw,
-                plain=plain,
-                parse_mode=mode,
-                buttons=buttons,
-                date=int(time.time()),
-                entities=entities,
-                reply_markup=inline,
-                sender_id=int(user["id"]),
-            )
-        )
-        self._put(msg, touch=False)
-        return msg
+        rendered = self._render(_message_params(content))
+        markup = self._parse_markup(result.get("reply_markup"), inline_only=True)
+        return self._post(chat_id, rendered, markup, from_bot=False, sender_id=int(user["id"]))
 
     def chosen_inline_result_update(self, user: JSONDict, query_id: str, result_id: str) -> JSONDict:
         """The update Telegram sends after :meth:`choose_inline_result` when inline feedback is on
