@@ -330,6 +330,7 @@ class Content:
 REQUIRED_STRINGS = frozenset(
     {
         "actions.checklist",
+        "about.source",
         "about.text",
         "admin.reload_failed",
         "admin.reloaded",

@@ -203,6 +203,11 @@ async def test_help_about(bot, content):
     await bot.send("/about")
     assert "Content last reviewed: Wednesday, 25 November 2026." in bot.text()  # meta.yaml 2026-11-25, in prose
     assert content.reviewed not in bot.text() and content.fingerprint in bot.text()
+    assert "comes from a patient information text on muscle spasms" in bot.text()
+    assert ".txt" not in bot.text()  # QA: the seed's file path showed, in English on Italian screens
+    maria = bot.user(44, "Maria", language_code="it")
+    await maria.send("/about")
+    assert "provengono da un testo informativo per pazienti" in maria.last_text()
 
 
 async def test_group_chat_gets_private_only_note(bot):

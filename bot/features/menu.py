@@ -66,7 +66,7 @@ async def about(update: Update, ctx: BotContext) -> None:
     text = content.text(
         lang,
         "about.text",
-        source=escape(content.source),
+        source=content.text(lang, "about.source"),  # in the user's language; meta.yaml names the file
         reviewed=escape(_reviewed(content, lang)),
         version=content.fingerprint,
     )
