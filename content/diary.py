@@ -42,6 +42,7 @@ MESSAGES = (
     "trend_same",
     "trend_new",
     "trend_none",
+    "trend_young",
     "empty",
     "since",
     "chart_caption",

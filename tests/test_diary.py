@@ -265,6 +265,18 @@ async def test_empty_diary_says_how_to_start(bot):
     assert "📓 Log a spasm" in bot.buttons() and "📄 Export (CSV)" not in bot.buttons()
 
 
+async def test_a_new_diary_is_averaged_over_its_own_days_and_not_compared(bot):
+    """QA: a 2-day-old diary read "0.5 a week on average" and "You logged none in the 30 days before"."""
+    await log(bot, when="Yesterday")
+    await log(bot)
+    await bot.send("/diary")
+    text = bot.text()
+    await settle(bot)
+    assert "Spasms logged: 2 (2 a week on average)" in text  # over its first week, not 30 days
+    assert "Your diary began less than 30 days ago, so there is nothing to compare with yet." in text
+    assert "in the 30 days before" not in text
+
+
 async def test_diary_summary_trend_and_chart(bot, tmp_path):
     # 6 in the last 30 days (2 over 10 minutes, 1 severe), 4 in the 30 days before.
     await seed(

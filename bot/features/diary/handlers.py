@@ -246,14 +246,20 @@ def summary_text(content: Content, lang: str, s: maths.Summary, total: int, firs
     if s.count == 0:
         parts.append(words.message("empty", days=days))
     else:
-        per_week = f"{s.count * 7 / days:.1f}".rstrip("0").rstrip(".")
+        # A diary younger than the window is averaged over its own days (at least a week), not
+        # over 30 days it did not exist for (QA: "0.5 a week" for 2 spasms in a 2-day-old diary).
+        age = (s.window.last - first).days + 1 if first is not None else days
+        per_week = f"{s.count * 7 / min(days, max(7, age)):.1f}".rstrip("0").rstrip(".")
         if lang != "en":
             per_week = per_week.replace(".", ",")
         parts.append(words.message("summary", count=s.count, per_week=per_week, long=s.long, severe=s.severe))
         if s.busiest is not None and s.busiest[1] > 1:
             busiest = calendar_day(content, lang, s.busiest[0], year=False)
             parts.append(words.message("busiest", count=s.busiest[1], day=busiest))
-    parts.append(words.message(f"trend_{s.trend}", days=days, previous=s.previous))
+    if first is not None and first > s.window.previous_last:
+        parts.append(words.message("trend_young", days=days))  # no "none in the 30 days before"
+    else:
+        parts.append(words.message(f"trend_{s.trend}", days=days, previous=s.previous))
     if first is not None:
         parts.append(words.message("since", day=calendar_day(content, lang, first), total=total))
     parts.append(words.safety)
