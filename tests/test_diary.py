@@ -366,14 +366,14 @@ async def test_csv_export_parses_back_to_the_entries(bot):
     assert doc.file_name == "spasm-diary-2026-03-01.csv"
     assert doc.plain.startswith("📄 Your spasm diary, entries: 1201.")
     rows = list(csv.DictReader(io.StringIO(doc.file_bytes.decode("utf-8-sig"))))
-    assert list(rows[0]) == ["Date", "When", "How long", "How bad", "Where", "What was going on", "Logged at"]
+    assert list(rows[0]) == ["Date", "How long", "How bad", "Where", "What was going on", "Logged at"]
     assert len(rows) == 1201
     stored = await bot.rows("SELECT day, severity, location FROM diary_entries ORDER BY day, id")
     labels = {"mild": "Mild", "moderate": "Moderate", "severe": "Severe"}
     assert [(r["Date"], r["How bad"], r["Where"]) for r in rows] == [
         (s["day"], labels[s["severity"]], "Foot" if s["location"] == "foot" else "") for s in stored
     ]
-    assert rows[-1]["When"] == "Just now" and rows[-1]["Logged at"] == "2026-03-01 09:00"
+    assert rows[-1]["Logged at"] == "2026-03-01 09:00+00:00"  # the offset said: no zone set, so UTC
 
 
 async def test_csv_columns_in_italian(bot):
@@ -384,15 +384,15 @@ async def test_csv_columns_in_italian(bot):
     await maria.tap("Esporta (CSV)")
     [doc] = maria.files("document")
     assert doc.file_name == "diario-spasmi-2026-03-01.csv"
-    [row] = list(csv.DictReader(io.StringIO(doc.file_bytes.decode("utf-8-sig"))))
+    # ";" between fields: Italian spreadsheets split on it (their decimal mark is the comma).
+    [row] = list(csv.DictReader(io.StringIO(doc.file_bytes.decode("utf-8-sig")), delimiter=";"))
     assert row == {
         "Data": "2026-03-01",
-        "Quando": "Proprio ora",
         "Durata": "Meno di un minuto",
         "Intensità": "Forte",
         "Dove": "",
         "Circostanza": "",
-        "Registrato il": "2026-03-01 09:00",
+        "Registrato il": "2026-03-01 09:00+00:00",
     }
 
 

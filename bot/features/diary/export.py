@@ -1,8 +1,11 @@
 """The diary as a CSV file, written row by row as pages of entries are read.
 
 Columns and values are in the user's language (the labels come from content/<lang>/diary.yaml);
-dates are ISO (YYYY-MM-DD), which every spreadsheet reads whatever its locale. The file starts
-with a UTF-8 byte order mark so that Excel shows "È" and "ò" rather than mojibake.
+dates are ISO (YYYY-MM-DD), which every spreadsheet reads whatever its locale, and the time an
+entry was logged carries its UTC offset. The file starts with a UTF-8 byte order mark so that
+Excel shows "È" and "ò" rather than mojibake, and where the decimal mark is a comma (Italian),
+fields are separated by ";", as Excel there expects. The log flow's "just now / earlier today"
+is not a column: it meant something only on the day; the date says it for good.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ from typing import TextIO
 
 from storage.diary import Entry
 
-COLUMNS = ("day", "when", "duration", "severity", "location", "context", "logged_at")
+COLUMNS = ("day", "duration", "severity", "location", "context", "logged_at")
 ENCODING = "utf-8-sig"  # open the file with this and newline=""
 
 
@@ -30,8 +33,8 @@ class CsvLabels:
 class CsvWriter:
     """Writes the header at once, then entries as they are given; keeps nothing."""
 
-    def __init__(self, stream: TextIO, labels: CsvLabels, zone: tzinfo = UTC) -> None:
-        self._csv = csv.writer(stream, lineterminator="\r\n")
+    def __init__(self, stream: TextIO, labels: CsvLabels, zone: tzinfo = UTC, *, delimiter: str = ",") -> None:
+        self._csv = csv.writer(stream, lineterminator="\r\n", delimiter=delimiter)
         self._labels = labels
         self._zone = zone
         self.rows = 0
@@ -45,11 +48,10 @@ class CsvWriter:
     def write(self, entries: Iterable[Entry]) -> int:
         written = 0
         for e in entries:
-            logged = datetime.fromtimestamp(e.logged_at, self._zone).strftime("%Y-%m-%d %H:%M")
+            logged = datetime.fromtimestamp(e.logged_at, self._zone).isoformat(sep=" ", timespec="minutes")
             self._csv.writerow(
                 [
                     e.day.isoformat(),
-                    self._label("when", e.when),
                     self._label("duration", e.duration),
                     self._label("severity", e.severity),
                     self._label("location", e.location),

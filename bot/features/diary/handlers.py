@@ -579,6 +579,14 @@ async def _send_chart(
 # --- export ----------------------------------------------------------------------------------
 
 
+def csv_delimiter(content: Content, lang: str) -> str:
+    """ ";" where the decimal mark is a comma (a spreadsheet there splits fields on ";")."""
+    from babel.numbers import get_decimal_symbol
+
+    locale = content.locales.get(lang) or content.locales[content.default_language]
+    return ";" if get_decimal_symbol(locale) == "," else ","
+
+
 def csv_labels(content: Content, lang: str) -> CsvLabels:
     words = _words(content, lang)
     headers = {c: words.columns[c] if c in words.columns else words.fields[_FIELD_OF[c]].column for c in COLUMNS}
@@ -623,7 +631,9 @@ async def export(update: Update, ctx: BotContext) -> str | None:
     fd, path = tempfile.mkstemp(prefix="diary-", suffix=".csv")
     try:
         with os.fdopen(fd, "w", encoding=ENCODING, newline="") as out:
-            writer = CsvWriter(out, csv_labels(content, lang), zone_of(cached.timezone) or _UTC)
+            writer = CsvWriter(
+                out, csv_labels(content, lang), zone_of(cached.timezone) or _UTC, delimiter=csv_delimiter(content, lang)
+            )
             after: tuple[str, int] | None = None
             while True:
                 page = await services.db.read(diary.page, user_id, after, EXPORT_PAGE)
