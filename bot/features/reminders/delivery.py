@@ -221,36 +221,32 @@ class ReminderDelivery:
 
     async def _send(self, group: list[Reminder], now: int) -> str | None:
         """Send one user's message; returns the fixed zone it offered to replace, if any."""
-        content = self.services.content
-        offer = await self._zone_to_offer(group)
-        diary_line = await self._diary_line(group)
+        services = self.services
+        content = services.content
+        checkin = next((r for r in group if isinstance(r.payload, FollowupPayload)), None)
+        offering = any(isinstance(r.payload, DailyPayload) and not r.payload.zone_offered for r in group)
+        # One read of the user's row serves both the zone offer and the check-in's diary line
+        # (they used to read it twice per message). Not touch(): a delivery is not a visit.
+        user = await services.db.read(users.get, group[0].user_id) if offering or checkin else None
+        zone = user.timezone if user is not None else None
+        offer = self._zone_to_offer(zone) if offering else None
+        diary_line = await self._diary_line(checkin, group, zone) if checkin is not None else ""
         screen = render(content, group, now, offer_for=offer, diary_line=diary_line)
         # Bulk priority: people tapping buttons are served before the reminder backlog.
         extra: dict[str, Any] = {"rate_limit_args": BULK} if getattr(self.bot, "rate_limiter", None) else {}
         await self.bot.send_message(group[0].chat_id, screen.text, reply_markup=screen.markup, **extra)
         return offer
 
-    async def _diary_line(self, group: list[Reminder]) -> str:
+    async def _diary_line(self, checkin: Reminder, group: list[Reminder], zone: str | None) -> str:
         """A check-in compares the diary since the follow-up was set with the week before."""
-        checkin = next((r for r in group if isinstance(r.payload, FollowupPayload)), None)
-        if checkin is None:
-            return ""
-        services = self.services
-        user = await services.db.read(users.get, checkin.user_id)  # not touch(): a delivery is not a visit
-        lang = _lang(services.content, group)
         assert isinstance(checkin.payload, FollowupPayload)
         since = checkin.payload.asked_at or checkin.created_at
-        return await diary_facts.checkin_comparison(
-            services, checkin.user_id, lang, since, user.timezone if user else None
-        )
+        lang = _lang(self.services.content, group)
+        return await diary_facts.checkin_comparison(self.services, checkin.user_id, lang, since, zone)
 
-    async def _zone_to_offer(self, group: list[Reminder]) -> str | None:
+    def _zone_to_offer(self, zone: str | None) -> str | None:
         """A daily reminder to a user whose zone is a fixed UTC offset (the old "tell you my
         time" answer) offers a real zone once: the fixed offset, or None."""
-        if not any(isinstance(r.payload, DailyPayload) and not r.payload.zone_offered for r in group):
-            return None
-        user = await self.services.db.read(users.get, group[0].user_id)
-        zone = user.timezone if user is not None else None
         # "UTC" picked from the content's own list of zones is a choice, not a stand-in.
         chosen = zone in self.services.content.reminders.timezones
         return zone if timezones.is_fixed(zone) and not chosen else None
