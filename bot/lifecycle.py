@@ -29,7 +29,6 @@ class Lifecycle:
     production_hooks: bool = False  # SIGHUP reload and the heartbeat file
     stops: tuple[Stop, ...] = ()  # the features' shutdown steps
     heartbeat: asyncio.Task[None] | None = field(default=None, init=False)
-    dates_ready: asyncio.Future[None] | None = field(default=None, init=False)
 
 
 def lifecycle_of(app: BotApp) -> Lifecycle:
@@ -57,7 +56,7 @@ async def post_init(app: BotApp) -> None:
             life.heartbeat = loop.create_task(health.heartbeat(services, services.settings.health_file))
         # Babel's import and locale data (~40 ms, bot/ui/dates.py) in a worker thread, not in the
         # first handler that shows a date; not awaited, so getUpdates does not wait for it.
-        life.dates_ready = loop.run_in_executor(None, dates.warm_up, tuple(services.content.locales.values()))
+        loop.run_in_executor(None, dates.warm_up, tuple(services.content.locales.values()))
 
 
 async def post_stop(app: BotApp) -> None:
