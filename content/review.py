@@ -16,7 +16,7 @@ import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from content.model import MAIN_PAGE, Content, Question, Reference
+from content.model import MAIN_PAGE, Content, Question, QuestionText, Reference
 
 _CSS = """
 :root { --safety: #fff4e0; --safety-edge: #e6a23c; --source: #eef7ee; --source-edge: #67a867;
@@ -226,24 +226,20 @@ class _Sheet:
         cl = self.checklist
         immediate = [r for r in cl.rules if r.immediate and q.id in r.when_any]
         later = [r for r in cl.rules if not r.immediate and q.id in r.when_any]
-        yes_like = " / ".join(self.answer(a) for a in cl.answers if cl.counts_yes(a))
+        yes_like = self.yes_like()
         if immediate:
             return f"{yes_like} → <code>{immediate[0].outcome}</code> at once"
         if later:
             return f"{yes_like} → <code>{later[0].outcome}</code> at the end"
         return ""
 
+    def yes_like(self) -> str:
+        """The answers that count as "yes" ("Yes / Not sure"), as the sheet names them."""
+        cl = self.checklist
+        return " / ".join(self.answer(a) for a in cl.answers if cl.counts_yes(a))
+
     def question_row(self, q: Question) -> str:
-        cells = []
-        for lang in self.langs:
-            t = q.text[lang]
-            cells.append(
-                _rich(t.text)
-                + _labelled("reason", _plain(t.reason))
-                + _labelled("reason, past", _plain(t.reason_past))
-                + _labelled("not sure", _plain(t.unsure))
-                + _labelled("not sure, past", _plain(t.unsure_past))
-            )
+        cells = [_question_cell(q.text[lang]) for lang in self.langs]
         key = (
             f'<span id="q-{q.id}"><b>Q{self.number[q.id]}</b> <code>{q.id}</code></span><br>{_badge(q.safety)}'
             f'<br><span class="badge out">{self.leads_to(q)}</span>'
@@ -271,19 +267,10 @@ class _Sheet:
             )
             parts.append(_row(f"<code>{oid}</code><br>{flags}", cells, safety=outcome.safety, refs=outcome.references))
         wc = cl.worse_check
-        cells = []
-        for lang in self.langs:
-            w = wc.text[lang]
-            cells.append(
-                _rich(w.text)
-                + _labelled("reason", _plain(w.reason))
-                + _labelled("not sure", _plain(w.unsure))
-                + _labelled("reason, past", _plain(w.reason_past))
-                + _labelled("not sure, past", _plain(w.unsure_past))
-            )
+        cells = [_question_cell(wc.text[lang]) for lang in self.langs]
         key = (
             "<b>“Worse” at a check-in</b><br>asked first; "
-            f"{' / '.join(self.answer(a) for a in cl.answers if cl.counts_yes(a))} → <code>{wc.outcome}</code>, "
+            f"{self.yes_like()} → <code>{wc.outcome}</code>, "
             f"{self.answer('no')} → the checklist again and a sooner check-in<br>{_badge(True)}"
         )
         parts.append(_row(key, cells, safety=True, refs=wc.references))
@@ -378,3 +365,14 @@ class _Sheet:
 def review_html(content: Content, *, generated: str = "") -> str:
     """The whole review sheet as one self-contained HTML document."""
     return _Sheet(content).render(generated)
+
+
+def _question_cell(t: QuestionText) -> str:
+    """A question in one language with every phrase a reason can take, now and days later."""
+    return (
+        _rich(t.text)
+        + _labelled("reason", _plain(t.reason))
+        + _labelled("reason, past", _plain(t.reason_past))
+        + _labelled("not sure", _plain(t.unsure))
+        + _labelled("not sure, past", _plain(t.unsure_past))
+    )
