@@ -7,8 +7,6 @@ from pathlib import Path
 import pytest
 
 from bot.fake_telegram import FakeTelegram
-from bot.features.sharing import DIARY_LOG_ACTION
-from bot.ui.callbacks import ACTION_CALLBACKS
 from content.loader import load_content
 from content.model import MAIN_PAGE, Content
 from content.problems import ContentError
@@ -70,16 +68,12 @@ async def test_check_starts_the_checklist(bot: Harness) -> None:
     assert [r["user_id"] for r in await bot.rows("SELECT user_id FROM checklist_sessions")] == [42]
 
 
-async def test_log_opens_the_diarys_log_flow_or_the_menu_until_there_is_one(bot: Harness, content: Content) -> None:
+async def test_log_opens_the_diarys_log_flow(bot: Harness, content: Content) -> None:
     await bot.send("/start log")
-    messages = bot.fake.bot_messages(42)
-    if DIARY_LOG_ACTION in ACTION_CALLBACKS:  # the diary is merged: its "log a spasm" flow
-        greeting, log = messages
-        assert greeting.plain.startswith("Hello, Ada!")
-        assert page_title(content, MAIN_PAGE) not in log.plain and log.buttons
-    else:  # the hook is waiting: the main menu, as for any link the bot cannot follow
-        (start,) = messages
-        assert start.plain.startswith("Hello, Ada!") and page_title(content, MAIN_PAGE) in start.plain
+    greeting, log = bot.fake.bot_messages(42)
+    assert greeting.plain.startswith("Hello, Ada!")
+    assert page_title(content, MAIN_PAGE) not in log.plain and log.buttons
+    assert "When did the spasm happen?" in log.plain
     assert (await counters(bot))["deeplink_log"] == 1
 
 

@@ -26,11 +26,6 @@ from content.model import MAIN_PAGE
 from content.start_parameters import CHECKLIST, DIARY_LOG
 from storage import stats, users
 
-# The diary's log flow, once a diary feature exists: the operation behind a page's "@log"
-# button (ACTION_CALLBACKS["log"] in bot/ui/callbacks.py, routed by the diary). Until then
-# ?start=log opens the main menu like any link the bot cannot follow.
-DIARY_LOG_ACTION = "log"
-
 
 def _callback(link: StartLink | None) -> Callback | None:
     """The operation a deep link opens, as if its button had been tapped; None: the main menu."""
@@ -40,7 +35,7 @@ def _callback(link: StartLink | None) -> Callback | None:
         case StartLink(OpenChecklist()):
             return StartChecklist()
         case StartLink(OpenDiaryLog()):
-            return ACTION_CALLBACKS.get(DIARY_LOG_ACTION)
+            return ACTION_CALLBACKS["log"]  # the diary's log flow, as a page's "@log" button opens it
     return None
 
 
