@@ -189,6 +189,14 @@ class Delay:
 
 
 @dataclass(frozen=True, slots=True)
+class Stretch:
+    """A stretch the daily stretching reminder shows: its words are strings `stretch.<id>.*`."""
+
+    id: str
+    references: tuple[Reference, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ReminderConfig:
     followup_delays: tuple[Delay, ...]
     snoozes: tuple[Delay, ...]
@@ -197,6 +205,12 @@ class ReminderConfig:
     timezones: tuple[str, ...]  # IANA names offered as buttons
     max_active: int
     late_after_hours: float
+    # Until a user sets a time zone, the zone their language suggests (it -> Europe/Rome).
+    guess_zones: Mapping[str, str] = field(default_factory=dict)
+    # One stretch a day in the stretching reminder, in turn; texts in strings `stretch.<id>`.
+    stretches: tuple[Stretch, ...] = ()
+    # City names in each language where GeoNames' own differs (<lang>/places.yaml): geonameid -> name.
+    place_names: Mapping[str, Mapping[int, str]] = field(default_factory=dict)
 
     def delay(self, delay_id: str) -> Delay | None:
         return next((d for d in self.followup_delays if d.id == delay_id), None)
