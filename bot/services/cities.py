@@ -141,7 +141,8 @@ def atlas() -> Atlas:
             # Skip airport codes ("MIL", "MUC"): typed, they would shadow real names.
             if len(alt) <= 4 and alt.isupper():
                 continue
-            if (alt.isascii() and alt.replace(" ", "").replace("-", "").replace("'", "").isalpha()) or _LATIN.match(alt):
+            plain = alt.isascii() and alt.replace(" ", "").replace("-", "").replace("'", "").isalpha()
+            if plain or _LATIN.match(alt):
                 keys.add(_key(alt))
         for key in keys:
             if key:
