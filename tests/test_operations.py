@@ -130,7 +130,7 @@ async def test_delete_my_data_leaves_no_trace(bot, settings):
     marker = "Etc/GMT-12"
     await bot.send("/start")
     await bot.send("/reminders")
-    await bot.tap("Daily self-care")
+    await bot.tap("Daily reminder")
     await bot.tap("Tell you my time")
     await bot.tap("21:00")  # 09:00 UTC + 12 h
     await bot.tap("Keep UTC+12 anyway")
