@@ -224,7 +224,8 @@ def search(text: str, languages: Sequence[str], names: Iterable[Mapping[int, str
     indices = list(data.names.get(query, ()))
     own = {geonameid for mapping in names for geonameid, name in mapping.items() if _key(name) == query}
     if own:
-        indices.extend(i for i, c in enumerate(data.cities) if c.geonameid in own)
+        ids = _cities_by_id()
+        indices.extend(ids[g] for g in own if g in ids)
     if not indices and len(query) >= MIN_PREFIX:
         start = bisect.bisect_left(data.sorted_names, query)
         for key in data.sorted_names[start:]:
@@ -304,3 +305,15 @@ def place_label(place: Place, lang: str, names: Mapping[int, str], *, within: st
 
 def zones_of(places: Iterable[Place]) -> list[str]:
     return list(dict.fromkeys(p.zone for p in places))
+
+
+
+@functools.cache
+def _cities_by_id() -> dict[int, int]:
+    return {c.geonameid: i for i, c in enumerate(atlas().cities)}
+
+
+def by_id(geonameid: int) -> City | None:
+    """A stored place's city (user_places keeps the GeoNames id, never coordinates)."""
+    index = _cities_by_id().get(geonameid)
+    return None if index is None else atlas().cities[index]
