@@ -180,6 +180,13 @@ class Dispatch(ChatState, BaseRequest):
             raises.pop(0)
         return entry.exc
 
+    def _sending_to(self, method: str, params: JSONDict) -> int:
+        """The chat a sending or editing method names, refused if unknown, blocked or flooded."""
+        chat_id = self._require_chat(params)
+        self._check_blocked(chat_id)
+        self._check_rate(method, chat_id)
+        return chat_id
+
     # -- rate limits -------------------------------------------------------------------------------
 
     def _check_rate(self, method: str, chat_id: int) -> None:

@@ -3,11 +3,13 @@ them (size, an image it can read and its proportions, the caption), kept whole f
 
 from __future__ import annotations
 
+from typing import Any
+
 from bot.fake_telegram.checks import parse_markup
 from bot.fake_telegram.dispatch import Dispatch
-from bot.fake_telegram.model import UPLOADS, ApiError, JSONDict, bad
+from bot.fake_telegram.model import UPLOADS, ApiError, JSONDict, Rendered, bad
 from content import limits
-from content.telegram_html import Entity, utf16_len
+from content.telegram_html import utf16_len
 
 __all__ = ["Files"]
 
@@ -33,8 +35,7 @@ class Files(Dispatch):
 
     def _send_file(self, kind: str, params: JSONDict) -> JSONDict:
         """sendPhoto / sendDocument with an uploaded file (multipart), as Telegram checks them."""
-        chat_id = self._require_chat(params)
-        self._check_blocked(chat_id)
+        chat_id = self._sending_to("sendPhoto" if kind == "photo" else "sendDocument", params)
         files = params.get(UPLOADS) or {}
         upload = files.get(kind)
         if upload is None:
@@ -57,23 +58,12 @@ class Files(Dispatch):
                 raise bad("PHOTO_INVALID_DIMENSIONS")
         elif len(data) > limits.MAX_DOCUMENT_BYTES:
             raise ApiError(413, "Request Entity Too Large")
-        raw = plain = ""
-        mode: str | None = None
-        entities: tuple[Entity, ...] = ()
+        caption: Rendered = ("", "", None, ())
         if params.get("caption"):
-            raw, plain, mode, entities = self._render({**params, "text": params["caption"]})
-            if utf16_len(plain) > limits.MAX_CAPTION:
+            caption = self._render({**params, "text": params["caption"]})
+            if utf16_len(caption[1]) > limits.MAX_CAPTION:
                 raise bad("message caption is too long")
         markup = parse_markup(params.get("reply_markup"), inline_only=False)
-        msg = self._post(
-            chat_id,
-            (raw, plain, mode, entities),
-            markup,
-            kind=kind,
-            file_name=name,
-            file_bytes=data,
-            mime_type=mime,
-            width=width,
-            height=height,
-        )
+        file_fields: dict[str, Any] = {"file_name": name, "file_bytes": data, "mime_type": mime}
+        msg = self._post(chat_id, caption, markup, kind=kind, **file_fields, width=width, height=height)
         return self._message_json(msg)

@@ -10,7 +10,7 @@ from typing import Final
 
 from bot.fake_telegram.checks import parse_markup
 from bot.fake_telegram.dispatch import Dispatch
-from bot.fake_telegram.model import NOT_MODIFIED, ApiError, JSONDict, bad
+from bot.fake_telegram.model import NOT_MODIFIED, ApiError, JSONDict, bad, shown_fields
 
 __all__ = ["Messages"]
 
@@ -35,9 +35,7 @@ class Messages(Dispatch):
     """The Bot API methods that send, edit and delete the bot's text messages."""
 
     def _send_message(self, params: JSONDict) -> JSONDict:
-        chat_id = self._require_chat(params)
-        self._check_blocked(chat_id)
-        self._check_rate("sendMessage", chat_id)
+        chat_id = self._sending_to("sendMessage", params)
         rendered = self._render(params)
         markup = parse_markup(params.get("reply_markup"), inline_only=False)
         reply = params.get("reply_parameters")
@@ -50,35 +48,22 @@ class Messages(Dispatch):
         return self._message_json(msg)
 
     def _edit_message_text(self, params: JSONDict) -> JSONDict:
-        chat_id = self._require_chat(params)
-        self._check_blocked(chat_id)
-        self._check_rate("editMessageText", chat_id)
-        raw, plain, mode, entities = self._render(params)
-        inline, buttons, _ = parse_markup(params.get("reply_markup"), inline_only=True)
+        chat_id = self._sending_to("editMessageText", params)
+        rendered = self._render(params)
+        markup = parse_markup(params.get("reply_markup"), inline_only=True)
         msg = self._require_message(params, chat_id, "message to edit not found")
         if not msg.from_bot or msg.kind != "text":
             raise bad("message can't be edited")
-        if msg.plain == plain and msg.entities == entities and msg.reply_markup == inline:
+        shown = shown_fields(rendered, markup)
+        if (msg.plain, msg.entities, msg.reply_markup) == (shown["plain"], shown["entities"], shown["reply_markup"]):
             raise ApiError(400, NOT_MODIFIED)
-        new = replace(
-            msg,
-            text=raw,
-            plain=plain,
-            parse_mode=mode,
-            entities=entities,
-            buttons=buttons,
-            reply_markup=inline,
-            edited=True,
-            edit_date=int(time.time()),
-        )
+        new = replace(msg, **shown, edited=True, edit_date=int(time.time()))
         self._put(new, touch=True)
         self._note_rate("editMessageText", chat_id)
         return self._message_json(new)
 
     def _edit_message_reply_markup(self, params: JSONDict) -> JSONDict:
-        chat_id = self._require_chat(params)
-        self._check_blocked(chat_id)
-        self._check_rate("editMessageReplyMarkup", chat_id)
+        chat_id = self._sending_to("editMessageReplyMarkup", params)
         inline, buttons, _ = parse_markup(params.get("reply_markup"), inline_only=True)
         msg = self._require_message(params, chat_id, "message to edit not found")
         if not msg.from_bot:
@@ -108,8 +93,7 @@ class Messages(Dispatch):
         return True
 
     def _send_chat_action(self, params: JSONDict) -> bool:
-        chat_id = self._require_chat(params)
-        self._check_blocked(chat_id)
+        self._sending_to("sendChatAction", params)
         if params.get("action") not in _CHAT_ACTIONS:
             raise bad("wrong parameter action in request")
         return True

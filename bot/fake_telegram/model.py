@@ -126,6 +126,20 @@ def bad(description: str) -> ApiError:
     return ApiError(400, f"Bad Request: {description}")
 
 
+def shown_fields(rendered: Rendered, markup: ParsedMarkup) -> dict[str, Any]:
+    """A checked text and inline keyboard as FakeMessage fields, for a new message or an edit."""
+    raw, plain, mode, entities = rendered
+    inline, buttons, _ = markup
+    return {
+        "text": raw,
+        "plain": plain,
+        "parse_mode": mode,
+        "entities": entities,
+        "buttons": buttons,
+        "reply_markup": inline,
+    }
+
+
 @dataclass(frozen=True)
 class InlineAnswer:
     """An answerInlineQuery that Telegram accepted, decoded."""

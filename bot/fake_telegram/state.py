@@ -21,6 +21,7 @@ from bot.fake_telegram.model import (
     ParsedMarkup,
     Rendered,
     bad,
+    shown_fields,
 )
 from content.telegram_html import Entity, TelegramHtmlError, parse_html_with_entities
 
@@ -191,24 +192,10 @@ class ChatState:
         """A new message (the bot's text or file and caption, or a user's message sent via the
         bot from inline mode) stored, shown, and its reply keyboard set or removed for the chat,
         as Telegram does for any kind. Only the bot's own messages become the current screen."""
-        raw, plain, mode, entities = rendered
-        inline, buttons, keyboard = markup
-        msg = self._store(
-            FakeMessage(
-                message_id=0,
-                chat_id=chat_id,
-                from_bot=from_bot,
-                text=raw,
-                plain=plain,
-                parse_mode=mode,
-                buttons=buttons,
-                date=int(time.time()),
-                entities=entities,
-                reply_markup=inline,
-                reply_keyboard=keyboard,
-                **file_fields,
-            )
-        )
+        keyboard = markup[2]
+        shown = shown_fields(rendered, markup)
+        fields = {"date": int(time.time()), "reply_keyboard": keyboard, **shown, **file_fields}
+        msg = self._store(FakeMessage(message_id=0, chat_id=chat_id, from_bot=from_bot, **fields))
         self._put(msg, touch=from_bot)
         if keyboard is not None and "keyboard" in keyboard:
             self._reply_keyboards[chat_id] = keyboard
