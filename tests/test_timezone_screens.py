@@ -252,6 +252,17 @@ async def _daily_at_eight(bot, city: str) -> None:
     await bot.tap("08:00")
 
 
+async def _daily_at_eight_again(bot, now: datetime) -> None:
+    """Months later: the one due meanwhile goes out late, then a new daily at 08:00 is set."""
+    bot.clock.set(now)
+    await bot.dispatch()
+    await bot.rows("DELETE FROM reminders WHERE status = 'pending'")
+    await bot.send("/reminders")
+    await bot.tap("Daily")
+    await bot.tap("Stretching")
+    await bot.tap("08:00")
+
+
 async def _deliveries(bot, expected: list[datetime]) -> None:
     for when in expected:
         [row] = await bot.rows("SELECT due_at FROM reminders WHERE status = 'pending'")
@@ -273,13 +284,7 @@ async def test_daily_in_rome_across_both_2027_changes(bot):
             datetime(2027, 3, 29, 6, 0, tzinfo=UTC),
         ],
     )
-    bot.clock.set(datetime(2027, 10, 29, 12, 0, tzinfo=UTC))
-    await bot.dispatch()  # the one due meanwhile, late
-    await bot.rows("DELETE FROM reminders WHERE status = 'pending'")
-    await bot.send("/reminders")
-    await bot.tap("Daily")
-    await bot.tap("Stretching")
-    await bot.tap("08:00")
+    await _daily_at_eight_again(bot, datetime(2027, 10, 29, 12, 0, tzinfo=UTC))
     await _deliveries(
         bot,
         [
@@ -302,13 +307,7 @@ async def test_daily_in_new_york_across_both_2027_changes(bot):
             datetime(2027, 3, 15, 12, 0, tzinfo=UTC),
         ],
     )
-    bot.clock.set(datetime(2027, 11, 5, 18, 0, tzinfo=UTC))
-    await bot.dispatch()
-    await bot.rows("DELETE FROM reminders WHERE status = 'pending'")
-    await bot.send("/reminders")
-    await bot.tap("Daily")
-    await bot.tap("Stretching")
-    await bot.tap("08:00")
+    await _daily_at_eight_again(bot, datetime(2027, 11, 5, 18, 0, tzinfo=UTC))
     await _deliveries(
         bot,
         [
