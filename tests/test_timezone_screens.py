@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from bot.ui.callbacks import KeepOffset, SetZone
 
 ROME = (41.9028, 12.4964)
@@ -272,47 +274,33 @@ async def _deliveries(bot, expected: list[datetime]) -> None:
         assert "stretching" in bot.text()
 
 
-async def test_daily_in_rome_across_both_2027_changes(bot):
-    # CET -> CEST on Sunday 28 March 2027; CEST -> CET on Sunday 31 October 2027.
-    bot.clock.set(datetime(2027, 3, 26, 12, 0, tzinfo=UTC))
-    await _daily_at_eight(bot, "Rome")
-    await _deliveries(
-        bot,
-        [
-            datetime(2027, 3, 27, 7, 0, tzinfo=UTC),  # 08:00 CET
-            datetime(2027, 3, 28, 6, 0, tzinfo=UTC),  # 08:00 CEST, the day the clocks go forward
-            datetime(2027, 3, 29, 6, 0, tzinfo=UTC),
-        ],
-    )
-    await _daily_at_eight_again(bot, datetime(2027, 10, 29, 12, 0, tzinfo=UTC))
-    await _deliveries(
-        bot,
-        [
-            datetime(2027, 10, 30, 6, 0, tzinfo=UTC),  # 08:00 CEST
-            datetime(2027, 10, 31, 7, 0, tzinfo=UTC),  # 08:00 CET, the day the clocks go back
-            datetime(2027, 11, 1, 7, 0, tzinfo=UTC),
-        ],
-    )
+def _utc(month: int, day: int, hour: int) -> datetime:
+    return datetime(2027, month, day, hour, tzinfo=UTC)
 
 
-async def test_daily_in_new_york_across_both_2027_changes(bot):
-    # EST -> EDT on Sunday 14 March 2027; EDT -> EST on Sunday 7 November 2027.
-    bot.clock.set(datetime(2027, 3, 12, 18, 0, tzinfo=UTC))
-    await _daily_at_eight(bot, "New York")
-    await _deliveries(
-        bot,
-        [
-            datetime(2027, 3, 13, 13, 0, tzinfo=UTC),  # 08:00 EST
-            datetime(2027, 3, 14, 12, 0, tzinfo=UTC),  # 08:00 EDT
-            datetime(2027, 3, 15, 12, 0, tzinfo=UTC),
-        ],
-    )
-    await _daily_at_eight_again(bot, datetime(2027, 11, 5, 18, 0, tzinfo=UTC))
-    await _deliveries(
-        bot,
-        [
-            datetime(2027, 11, 6, 12, 0, tzinfo=UTC),  # 08:00 EDT
-            datetime(2027, 11, 7, 13, 0, tzinfo=UTC),  # 08:00 EST, the day the clocks go back
-            datetime(2027, 11, 8, 13, 0, tzinfo=UTC),
-        ],
-    )
+@pytest.mark.parametrize(
+    ("city", "spring", "autumn"),
+    [
+        # CET -> CEST on Sunday 28 March 2027; CEST -> CET on Sunday 31 October 2027:
+        # 08:00 is 07:00 UTC in CET, 06:00 UTC in CEST.
+        (
+            "Rome",
+            (_utc(3, 26, 12), [_utc(3, 27, 7), _utc(3, 28, 6), _utc(3, 29, 6)]),
+            (_utc(10, 29, 12), [_utc(10, 30, 6), _utc(10, 31, 7), _utc(11, 1, 7)]),
+        ),
+        # EST -> EDT on Sunday 14 March 2027; EDT -> EST on Sunday 7 November 2027:
+        # 08:00 is 13:00 UTC in EST, 12:00 UTC in EDT.
+        (
+            "New York",
+            (_utc(3, 12, 18), [_utc(3, 13, 13), _utc(3, 14, 12), _utc(3, 15, 12)]),
+            (_utc(11, 5, 18), [_utc(11, 6, 12), _utc(11, 7, 13), _utc(11, 8, 13)]),
+        ),
+    ],
+)
+async def test_daily_at_eight_across_both_2027_changes(bot, city, spring, autumn):
+    """The day before, the day of and the day after each change: always 08:00 on the wall."""
+    bot.clock.set(spring[0])
+    await _daily_at_eight(bot, city)
+    await _deliveries(bot, spring[1])
+    await _daily_at_eight_again(bot, autumn[0])
+    await _deliveries(bot, autumn[1])
