@@ -719,12 +719,7 @@ class TestFaults:
         assert fake.rejected_429 == 1
 
     async def test_fail_next_for_one_chat(self, fake: FakeTelegram, bot: Bot) -> None:
-        fake.fail_next(
-            "sendMessage",
-            error_code=403,
-            description="Forbidden: user is deactivated",
-            chat_id=7,
-        )
+        fake.fail_next("sendMessage", error_code=403, description="Forbidden: user is deactivated", chat_id=7)
         await bot.send_message(CHAT, "not chat 7")
         with pytest.raises(Forbidden, match=r"(?i)user is deactivated"):
             await bot.send_message(7, "x")

@@ -19,6 +19,14 @@ async def open_zone_question(client) -> None:
     await client.tap("quotidian" if client.user.get("language_code") == "it" else "Daily")
 
 
+async def _stretching_in_utc(bot, at: str) -> None:
+    """A daily stretching reminder at ``at``, UTC picked from the list of zones."""
+    await open_zone_question(bot.ada)
+    await bot.tap("UTC")
+    await bot.tap("Stretching")
+    await bot.tap(at)
+
+
 async def zone_of(bot, user_id: int = 42) -> str | None:
     rows = await bot.rows("SELECT timezone FROM users WHERE user_id = ?", user_id)
     return rows[0]["timezone"] if rows else None
@@ -205,10 +213,7 @@ async def test_fixed_offset_user_is_offered_a_real_zone_once(bot):
 async def test_utc_picked_from_the_list_is_a_choice_not_offered_a_better_zone(bot):
     """QA: a user who tapped "UTC" among the named zones was told it was a fixed offset to fix."""
     bot.clock.set(datetime(2027, 1, 15, 9, 0, tzinfo=UTC))
-    await open_zone_question(bot.ada)
-    await bot.tap("UTC")
-    await bot.tap("Stretching")
-    await bot.tap("08:00")
+    await _stretching_in_utc(bot, "08:00")
     bot.clock.set(datetime(2027, 1, 16, 8, 0, tzinfo=UTC))
     assert await bot.dispatch() == 1
     assert "stretching" in bot.text() and "fixed offset" not in bot.text()
@@ -230,10 +235,7 @@ async def test_the_zone_can_be_changed_from_the_reminders_list(bot):
 
 async def test_changing_zone_moves_the_pending_daily_reminder(bot):
     bot.clock.set(datetime(2027, 1, 15, 9, 0, tzinfo=UTC))
-    await open_zone_question(bot.ada)
-    await bot.tap("UTC")
-    await bot.tap("Stretching")
-    await bot.tap("18:00")
+    await _stretching_in_utc(bot, "18:00")
     [row] = await bot.rows("SELECT due_at FROM reminders WHERE status = 'pending'")
     assert datetime.fromtimestamp(row["due_at"], UTC) == datetime(2027, 1, 15, 18, 0, tzinfo=UTC)
     await bot.send("/reminders")
