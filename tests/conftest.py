@@ -20,7 +20,6 @@ from bot.infra.clock import FakeClock
 from bot.infra.services import Services, services_of
 from bot.infra.settings import Settings
 from bot.lifecycle import lifecycle_of, running
-from bot.ui import diary_facts
 from content.loader import load_content
 from content.model import Content
 
@@ -101,8 +100,7 @@ class Harness:
 
     async def rows(self, sql: str, *params: Any) -> list[dict[str, Any]]:
         # What is on disk once the checklist answers queued so far are committed.
-        await self.services.checklists.flush()
-        await diary_facts.flush(self.services)  # and the diary's queued writes
+        await self.services.flush()  # and every other queued write
         return await self.services.db.read(lambda conn: [dict(r) for r in conn.execute(sql, params)])
 
     # Ada's chat, for tests that need only one user.

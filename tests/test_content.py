@@ -455,7 +455,9 @@ def test_required_strings_match_the_keys_the_code_uses(
 
 
 def test_command_descriptions_exist(shipped: Content) -> None:
-    from bot.ui.commands import MENU as COMMANDS
+    from bot.app import FEATURES, command_menu
+
+    COMMANDS = command_menu(FEATURES)
 
     for lang in shipped.languages:
         for command in COMMANDS:

@@ -7,12 +7,12 @@ import logging
 
 from telegram import Update
 
+from bot.core.feature import Command, Feature
 from bot.infra.services import BotApp, BotContext, Services
-from bot.ui.callbacks import load_checked_content
-from bot.ui.commands import register_commands
-from bot.ui.feature import Command, Feature
+from bot.services.checked_content import load_checked_content
+from bot.services.commands import register_commands
+from bot.services.profile import register_profile
 from bot.ui.keyboards import Screen
-from bot.ui.profile import register_profile
 from bot.ui.replies import show
 from bot.ui.screens import escape
 from content.loader import summary

@@ -13,11 +13,11 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ChosenInlineResultHandler, CommandHandler, InlineQueryHandler
 
+from bot.core.feature import Feature, enter
 from bot.infra.services import BotContext, Services
 from bot.ui import deeplinks, sharing
 from bot.ui.callbacks import ACTION_CALLBACKS, Callback, Nav, StartChecklist
 from bot.ui.deeplinks import OpenChecklist, OpenDiaryLog, OpenPage, StartLink
-from bot.ui.feature import Feature, enter
 from bot.ui.keyboards import Screen
 from bot.ui.replies import show
 from bot.ui.screens import PRIVATE, greeting, start_screen

@@ -13,14 +13,12 @@ this codec (p, l, c, h) are kept, so buttons already in users' chats keep workin
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
-from pathlib import Path
+from types import MappingProxyType
 from typing import ClassVar
 
-from bot.ui import diary_facts
 from content.limits import MAX_CALLBACK_BYTES
-from content.loader import load_content
 from content.model import ACTIONS, Content
 from content.problems import Problem
 
@@ -445,15 +443,17 @@ class NoSpasmsToday(Callback):
 # --- the registry ----------------------------------------------------------------------------
 
 # A page's "@name" target opens a feature: which operation each name stands for.
-ACTION_CALLBACKS: dict[str, Callback] = {
-    "checklist": StartChecklist(),
-    "reminders": OpenReminders(),
-    "language": OpenLanguage(),
-    "privacy": OpenPrivacy(),
-    "help": OpenHelp(),
-    "log": StartLog(new=False),
-    "diary": OpenDiary(),
-}
+ACTION_CALLBACKS: Mapping[str, Callback] = MappingProxyType(
+    {
+        "checklist": StartChecklist(),
+        "reminders": OpenReminders(),
+        "language": OpenLanguage(),
+        "privacy": OpenPrivacy(),
+        "help": OpenHelp(),
+        "log": StartLog(new=False),
+        "diary": OpenDiary(),
+    }
+)
 
 
 def _all_kinds() -> tuple[type[Callback], ...]:
@@ -463,26 +463,35 @@ def _all_kinds() -> tuple[type[Callback], ...]:
     return tuple(cls for cls in Callback.__subclasses__() if module.get(cls.__name__) is cls)
 
 
-KINDS: dict[str, type[Callback]] = {}
-for _cls in _all_kinds():
-    if _cls.PREFIX in KINDS:  # pragma: no cover - caught by the first import in any test
-        raise RuntimeError(f"callback prefix {_cls.PREFIX!r} is used twice")
-    if len(_cls.PATTERNS) != len(fields(_cls)):  # pragma: no cover
-        raise RuntimeError(f"{_cls.__name__} needs one pattern per field")
-    KINDS[_cls.PREFIX] = _cls
+def _by_prefix(kinds: tuple[type[Callback], ...]) -> Mapping[str, type[Callback]]:
+    by_prefix: dict[str, type[Callback]] = {}
+    for cls in kinds:
+        if cls.PREFIX in by_prefix:  # pragma: no cover - caught by the first import in any test
+            raise RuntimeError(f"callback prefix {cls.PREFIX!r} is used twice")
+        if len(cls.PATTERNS) != len(fields(cls)):  # pragma: no cover
+            raise RuntimeError(f"{cls.__name__} needs one pattern per field")
+        by_prefix[cls.PREFIX] = cls
+    return MappingProxyType(by_prefix)
 
-_REGEX = {
-    prefix: re.compile("^" + re.escape(prefix) + "".join(f":({p})" for p in cls.PATTERNS) + "$")
-    for prefix, cls in KINDS.items()
-}
+
+KINDS = _by_prefix(_all_kinds())
+
+_REGEX = MappingProxyType(
+    {
+        prefix: re.compile("^" + re.escape(prefix) + "".join(f":({p})" for p in cls.PATTERNS) + "$")
+        for prefix, cls in KINDS.items()
+    }
+)
 # How each field is read back, worked out once rather than from dataclasses.fields() per tap.
-_READERS = {
-    prefix: tuple(
-        int if f.type in ("int", int) else (lambda raw: raw == "1") if f.type in ("bool", bool) else str
-        for f in fields(cls)
-    )
-    for prefix, cls in KINDS.items()
-}
+_READERS = MappingProxyType(
+    {
+        prefix: tuple(
+            int if f.type in ("int", int) else (lambda raw: raw == "1") if f.type in ("bool", bool) else str
+            for f in fields(cls)
+        )
+        for prefix, cls in KINDS.items()
+    }
+)
 
 
 def parse(data: object) -> Callback | None:
@@ -545,8 +554,3 @@ def content_problems(content: Content) -> list[Problem]:
     for name in sorted(ACTIONS - ACTION_CALLBACKS.keys()):  # pragma: no cover - a code change
         problems.append(Problem("pages.yaml", None, f"action @{name} opens nothing"))
     return problems
-
-
-def load_checked_content(root: Path | str | None = None) -> Content:
-    """The content as the bot uses it: load_content plus the codec's check."""
-    return load_content(root, checks=(content_problems, diary_facts.content_problems))

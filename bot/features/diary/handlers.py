@@ -15,19 +15,19 @@ import os
 import secrets
 import sqlite3
 import tempfile
-import time
-import weakref
 from datetime import UTC as _UTC
 from datetime import date, timedelta
+from types import MappingProxyType
 
-from telegram import Bot, Message, Update
-from telegram.ext import ApplicationHandlerStop, filters
+from telegram import Bot, Update
+from telegram.ext import ApplicationHandlerStop
 
 from bot.features.diary import summary as maths
 from bot.features.diary.chart import ChartBusyError, ChartDrawer, ChartSpec, Series, tick_labels
 from bot.features.diary.export import COLUMNS, ENCODING, CsvLabels, CsvWriter
 from bot.infra.services import BotApp, BotContext, Services, services_of
-from bot.ui import diary_facts
+from bot.services import diary as diary_facts
+from bot.services.diary import local_today
 from bot.ui.callbacks import (
     AskWhat,
     AskWhere,
@@ -46,17 +46,15 @@ from bot.ui.callbacks import (
     UndoEntry,
 )
 from bot.ui.dates import calendar_day, zone_of
-from bot.ui.diary_facts import local_today
 from bot.ui.keyboards import Button, Keyboard, Screen, button, main_menu_button, markup, rows
 from bot.ui.replies import show
-from bot.ui.screens import NEW_TEXT, main_screen, text_screen
+from bot.ui.screens import main_screen, text_screen
 from content.model import Content, DiaryText, FormatDict
 from storage import diary
 
 log = logging.getLogger(__name__)
 
 DRAFT_IDLE = 30 * 60  # free text within this long of a log question is answered as a stray reply
-CHART_KEY = "diary.chart"
 EXPORT_PAGE = 500  # entries per database call while writing the CSV
 
 
@@ -71,6 +69,9 @@ class DiaryState:
         self.exporting: set[int] = set()
         self.charting: set[int] = set()  # users whose chart is being drawn or sent
         self.tasks: set[asyncio.Task[None]] = set()
+        # user -> when (injected clock) their last log question was shown: the diary's text claim
+        # takes only the text of users with a log question open, and leaves the rest to others.
+        self.drafts: dict[int, float] = {}
 
     async def settled(self) -> None:
         """Wait for the charts in flight (tests, the demo, benchmarks, shutdown)."""
@@ -79,53 +80,24 @@ class DiaryState:
 
 
 def state_of(app: BotApp) -> DiaryState:
-    state = app.bot_data.get(CHART_KEY)
-    if state is None:
-        state = app.bot_data[CHART_KEY] = DiaryState()
-    assert isinstance(state, DiaryState)
-    return state
+    return services_of(app).state(DiaryState)
 
 
 async def stop(app: BotApp) -> None:
     """Shutdown: end the chart worker process, if one was started."""
-    await diary_facts.flush(services_of(app))
-    state = app.bot_data.get(CHART_KEY)
-    if isinstance(state, DiaryState):
-        await state.settled()
-        await state.drawer.close()
+    state = state_of(app)
+    await state.settled()
+    await state.drawer.close()
 
 
-# user -> when their last log question was shown, per bot (one per Application). Read by the
-# IN_LOG filter: in the CLAIM stage only one handler gets an update, so the diary's must claim
-# only the text of users with a log question open, and leave the rest to the checklist's.
-# Keyed by the bot object's identity, not by the object: PTB's Bot compares equal to any Bot
-# with the same token, so two Applications (tests, a restart in one process) would share drafts.
-_DRAFTS: dict[int, dict[int, float]] = {}
-
-
-def _drafts(bot: Bot) -> dict[int, float]:
-    drafts = _DRAFTS.get(id(bot))
-    if drafts is None:
-        drafts = _DRAFTS[id(bot)] = {}
-        weakref.finalize(bot, _DRAFTS.pop, id(bot), None)  # an id is reused only after this runs
-    return drafts
-
-
-class _InLog(filters.MessageFilter):
-    def filter(self, message: Message) -> bool:
-        user = message.from_user
-        if user is None:
-            return False
-        opened = _drafts(message.get_bot()).get(user.id)
-        return opened is not None and time.monotonic() - opened <= DRAFT_IDLE
-
-
-IN_LOG = NEW_TEXT & _InLog(name="diary.IN_LOG")
+def in_log(services: Services, user_id: int) -> bool:
+    opened = services.state(DiaryState).drafts.get(user_id)
+    return opened is not None and services.clock.now() - opened <= DRAFT_IDLE
 
 
 def _opened(ctx: BotContext, user_id: int) -> None:
-    drafts = _drafts(ctx.bot)
-    now = time.monotonic()
+    drafts = ctx.services.state(DiaryState).drafts
+    now = ctx.services.clock.now()
     drafts[user_id] = now
     if len(drafts) > 10_000:  # forget abandoned drafts rather than grow
         for uid in [u for u, t in drafts.items() if now - t > DRAFT_IDLE]:
@@ -133,7 +105,7 @@ def _opened(ctx: BotContext, user_id: int) -> None:
 
 
 def _closed(ctx: BotContext, user_id: int) -> None:
-    _drafts(ctx.bot).pop(user_id, None)
+    ctx.services.state(DiaryState).drafts.pop(user_id, None)
 
 
 # --- screens ---------------------------------------------------------------------------------
@@ -290,10 +262,6 @@ async def _start(update: Update, ctx: BotContext, *, new: bool, prefix: str = ""
     lang = await ctx.services.user_language(update)
     _opened(ctx, _user_id(update))
     await show(update, ctx, first_screen(ctx.services.content, lang, secrets.token_hex(4), "now", prefix), new=new)
-
-
-async def log_command(update: Update, ctx: BotContext) -> None:
-    await _start(update, ctx, new=True)
 
 
 async def on_start(update: Update, ctx: BotContext, cb: StartLog) -> str | None:
@@ -489,6 +457,8 @@ async def on_no_spasms(update: Update, ctx: BotContext, _: NoSpasmsToday) -> str
 
 async def text_mid_log(update: Update, ctx: BotContext) -> None:
     """Free text while a log question is open: say what to do, keep the question, lose nothing."""
+    if update.effective_user is None or not in_log(ctx.services, update.effective_user.id):
+        return  # no log question open: not the diary's
     content = ctx.services.content
     lang = await ctx.services.user_language(update)
     await show(update, ctx, text_screen(content, lang, _words(content, lang).message("choose_button")), new=True)
@@ -496,14 +466,6 @@ async def text_mid_log(update: Update, ctx: BotContext) -> None:
 
 
 # --- /diary ----------------------------------------------------------------------------------
-
-
-async def diary_command(update: Update, ctx: BotContext) -> None:
-    alert = await _diary(update, ctx)
-    if alert:
-        chat = update.effective_chat
-        assert chat is not None
-        await ctx.bot.send_message(chat.id, alert)
 
 
 async def on_open_diary(update: Update, ctx: BotContext, _: OpenDiary) -> str | None:
@@ -595,14 +557,16 @@ def csv_labels(content: Content, lang: str) -> CsvLabels:
 
 
 # The CSV's column for each diary field (storage calls "when" at_when; the CSV says "when").
-_COLUMN_OF = {
-    "when": "when",
-    "duration": "duration",
-    "severity": "severity",
-    "location": "location",
-    "context": "context",
-}
-_FIELD_OF = {v: k for k, v in _COLUMN_OF.items()}
+_COLUMN_OF = MappingProxyType(
+    {
+        "when": "when",
+        "duration": "duration",
+        "severity": "severity",
+        "location": "location",
+        "context": "context",
+    }
+)
+_FIELD_OF = MappingProxyType({v: k for k, v in _COLUMN_OF.items()})
 
 
 async def on_export(update: Update, ctx: BotContext, _: ExportDiary) -> str | None:
@@ -655,17 +619,12 @@ async def export(update: Update, ctx: BotContext) -> str | None:
 
 # --- retention -------------------------------------------------------------------------------
 
-_PURGED: weakref.WeakKeyDictionary[Services, float] = weakref.WeakKeyDictionary()
 PURGE_EVERY = 3600.0
 
 
 async def purge_old(services: Services, bot: Bot) -> int:
     """Chore: hourly, delete diary entries older than DIARY_RETENTION_DAYS (by the entry's date;
     a day's margin so no time zone loses an entry a day early)."""
-    now = services.clock.now()
-    if now - _PURGED.get(services, -PURGE_EVERY) < PURGE_EVERY:
-        return 0
-    _PURGED[services] = now
     today = local_today(services, None)
     before = today - timedelta(days=services.settings.diary_retention_days + 1)
     purged = await services.db.run(diary.purge, before)

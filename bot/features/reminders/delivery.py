@@ -27,7 +27,7 @@ from bot.infra import timezones
 from bot.infra.logs import hash_user
 from bot.infra.ratelimit import BULK
 from bot.infra.services import Services
-from bot.ui import diary_facts
+from bot.services import diary as diary_facts
 from bot.ui.callbacks import (
     CheckinBetter,
     CheckinSame,
@@ -40,7 +40,6 @@ from bot.ui.callbacks import (
     StartLog,
     StopReminders,
 )
-from bot.ui.feature import Chore
 from bot.ui.keyboards import Screen, button, main_menu_button, markup
 from content.model import Content
 from storage import reminders as outbox
@@ -55,24 +54,29 @@ BACKOFF_BASE = 30  # seconds; doubled after each failed attempt
 IDLE_POLL = 60.0  # re-check at least this often (a wall-clock jump, a missed wake-up)
 RETRY_PASS = 5.0  # after a failed pass (database locked, disk full), try again this soon
 PRUNE_AFTER = 30 * 86400
+PRUNE_EVERY = 3600.0
+
+
+async def prune_outbox(services: Services, bot: Bot) -> int:
+    """Chore: forget delivered reminders after PRUNE_AFTER. Hourly, not after every batch: the
+    DELETE reads every finished row (no index on created_at), ~70 ms with a month of history at
+    10,000 a day, and it held the single database thread, and every user's query, that long."""
+    return await services.db.run(outbox.prune, int(services.clock.now()) - PRUNE_AFTER)
 
 
 class ReminderDelivery:
-    """The one task that sends reminders. `chores` are other features' periodic work (closing
-    idle checklists), handed in by the lifecycle so this module imports no handler."""
+    """The one task that sends reminders."""
 
     def __init__(
         self,
         bot: Bot,
         services: Services,
         *,
-        chores: tuple[Chore, ...] = (),
         batch_size: int = 20,
         concurrency: int = 30,
     ) -> None:
         self.bot = bot
         self.services = services
-        self.chores = chores
         self.batch_size = batch_size
         self.concurrency = concurrency
         self._wake = services.outbox_changed
@@ -80,7 +84,6 @@ class ReminderDelivery:
         self._stopping = False
         self.sent = 0
         self.failed = 0
-        self._last_maintenance = float("-inf")
         self._records: GroupCommit | None = None
         self._records_db: object = None
 
@@ -121,9 +124,6 @@ class ReminderDelivery:
                 count = await self.run_once()
                 if count >= self.batch_size:
                     continue  # more are due: keep draining
-                for chore in self.chores:
-                    await chore(services, self.bot)
-                await self._maintenance()
                 next_due = await services.db.read(outbox.next_due_at)
             except Exception:
                 log.exception("reminder delivery pass failed; retrying in %.0f s", RETRY_PASS)
@@ -136,28 +136,6 @@ class ReminderDelivery:
             timeout = IDLE_POLL if next_due is None else min(IDLE_POLL, max(0.0, next_due - services.clock.now()))
             await services.clock.wait(self._wake, timeout)
             self._wake.clear()
-
-    async def _maintenance(self) -> None:
-        """Hourly: forget delivered reminders after PRUNE_AFTER, and users who blocked the bot
-        longer ago than the retention period."""
-        services = self.services
-        now = services.clock.now()
-        if now - self._last_maintenance < 3600:
-            return
-        self._last_maintenance = now
-        # Hourly, not after every batch: the DELETE reads every finished row (no index on
-        # created_at), ~70 ms with a month of history at 10,000 a day, and it held the single
-        # database thread, and every user's query, for that long once per batch.
-        await services.db.run(outbox.prune, int(now) - PRUNE_AFTER)
-        cutoff = int(now) - services.settings.retention_days * 86400
-        purged = await services.db.run(users.purge_inactive, cutoff)
-        if purged:
-            services.checklists.clear_cache()  # their runs went with them, by cascade
-            log.info(
-                "purged %d users inactive for over %d days",
-                purged,
-                services.settings.retention_days,
-            )
 
     @property
     def records(self) -> GroupCommit:

@@ -135,10 +135,6 @@ async def _list(update: Update, ctx: BotContext, *, new: bool, prefix: str = "")
     )
 
 
-async def reminders_command(update: Update, ctx: BotContext) -> None:
-    await _list(update, ctx, new=True)
-
-
 async def on_open(update: Update, ctx: BotContext, _: OpenReminders) -> str | None:
     await _list(update, ctx, new=False)
     return None
