@@ -39,7 +39,7 @@ from bot.processing import PerUserProcessor
 from bot.routing import callback_router, on_error
 from bot.services.checked_content import load_checked_content
 from bot.services.commands import CommandMenu
-from bot.ui.callbacks import Callback
+from bot.ui.callbacks import Callback, Codec
 from bot.ui.replies import NoLinkPreview
 from bot.ui.screens import PRIVATE
 from content.model import Content
@@ -178,7 +178,9 @@ def register(app: BotApp, features: tuple[Feature, ...]) -> None:
             app.add_handler(CommandHandler(command.name, handler, filters=allowed), _COMMANDS_GROUP)
         for update_handler in feature.updates:
             app.add_handler(update_handler, _COMMANDS_GROUP)
-    app.add_handler(CallbackQueryHandler(callback_router(routes.by_kind)), _COMMANDS_GROUP)
+    # The codec knows exactly the operations some feature routes (theirs, declared in `callbacks`).
+    codec = Codec(routes.by_kind)
+    app.add_handler(CallbackQueryHandler(callback_router(routes.by_kind, codec)), _COMMANDS_GROUP)
     claims = sorted((claim for feature in features for claim in feature.claims), key=lambda c: c.precedence)
     precedences = [claim.precedence for claim in claims]
     if len(set(precedences)) != len(precedences):

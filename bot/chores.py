@@ -19,6 +19,8 @@ from bot.infra.services import Services
 
 log = logging.getLogger(__name__)
 
+MIN_WAIT = 1.0  # seconds between two passes, at the least
+
 
 class ChoreScheduler:
     def __init__(self, services: Services, bot: Bot, chores: tuple[Chore, ...]) -> None:
@@ -58,7 +60,9 @@ class ChoreScheduler:
             await self.run_due()
             now = self.services.clock.now()
             wait = min((self._due_in(chore, now) for chore in self.chores), default=3600.0)
-            await self.services.clock.wait(self._stop, max(0.0, wait))
+            # At least a second: a chore whose period has already passed again (it ran longer
+            # than its period) must not spin the loop without yielding to the updates.
+            await self.services.clock.wait(self._stop, max(MIN_WAIT, wait))
 
     def start(self) -> None:
         if self.chores and self._task is None:
