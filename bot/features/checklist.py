@@ -39,6 +39,7 @@ from content.model import Content
 from content.telegram_html import parse_html
 from storage import checklists
 from storage.checklists import ChecklistRun
+from storage.stats import Count, Family
 from storage.tables import Table, delete_user_rows, user_rows
 
 IDLE_SECONDS = 30 * 60
@@ -124,7 +125,7 @@ async def begin(update: Update, ctx: BotContext, *, new_message: bool) -> None:
     # so no second write is needed to remember it.
     message_id = None if new_message else _message_id(update)
     run = ChecklistRun(user.id, secrets.token_hex(4), chat.id, message_id, lang, (), None, now, now)
-    services.checklists.put(run, "checklist_started")
+    services.checklists.put(run, Count.CHECKLIST_STARTED)
     await _show_question(update, ctx, run, lang, new_message=new_message)
 
 
@@ -224,7 +225,7 @@ def _message_id(update: Update) -> int | None:
 
 
 def _finish(services: Services, followup: bool, run: ChecklistRun) -> None:
-    counts = ("checklist_finished", f"outcome_{run.outcome}")
+    counts = (Count.CHECKLIST_FINISHED, Family.OUTCOME.of(str(run.outcome)))
     if followup:
         # Kept (at most 30 idle minutes) only so "Summary" and "Remind me" can use it.
         services.checklists.put(run, *counts)

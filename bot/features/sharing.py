@@ -25,6 +25,7 @@ from bot.ui.search import find_pages
 from content.model import MAIN_PAGE
 from content.start_parameters import CHECKLIST, DIARY_LOG
 from storage import stats, users
+from storage.stats import Family
 
 
 def _callback(link: StartLink | None) -> Callback | None:
@@ -42,12 +43,12 @@ def _callback(link: StartLink | None) -> Callback | None:
 def _counter(link: StartLink | None) -> str:
     match link:
         case StartLink(OpenPage(page)):
-            return f"deeplink_{page}"
+            return Family.DEEPLINK.of(page)
         case StartLink(OpenChecklist()):
-            return f"deeplink_{CHECKLIST}"
+            return Family.DEEPLINK.of(CHECKLIST)
         case StartLink(OpenDiaryLog()):
-            return f"deeplink_{DIARY_LOG}"
-    return "deeplink_unknown"
+            return Family.DEEPLINK.of(DIARY_LOG)
+    return Family.DEEPLINK.of("unknown")
 
 
 async def on_start_link(update: Update, ctx: BotContext) -> None:
@@ -115,7 +116,7 @@ async def on_chosen_result(update: Update, ctx: BotContext) -> None:
     assert chosen is not None
     page = sharing.result_page(chosen.result_id, ctx.services.content)
     if page is not None:
-        await ctx.services.db.run(stats.bump, f"share_{page}", durable=False)
+        await ctx.services.db.run(stats.bump, Family.SHARE.of(page), durable=False)
 
 
 FEATURE = Feature(

@@ -40,6 +40,7 @@ from content.model import Content
 from storage import reminders as outbox
 from storage import stats
 from storage.reminders import DailyPayload, FollowupPayload, Payload, Reminder
+from storage.stats import Count
 
 # --- screens -------------------------------------------------------------------------------
 
@@ -253,7 +254,7 @@ async def on_better(update: Update, ctx: BotContext, _: CheckinBetter) -> str | 
     services = ctx.services
     content = services.content
     lang = await services.user_language(update)
-    await services.db.run(stats.bump, "checkin_better", durable=False)
+    await services.db.run(stats.bump, Count.CHECKIN_BETTER, durable=False)
     # Never "you are fine": what should make them get help sooner follows the good news.
     text = with_criteria(content, lang, content.text(lang, "reminders.better"))
     text += "\n\n" + safety_net(content, lang, "self_care")
@@ -281,7 +282,7 @@ def _same_screen(content: Content, lang: str, outcome: str | None) -> Screen:
 async def on_same(update: Update, ctx: BotContext, _: CheckinSame) -> str | None:
     services = ctx.services
     lang = await services.user_language(update)
-    await services.db.run(stats.bump, "checkin_same", durable=False)
+    await services.db.run(stats.bump, Count.CHECKIN_SAME, durable=False)
     await show(update, ctx, _same_screen(services.content, lang, None))
     return None
 
@@ -289,7 +290,7 @@ async def on_same(update: Update, ctx: BotContext, _: CheckinSame) -> str | None
 async def on_same_after(update: Update, ctx: BotContext, cb: CheckinSameAfter) -> str | None:
     services = ctx.services
     lang = await services.user_language(update)
-    await services.db.run(stats.bump, "checkin_same", durable=False)
+    await services.db.run(stats.bump, Count.CHECKIN_SAME, durable=False)
     await show(update, ctx, _same_screen(services.content, lang, cb.outcome))
     return None
 
@@ -304,7 +305,7 @@ def worse_screen(content: Content, lang: str, reminder_id: int) -> Screen:
 async def on_worse(update: Update, ctx: BotContext, cb: CheckinWorse) -> str | None:
     services = ctx.services
     lang = await services.user_language(update)
-    await services.db.run(stats.bump, "checkin_worse", durable=False)
+    await services.db.run(stats.bump, Count.CHECKIN_WORSE, durable=False)
     await show(update, ctx, worse_screen(services.content, lang, cb.reminder_id))
     return None
 
@@ -318,7 +319,7 @@ async def on_worse_answer(update: Update, ctx: BotContext, cb: WorseAnswer) -> s
     lang = await services.user_language(update)
     if checklist.counts_yes(cb.answer):
         # An emergency sign (or not sure): the emergency disposition at once, nothing else.
-        await services.db.run(stats.bump, "checkin_worse_emergency", durable=False)
+        await services.db.run(stats.bump, Count.CHECKIN_WORSE_EMERGENCY, durable=False)
         check = checklist.worse_check
         text = outcome_text(content, lang, check.outcome, [(check.text, cb.answer != "yes")])
         await show(update, ctx, Screen(text, markup([[main_menu_button(content, lang)]])))
