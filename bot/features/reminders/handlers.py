@@ -148,20 +148,25 @@ async def on_add_followup(update: Update, ctx: BotContext, _: AddFollowup) -> st
 
 
 async def on_delay(update: Update, ctx: BotContext, cb: PickDelay) -> str | None:
+    delay = ctx.services.content.reminders.delay(cb.delay)
+    return await _followup(update, ctx, delay.hours if delay else None, snoozed=False)
+
+
+async def _followup(update: Update, ctx: BotContext, hours: float | None, *, snoozed: bool) -> str | None:
+    """A check-in `hours` from now (a follow-up chosen from the menu or the checklist, or a
+    snoozed check-in): saved, then confirmed with its local time. None hours: a stale button."""
     services = ctx.services
     content = services.content
-    delay = content.reminders.delay(cb.delay)
     user, chat = update.effective_user, update.effective_chat
-    if delay is None or user is None or chat is None:
+    if hours is None or user is None or chat is None:
         return await show_stale(update, ctx)
     lang = await services.user_language(update)
     now = services.now()
-    due = now + int(delay.hours * 3600)
-
+    due = now + int(hours * 3600)
+    payload = FollowupPayload(lang=lang, asked_at=now)
     # A follow-up after the checklist remembers what it follows up (reasons only), and the
     # checklist answers themselves are dropped once the reminder is saved: they have served.
-    run = await services.checklists.get(user.id)
-    payload = FollowupPayload(lang=lang, asked_at=now)
+    run = None if snoozed else await services.checklists.get(user.id)
     if run is not None and run.outcome is not None:
         answers = run.as_dict
         reasons = tuple(q.id for q in content.checklist.reasons(answers))
@@ -172,7 +177,8 @@ async def on_delay(update: Update, ctx: BotContext, cb: PickDelay) -> str | None
     if run is not None:
         services.checklists.drop(user.id)
     cached = await services.cached_user(user.id)
-    text = content.text(lang, "reminders.created_followup", when=when(content, lang, due, cached.timezone, now))
+    key = "reminders.snoozed" if snoozed else "reminders.created_followup"
+    text = content.text(lang, key, when=when(content, lang, due, cached.timezone, now))
     await show(update, ctx, done_screen(content, lang, text))
     return None
 
@@ -343,28 +349,8 @@ async def on_worse_answer(update: Update, ctx: BotContext, cb: WorseAnswer) -> s
 
 
 async def on_snooze(update: Update, ctx: BotContext, cb: Snooze) -> str | None:
-    services = ctx.services
-    content = services.content
-    snooze = content.reminders.snooze(cb.snooze)
-    user, chat = update.effective_user, update.effective_chat
-    if snooze is None or user is None or chat is None:
-        return await show_stale(update, ctx)
-    lang = await services.user_language(update)
-    now = services.now()
-    due = now + int(snooze.hours * 3600)
-    if not await _insert(update, ctx, lang, due=due, payload=FollowupPayload(lang=lang, asked_at=now)):
-        return None
-    cached = await services.cached_user(user.id)
-    await show(
-        update,
-        ctx,
-        done_screen(
-            content,
-            lang,
-            content.text(lang, "reminders.snoozed", when=when(content, lang, due, cached.timezone, now)),
-        ),
-    )
-    return None
+    snooze = ctx.services.content.reminders.snooze(cb.snooze)
+    return await _followup(update, ctx, snooze.hours if snooze else None, snoozed=True)
 
 
 async def on_stop(update: Update, ctx: BotContext, _: StopReminders) -> str | None:
