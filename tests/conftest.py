@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 
-from bot.app import build_application
+from bot.app import MIGRATIONS, build_application
 from bot.fake_telegram import ChatClient, FakeMessage, FakeTelegram
 from bot.features.reminders.delivery import ReminderDelivery
 from bot.infra.clock import FakeClock
@@ -22,6 +22,7 @@ from bot.infra.settings import Settings
 from bot.lifecycle import lifecycle_of, running
 from content.loader import load_content
 from content.model import Content
+from storage.db import Database
 
 ADMIN_ID = 777
 
@@ -39,6 +40,16 @@ def clock() -> FakeClock:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(database=tmp_path / "bot.sqlite3", admin_ids=frozenset({ADMIN_ID}))
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    """A freshly migrated database of its own, for the storage tests (no bot around it)."""
+    database = await Database.open(tmp_path / "bot.sqlite3", MIGRATIONS)
+    try:
+        yield database
+    finally:
+        await database.close()
 
 
 class Harness:

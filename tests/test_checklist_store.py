@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from bot.app import MIGRATIONS, TABLES
+from bot.app import TABLES
 from storage import checklists, users
 from storage.checklist_store import ChecklistStore
 from storage.checklists import ChecklistRun
@@ -16,13 +16,6 @@ from storage.db import Database
 
 def _run(user_id: int, answers: int = 0, *, session: str = "s1", at: int = 1000) -> ChecklistRun:
     return ChecklistRun(user_id, session, user_id, 7, "en", (("red_flags", "no"),) * answers, None, at, at)
-
-
-@pytest.fixture
-async def db(tmp_path):
-    database = await Database.open(tmp_path / "bot.sqlite3", MIGRATIONS)
-    yield database
-    await database.close()
 
 
 async def _on_disk(db: Database) -> dict[int, str]:

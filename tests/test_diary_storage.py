@@ -7,21 +7,12 @@ from datetime import date, timedelta
 
 import pytest
 
-from bot.app import MIGRATIONS, TABLES
+from bot.app import TABLES
 from storage import diary, users
 from storage.db import Database
 
 NOW = 1_764_600_000  # 2025-12-01 UTC, any fixed instant will do
 TODAY = date(2026, 12, 1)
-
-
-@pytest.fixture
-async def db(tmp_path):
-    database = await Database.open(tmp_path / "bot.sqlite3", MIGRATIONS)
-    try:
-        yield database
-    finally:
-        await database.close()
 
 
 async def run(db: Database, fn: object, *args: object, **kwargs: object) -> object:

@@ -8,10 +8,9 @@ from functools import partial
 
 import pytest
 
-from bot.app import MIGRATIONS, TABLES
+from bot.app import TABLES
 from storage import reminders as outbox
 from storage import users
-from storage.db import Database
 from storage.group_commit import GroupCommit
 from storage.reminders import Reminder
 
@@ -39,15 +38,6 @@ def _next(reminder: Reminder, zone: str, seen: list[str]) -> int:
 
 def _status(conn: sqlite3.Connection) -> dict[str, int]:
     return dict(conn.execute("SELECT status, COUNT(*) FROM reminders GROUP BY status").fetchall())
-
-
-@pytest.fixture
-async def db(tmp_path):
-    database = await Database.open(tmp_path / "bot.sqlite3", MIGRATIONS)
-    try:
-        yield database
-    finally:
-        await database.close()
 
 
 async def test_each_record_is_committed_when_its_future_resolves(db):
