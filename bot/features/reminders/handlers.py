@@ -36,7 +36,7 @@ from bot.ui.labels import reminder_button_label, reminder_label
 from bot.ui.outcomes import outcome_text, safety_net, with_criteria
 from bot.ui.replies import show
 from bot.ui.screens import show_stale
-from content.model import Content
+from content.model import Content, Role
 from storage import reminders as outbox
 from storage import stats
 from storage.reminders import DailyPayload, FollowupPayload, Payload, Reminder
@@ -263,7 +263,7 @@ async def on_better(update: Update, ctx: BotContext, _: CheckinBetter) -> str | 
     await services.db.run(stats.bump, Count.CHECKIN_BETTER, durable=False)
     # Never "you are fine": what should make them get help sooner follows the good news.
     text = with_criteria(content, lang, content.text(lang, "reminders.better"))
-    text += "\n\n" + safety_net(content, lang, "self_care")
+    text += "\n\n" + safety_net(content, lang, Role.SELF_CARE)
     await show(update, ctx, Screen(text, markup([[main_menu_button(content, lang)]])))
     return None
 
@@ -271,12 +271,14 @@ async def on_better(update: Update, ctx: BotContext, _: CheckinBetter) -> str | 
 def _same_screen(content: Content, lang: str, outcome: str | None) -> Screen:
     """ "Same": the four criteria; after "book an appointment" or "get help today", a reminder of
     that advice. Then what should make the user get help sooner."""
-    if outcome == "see_doctor":
-        text, net = content.text(lang, "reminders.same_see_doctor"), outcome
-    elif outcome == "urgent":
-        text, net = content.text(lang, "reminders.same_urgent"), outcome
+    role = content.checklist.role_of(outcome)
+    net: Role
+    if role is Role.SEE_DOCTOR:
+        text, net = content.text(lang, "reminders.same_see_doctor"), role
+    elif role is Role.URGENT:
+        text, net = content.text(lang, "reminders.same_urgent"), role
     else:  # a plain check-in, after self-care, or an outcome this content no longer has
-        text, net = content.text(lang, "reminders.same"), "self_care"
+        text, net = content.text(lang, "reminders.same"), Role.SELF_CARE
     keyboard = [
         [button(content.text(lang, "btn.check_again"), StartChecklist())],
         [button(content.text(lang, "btn.new_followup"), AddFollowup())],
@@ -343,7 +345,7 @@ async def on_worse_answer(update: Update, ctx: BotContext, cb: WorseAnswer) -> s
     # Never weaker than "Same" after "get help today": worse spasms mean a doctor today if possible,
     # and the safety-netting of the "get help today" disposition.
     text = with_criteria(content, lang, content.text(lang, "reminders.worse_next"))
-    text += "\n\n" + safety_net(content, lang, "urgent")
+    text += "\n\n" + safety_net(content, lang, Role.URGENT)
     await show(update, ctx, Screen(text, keyboard))
     return None
 
