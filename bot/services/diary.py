@@ -12,6 +12,7 @@ from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from types import MappingProxyType
+from typing import Final
 
 from bot.infra.services import Services
 from bot.ui.dates import zone_of
@@ -82,6 +83,10 @@ async def flush(services: Services) -> None:
     await writer(services).flush()
 
 
+# The daily reminder kind (content/reminders.yaml daily_kinds) that is the diary's prompt: its
+# message carries the diary's one-tap buttons. Checked at load by content_problems below.
+DAILY_PROMPT: Final = "diary"
+
 # Which checklist question shows which diary figure before it is asked. The source text's two
 # criteria a diary turns into facts: "if they recur often" and "if they last long".
 CHECKLIST_HINTS = MappingProxyType({"recurring": "checklist_hint_recurring", "long_lasting": "checklist_hint_long"})
@@ -108,8 +113,8 @@ def content_problems(content: Content) -> list[Problem]:
             )
     if set(content.diary.long_durations) != set(diary.LONG_DURATIONS):
         problems.append(Problem("diary.yaml", None, f"long_durations must be {', '.join(diary.LONG_DURATIONS)}"))
-    if "diary" not in content.reminders.daily_kinds:
-        problems.append(Problem("reminders.yaml", None, "daily_kinds needs 'diary' (the daily diary prompt)"))
+    if DAILY_PROMPT not in content.reminders.daily_kinds:
+        problems.append(Problem("reminders.yaml", None, f"daily_kinds needs {DAILY_PROMPT!r} (the daily diary prompt)"))
     return problems
 
 

@@ -286,7 +286,7 @@ def render(
     """One message for all of a user's due reminders (several pile up after downtime).
 
     `offer_for`: the user's fixed-offset zone, when this message offers a real one instead.
-    `diary_line`: what the diary says since the follow-up was set (bot/ui/diary_facts.py)."""
+    `diary_line`: what the diary says since the follow-up was set (bot/services/diary.py)."""
     lang = _lang(content, group)
     diary_prompt = False
     parts = []
@@ -296,7 +296,7 @@ def render(
     for reminder in group:
         if isinstance(reminder.payload, DailyPayload):
             parts.append(content.text(lang, f"reminders.daily_text.{reminder.payload.kind}"))
-            diary_prompt = diary_prompt or reminder.payload.kind == "diary"
+            diary_prompt = diary_prompt or reminder.payload.kind == diary_facts.DAILY_PROMPT
         else:
             checkin = checkin or reminder
     if checkin is not None:
