@@ -132,7 +132,7 @@ async def _taps(kind: str, content: Any, n: int) -> tuple[list[float], float]:
 
 async def _diary_latency(content: Any, requests: int) -> tuple[list[float], float, int]:
     from bot.fake_telegram import ChatClient
-    from bot.features.diary.handlers import state_of
+    from bot.features.diary.state import state_of
     from bot.infra.services import services_of
     from bot.lifecycle import running
     from bot.services.diary import local_today
@@ -162,7 +162,7 @@ async def _diary_latency(content: Any, requests: int) -> tuple[list[float], floa
 async def _taps_under_charts(content: Any, with_charts: bool, rounds: int) -> tuple[list[float], int]:
     """Other users' menu tap latencies while CHART_USERS users ask for /diary at once."""
     from bot.fake_telegram import ChatClient
-    from bot.features.diary.handlers import state_of
+    from bot.features.diary.state import state_of
     from bot.infra.services import services_of
     from bot.lifecycle import running
     from bot.services.diary import local_today

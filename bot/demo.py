@@ -15,7 +15,7 @@ from typing import TextIO
 
 from bot.app import build_application
 from bot.fake_telegram import ChatClient, FakeMessage, FakeTelegram
-from bot.features.diary.handlers import state_of as diary_state
+from bot.features.diary.state import state_of as diary_state
 from bot.infra.clock import SystemClock
 from bot.infra.services import services_of
 from bot.infra.settings import Settings

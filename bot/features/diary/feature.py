@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.core.feature import Chore, Command, Feature, On, TextClaim
+from bot.features.diary import export_flow, overview, retention, state
 from bot.features.diary import handlers as h
 from bot.ui import callbacks as cb
 from bot.ui.screens import NEW_TEXT
@@ -17,7 +18,7 @@ FEATURE = Feature(
     ),
     # First: a user with a log question open is answered about it, whatever else is open.
     claims=(TextClaim(10, NEW_TEXT, h.text_mid_log),),
-    state=h.DiaryState,
+    state=state.DiaryState,
     tables=(Table("diary_entries", diary.MIGRATIONS, export=diary.export, erase=diary.erase),),
     callbacks=(
         On(cb.StartLog, h.on_start),
@@ -31,10 +32,10 @@ FEATURE = Feature(
         On(cb.AskWhat, h.on_ask_what),
         On(cb.SetWhat, h.on_set_what),
         On(cb.UndoEntry, h.on_undo),
-        On(cb.OpenDiary, h.on_open_diary),
-        On(cb.ExportDiary, h.on_export),
+        On(cb.OpenDiary, overview.on_open_diary),
+        On(cb.ExportDiary, export_flow.on_export),
         On(cb.NoSpasmsToday, h.on_no_spasms),
     ),
-    chores=(Chore("diary-retention", h.PURGE_EVERY, h.purge_old),),
-    stops=(h.stop,),
+    chores=(Chore("diary-retention", retention.PURGE_EVERY, retention.purge_old),),
+    stops=(state.stop,),
 )
