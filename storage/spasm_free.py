@@ -8,7 +8,7 @@ import sqlite3
 
 TABLE = "diary_free_days"
 MIGRATION = (
-    "0101_diary_free_days",
+    "0006_diary_free_days",
     """
     CREATE TABLE diary_free_days (
         user_id INTEGER NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
