@@ -99,8 +99,8 @@ def words(
     place: str | None = None,
 ) -> Words:
     """The record in words, grouped. `place`: how the user's time zone is shown (their city)."""
-    t = content.text
-    none = t(lang, "userdata.mydata_none")
+
+    none = content.text(lang, "userdata.mydata_none")
     users = data.get("users") or ()
     user = users[0] if users else {}
     zone = user.get("timezone")
@@ -108,17 +108,20 @@ def words(
     # Profile
     chosen = user.get("language")
     if chosen in content.languages:
-        language = t(lang, f"language.name.{chosen}")
+        language = content.text(lang, f"language.name.{chosen}")
     else:
-        shown = t(lang, f"language.name.{content.language(telegram_lang)}")
-        language = t(lang, "privacy.mydata_language_auto", language=shown)
-    profile = [t(lang, "userdata.mydata_profile"), t(lang, "userdata.mydata_language", language=language)]
+        shown = content.text(lang, f"language.name.{content.language(telegram_lang)}")
+        language = content.text(lang, "privacy.mydata_language_auto", language=shown)
+    profile = [
+        content.text(lang, "userdata.mydata_profile"),
+        content.text(lang, "userdata.mydata_language", language=language),
+    ]
     profile.append(
-        t(lang, "userdata.mydata_zone", zone=place or (timezones.label(zone, lang) if zone else none)),
+        content.text(lang, "userdata.mydata_zone", zone=place or (timezones.label(zone, lang) if zone else none)),
     )
     if user:
         profile.append(
-            t(
+            content.text(
                 lang,
                 "userdata.mydata_since",
                 first=day(content, lang, user["first_seen"], zone),
@@ -127,13 +130,13 @@ def words(
         )
 
     # Reminders: the active ones, each in words
-    reminders = [t(lang, "userdata.mydata_reminders")]
+    reminders = [content.text(lang, "userdata.mydata_reminders")]
     active = [r for r in (_reminder(row) for row in data.get("reminders") or ()) if r and r.status in ACTIVE]
     active.sort(key=lambda r: r.due_at)
     reminders += [reminder_label(content, lang, r, zone, now) for r in active] or [none]
 
     # Checklist outcomes
-    checklist = [t(lang, "userdata.mydata_checklist")]
+    checklist = [content.text(lang, "userdata.mydata_checklist")]
     outcomes = content.checklist.outcomes
     for run in data.get("checklist_sessions") or ():
         outcome = str(run.get("outcome") or "")
@@ -143,20 +146,20 @@ def words(
         else:
             answered = len(json.loads(run.get("answers") or "[]"))
             total = len(content.checklist.questions)
-            checklist.append("• " + t(lang, "privacy.mydata_checklist", answered=answered, total=total))
+            checklist.append("• " + content.text(lang, "privacy.mydata_checklist", answered=answered, total=total))
     if len(checklist) == 1:
         checklist.append(none)
 
     # Diary: counts, range, the latest entries in words
-    diary = [t(lang, "userdata.mydata_diary")]
+    diary = [content.text(lang, "userdata.mydata_diary")]
     entries = list(data.get("diary_entries") or ())
     free = list(data.get("diary_free_days") or ())
-    diary.append(t(lang, "userdata.mydata_diary_counts", spasms=len(entries), free=len(free)))
+    diary.append(content.text(lang, "userdata.mydata_diary_counts", spasms=len(entries), free=len(free)))
     days = sorted({str(e["day"]) for e in entries} | {str(f["day"]) for f in free})
     if days:
         first, last = date.fromisoformat(days[0]), date.fromisoformat(days[-1])
         diary.append(
-            t(
+            content.text(
                 lang,
                 "userdata.mydata_diary_range",
                 first=calendar_day(content, lang, first),
@@ -174,17 +177,17 @@ def words(
         lines.append((str(entry["day"]), f"• {when}: {', '.join(parts)}"))
     for row in free:
         when = calendar_day(content, lang, date.fromisoformat(row["day"]), year=False)
-        lines.append((str(row["day"]), "• " + t(lang, "userdata.spasm_free_line", day=when)))
+        lines.append((str(row["day"]), "• " + content.text(lang, "userdata.spasm_free_line", day=when)))
     lines.sort(key=lambda pair: pair[0], reverse=True)  # newest first
     diary += [line for _, line in lines[:SHOWN_ENTRIES]]
     if len(lines) > SHOWN_ENTRIES:
-        diary.append(t(lang, "userdata.mydata_more", n=len(lines) - SHOWN_ENTRIES))
+        diary.append(content.text(lang, "userdata.mydata_more", n=len(lines) - SHOWN_ENTRIES))
 
     # Anything else a feature stores: counted, never dumped
     known = {"users", "reminders", "checklist_sessions", "diary_entries", "diary_free_days"}
     others = [f"• {table}: {len(rows)}" for table, rows in sorted(data.items()) if table not in known and rows]
 
-    sections = [[t(lang, "userdata.mydata_title")], profile, reminders, checklist, diary]
+    sections = [[content.text(lang, "userdata.mydata_title")], profile, reminders, checklist, diary]
     if others:
         sections.append(others)
     return Words(tuple(_split(["\n".join(s) for s in sections])))
