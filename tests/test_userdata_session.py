@@ -22,6 +22,14 @@ async def set_zone(user, zone_button: str = "Rome") -> None:
     await user.tap(zone_button)
 
 
+async def daily_in_london(user, kind: str, *times: str) -> None:
+    """A first daily reminder: London as the zone, then its kind and time (one tap, or hour and minutes)."""
+    await set_zone(user, "London")
+    await user.tap(kind)
+    for time in times:
+        await user.tap(time)
+
+
 # --- 1. every message in the language of the moment it is sent ------------------------------
 
 
@@ -146,9 +154,7 @@ async def test_a_spasm_just_after_midnight_in_italy_is_saved_on_that_day(bot):
 
 
 async def test_mydata_is_words_and_one_json_file(bot):
-    await set_zone(bot.ada, "London")
-    await bot.tap("Stretching")
-    await bot.tap("21:00")
+    await daily_in_london(bot.ada, "Stretching", "21:00")
     await bot.send("/log")
     await bot.tap("Under a minute")
     await bot.tap("Mild")
@@ -167,9 +173,7 @@ async def test_mydata_is_words_and_one_json_file(bot):
 
 
 async def test_no_spasms_today_is_recorded_and_shown(bot):
-    await set_zone(bot.ada, "London")
-    await bot.tap("Did I have spasms today")
-    await bot.tap("21:00")
+    await daily_in_london(bot.ada, "Did I have spasms today", "21:00")
     bot.clock.advance(12 * 3600)  # 21:00 in London, 1 March
     await bot.dispatch()
     await bot.tap("No spasms today")
@@ -195,9 +199,7 @@ async def test_no_spasms_today_is_recorded_and_shown(bot):
 
 
 async def test_stop_on_one_reminder_stops_only_that_one(bot):
-    await set_zone(bot.ada, "London")
-    await bot.tap("Stretching")
-    await bot.tap("08:00")
+    await daily_in_london(bot.ada, "Stretching", "08:00")
     await bot.send("/reminders")
     await bot.tap("Daily reminder")
     await bot.tap("Did I have spasms today")
@@ -212,9 +214,7 @@ async def test_stop_on_one_reminder_stops_only_that_one(bot):
 
 
 async def test_deleting_a_daily_reminder_says_so_and_can_be_undone(bot):
-    await set_zone(bot.ada, "London")
-    await bot.tap("Stretching")
-    await bot.tap("21:00")
+    await daily_in_london(bot.ada, "Stretching", "21:00")
     await bot.send("/reminders")
     await bot.tap("Delete: Every day at 21:00")
     assert "Deleted" in bot.text()
@@ -224,10 +224,7 @@ async def test_deleting_a_daily_reminder_says_so_and_can_be_undone(bot):
 
 
 async def test_a_daily_reminder_at_any_minute(bot):
-    await set_zone(bot.ada, "London")
-    await bot.tap("Stretching")
-    await bot.tap("07")
-    await bot.tap(":45")
+    await daily_in_london(bot.ada, "Stretching", "07", ":45")
     assert "07:45" in bot.text()
     # And changed later: the same reminder at another time, not a second one.
     await bot.send("/reminders")
@@ -251,9 +248,7 @@ async def test_the_same_checkin_twice_is_refused(bot):
 
 
 async def test_the_stretching_reminder_shows_a_stretch(bot):
-    await set_zone(bot.ada, "London")
-    await bot.tap("Stretching")
-    await bot.tap("12:00")
+    await daily_in_london(bot.ada, "Stretching", "12:00")
     bot.clock.advance(DAY)
     await bot.dispatch()
     assert "Today's stretch" in bot.text()
@@ -275,10 +270,7 @@ async def test_buttons_under_the_chart_work_the_first_time(bot):
 
 
 async def test_the_diary_question_in_the_morning_is_about_yesterday(bot):
-    await set_zone(bot.ada, "London")
-    await bot.tap("Did I have spasms today")
-    await bot.tap("08")
-    await bot.tap(":30")
+    await daily_in_london(bot.ada, "Did I have spasms today", "08", ":30")
     bot.clock.advance(DAY - 30 * 60)  # 08:30 on 2 March
     assert await bot.dispatch() == 1
     assert "Did you have any muscle spasms yesterday?" in bot.text()

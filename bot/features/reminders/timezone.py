@@ -84,8 +84,12 @@ def offset_screen(content: Content, lang: str, now: float) -> Screen:
 
 
 def zones_screen(content: Content, lang: str, text: str, zones: list[str], extra: list[list[Any]]) -> Screen:
-    """A list of zones to pick from, each labelled in the user's language ("Roma (Italia)")."""
-    picks = [[button(timezones.label(z, lang), SetZone(z))] for z in zones]
+    """A list of zones to pick from, each labelled in the user's language ("Roma, Italia")."""
+    return _pick_screen(content, lang, text, [[button(timezones.label(z, lang), SetZone(z))] for z in zones], extra)
+
+
+def _pick_screen(content: Content, lang: str, text: str, picks: list[list[Any]], extra: list[list[Any]]) -> Screen:
+    """One choice per row, then `extra`, then sharing a location instead, then the main menu."""
     return Screen(
         text,
         markup(
@@ -347,15 +351,7 @@ def places_screen(content: Content, lang: str, found: cities.Found, *, more: boo
         if found.more and not more and found.country is not None
         else []
     )
-    return Screen(
-        text,
-        markup(
-            picks,
-            extra,
-            [[button(content.text(lang, "btn.share_location"), ShareLocation())]],
-            [[main_menu_button(content, lang)]],
-        ),
-    )
+    return _pick_screen(content, lang, text, picks, extra)
 
 
 async def on_set_city(update: Update, ctx: BotContext, cb: SetCity) -> str | None:
