@@ -16,7 +16,7 @@ import pytest
 from bot.features.diary.retention import purge_old
 from bot.features.diary.state import state_of
 from bot.ui.callbacks import LogSeverity, LogWhen, SetWhere, UndoEntry
-from storage import diary
+from storage import diary, spasm_free
 from tests.test_diary_parts import png_info
 
 DAY = 86400
@@ -512,14 +512,16 @@ async def test_daily_prompt_with_one_tap_answers(bot):
 
 async def test_retention_purges_old_entries(bot, settings):
     await seed(bot, 42, [(0, "mild", "lt1")])
+    await bot.services.db.run(spasm_free.record, 42, "2026-02-28", int(bot.clock.now()))  # the day before
     await bot.send("/privacy")
     assert "for 365 days; older entries are deleted automatically" in bot.text()
     bot.clock.advance(365 * DAY)
     assert await purge_old(bot.services, bot.app.bot) == 0  # a day's margin for time zones
     assert len(await entries(bot)) == 1
     bot.clock.advance(2 * DAY)
-    assert await purge_old(bot.services, bot.app.bot) == 1
+    assert await purge_old(bot.services, bot.app.bot) == 2  # the entry and the spasm-free day
     assert await entries(bot) == []
+    assert await bot.rows("SELECT * FROM diary_free_days") == []
 
 
 async def test_mydata_shows_entries_and_delete_erases_them(bot, settings):
