@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -37,7 +37,6 @@ from content.model import (
     Role,
     Rule,
     SearchEntry,
-    Stretch,
     WorseCheck,
     normalize,
     placeholders,
@@ -75,7 +74,7 @@ def load_content(root: Path | str | None = None, *, checks: Iterable[ContentChec
     strings = _load_strings(b, languages)
     pages = _load_pages(b, languages)
     checklist = _load_checklist(b, languages)
-    reminders = _load_reminders(b, languages)
+    reminders = _load_reminders(b, languages, pages.keys())
     diary = load_diary(b, languages)
     if b.problems:
         raise ContentError(b.problems)
@@ -488,7 +487,9 @@ def _load_checklist(b: Builder, languages: tuple[str, ...]) -> Checklist:
     return checklist
 
 
-def _load_reminders(b: Builder, languages: tuple[str, ...] = ()) -> ReminderConfig:
+def _load_reminders(
+    b: Builder, languages: tuple[str, ...] = (), page_ids: Collection[str] | None = None
+) -> ReminderConfig:
     raw = b.load("reminders.yaml")
     b.unknown_keys(
         raw,
@@ -501,7 +502,7 @@ def _load_reminders(b: Builder, languages: tuple[str, ...] = ()) -> ReminderConf
             "max_active",
             "late_after_hours",
             "guess_zones",
-            "stretches",
+            "stretch_pages",
         },
         "reminders.yaml",
     )
@@ -550,14 +551,10 @@ def _load_reminders(b: Builder, languages: tuple[str, ...] = ()) -> ReminderConf
             b.fail(guesses, lang, f"guess_zones: unknown time zone {zone!r}")
         else:
             guess_zones[str(lang)] = zone
-    stretches: list[Stretch] = []
-    for item in raw.get("stretches") or ():
-        if not isinstance(item, Marked) or not isinstance(item.get("id"), str):
-            b.fail(raw, "stretches", "each stretch needs an id")
-            continue
-        b.unknown_keys(item, {"id", "reference"}, "a stretch")
-        refs = b.safety_references(item, f"stretch {item['id']!r}", safety=True, at=(item, "id"))
-        stretches.append(Stretch(item["id"], refs))
+    stretch_pages = b.str_list(raw, "stretch_pages")
+    for page_id in stretch_pages:
+        if page_ids is not None and page_id not in page_ids:
+            b.fail(raw, "stretch_pages", f"stretch page {page_id!r} is not in pages.yaml")
     return ReminderConfig(
         followup_delays=delays("followup_delays"),
         snoozes=delays("snoozes"),
@@ -567,7 +564,7 @@ def _load_reminders(b: Builder, languages: tuple[str, ...] = ()) -> ReminderConf
         max_active=max_active,
         late_after_hours=float(late),
         guess_zones=MappingProxyType(guess_zones),
-        stretches=tuple(stretches),
+        stretch_pages=stretch_pages,
         place_names=MappingProxyType({lang: _load_place_names(b, lang) for lang in languages}),
     )
 

@@ -223,14 +223,6 @@ class Delay:
 
 
 @dataclass(frozen=True, slots=True)
-class Stretch:
-    """A stretch the daily stretching reminder shows: its words are strings `stretch.<id>.*`."""
-
-    id: str
-    references: tuple[Reference, ...]
-
-
-@dataclass(frozen=True, slots=True)
 class ReminderConfig:
     followup_delays: tuple[Delay, ...]
     snoozes: tuple[Delay, ...]
@@ -241,8 +233,8 @@ class ReminderConfig:
     late_after_hours: float
     # Until a user sets a time zone, the zone their language suggests (it -> Europe/Rome).
     guess_zones: Mapping[str, str] = field(default_factory=dict)
-    # One stretch a day in the stretching reminder, in turn; texts in strings `stretch.<id>`.
-    stretches: tuple[Stretch, ...] = ()
+    # One stretch a day in the stretching reminder, in turn: ids of the self-care stretch pages.
+    stretch_pages: tuple[str, ...] = ()
     # City names in each language where GeoNames' own differs (<lang>/places.yaml): geonameid -> name.
     place_names: Mapping[str, Mapping[int, str]] = field(default_factory=dict)
 

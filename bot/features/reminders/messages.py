@@ -33,14 +33,19 @@ def language_of(content: Content, group: list[Reminder], chosen: str | None = No
 
 
 def stretch_of_the_day(content: Content, lang: str, now: int) -> str:
-    """One actual stretch, a different one each day in turn (reminders.yaml `stretches`)."""
-    stretches = content.reminders.stretches
+    """One actual stretch, a different one each day in turn: a self-care stretch page's steps
+    (reminders.yaml `stretch_pages`), with its safety wording when it has some."""
+    stretches = content.reminders.stretch_pages
     if not stretches:
         return ""
-    stretch = stretches[(now // 86400) % len(stretches)]
-    title = content.text(lang, f"stretch.{stretch.id}.title")
-    how = content.text(lang, f"stretch.{stretch.id}.how")
-    return content.text(lang, "userdata.stretch_title", title=title) + "\n" + how
+    page = content.pages.get(stretches[(now // 86400) % len(stretches)])
+    if page is None or lang not in page.text:
+        return ""
+    text = page.text[lang]
+    parts = [content.text(lang, "userdata.stretch_title", title=text.title), text.body.strip()]
+    if text.safety:
+        parts.append(text.safety.strip())
+    return "\n".join(parts)
 
 
 def _daily_text(content: Content, lang: str, payload: DailyPayload, now: int) -> str:
