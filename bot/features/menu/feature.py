@@ -8,11 +8,11 @@ from telegram.ext import filters
 
 from bot.core.feature import Command, Feature, Message, On, Stage
 from bot.core.turn import Turn
+from bot.services.search import find_pages
 from bot.ui.callbacks import Nav, OpenHelp, OpenLanguage, SetLang, Vote
 from bot.ui.dates import day
 from bot.ui.keyboards import Screen, button, main_menu_button, markup, page_screen, rows
 from bot.ui.screens import NEW_TEXT, PRIVATE, escape, main_screen, start_screen, text_screen
-from bot.ui.search import find_pages
 from bot.ui.sharing import can_share
 from content.model import Content
 from storage import stats, users

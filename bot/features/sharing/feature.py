@@ -16,12 +16,12 @@ from telegram.ext import ChosenInlineResultHandler, CommandHandler, InlineQueryH
 from bot.core.feature import Feature, enter
 from bot.core.turn import turn_of
 from bot.infra.services import BotContext, Services
+from bot.services.search import find_pages
 from bot.ui import deeplinks, sharing
 from bot.ui.callbacks import ACTION_CALLBACKS, Callback, Nav, StartChecklist
 from bot.ui.deeplinks import OpenChecklist, OpenDiaryLog, OpenPage, StartLink
 from bot.ui.keyboards import Screen
 from bot.ui.screens import PRIVATE, greeting, start_screen
-from bot.ui.search import find_pages
 from content.model import MAIN_PAGE
 from content.start_parameters import CHECKLIST, DIARY_LOG
 from storage import stats, users
