@@ -7,8 +7,8 @@ import random
 
 import pytest
 
+from bot.features.checklist.callbacks import Answer, ChecklistBack
 from bot.features.checklist.feature import IDLE_SECONDS
-from bot.ui.callbacks import Answer, ChecklistBack
 from content.loader import load_content
 
 _SHIPPED = load_content().checklist

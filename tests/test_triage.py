@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.ui.callbacks import WorseAnswer
+from bot.features.reminders.callbacks import WorseAnswer
 from tests.flows import followup_comes
 
 DAY = 86400

@@ -19,18 +19,17 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.core.feature import Chore, Command, Feature, On, Route, TextClaim
 from bot.core.turn import Turn
-from bot.infra.services import Services
-from bot.services import diary as diary_facts
-from bot.ui.callbacks import (
-    AddFollowup,
+from bot.features.checklist.callbacks import (
     Answer,
     ChecklistBack,
     ChecklistCancel,
     ChecklistRestart,
     ChecklistSummary,
-    StartChecklist,
-    StartLog,
+    static_callbacks,
 )
+from bot.infra.services import Services
+from bot.services import diary as diary_facts
+from bot.ui.callbacks import AddFollowup, StartChecklist, StartLog
 from bot.ui.dates import day
 from bot.ui.keyboards import Screen, button, main_menu_button, markup
 from bot.ui.outcomes import outcome_text, reasons_of
@@ -314,6 +313,7 @@ FEATURE = Feature(
     commands=(Command("check", check_command, listed=3),),
     # Free text while a question is open is answered by re-asking, not searched.
     claims=(TextClaim(20, NEW_TEXT, text_mid_checklist),),
+    static_callbacks=static_callbacks,
     callbacks=(
         On(StartChecklist, on_start_button),
         On(Answer, on_answer),

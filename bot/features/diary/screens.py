@@ -5,8 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.features.diary import summary as maths
-from bot.features.diary.chart import ChartSpec, Series, tick_labels
-from bot.ui.callbacks import (
+from bot.features.diary.callbacks import (
     AskWhat,
     AskWhere,
     ExportDiary,
@@ -14,14 +13,13 @@ from bot.ui.callbacks import (
     LogDuration,
     LogSeverity,
     LogWhen,
-    OpenDiary,
-    PickKind,
     SetWhat,
     SetWhere,
     ShowEntry,
-    StartLog,
     UndoEntry,
 )
+from bot.features.diary.chart import ChartSpec, Series, tick_labels
+from bot.ui.callbacks import OpenDiary, PickKind, StartLog
 from bot.ui.dates import calendar_day
 from bot.ui.keyboards import Button, Screen, button, main_menu_button, markup, rows
 from content.model import Content, DiaryText, FormatDict

@@ -8,8 +8,9 @@ from telegram.ext import filters
 
 from bot.core.feature import Command, Feature, Message, On, Stage
 from bot.core.turn import Turn
+from bot.features.menu.callbacks import SetLang, static_callbacks
 from bot.services.search import find_pages
-from bot.ui.callbacks import Nav, OpenHelp, OpenLanguage, SetLang, Vote
+from bot.ui.callbacks import Nav, OpenHelp, OpenLanguage, Vote
 from bot.ui.dates import day
 from bot.ui.keyboards import Screen, button, main_menu_button, markup, page_screen, rows
 from bot.ui.screens import NEW_TEXT, PRIVATE, escape, main_screen, start_screen, text_screen
@@ -171,6 +172,7 @@ FEATURE = Feature(
         ),
         Message(~PRIVATE & filters.COMMAND & filters.UpdateType.MESSAGE, private_only, Stage.FALLBACK),
     ),
+    static_callbacks=static_callbacks,
     callbacks=(
         On(Nav, on_nav),
         On(SetLang, on_set_lang),

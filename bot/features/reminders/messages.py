@@ -5,21 +5,20 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from bot.infra import timezones
-from bot.services import diary as diary_facts
-from bot.ui.callbacks import (
+from bot.features.reminders.callbacks import (
     CheckinBetter,
     CheckinSame,
     CheckinSameAfter,
     CheckinWorse,
     ChooseZone,
     DismissZoneOffer,
-    NoSpasmsToday,
     Snooze,
-    StartLog,
     StopDaily,
     StopReminders,
 )
+from bot.infra import timezones
+from bot.services import diary as diary_facts
+from bot.ui.callbacks import NoSpasmsToday, StartLog
 from bot.ui.keyboards import Screen, button, main_menu_button, markup
 from content.model import Content
 from storage.reminders import DailyPayload, FollowupPayload, Reminder
