@@ -10,6 +10,8 @@ from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from content.signed import SignOff
+
 PAGE_ID = re.compile(r"^[a-z][a-z0-9_]{0,23}$")
 MAIN_PAGE = "main"
 T = TypeVar("T")
@@ -271,7 +273,6 @@ class Content:
     languages: tuple[str, ...]
     default_language: str
     source: str
-    reviewed: str
     pages: Mapping[str, Page]
     checklist: Checklist
     reminders: ReminderConfig
@@ -280,7 +281,8 @@ class Content:
     locales: Mapping[str, str]  # language -> CLDR locale for dates in prose ("en" -> "en_GB")
     rendered: Mapping[tuple[str, str], str] = field(repr=False)  # (page, lang) -> HTML
     search_index: tuple[SearchEntry, ...] = field(repr=False)
-    fingerprint: str = ""
+    fingerprint: str = ""  # the content version: a hash of every reviewable item's (content/fingerprints.py)
+    signoff: SignOff | None = None  # the last clinical sign-off (content/signoff.yaml), None if never signed
     # Views derived from this content (rendered screens; see derived()), built on first use and dropped with
     # the content on /reload. The content itself never changes; this only caches.
     memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -292,6 +294,13 @@ class Content:
         except KeyError:
             value = self.memo[key] = build()
         return value
+
+    @property
+    def reviewed(self) -> str:
+        """The signed date (YYYY-MM-DD) while nothing changed since, else "". Kept only until /about
+        reads bot/services/review_status.py (the feature modules are being reshaped meanwhile)."""
+        s = self.signoff
+        return s.signature.date.isoformat() if s is not None and s.signature.version == self.fingerprint else ""
 
     def language(self, code: str | None) -> str:
         """The supported language closest to a Telegram language_code ("it-IT" -> "it")."""
@@ -385,6 +394,9 @@ REQUIRED_STRINGS = frozenset(
         "fallback.private_only",
         "fallback.unknown_command",
         "fallback.unsupported",
+        "governance.changed",
+        "governance.signed",
+        "governance.unsigned",
         "feedback.question",
         "feedback.thanks",
         "help.text",
