@@ -27,7 +27,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from types import MappingProxyType
 from typing import Any
@@ -278,3 +278,20 @@ def _walk(
         c.text(item, lang, name, " · ".join(str(v) for v in value))
     elif value is not None:
         c.attribute(item, name, value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
+
+
+# Where the checklist's items live in the inventory (the graph of issue 20 loads under `triage`).
+_CHECKLIST_ROOTS = ("checklist.", "triage.")
+
+
+def trace(content: Content, ids: Iterable[str]) -> dict[str, str]:
+    """The fingerprints of the items behind a checklist outcome, from the ids the checklist knows
+    (a question or sign, a context, the outcome or level): every checklist item whose own id is
+    one of them. Erring wide on purpose: a notice about any of them reaches this user."""
+    inv = inventory(content)
+    wanted = set(ids)
+    out: dict[str, str] = {}
+    for item_id, item in inv.items.items():
+        if item_id in wanted or (item_id.startswith(_CHECKLIST_ROOTS) and item_id.rsplit(".", 1)[-1] in wanted):
+            out[item_id] = item.fingerprint
+    return out

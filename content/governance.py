@@ -6,6 +6,7 @@ start-up and on /reload; the hazard log and the test names are for the people wh
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -120,3 +121,40 @@ def sign(
     tmp.replace(target)
     covered = f"{len(inv.items)} items" + (f", {len(comments)} with comments" if comments else "")
     return True, [f"signed content version {inv.version} ({covered}) in {target}"]
+
+
+def read_notice(path: Path, content: Content) -> dict[str, str]:
+    """A safety notice's message file: YAML `{en: ..., it: ...}`, one Telegram HTML text per
+    language the bot speaks. ValueError says what is wrong (nothing is queued then)."""
+    from content.limits import MAX_MESSAGE
+    from content.telegram_html import TelegramHtmlError, parse_html, utf16_len
+    from content.yaml_reader import read_yaml
+
+    try:
+        raw = read_yaml(path, str(path))
+    except ContentError as exc:
+        raise ValueError(str(exc)) from None
+    messages: dict[str, str] = {}
+    for lang in content.languages:
+        text = raw.get(lang)
+        if not isinstance(text, str) or not text.strip():
+            raise ValueError(f"{path}: the notice needs its text in {lang!r} (every language the bot speaks)")
+        try:
+            plain = parse_html(text.strip())
+        except TelegramHtmlError as exc:
+            raise ValueError(f"{path}:{raw.line_of(lang)}: {lang}: bad Telegram HTML: {exc}") from None
+        if utf16_len(plain) > MAX_MESSAGE - 500:  # room for the button's line and the safety-netting
+            raise ValueError(f"{path}:{raw.line_of(lang)}: {lang}: too long for one message")
+        messages[lang] = text.strip()
+    extra = sorted(str(k) for k in raw if k not in content.languages)
+    if extra:
+        raise ValueError(f"{path}: languages the bot does not speak: {', '.join(extra)}")
+    return messages
+
+
+def unknown_items(content: Content, item_ids: Iterable[str]) -> list[str]:
+    """Of the ids a notice names, those that are neither an item today nor one signed before
+    (a withdrawn line is no longer in the content, but it is in the last sign-off)."""
+    inv = inventory(content)
+    signed = content.signoff.items if content.signoff else {}
+    return [i for i in item_ids if i not in inv.items and i not in signed]
