@@ -22,6 +22,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from content.fingerprints import Item, inventory
+from content.graph_svg import triage_svg
 from content.hazards import RISK_WORDS, HazardLog
 from content.model import Checklist, Content
 from content.signoff import Changes, changes, roles
@@ -355,7 +356,8 @@ class _Sheet:
         return "".join(parts)
 
     def graph(self) -> str:
-        svg = checklist_svg(self.c)
+        graph = getattr(self.c, "triage", None)  # the decision graph of issue 20, once loaded
+        svg = triage_svg(graph, self.c.default_language) if graph is not None else checklist_svg(self.c)
         return (
             '<h2 id="graph">The checklist as a graph</h2>'
             '<p class="note">Every question is asked in order while the answers are “No”; a “Yes” (or “Not sure”, '
