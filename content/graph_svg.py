@@ -11,6 +11,7 @@ It reads the graph by its shape (screens with a kind and a level, items with a s
 from __future__ import annotations
 
 import html
+import itertools
 import re
 from typing import Any
 
@@ -82,13 +83,13 @@ def triage_svg(triage: Any, lang: str) -> str:
             f"{_esc(titles[level], 30)}</text>"
         )
     order = [spec for spec, _ in boxes]
-    for here, there in zip(order, order[1:], strict=False):
+    for here, there in itertools.pairwise(order):
         bottom, top = anchors[here.id][1], anchors[there.id][0]
         parts.append(
             f'<line x1="60" y1="{bottom}" x2="60" y2="{top}" stroke="#333" marker-end="url(#g-arrow)"/>'
             f'<text x="66" y="{bottom + 16}" font-size="10">{html.escape(text.answers.get("no", "No"))}</text>'
         )
-    for spec, lines in boxes:
+    for spec, _ in boxes:
         top, bottom = anchors[spec.id]
         mid = (top + bottom) / 2
         targets: list[tuple[str, bool]] = []
@@ -117,8 +118,8 @@ def triage_svg(triage: Any, lang: str) -> str:
     width = out_x + 240
     legend = (
         f'<text x="{20 + _WIDTH + 8}" y="18" font-size="10" fill="#a33">'
-        f"{html.escape(text.answers.get('yes', 'Yes'))} → (dashed: {html.escape(text.answers.get('unsure', 'Not sure'))}"
-        ", or a context ticked alone)</text>"
+        f"{html.escape(text.answers.get('yes', 'Yes'))} → (dashed: "
+        f"{html.escape(text.answers.get('unsure', 'Not sure'))}, or a context ticked alone)</text>"
     )
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {total}" width="{width}" height="{total}" '
