@@ -20,6 +20,7 @@ import json
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from content.fingerprints import Item, inventory
 from content.graph_svg import triage_svg
@@ -379,6 +380,11 @@ class _Sheet:
             + "".join(f"<th>{html.escape(c.text(lang, f'language.name.{lang}'))}</th>" for lang in self.langs)
             + "</tr>",
         ]
+        graph = getattr(c, "triage", None)
+        if graph is not None:  # issue 20's graph declares each level's check-in answers
+            parts += [self.graph_checkin(graph, level) for level in reversed(graph.levels)]
+            parts.append("</table>")
+            return "".join(parts)
         for oid, outcome in cl.outcomes.items():
             if not outcome.followup:
                 continue
@@ -408,6 +414,30 @@ class _Sheet:
             parts.append(f'<tr><td><span class="id">{html.escape(oid)}</span><br>{title}</td>{"".join(cells)}</tr>')
         parts.append("</table>")
         return "".join(parts)
+
+    def graph_checkin(self, graph: Any, level: str) -> str:
+        """One row: a check-in after this level, and what Better, Same and Worse answer."""
+        c = self.c
+        cells = []
+        for lang in self.langs:
+            words = graph.text[lang]
+            checkin = words.checkins.get(level)
+            if checkin is None:
+                cells.append("<td>—</td>")
+                continue
+            ask = c.text(lang, "reminders.checkin")
+            buttons = "".join(
+                f"<span>{_plain(c.text(lang, k))}</span>" for k in ("btn.better", "btn.same", "btn.worse")
+            )
+            answers = "".join(
+                f'<div class="field">{name}</div><div>{_rich(getattr(checkin, name))}</div>'
+                for name in ("better", "same", "worse")
+            )
+            cells.append(
+                f'<td><div class="screen">{_rich(ask)}<div class="buttons">{buttons}</div></div>{answers}</td>'
+            )
+        title = html.escape(graph.text[c.default_language].outcomes[level].title)
+        return f'<tr><td><span class="id">{html.escape(level)}</span><br>{title}</td>{"".join(cells)}</tr>'
 
     def hazard_log(self) -> str:
         if self.hazards is None:
