@@ -23,6 +23,7 @@ from bot.lifecycle import lifecycle_of, running
 from bot.ui import diary_facts
 from content.loader import load_content
 from content.model import Content
+from storage.db import Database
 
 ADMIN_ID = 777
 
@@ -40,6 +41,16 @@ def clock() -> FakeClock:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(database=tmp_path / "bot.sqlite3", admin_ids=frozenset({ADMIN_ID}))
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    """A freshly migrated database of its own, for the storage tests (no bot around it)."""
+    database = await Database.open(tmp_path / "bot.sqlite3")
+    try:
+        yield database
+    finally:
+        await database.close()
 
 
 class Harness:

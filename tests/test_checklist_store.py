@@ -17,13 +17,6 @@ def _run(user_id: int, answers: int = 0, *, session: str = "s1", at: int = 1000)
     return ChecklistRun(user_id, session, user_id, 7, "en", (("red_flags", "no"),) * answers, None, at, at)
 
 
-@pytest.fixture
-async def db(tmp_path):
-    database = await Database.open(tmp_path / "bot.sqlite3")
-    yield database
-    await database.close()
-
-
 async def _on_disk(db: Database) -> dict[int, str]:
     rows = await db.read(lambda c: c.execute("SELECT user_id, answers FROM checklist_sessions").fetchall())
     return {r[0]: r[1] for r in rows}

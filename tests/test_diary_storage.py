@@ -14,15 +14,6 @@ NOW = 1_764_600_000  # 2025-12-01 UTC, any fixed instant will do
 TODAY = date(2026, 12, 1)
 
 
-@pytest.fixture
-async def db(tmp_path):
-    database = await Database.open(tmp_path / "bot.sqlite3")
-    try:
-        yield database
-    finally:
-        await database.close()
-
-
 async def run(db: Database, fn: object, *args: object, **kwargs: object) -> object:
     """db.run with keyword arguments."""
     return await db.run(lambda conn: fn(conn, *args, **kwargs))  # type: ignore[operator]

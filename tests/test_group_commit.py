@@ -10,7 +10,6 @@ import pytest
 
 from storage import reminders as outbox
 from storage import users
-from storage.db import Database
 from storage.group_commit import GroupCommit
 from storage.reminders import Reminder
 
@@ -38,15 +37,6 @@ def _next(reminder: Reminder, zone: str, seen: list[str]) -> int:
 
 def _status(conn: sqlite3.Connection) -> dict[str, int]:
     return dict(conn.execute("SELECT status, COUNT(*) FROM reminders GROUP BY status").fetchall())
-
-
-@pytest.fixture
-async def db(tmp_path):
-    database = await Database.open(tmp_path / "bot.sqlite3")
-    try:
-        yield database
-    finally:
-        await database.close()
 
 
 async def test_each_record_is_committed_when_its_future_resolves(db):
