@@ -239,7 +239,7 @@ class _Sheet:
             passage = r.passage
             quote = f'<div class="passage">“{html.escape(passage)}”</div>' if passage else ""
             parts.append(
-                f'<li><a href="{html.escape(r.url)}">{html.escape(r.title)}</a>{quote}'
+                f'<li><a href="{html.escape(r.url)}">{html.escape(r.title)}</a><br>{quote}'
                 f'<span class="url">{html.escape(r.url)}</span></li>'
             )
         return f'{from_seed}<div class="field">safety wording follows</div><ul class="refs">{"".join(parts)}</ul>'
