@@ -158,3 +158,23 @@ def unknown_items(content: Content, item_ids: Iterable[str]) -> list[str]:
     inv = inventory(content)
     signed = content.signoff.items if content.signoff else {}
     return [i for i in item_ids if i not in inv.items and i not in signed]
+
+
+def resolve_items(content: Content, names: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Item ids as an operator writes them: a full id (today's, or a withdrawn one from the last
+    sign-off), or a checklist item's own id when only one item has it. (ids, problems)"""
+    known = list(inventory(content).items) + [i for i in (content.signoff.items if content.signoff else {})]
+    ids: list[str] = []
+    problems: list[str] = []
+    for name in names:
+        if name in known:
+            ids.append(name)
+            continue
+        matches = sorted({i for i in known if i.rsplit(".", 1)[-1] == name and not i.startswith("strings.")})
+        if len(matches) == 1:
+            ids.append(matches[0])
+        elif matches:
+            problems.append(f"{name!r} is ambiguous: {', '.join(matches)}")
+        else:
+            problems.append(f"no item {name!r} (ids as in the review sheet, or in content/signoff.yaml)")
+    return sorted(set(ids)), problems
