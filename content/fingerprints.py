@@ -168,7 +168,8 @@ def _kind(item_id: str) -> str:
 
 
 # Exact types, not the Mapping / Sequence ABCs: an ABC isinstance check is ~10x slower, and
-# the loaded content holds only these (with them and one hash input per item, a walk went from 88 to 16 ms).
+# the loaded content holds only these. With them and one hash input per item, a walk of the shipped
+# content (292 items) went from 88 to 48 ms on this busy 2-core machine (load 7); 8-9 ms at load 2.
 _MAPPINGS = (dict, MappingProxyType)
 _SEQUENCES = (tuple, list)
 
