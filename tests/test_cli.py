@@ -166,12 +166,13 @@ def test_run_with_a_malformed_token(tmp_path: Path, token: str) -> None:
 def _seeded_database(path: Path, n: int) -> None:
     import asyncio
 
+    from bot.app import MIGRATIONS
     from storage import reminders as outbox
     from storage import users
     from storage.db import Database
 
     async def seed() -> None:
-        db = await Database.open(path)
+        db = await Database.open(path, MIGRATIONS)
         try:
 
             def rows(conn) -> None:

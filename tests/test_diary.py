@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.features.diary.handlers import purge_old, state_of
+from bot.features.diary.retention import purge_old
+from bot.features.diary.state import state_of
 from bot.ui.callbacks import LogSeverity, LogWhen, SetWhere, UndoEntry
 from storage import diary
 from tests.test_diary_parts import png_info

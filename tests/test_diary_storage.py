@@ -7,6 +7,7 @@ from datetime import date, timedelta
 
 import pytest
 
+from bot.app import TABLES
 from storage import diary, users
 from storage.db import Database
 
@@ -129,12 +130,12 @@ async def test_erase_and_export_include_the_diary(db, tmp_path):
     await db.run(users.touch, 1, NOW)
     await run(db, _add, 1, TODAY, "ada-draft-7f3q", location="calf")
     await run(db, _add, 2, TODAY, "bob-draft-9k2w")
-    exported = await db.read(users.export, 1)
+    exported = await db.read(users.export, 1, TABLES)
     assert [(r["day"], r["severity"], r["location"]) for r in exported["diary_entries"]] == [
         ("2026-12-01", "mild", "calf")
     ]
     assert "token" not in exported["diary_entries"][0]  # our draft id, not their data
-    assert await db.run(users.erase, 1) == 1
+    assert await db.run(users.erase, 1, TABLES) == 1
     assert await db.read(diary.total, 1) == 0
     assert await db.read(diary.total, 2) == 1
     await db.checkpoint()

@@ -8,6 +8,7 @@ from functools import partial
 
 import pytest
 
+from bot.app import TABLES
 from storage import reminders as outbox
 from storage import users
 from storage.group_commit import GroupCommit
@@ -109,7 +110,7 @@ async def test_daily_record_schedules_the_next_in_the_users_zone(db):
 async def test_record_after_erase_marks_nothing_and_schedules_nothing(db):
     await db.run(_seed, 1, "daily")
     claimed = await db.run(outbox.claim_due, NOW, 20)
-    await db.run(users.erase, 1)
+    await db.run(users.erase, 1, TABLES)
     writer = GroupCommit(db)
     seen: list[str] = []
     marked = []
