@@ -1,5 +1,5 @@
-"""Spasm Guide command line:
-run | demo | check-content | content-signoff | content-map | content-review | health | link | qr | backup | restore."""
+"""Spasm Guide command line: run | demo | check-content | content-signoff | safety-notice |
+content-map | content-review | health | link | qr | backup | restore."""
 
 from __future__ import annotations
 
@@ -38,6 +38,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     review.add_argument("--content", type=Path)
     review.add_argument("--output", type=Path, help="file to write (default: content-review.html)")
+    notice = sub.add_parser(
+        "safety-notice", help="send a correction to the users whose checklist outcome relied on older words of ITEMS"
+    )
+    notice.add_argument("--items", required=True, help="item ids, comma-separated (as in the review sheet)")
+    notice.add_argument("--message-file", type=Path, required=True, help="YAML: the notice per language (en:, it:)")
+    notice.add_argument("--dry-run", action="store_true", help="only say how many users it would reach")
     sub.add_parser("health", help="exit 0 if the running bot is healthy, 1 otherwise")
     back = sub.add_parser("backup", help="write a verified copy of the database (safe while the bot runs)")
     back.add_argument("file", nargs="?", type=Path, help="the copy to write")
@@ -185,6 +191,11 @@ def main(argv: list[str] | None = None) -> int:
     except ContentError as exc:
         print(f"error: the content is invalid, not starting:\n{exc}", file=sys.stderr)
         return 1
+
+    if command == "safety-notice":
+        from bot.notices import notice_command
+
+        return notice_command(settings, content, args.items, args.message_file, dry_run=args.dry_run)
 
     if command in ("link", "qr"):
         from bot import posters

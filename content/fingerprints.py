@@ -274,11 +274,11 @@ def _walk(
             item, field = ".".join(path[:2]), path[2:]
     name = ".".join(field)
     if lang is not None and isinstance(value, str):
-        c.text(item, lang, name, value)
+        c.text(item, lang, name, str(value))  # str(): a StrEnum's value, not the member
     elif lang is not None and isinstance(value, _SEQUENCES):
         c.text(item, lang, name, " · ".join(str(v) for v in value))
     elif value is not None:
-        c.attribute(item, name, value if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
+        c.attribute(item, name, str(value) if isinstance(value, str) else json.dumps(value, ensure_ascii=False))
 
 
 # Where the checklist's items live in the inventory (the graph of issue 20 loads under `triage`).

@@ -321,13 +321,6 @@ class Content:
             value = self.memo[key] = build()
         return value
 
-    @property
-    def reviewed(self) -> str:
-        """The signed date (YYYY-MM-DD) while nothing changed since, else "". Kept only until /about
-        reads bot/services/review_status.py (the feature modules are being reshaped meanwhile)."""
-        s = self.signoff
-        return s.signature.date.isoformat() if s is not None and s.signature.version == self.fingerprint else ""
-
     def language(self, code: str | None) -> str:
         """The supported language closest to a Telegram language_code ("it-IT" -> "it")."""
         if code:
@@ -421,6 +414,7 @@ REQUIRED_STRINGS = frozenset(
         "fallback.unknown_command",
         "fallback.unsupported",
         "governance.changed",
+        "governance.notice",
         "governance.signed",
         "governance.unsigned",
         "feedback.question",

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 # Declared by the checklist feature's table (storage/tables.py); applied in name order.
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     (
-        "0007_checklist_outcomes",
+        "0006_checklist_outcomes",
         """
         CREATE TABLE checklist_outcomes (
             id INTEGER PRIMARY KEY,

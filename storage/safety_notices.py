@@ -18,7 +18,7 @@ from dataclasses import dataclass
 # Declared by the reminders feature's tables (storage/tables.py); applied in name order.
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     (
-        "0008_safety_notices",
+        "0007_safety_notices",
         """
         CREATE TABLE safety_notices (
             id TEXT PRIMARY KEY,                -- hash of items and messages: the same notice twice is one

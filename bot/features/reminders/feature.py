@@ -11,6 +11,7 @@ from bot.features.reminders.delivery import PRUNE_EVERY, prune_outbox
 from bot.ui import callbacks as cb
 from bot.ui.screens import NEW_TEXT, PRIVATE
 from storage import reminders as outbox
+from storage import safety_notices
 from storage.tables import Table, delete_user_rows, user_rows
 
 FEATURE = Feature(
@@ -49,6 +50,10 @@ FEATURE = Feature(
         TextClaim(40, NEW_TEXT, tz.on_text),
     ),
     state=tz.ZonePrompts,
-    tables=(Table("reminders", outbox.MIGRATIONS, export=user_rows("reminders"), erase=delete_user_rows("reminders")),),
+    tables=(
+        Table("reminders", outbox.MIGRATIONS, export=user_rows("reminders"), erase=delete_user_rows("reminders")),
+        # Safety notices go out through this outbox; who was sent which one is the user's data.
+        Table("safety_notices", safety_notices.MIGRATIONS, export=safety_notices.export, erase=safety_notices.erase),
+    ),
     chores=(Chore("outbox-prune", PRUNE_EVERY, prune_outbox),),
 )

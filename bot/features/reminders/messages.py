@@ -3,6 +3,7 @@ check-in with its diary line and buttons), rendered from content; pure functions
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from bot.infra import timezones
@@ -16,12 +17,13 @@ from bot.ui.callbacks import (
     DismissZoneOffer,
     NoSpasmsToday,
     Snooze,
+    StartChecklist,
     StartLog,
     StopReminders,
 )
 from bot.ui.keyboards import Screen, button, main_menu_button, markup
 from content.model import Content
-from storage.reminders import DailyPayload, FollowupPayload, Reminder
+from storage.reminders import DailyPayload, FollowupPayload, NoticePayload, Reminder
 
 
 def language_of(content: Content, group: list[Reminder]) -> str:
@@ -30,20 +32,36 @@ def language_of(content: Content, group: list[Reminder]) -> str:
 
 
 def render(
-    content: Content, group: list[Reminder], now: int, *, offer_for: str | None = None, diary_line: str = ""
+    content: Content,
+    group: list[Reminder],
+    now: int,
+    *,
+    offer_for: str | None = None,
+    diary_line: str = "",
+    notices: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Screen:
     """One message for all of a user's due reminders (several pile up after downtime).
 
     `offer_for`: the user's fixed-offset zone, when this message offers a real one instead.
-    `diary_line`: what the diary says since the follow-up was set (bot/services/diary.py)."""
+    `diary_line`: what the diary says since the follow-up was set (bot/services/diary.py).
+    `notices`: the messages of the safety notices in the group, by notice id, by language."""
     lang = language_of(content, group)
     diary_prompt = False
     parts = []
-    if len(group) > 1:
-        parts.append(content.text(lang, "reminders.combined", n=len(group)))
+    own = [r for r in group if not isinstance(r.payload, NoticePayload)]  # what the user set
+    if len(own) > 1:
+        parts.append(content.text(lang, "reminders.combined", n=len(own)))
     checkin: Reminder | None = None
+    notice_shown = False
     for reminder in group:
-        if isinstance(reminder.payload, DailyPayload):
+        if isinstance(reminder.payload, NoticePayload):
+            # The operator's correction, in the language the user read the outcome in.
+            messages = (notices or {}).get(reminder.payload.notice, {})
+            text = messages.get(lang) or messages.get(content.default_language)
+            if text:
+                parts.append(content.text(lang, "governance.notice", message=text))
+                notice_shown = True
+        elif isinstance(reminder.payload, DailyPayload):
             parts.append(content.text(lang, f"reminders.daily_text.{reminder.payload.kind}"))
             diary_prompt = diary_prompt or reminder.payload.kind == diary_facts.DAILY_PROMPT
         else:
@@ -52,9 +70,11 @@ def render(
         parts.append(checkin_text(content, lang, checkin, now))
         if diary_line:
             parts.append(diary_line)
-    if any(now - r.due_at > content.reminders.late_after_hours * 3600 for r in group):
+    if any(now - r.due_at > content.reminders.late_after_hours * 3600 for r in own):
         parts.append(content.text(lang, "reminders.late"))
     keyboard = []
+    if notice_shown:  # the notice offers the checklist again, with today's content
+        keyboard.append([button(content.text(lang, "btn.check_again"), StartChecklist())])
     if checkin is not None:
         rid = checkin.id
         outcome = checkin.payload.outcome if isinstance(checkin.payload, FollowupPayload) else None
@@ -95,12 +115,10 @@ def render(
                 button(content.text(lang, "btn.not_now"), DismissZoneOffer()),
             ]
         )
-    keyboard.append(
-        [
-            button(content.text(lang, "btn.stop_reminders"), StopReminders()),
-            main_menu_button(content, lang),
-        ]
-    )
+    last_row = [main_menu_button(content, lang)]
+    if own:  # only what the user set can be stopped
+        last_row.insert(0, button(content.text(lang, "btn.stop_reminders"), StopReminders()))
+    keyboard.append(last_row)
     return Screen("\n\n".join(parts), markup(keyboard))
 
 
