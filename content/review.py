@@ -74,6 +74,7 @@ tr.changed > td:first-child { border-left: 4px solid #d33; }
 .screen { border: 1px solid var(--line); border-radius: 10px; padding: 8px 10px; background: #f7fbff; }
 .buttons span { display: inline-block; border: 1px solid #9ab; border-radius: 6px; padding: 0 6px;
                 margin: 4px 4px 0 0; font-size: 12px; background: #fff; }
+td.risk { overflow-wrap: normal; word-break: keep-all; }
 .r1, .r2 { background: #e4f4e4; } .r3 { background: #fff1cc; } .r4, .r5 { background: #fbd5d5; }
 .toolbar { position: sticky; top: 0; background: #fff; border-bottom: 1px solid var(--line);
            padding: 6px 0; z-index: 2; }
@@ -99,6 +100,8 @@ svg text { font-family: system-ui, sans-serif; }
   .refs, .passage { font-size: 7.5pt; }
   .screen { padding: 4px 6px; }
   figure.graph { break-inside: avoid; }
+  thead { display: table-header-group; }  /* column heads again on every page */
+  #hazards, #signoff { break-before: page; }
   svg { max-width: 100%; height: auto; }
 }
 """
@@ -315,7 +318,7 @@ class _Sheet:
             '<colgroup><col class="key">' + '<col class="lang">' * len(self.langs) + '<col class="decide"></colgroup>'
         )
         body = "".join(self.row(i) for i in items)
-        return f"<table>{cols}<tr><th>item</th>{heads}<th>decision</th></tr>{body}</table>"
+        return f"<table>{cols}<thead><tr><th>item</th>{heads}<th>decision</th></tr></thead>{body}</table>"
 
     # --- sections --------------------------------------------------------------------------
 
@@ -455,7 +458,13 @@ class _Sheet:
                 f"{_risk_cell(h.after.severity, h.after.likelihood, h.after.rating)}"
                 f'<td><div class="field">content items</div>{items}'
                 + (f'<div class="field">safety-netting</div>{nets}' if nets else "")
-                + f'<div class="field">tests</div>{tests}</td></tr>'
+                + f'<div class="field">tests</div>{tests}'
+                + (
+                    f'<div class="field">residual risk accepted because</div>{html.escape(h.justification)}'
+                    if h.justification
+                    else ""
+                )
+                + "</td></tr>"
             )
         legend = "; ".join(f"{k} {v}" for k, v in RISK_WORDS.items())
         return (
@@ -464,9 +473,9 @@ class _Sheet:
             + html.escape(legend)
             + "). Each mitigation names the content items (linked to their rows below) and the tests that fail "
             'if it goes; <span class="id">check-content</span> refuses a name that does not exist.</p>'
-            '<table><colgroup><col style="width:6%"><col style="width:36%"><col style="width:11%">'
-            '<col style="width:11%"><col style="width:36%"></colgroup>'
-            "<tr><th>id</th><th>hazard</th><th>before</th><th>after</th><th>mitigations</th></tr>"
+            '<table><colgroup><col style="width:6%"><col style="width:34%"><col style="width:13%">'
+            '<col style="width:13%"><col style="width:34%"></colgroup>'
+            "<thead><tr><th>id</th><th>hazard</th><th>before</th><th>after</th><th>mitigations</th></tr></thead>"
             + "".join(rows)
             + "</table>"
         )
@@ -583,7 +592,7 @@ def _item_link(item_id: str) -> str:
 
 def _risk_cell(severity: str, likelihood: str, rating: int) -> str:
     return (
-        f'<td class="r{rating}">{html.escape(severity)}<br>{html.escape(likelihood.replace("_", " "))}'
+        f'<td class="risk r{rating}">{html.escape(severity)}<br>{html.escape(likelihood.replace("_", " "))}'
         f"<br><b>risk {rating}</b></td>"
     )
 
