@@ -202,9 +202,12 @@ class _Sheet:
             k.split(".")[-1] in ("safety", "safety_net") for fields in item.texts.values() for k in fields
         )
         if safety_attr == "true" or item.references or has_safety_words:
-            if safety_attr == "false" or (safety_attr is None and item.kind == "pages"):
+            if item.kind == "pages":  # a page's body is the source text; its safety block is not
                 return '<span class="badge source">source text</span><span class="badge safety">+ safety advice</span>'
-            return '<span class="badge safety">safety wording</span>'
+            # A disposition ("book an appointment in the next few days", "self-care for now")
+            # gives timing and safety-netting the source text does not: never "source text".
+            quotes = '<span class="badge level">quotes the source text</span>' if safety_attr == "false" else ""
+            return f'<span class="badge safety">safety wording</span>{quotes}'
         if item.texts and any(item.texts.values()):
             return '<span class="badge source">source text</span>' if self.seed_passage(item) else ""
         return ""

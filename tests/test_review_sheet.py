@@ -128,8 +128,11 @@ def test_the_sheet_shows_every_item_side_by_side_with_what_it_follows(
     assert refs and refs <= set(dom.links)
     assert "prolonged physical activity or dehydration and mineral deficiency" in text
     # Dispositions that carry safety-netting are not passed off as source text.
-    row = sheet.read_text(encoding="utf-8").split('data-item="checklist.outcomes.self_care"')[0].rsplit("<tr", 1)[-1]
-    assert "source text" not in row or "safety" in row
+    page = sheet.read_text(encoding="utf-8")
+    for outcome in ("self_care", "see_doctor"):
+        row = page.split(f'data-item="checklist.outcomes.{outcome}"', 1)[1].split("</tr>", 1)[0]
+        assert '<span class="badge safety">safety wording</span>' in row
+        assert '<span class="badge source">source text</span>' not in row
     # The graph is drawn; the old 103-path table is gone; the hazard log and the scope are there.
     assert dom.svg == 1 and "Every path through the checklist" not in text
     assert "Hazard log" in text and "cauda equina" in text and "Intended use" in text
