@@ -202,7 +202,7 @@ class _Sheet:
             k.split(".")[-1] in ("safety", "safety_net") for fields in item.texts.values() for k in fields
         )
         if safety_attr == "true" or item.references or has_safety_words:
-            if item.kind == "pages":  # a page's body is the source text; its safety block is not
+            if item.kind == "pages" and safety_attr != "true":  # a body from the source text, a safety block
                 return '<span class="badge source">source text</span><span class="badge safety">+ safety advice</span>'
             # A disposition ("book an appointment in the next few days", "self-care for now")
             # gives timing and safety-netting the source text does not: never "source text".
