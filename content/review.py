@@ -221,8 +221,8 @@ class _Sheet:
 
     def seed_passage(self, item: Item) -> list[str]:
         """The source text's sentences an item follows: those sharing most of their words with it."""
-        if not self.seed or item.kind.startswith("strings"):
-            return []
+        if not self.seed or item.kind.startswith("strings") or item.attributes.get("safety") == "true":
+            return []  # messages, and wording marked as not from the source text, quote none of it
         words = _words(" ".join(item.texts.get("en", {}).values()))
         scored = []
         for sentence in self.seed:
