@@ -416,7 +416,7 @@ class _Sheet:
                 cells.append(
                     f'<td><div class="screen">{_rich(ask)}<div class="buttons">{buttons}</div></div>{answers}</td>'
                 )
-            title = html.escape(outcome.text[c.default_language].title)
+            title = _rich(outcome.text[c.default_language].title)  # Telegram HTML already
             parts.append(f'<tr><td><span class="id">{html.escape(oid)}</span><br>{title}</td>{"".join(cells)}</tr>')
         parts.append("</table>")
         return "".join(parts)
@@ -442,7 +442,7 @@ class _Sheet:
             cells.append(
                 f'<td><div class="screen">{_rich(ask)}<div class="buttons">{buttons}</div></div>{answers}</td>'
             )
-        title = html.escape(graph.text[c.default_language].outcomes[level].title)
+        title = _rich(graph.text[c.default_language].outcomes[level].title)  # Telegram HTML already
         return f'<tr><td><span class="id">{html.escape(level)}</span><br>{title}</td>{"".join(cells)}</tr>'
 
     def hazard_log(self) -> str:
