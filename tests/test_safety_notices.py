@@ -92,6 +92,17 @@ async def test_an_outcome_row_carries_its_version_and_the_fingerprints_behind_it
     assert await bot.rows("SELECT * FROM checklist_outcomes") == []
 
 
+async def test_an_outcome_is_kept_as_long_as_diary_entries(bot: Harness) -> None:
+    from bot.features.checklist.feature import purge_outcomes
+
+    await finish_checklist(bot, bot.ada)
+    bot.clock.advance(bot.settings.diary_retention_days * 86400 - 60)
+    assert await purge_outcomes(bot.services, bot.app.bot) == 0
+    bot.clock.advance(120)
+    assert await purge_outcomes(bot.services, bot.app.bot) == 1
+    assert await bot.rows("SELECT * FROM checklist_outcomes") == []
+
+
 async def test_a_notice_reaches_exactly_the_users_who_read_the_corrected_words_once(
     bot: Harness, tree: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
