@@ -85,8 +85,9 @@ async def test_an_outcome_row_carries_its_version_and_the_fingerprints_behind_it
     assert len(items) >= 5  # and the questions asked on the way
     # /mydata shows it; /delete_my_data erases it.
     await bot.send("/mydata")
-    messages = " ".join(m.plain for m in bot.fake.bot_messages(42))
-    assert '"checklist_outcomes"' in messages and f'"content_version": "{bot.content.fingerprint}"' in messages
+    [document] = bot.ada.files("document")  # the complete record, as JSON
+    [kept] = json.loads(document.file_bytes)["tables"]["checklist_outcomes"]
+    assert kept["content_version"] == bot.content.fingerprint and kept["items"] == items
     await bot.send("/delete_my_data")
     await bot.tap("Yes, delete everything")
     assert await bot.rows("SELECT * FROM checklist_outcomes") == []
