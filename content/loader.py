@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from content.builder import Builder
 from content.diary import load_diary
+from content.freetext import load_freetext
 from content.limits import MAX_BUTTON, MAX_MESSAGE
 from content.model import (
     ACTIONS,
@@ -74,6 +75,7 @@ def load_content(root: Path | str | None = None, *, checks: Iterable[ContentChec
     checklist = _load_checklist(b, languages)
     reminders = _load_reminders(b)
     diary = load_diary(b, languages)
+    freetext = load_freetext(b, languages, pages, checklist)
     if b.problems:
         raise ContentError(b.problems)
 
@@ -107,6 +109,7 @@ def load_content(root: Path | str | None = None, *, checks: Iterable[ContentChec
         checklist=checklist,
         reminders=reminders,
         diary=diary,
+        freetext=freetext,
         strings=MappingProxyType({k: MappingProxyType(v) for k, v in strings.items()}),
         locales=MappingProxyType(locales),
         rendered=MappingProxyType(rendered),

@@ -266,6 +266,87 @@ class Diary:
         return self.text[lang]
 
 
+# --- free text (content/freetext.yaml, <lang>/freetext.yaml; loaded by content/freetext.py) ------
+
+APOSTROPHES = re.compile(r"['’‘`´]")
+WORDS = re.compile(r"\w+")
+
+
+def fold(text: str) -> str:
+    """The form phrases are matched in: lower case, no accents, no apostrophes ("can't" -> "cant",
+    "l'aria" -> "laria"), words separated by one space. Phrases and messages go through it alike."""
+    text = APOSTROPHES.sub("", text.casefold())
+    if not text.isascii():  # most messages are: skip the decomposition (a third of a match's time)
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(WORDS.findall(text))
+
+
+@dataclass(frozen=True, slots=True)
+class SignText:
+    title: str
+    text: str  # Telegram HTML: what to do, how soon, what makes it urgent
+    phrases: tuple[str, ...]  # folded
+    together: tuple[tuple[str, ...], ...]  # groups of folded alternatives, all needed
+    unless_next: frozenset[str]  # folded words that, right after a phrase, make it harmless
+
+
+@dataclass(frozen=True, slots=True)
+class Sign:
+    id: str
+    disposition: str  # a checklist outcome id
+    question: str | None  # the checklist question asking about the same sign
+    checklist: bool  # offer the checklist under the answer
+    page: str | None  # a page to offer under the answer
+    references: tuple[Reference, ...]
+    passage: str  # the words of the reference the wording and disposition follow
+    text: Mapping[str, SignText]
+
+
+@dataclass(frozen=True, slots=True)
+class Examples:
+    fires: Mapping[str, tuple[str, ...]]  # sign id -> messages that must give it
+    quiet: tuple[str, ...]  # messages that must give no sign
+
+
+@dataclass(frozen=True, slots=True)
+class Emergency:
+    signs: tuple[Sign, ...]
+    negations: Mapping[str, frozenset[str]]  # language -> folded words
+    hedges: Mapping[str, frozenset[str]]
+    clause_breaks: Mapping[str, frozenset[str]]  # words that end a clause, as punctuation does
+    examples: Mapping[str, Examples]
+
+
+@dataclass(frozen=True, slots=True)
+class SmallTalk:
+    id: str
+    shows: str  # "menu" | "help"
+    emoji: frozenset[str]
+    phrases: Mapping[str, tuple[str, ...]]  # language -> folded phrases
+    reply: Mapping[str, str]  # language -> Telegram HTML
+
+
+@dataclass(frozen=True, slots=True)
+class SearchWords:
+    stopwords: Mapping[str, frozenset[str]]  # language -> folded words
+    synonyms: Mapping[str, Mapping[str, tuple[str, ...]]]  # language -> folded phrase -> folded targets
+
+
+@dataclass(frozen=True, slots=True)
+class FreeText:
+    emergency: Emergency
+    small_talk: tuple[SmallTalk, ...]
+    search: SearchWords
+    messages: Mapping[str, Mapping[str, str]]  # language -> key -> text
+
+    def message(self, lang: str, key: str, /, **values: object) -> str:
+        template = self.messages[lang][key]
+        for name, value in values.items():
+            template = template.replace("{" + name + "}", str(value))
+        return template
+
+
 @dataclass(frozen=True)
 class Content:
     languages: tuple[str, ...]
@@ -276,6 +357,7 @@ class Content:
     checklist: Checklist
     reminders: ReminderConfig
     diary: Diary
+    freetext: FreeText
     strings: Mapping[str, Mapping[str, str]]
     locales: Mapping[str, str]  # language -> CLDR locale for dates in prose ("en" -> "en_GB")
     rendered: Mapping[tuple[str, str], str] = field(repr=False)  # (page, lang) -> HTML

@@ -1,0 +1,1 @@
+"""Shared services a feature may call: pure code over the content and storage, no Telegram."""
