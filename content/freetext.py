@@ -10,6 +10,7 @@ Whether the phrases match what they should is checked by the layer that matches 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from types import MappingProxyType
 
@@ -51,12 +52,13 @@ def load_freetext(b: Builder, languages: tuple[str, ...], pages: Mapping[str, Pa
     b.unknown_keys(raw, {"emergency", "small_talk"}, "freetext.yaml")
     texts = {lang: b.load(f"{lang}/freetext.yaml") for lang in languages}
     for lang, t in texts.items():
-        b.unknown_keys(t, {"emergency", "small_talk", "search", "messages"}, f"{lang}/freetext.yaml")
+        b.unknown_keys(t, {"emergency", "small_talk", "search", "messages", "pages"}, f"{lang}/freetext.yaml")
     emergency = _emergency(b, raw, texts, pages, checklist)
     small_talk = _small_talk(b, raw, texts)
     search = _search(b, texts, pages)
     messages = _messages(b, texts)
-    return FreeText(emergency, small_talk, search, messages)
+    see = _cross_references(b, texts, pages)
+    return FreeText(emergency, small_talk, search, messages, see)
 
 
 def _folded_list(b: Builder, m: Marked, key: str) -> tuple[str, ...]:
@@ -276,4 +278,50 @@ def _messages(b: Builder, texts: Mapping[str, Marked]) -> Mapping[str, Mapping[s
             values[key] = text
         first = first or values
         out[lang] = MappingProxyType(values)
+    return MappingProxyType(out)
+
+
+def _cross_references(b: Builder, texts: Mapping[str, Marked], pages: Mapping[str, Page]) -> Mapping[str, tuple[str, ...]]:
+    """Pages a page's text points to ("see <i>Causes</i>", "vedi <i>Cause</i>"): they become buttons.
+
+    `pages.see_words` in <lang>/freetext.yaml are the words that introduce one; the name in
+    italics must be another page's title or button label (without its emoji) in that language,
+    and a page must point to the same pages in every language."""
+    found: dict[str, dict[str, tuple[str, ...]]] = {}
+    for lang, t in texts.items():
+        spec = b.mapping(t, "pages")
+        b.unknown_keys(spec, {"see_words"}, f"{lang} pages")
+        words = "|".join(re.escape(w) for w in b.str_list(spec, "see_words", required=True))
+        if not words:
+            continue
+        pattern = re.compile(rf"\b(?:{words})\s+<i>([^<]+)</i>", re.IGNORECASE)
+        names = {}
+        for page in pages.values():
+            if lang in page.text:
+                names[fold(page.text[lang].title)] = page.id
+                names.setdefault(fold(page.text[lang].button), page.id)
+        for page in pages.values():
+            text = page.text.get(lang)
+            if text is None:
+                continue
+            targets = []
+            for name in pattern.findall(text.body + "\n" + (text.safety or "")):
+                target = names.get(fold(name))
+                if target is None or target == page.id:
+                    mark = b.page_marks.get(lang, {}).get(page.id)
+                    where = mark[1] if mark else spec
+                    b.fail(where, "body", f"page {page.id!r}: {name!r} after a cross-reference word names no other page")
+                else:
+                    targets.append(target)
+            found.setdefault(page.id, {})[lang] = tuple(dict.fromkeys(targets))
+    out: dict[str, tuple[str, ...]] = {}
+    for page_id, by_lang in found.items():
+        kinds = set(by_lang.values())
+        if len(kinds) > 1:
+            mark = b.page_marks.get(next(iter(by_lang)), {}).get(page_id)
+            if mark:
+                b.fail(mark[1], "body", f"page {page_id!r} points to different pages in different languages: {by_lang}")
+        first = next(iter(by_lang.values()))
+        if first:
+            out[page_id] = first
     return MappingProxyType(out)

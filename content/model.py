@@ -339,6 +339,7 @@ class FreeText:
     small_talk: tuple[SmallTalk, ...]
     search: SearchWords
     messages: Mapping[str, Mapping[str, str]]  # language -> key -> text
+    see: Mapping[str, tuple[str, ...]]  # page -> the pages its text points to ("see Causes")
 
     def message(self, lang: str, key: str, /, **values: object) -> str:
         template = self.messages[lang][key]
