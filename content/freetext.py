@@ -281,7 +281,9 @@ def _messages(b: Builder, texts: Mapping[str, Marked]) -> Mapping[str, Mapping[s
     return MappingProxyType(out)
 
 
-def _cross_references(b: Builder, texts: Mapping[str, Marked], pages: Mapping[str, Page]) -> Mapping[str, tuple[str, ...]]:
+def _cross_references(
+    b: Builder, texts: Mapping[str, Marked], pages: Mapping[str, Page]
+) -> Mapping[str, tuple[str, ...]]:
     """Pages a page's text points to ("see <i>Causes</i>", "vedi <i>Cause</i>"): they become buttons.
 
     `pages.see_words` in <lang>/freetext.yaml are the words that introduce one; the name in
@@ -310,7 +312,9 @@ def _cross_references(b: Builder, texts: Mapping[str, Marked], pages: Mapping[st
                 if target is None or target == page.id:
                     mark = b.page_marks.get(lang, {}).get(page.id)
                     where = mark[1] if mark else spec
-                    b.fail(where, "body", f"page {page.id!r}: {name!r} after a cross-reference word names no other page")
+                    b.fail(
+                        where, "body", f"page {page.id!r}: {name!r} after a cross-reference word names no other page"
+                    )
                 else:
                     targets.append(target)
             found.setdefault(page.id, {})[lang] = tuple(dict.fromkeys(targets))
