@@ -287,8 +287,7 @@ def _cross_references(
     """Pages a page's text points to ("see <i>Causes</i>", "vedi <i>Cause</i>"): they become buttons.
 
     `pages.see_words` in <lang>/freetext.yaml are the words that introduce one; the name in
-    italics must be another page's title or button label (without its emoji) in that language,
-    and a page must point to the same pages in every language."""
+    italics must be another page's title or button label (without its emoji) in that language."""
     found: dict[str, dict[str, tuple[str, ...]]] = {}
     for lang, t in texts.items():
         spec = b.mapping(t, "pages")
@@ -318,14 +317,8 @@ def _cross_references(
                 else:
                     targets.append(target)
             found.setdefault(page.id, {})[lang] = tuple(dict.fromkeys(targets))
-    out: dict[str, tuple[str, ...]] = {}
-    for page_id, by_lang in found.items():
-        kinds = set(by_lang.values())
-        if len(kinds) > 1:
-            mark = b.page_marks.get(next(iter(by_lang)), {}).get(page_id)
-            if mark:
-                b.fail(mark[1], "body", f"page {page_id!r} points to different pages in different languages: {by_lang}")
-        first = next(iter(by_lang.values()))
-        if first:
-            out[page_id] = first
-    return MappingProxyType(out)
+    # A page's buttons are the same in every language: those any language's text points to.
+    out = {
+        page_id: tuple(dict.fromkeys(t for ts in by_lang.values() for t in ts)) for page_id, by_lang in found.items()
+    }
+    return MappingProxyType({page_id: targets for page_id, targets in out.items() if targets})

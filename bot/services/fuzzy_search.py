@@ -19,6 +19,7 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -26,7 +27,7 @@ from rapidfuzz.distance import OSA
 from content.model import MAIN_PAGE, Content, fold
 
 MAX_RESULTS = 6
-WEIGHTS = {"title": 3.0, "keywords": 2.0, "body": 1.0}
+WEIGHTS = MappingProxyType({"title": 3.0, "keywords": 2.0, "body": 1.0})
 PREFIX = 0.85  # a word that starts the query's word, or that it starts ("cramp" / "cramps")
 MIN_PREFIX = 4  # shorter words prefix too many others ("ca" starts half the dictionary)
 TYPO = 0.25  # lost per typo
@@ -99,7 +100,7 @@ class PageSearch:
     def search(self, query: str, lang: str) -> Results:
         """Pages for `query`; `lang` (the user's) picks the spelling shown for a corrected word."""
         words = fold(query).split()
-        sentence = len(words) > SENTENCE_WORDS or len(query.strip()) > SENTENCE_CHARS
+        sentence = len(query.split()) > SENTENCE_WORDS or len(query.strip()) > SENTENCE_CHARS
         words = self._replace_phrases(words)
         content_words = [w for w in dict.fromkeys(words) if w not in self._stopwords and len(w) > 1]
         if not content_words:  # only small words: "perché" alone is a question about causes
