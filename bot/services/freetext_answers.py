@@ -87,6 +87,29 @@ def too_long_screen(content: Content, lang: str) -> Screen:
     return main_screen(content, lang, content.text(lang, "search.too_long") + "\n\n")
 
 
+def answer_screen(
+    content: Content,
+    lang: str,
+    text: str,
+    *,
+    open_page: type[Callback] | None = None,
+    before: str = "",
+    extra: Sequence[Sequence[AnyButton]] = (),
+) -> tuple[Screen, Results | None]:
+    """What text nobody holds gets: small talk answered as a person would, otherwise a search
+    (too long a message is not one). The results come back too, for Back to results."""
+    query = text.strip()
+    talk = small_talk_screen(content, lang, query)
+    if talk is not None:
+        if not (before or extra):
+            return talk, None
+        return Screen(before + talk.text, markup([list(r) for r in extra], [[main_menu_button(content, lang)]])), None
+    if len(query) > MAX_QUERY:
+        return too_long_screen(content, lang), None
+    results = search(content, lang, query)
+    return results_screen(content, lang, query, results, open_page=open_page, before=before, extra=extra), results
+
+
 def looks_like_a_search(content: Content, lang: str, text: str) -> bool:
     """Small talk, or words that find a page: not a city the user meant to type."""
     if small_talk(content).find(text) is not None:
