@@ -37,9 +37,7 @@ from content.model import (
     ReminderConfig,
     Role,
     Rule,
-    SearchEntry,
     WorseCheck,
-    normalize,
     placeholders,
 )
 from content.problems import ContentError, Problem
@@ -89,15 +87,6 @@ def load_content(root: Path | str | None = None, *, checks: Iterable[ContentChec
                 parts.append(t.safety)
             rendered[(page.id, lang)] = "\n\n".join(parts)
 
-    index = tuple(
-        SearchEntry(
-            page_id=page.id,
-            title_words=normalize(" ".join(t.title + " " + " ".join(t.keywords) for t in page.text.values())),
-            haystack=normalize(" ".join(rendered[(page.id, lang)] for lang in page.text)),
-        )
-        for page in pages.values()
-        if page.id != MAIN_PAGE
-    )
     digest = hashlib.sha256()
     for path in sorted(b.root.rglob("*.yaml")):
         digest.update(path.read_bytes())
@@ -115,7 +104,6 @@ def load_content(root: Path | str | None = None, *, checks: Iterable[ContentChec
         strings=MappingProxyType({k: MappingProxyType(v) for k, v in strings.items()}),
         locales=MappingProxyType(locales),
         rendered=MappingProxyType(rendered),
-        search_index=index,
         fingerprint=digest.hexdigest()[:12],
     )
     problems = validate(content, b)

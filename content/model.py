@@ -20,13 +20,6 @@ T = TypeVar("T")
 ACTIONS = frozenset({"checklist", "reminders", "language", "privacy", "help", "log", "diary"})
 
 
-def normalize(text: str) -> str:
-    """Case- and accent-insensitive form used by search ("Perché" ~ "perche")."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.findall(r"\w+", stripped))
-
-
 class FormatDict(dict[str, str]):
     """Leaves unknown placeholders visible instead of raising in front of a user."""
 
@@ -231,13 +224,6 @@ class ReminderConfig:
         return next((d for d in self.snoozes if d.id == snooze_id), None)
 
 
-@dataclass(frozen=True, slots=True)
-class SearchEntry:
-    page_id: str
-    title_words: str
-    haystack: str
-
-
 # --- the spasm diary (content/diary.yaml, <lang>/diary.yaml; loaded by content/diary.py) ------
 
 
@@ -388,7 +374,6 @@ class Content:
     strings: Mapping[str, Mapping[str, str]]
     locales: Mapping[str, str]  # language -> CLDR locale for dates in prose ("en" -> "en_GB")
     rendered: Mapping[tuple[str, str], str] = field(repr=False)  # (page, lang) -> HTML
-    search_index: tuple[SearchEntry, ...] = field(repr=False)
     fingerprint: str = ""
     # Views derived from this content (rendered screens; see derived()), built on first use and dropped with
     # the content on /reload. The content itself never changes; this only caches.
@@ -546,8 +531,6 @@ REQUIRED_STRINGS = frozenset(
         "reminders.stopped",
         "reminders.tz_ask_time",
         "reminders.tz_set",
-        "search.none",
-        "search.results",
         "search.too_long",
         "sharing.button",
         "sharing.inline_none",

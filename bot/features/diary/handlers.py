@@ -251,4 +251,5 @@ async def text_mid_log(update: Update, ctx: BotContext) -> None:
     content = ctx.services.content
     lang = await ctx.services.user_language(update)
     await show(update, ctx, text_screen(content, lang, words_of(content, lang).message("choose_button")), new=True)
+    mark_open(ctx, update.effective_user.id)  # the question still waits for a tap
     raise ApplicationHandlerStop

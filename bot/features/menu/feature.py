@@ -1,4 +1,4 @@
-"""Menu pages, commands, language, search and the fallbacks for everything else."""
+"""Menu pages, commands, language and the fallbacks for what is not text (free text: bot/features/freetext)."""
 
 from __future__ import annotations
 
@@ -9,17 +9,15 @@ from telegram.ext import filters
 
 from bot.core.feature import Command, Feature, Message, On, Stage
 from bot.infra.services import BotContext
-from bot.ui.callbacks import Nav, OpenHelp, OpenLanguage, SetLang, Vote
+from bot.ui.callbacks import BackToResults, Callback, Nav, NavFrom, NavResult, OpenHelp, OpenLanguage, SetLang, Vote
 from bot.ui.dates import day
 from bot.ui.keyboards import Screen, button, main_menu_button, markup, page_screen, rows
 from bot.ui.replies import show
-from bot.ui.screens import NEW_TEXT, PRIVATE, escape, main_screen, show_stale, start_screen, text_screen
-from bot.ui.search import find_pages
+from bot.ui.screens import PRIVATE, escape, main_screen, show_stale, start_screen, text_screen
 from bot.ui.sharing import can_share
 from content.model import Content
 from storage import stats, users
 
-MAX_QUERY = 200
 # Stickers, photos, voice, locations: anything but text (service messages are not the user's).
 NOT_TEXT = PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL & filters.UpdateType.MESSAGE
 
@@ -76,24 +74,6 @@ def _reviewed(content: Content, lang: str) -> str:
     return day(content, lang, reviewed.timestamp(), None)
 
 
-async def search(update: Update, ctx: BotContext) -> None:
-    assert update.message is not None
-    content = ctx.services.content
-    lang = await ctx.services.user_language(update)
-    query = (update.message.text or "").strip()
-    if len(query) > MAX_QUERY:
-        await show(update, ctx, main_screen(content, lang, content.text(lang, "search.too_long") + "\n\n"))
-        return
-    hits = find_pages(content, query)
-    if not hits:
-        prefix = content.text(lang, "search.none", query=escape(query)) + "\n\n"
-        await show(update, ctx, main_screen(content, lang, prefix))
-        return
-    buttons = [button(content.button_label(p, lang), Nav(p)) for p in hits]
-    text = content.text(lang, "search.results", query=escape(query))
-    await show(update, ctx, Screen(text, markup(rows(buttons), [[main_menu_button(content, lang)]])))
-
-
 async def unknown(update: Update, ctx: BotContext) -> None:
     """Stickers, photos, voice, unknown commands: a friendly word and the menu."""
     content = ctx.services.content
@@ -114,13 +94,52 @@ async def private_only(update: Update, ctx: BotContext) -> None:
 # --- buttons -------------------------------------------------------------------------------
 
 
-async def on_nav(update: Update, ctx: BotContext, cb: Nav) -> str | None:
+class FeedbackAsked:
+    """Which pages each user was asked "Was this page helpful?" on: once per page per user.
+
+    In memory, not stored: it is not worth keeping who read what; after a restart a page may ask
+    once more. Bounded: past MAX_USERS the oldest users are forgotten (they may be asked again)."""
+
+    MAX_USERS = 20_000
+
+    def __init__(self) -> None:
+        self._asked: dict[int, set[str]] = {}
+
+    def first_time(self, user_id: int, page: str) -> bool:
+        pages = self._asked.pop(user_id, set())
+        self._asked[user_id] = pages  # most recent last
+        if len(self._asked) > self.MAX_USERS:
+            del self._asked[next(iter(self._asked))]
+        if page in pages:
+            return False
+        pages.add(page)
+        return True
+
+
+async def _show_page(update: Update, ctx: BotContext, page: str, back: Callback | None = None) -> str | None:
     content = ctx.services.content
-    if cb.page not in content.pages:
+    if page not in content.pages:
         return await show_stale(update, ctx)
     lang = await ctx.services.user_language(update)
-    await show(update, ctx, page_screen(content, cb.page, lang, share=can_share(ctx)))
+    user = update.effective_user
+    feedback = user is None or ctx.services.state(FeedbackAsked).first_time(user.id, page)
+    await show(update, ctx, page_screen(content, page, lang, feedback=feedback, share=can_share(ctx), back=back))
     return None
+
+
+async def on_nav(update: Update, ctx: BotContext, cb: Nav) -> str | None:
+    return await _show_page(update, ctx, cb.page)
+
+
+async def on_nav_from(update: Update, ctx: BotContext, cb: NavFrom) -> str | None:
+    """A cross-reference ("see Causes"): Back returns to the page it was on."""
+    back = Nav(cb.origin) if cb.origin in ctx.services.content.pages else None
+    return await _show_page(update, ctx, cb.page, back)
+
+
+async def on_nav_result(update: Update, ctx: BotContext, cb: NavResult) -> str | None:
+    """A search result: Back returns to the results (the free-text feature shows them again)."""
+    return await _show_page(update, ctx, cb.page, BackToResults())
 
 
 async def on_set_lang(update: Update, ctx: BotContext, cb: SetLang) -> str | None:
@@ -175,14 +194,16 @@ FEATURE = Feature(
     ),
     messages=(
         Message(PRIVATE & filters.COMMAND, unknown, Stage.UNCLAIMED_COMMAND),
-        Message(NEW_TEXT, search, Stage.FALLBACK),
         Message(
             PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL & filters.UpdateType.MESSAGE, unknown, Stage.FALLBACK
         ),
         Message(~PRIVATE & filters.COMMAND & filters.UpdateType.MESSAGE, private_only, Stage.FALLBACK),
     ),
+    state=FeedbackAsked,
     callbacks=(
         On(Nav, on_nav),
+        On(NavFrom, on_nav_from),
+        On(NavResult, on_nav_result),
         On(SetLang, on_set_lang),
         On(Vote, on_vote),
         On(OpenLanguage, on_language_button),

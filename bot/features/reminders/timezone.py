@@ -20,6 +20,8 @@ from telegram.ext import ApplicationHandlerStop
 from bot.features.reminders.schedule import next_daily
 from bot.infra import timezones
 from bot.infra.services import BotContext
+from bot.services import freetext_answers as answers
+from bot.services.turns import Turns
 from bot.ui.callbacks import (
     AskLocalTime,
     ChooseZone,
@@ -44,10 +46,11 @@ PROMPT_FOR = 600.0  # seconds a "type your city" or "share your location" prompt
 
 
 class ZonePrompts:
-    """Per-application state: user id -> (prompt expiry, reply keyboard shown)."""
+    """Per-application state: user id -> (prompt expiry, reply keyboard shown, the turn that
+    opened it: only the user's next message answers it, see bot/services/turns.py)."""
 
     def __init__(self) -> None:
-        self.open: dict[int, tuple[float, bool]] = {}
+        self.open: dict[int, tuple[float, bool, int]] = {}
 
 
 # --- screens -------------------------------------------------------------------------------
@@ -104,20 +107,28 @@ def kind_screen(content: Content, lang: str) -> Screen:
 # --- prompts: what the next text or location answers ---------------------------------------
 
 
-def _prompts(ctx: BotContext) -> dict[int, tuple[float, bool]]:
+def _prompts(ctx: BotContext) -> dict[int, tuple[float, bool, int]]:
     return ctx.services.state(ZonePrompts).open
 
 
 def _open_prompt(ctx: BotContext, user_id: int, *, keyboard: bool) -> None:
     prompts = _prompts(ctx)
-    _, shown = prompts.get(user_id, (0.0, False))
-    prompts[user_id] = (ctx.services.clock.now() + PROMPT_FOR, shown or keyboard)
+    _, shown, _ = prompts.get(user_id, (0.0, False, 0))
+    prompts[user_id] = (
+        ctx.services.clock.now() + PROMPT_FOR,
+        shown or keyboard,
+        ctx.services.state(Turns).now(user_id),
+    )
 
 
 def _take_prompt(ctx: BotContext, user_id: int) -> tuple[bool, bool]:
-    """(a prompt was open, the location keyboard is shown), closing the prompt."""
-    expires, shown = _prompts(ctx).pop(user_id, (0.0, False))
-    return expires >= ctx.services.clock.now(), shown
+    """(a prompt is waiting for this message, the location keyboard is shown), closing the prompt.
+
+    Only the message right after the prompt answers it: after a command, a menu tap or any other
+    message the user has moved on, and the text is theirs to search with (modes do not stick)."""
+    expires, shown, turn = _prompts(ctx).pop(user_id, (0.0, False, 0))
+    waiting = expires >= ctx.services.clock.now() and ctx.services.state(Turns).follows(user_id, turn)
+    return waiting, shown
 
 
 def is_named(content: Content, zone: str) -> bool:
@@ -240,13 +251,15 @@ async def on_location(update: Update, ctx: BotContext) -> None:
     prompts = _prompts(ctx)
     if zone is None or (timezones.is_fixed(zone) and zone not in content.reminders.timezones):
         # Nonsense coordinates, or at sea: ask for a city instead, with the keyboard taken down.
-        prompts[update.effective_user.id] = (services.clock.now() + PROMPT_FOR, False)
+        user_id = update.effective_user.id
+        prompts[user_id] = (services.clock.now() + PROMPT_FOR, False, services.state(Turns).now(user_id))
         assert update.effective_chat is not None
         await ctx.bot.send_message(
             update.effective_chat.id, content.text(lang, "timezone.location_none"), reply_markup=ReplyKeyboardRemove()
         )
         raise ApplicationHandlerStop
-    prompts[update.effective_user.id] = (services.clock.now() + PROMPT_FOR, True)  # comes down with the answer
+    # The keyboard comes down with the answer; turn 0: no text answers this prompt.
+    prompts[update.effective_user.id] = (services.clock.now() + PROMPT_FOR, True, 0)
     label = await asyncio.to_thread(timezones.label, zone, lang)
     await set_zone(update, ctx, zone, content.text(lang, "timezone.location_set", zone=label))
     raise ApplicationHandlerStop
@@ -277,8 +290,15 @@ async def on_text(update: Update, ctx: BotContext) -> None:
     found = await asyncio.to_thread(
         timezones.search, message.text, tuple(content.languages), preferred=content.reminders.timezones
     )
+    if not found and answers.looks_like_a_search(content, lang, message.text):
+        # "tetanus" is not a city: the user has moved on. Search it, with a way back to the question.
+        again = [[button(content.freetext.message(lang, "btn_type_city"), TypeCity())]]
+        before = content.freetext.message(lang, "city_left") + "\n\n"
+        screen, _ = answers.answer_screen(content, lang, message.text, before=before, extra=again)
+        await show(update, ctx, screen, new=True)
+        raise ApplicationHandlerStop
     # The keyboard stays until a zone is chosen (set_zone takes it down).
-    _prompts(ctx)[user.id] = (services.clock.now() + PROMPT_FOR, keyboard_shown)
+    _open_prompt(ctx, user.id, keyboard=keyboard_shown)
     if found:
         text, extra = content.text(lang, "timezone.search_pick"), []
     else:

@@ -15,13 +15,13 @@ from telegram.ext import ChosenInlineResultHandler, CommandHandler, InlineQueryH
 
 from bot.core.feature import Feature, enter
 from bot.infra.services import BotContext, Services
+from bot.services.fuzzy_search import page_search
 from bot.ui import deeplinks, sharing
 from bot.ui.callbacks import ACTION_CALLBACKS, Callback, Nav, StartChecklist
 from bot.ui.deeplinks import OpenChecklist, OpenDiaryLog, OpenPage, StartLink
 from bot.ui.keyboards import Screen
 from bot.ui.replies import show
 from bot.ui.screens import PRIVATE, greeting, start_screen
-from bot.ui.search import find_pages
 from content.model import MAIN_PAGE
 from content.start_parameters import CHECKLIST, DIARY_LOG
 from storage import stats, users
@@ -100,7 +100,7 @@ async def on_inline_query(update: Update, ctx: BotContext) -> None:
     content = services.content
     lang = await _language(services, update)
     text = query.query
-    hits = find_pages(content, text) if len(text) <= sharing.MAX_QUERY else []
+    hits = list(page_search(content).search(text, lang).pages) if len(text) <= sharing.MAX_QUERY else []
     answer = sharing.answer(content, text, lang, ctx.bot.username, hits)
     await query.answer(
         answer.results,
