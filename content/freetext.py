@@ -11,7 +11,7 @@ Whether the phrases match what they should is checked by the layer that matches 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from types import MappingProxyType
 
 from content.builder import Builder
@@ -59,6 +59,19 @@ def load_freetext(b: Builder, languages: tuple[str, ...], pages: Mapping[str, Pa
     messages = _messages(b, texts)
     see = _cross_references(b, texts, pages)
     return FreeText(emergency, small_talk, search, messages, see)
+
+
+def _texts(
+    b: Builder, by_lang: Mapping[str, Marked], item: str, what: str, allowed: set[str]
+) -> Iterator[tuple[str, Marked]]:
+    """Each language's words for one item, reporting a language that lacks them."""
+    for lang, texts in by_lang.items():
+        t = texts.get(item)
+        if not isinstance(t, Marked):
+            b.fail(texts, None, f"{what} has no {lang!r} text")
+            continue
+        b.unknown_keys(t, allowed, what)
+        yield lang, t
 
 
 def _folded_list(b: Builder, m: Marked, key: str) -> tuple[str, ...]:
@@ -133,12 +146,9 @@ def _emergency(
         if page is not None and page not in pages:
             b.fail(item, "page", f"sign {sid!r}: unknown page {page!r}")
         per_lang: dict[str, SignText] = {}
-        for lang, signs_text in sign_texts.items():
-            t = signs_text.get(sid)
-            if not isinstance(t, Marked):
-                b.fail(signs_text, None, f"emergency sign {sid!r} has no {lang!r} text")
-                continue
-            b.unknown_keys(t, {"title", "text", "phrases", "together", "unless_next"}, f"sign {sid!r}")
+        for lang, t in _texts(
+            b, sign_texts, sid, f"emergency sign {sid!r}", {"title", "text", "phrases", "together", "unless_next"}
+        ):
             title = b.text(t, "title") or sid
             if len(title) > MAX_BUTTON * 2:
                 b.fail(t, "title", f"sign {sid!r}: the title is {len(title)} characters (max {MAX_BUTTON * 2})")
@@ -210,12 +220,7 @@ def _small_talk(b: Builder, raw: Marked, texts: Mapping[str, Marked]) -> tuple[S
             b.fail(item, "shows", f"small talk {tid!r}: shows must be one of {', '.join(SHOWS)}")
         phrases: dict[str, tuple[str, ...]] = {}
         replies: dict[str, str] = {}
-        for lang, st in by_lang.items():
-            t = st.get(tid)
-            if not isinstance(t, Marked):
-                b.fail(st, None, f"small talk {tid!r} has no {lang!r} text")
-                continue
-            b.unknown_keys(t, {"phrases", "reply"}, f"small talk {tid!r}")
+        for lang, t in _texts(b, by_lang, tid, f"small talk {tid!r}", {"phrases", "reply"}):
             phrases[lang] = _folded_list(b, t, "phrases")
             replies[lang] = _html(b, t, "reply", f"small talk {tid!r}")
         emoji = frozenset(b.str_list(item, "emoji"))

@@ -6,7 +6,7 @@ the way the main menu would, and so the answers are tested without Telegram.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from bot.services.emergency_phrases import Found, matcher
 from bot.services.fuzzy_search import Results, page_search
@@ -17,6 +17,7 @@ from bot.ui.screens import escape, main_screen
 from content.model import Content
 
 MAX_QUERY = 200  # longer is not a search ("search.too_long")
+PageOpener = Callable[[str], Callback]  # a page id -> the callback its result button carries
 
 
 def emergency_screen(content: Content, lang: str, found: Found) -> Screen:
@@ -37,18 +38,17 @@ def emergency(content: Content, text: str) -> Found | None:
     return matcher(content).find(text)
 
 
-def small_talk_screen(content: Content, lang: str, text: str) -> Screen | None:
-    entry = small_talk(content).find(text)
-    if entry is None:
-        return None
-    reply = entry.reply[lang]
-    if entry.shows == "help":
-        return Screen(f"{reply}\n\n{content.text(lang, 'help.text')}", markup([[main_menu_button(content, lang)]]))
-    return main_screen(content, lang, reply + "\n\n")
-
-
 def search(content: Content, lang: str, query: str) -> Results:
     return page_search(content).search(query, lang)
+
+
+def over_menu(content: Content, lang: str, prefix: str, extra: Sequence[Sequence[AnyButton]] = ()) -> Screen:
+    """`prefix` above the main menu; with `extra` rows (a way back to a question left), above
+    them and Main menu instead, so the way back is not lost among the topics."""
+    screen = main_screen(content, lang, prefix)
+    if not extra:
+        return screen
+    return Screen(screen.text, markup([list(r) for r in extra], [[main_menu_button(content, lang)]]))
 
 
 def results_screen(
@@ -57,7 +57,7 @@ def results_screen(
     query: str,
     results: Results,
     *,
-    open_page: type[Callback] | None = None,
+    open_page: PageOpener = Nav,
     before: str = "",
     extra: Sequence[Sequence[AnyButton]] = (),
 ) -> Screen:
@@ -67,19 +67,14 @@ def results_screen(
     shown = escape(query.strip()[:60])
     if not results.pages:
         key = "none_sentence" if results.sentence else "none_for"
-        prefix = before + messages.message(lang, key, query=shown) + "\n\n"
-        screen = main_screen(content, lang, prefix)
-        if not extra:
-            return screen
-        return Screen(screen.text, markup([list(r) for r in extra], [[main_menu_button(content, lang)]]))
+        return over_menu(content, lang, before + messages.message(lang, key, query=shown) + "\n\n", extra)
     if results.sentence:
         title = messages.message(lang, "results_sentence")
     elif results.corrected:
         title = messages.message(lang, "results_corrected", corrected=escape(results.corrected), query=shown)
     else:
         title = messages.message(lang, "results_for", query=shown)
-    make = open_page or Nav
-    buttons = [button(content.button_label(p, lang), make(p)) for p in results.pages]  # type: ignore[call-arg]
+    buttons = [button(content.button_label(p, lang), open_page(p)) for p in results.pages]
     return Screen(before + title, markup(rows(buttons), extra, [[main_menu_button(content, lang)]]))
 
 
@@ -92,18 +87,19 @@ def answer_screen(
     lang: str,
     text: str,
     *,
-    open_page: type[Callback] | None = None,
+    open_page: PageOpener = Nav,
     before: str = "",
     extra: Sequence[Sequence[AnyButton]] = (),
 ) -> tuple[Screen, Results | None]:
     """What text nobody holds gets: small talk answered as a person would, otherwise a search
     (too long a message is not one). The results come back too, for Back to results."""
     query = text.strip()
-    talk = small_talk_screen(content, lang, query)
-    if talk is not None:
-        if not (before or extra):
-            return talk, None
-        return Screen(before + talk.text, markup([list(r) for r in extra], [[main_menu_button(content, lang)]])), None
+    entry = small_talk(content).find(query)
+    if entry is not None:
+        if entry.shows == "help":
+            help_text = f"{before}{entry.reply[lang]}\n\n{content.text(lang, 'help.text')}"
+            return Screen(help_text, markup(extra, [[main_menu_button(content, lang)]])), None
+        return over_menu(content, lang, f"{before}{entry.reply[lang]}\n\n", extra), None
     if len(query) > MAX_QUERY:
         return too_long_screen(content, lang), None
     results = search(content, lang, query)
