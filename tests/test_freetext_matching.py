@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from bot.services.emergency_phrases import EmergencyMatcher, check_examples, close, matcher
+from bot.services.freetext_answers import looks_like_a_search
 from bot.services.fuzzy_search import page_search
 from bot.services.small_talk import small_talk
 from content.loader import load_content
@@ -230,3 +231,15 @@ def test_a_phrase_that_fires_on_harmless_text_is_caught(tree: Path) -> None:  # 
     replace(tree, "en/freetext.yaml", "phrases: [seizure, seizures,", "phrases: [fit, seizure, seizures,")
     problems = check_examples(load_content(tree))
     assert any("keep fit" in p.message and "seizure" in p.message for p in problems), problems
+
+
+@pytest.mark.parametrize("city", ["Udine", "Dublin", "Como", "Dallas", "Cosenza", "Trento", "Reading", "Berlin"])
+def test_a_city_is_not_taken_for_a_search_at_the_city_question(shipped: Content, city: str) -> None:
+    """At "Type my city", only words the pages have as typed (or small talk) leave the question:
+    typo-guessing turned "Udine" into "urine" and "Cosenza" into "carenza"."""
+    assert not looks_like_a_search(shipped, "it", city)
+
+
+@pytest.mark.parametrize("text", ["tetanus", "cramps", "night cramps", "magnesium", "thanks", "grazie"])
+def test_search_words_and_small_talk_leave_the_city_question(shipped: Content, text: str) -> None:
+    assert looks_like_a_search(shipped, "en", text)

@@ -107,7 +107,8 @@ def answer_screen(
 
 
 def looks_like_a_search(content: Content, lang: str, text: str) -> bool:
-    """Small talk, or words that find a page: not a city the user meant to type."""
+    """Small talk, or words that are the pages' own as typed (no typo guessing: a city the bot
+    does not know, "Udine", would otherwise read as "urine"): not a city the user meant."""
     if small_talk(content).find(text) is not None:
         return True
-    return bool(len(text) <= MAX_QUERY and search(content, lang, text).pages)
+    return bool(len(text) <= MAX_QUERY and page_search(content).search(text, lang, exact=True).pages)

@@ -58,6 +58,7 @@ class PageSearch:
     def __init__(self, content: Content) -> None:
         postings: dict[str, dict[str, float]] = defaultdict(dict)  # word -> page -> weight
         languages: dict[str, set[str]] = defaultdict(set)  # word -> the languages it is a word of
+        named: set[str] = set()  # words of titles, keywords and synonyms: the ones a typo may reach
         for page in content.pages.values():
             if page.id == MAIN_PAGE:
                 continue
@@ -72,6 +73,8 @@ class PageSearch:
                         if len(word) > 1:
                             postings[word][page.id] = max(postings[word].get(page.id, 0.0), WEIGHTS[field])
                             languages[word].add(lang)
+                            if field != "body":
+                                named.add(word)
         words = content.freetext.search
         self._stopwords = frozenset().union(*words.stopwords.values())
         # Multi-word synonyms are replaced in the query; one-word ones are words of the index.
@@ -79,6 +82,7 @@ class PageSearch:
         for lang, table in words.synonyms.items():
             for key, targets in table.items():
                 languages[key].add(lang)
+                named.add(key)
                 target_words = tuple(w for t in targets for w in t.split())
                 if " " in key:
                     self._phrases.append((tuple(key.split()), target_words))
@@ -90,15 +94,24 @@ class PageSearch:
                     postings[key] = merged
         self._phrases.sort(key=lambda p: -len(p[0]))  # longest first
         self._postings: Mapping[str, Mapping[str, float]] = {w: dict(p) for w, p in postings.items()}
+        # Prefixes and typos reach no stop word ("como" is not "come", "dallas" not "della"), and
+        # typos only the words that name a topic (titles, keywords, synonyms): a city typed at the
+        # time zone question, "Udine" or "Dublin", found "urine" and "dubbi" in page bodies.
         self._by_first: dict[str, list[str]] = defaultdict(list)
+        self._named_by_first: dict[str, list[str]] = defaultdict(list)
         for word in sorted(self._postings):
-            self._by_first[word[:1]].append(word)
+            if word not in self._stopwords:
+                self._by_first[word[:1]].append(word)
+                if word in named:
+                    self._named_by_first[word[:1]].append(word)
         self._languages = {w: frozenset(langs) for w, langs in languages.items()}
         self._order = {page: i for i, page in enumerate(content.pages)}
         self._matches: dict[str, tuple[tuple[str, float], ...]] = {}
 
-    def search(self, query: str, lang: str) -> Results:
-        """Pages for `query`; `lang` (the user's) picks the spelling shown for a corrected word."""
+    def search(self, query: str, lang: str, *, exact: bool = False) -> Results:
+        """Pages for `query`; `lang` (the user's) picks the spelling shown for a corrected word.
+        `exact`: only words the pages (or synonyms) have as typed, no prefixes or typos (is this
+        text meant as a search at all, rather than a city?)."""
         words = fold(query).split()
         sentence = len(query.split()) > SENTENCE_WORDS or len(query.strip()) > SENTENCE_CHARS
         words = self._replace_phrases(words)
@@ -112,7 +125,7 @@ class PageSearch:
         understood: list[str] = []
         corrected = False
         for word in content_words:
-            matches = self.matches(word)
+            matches = ((word, 1.0),) if exact and word in self._postings else () if exact else self.matches(word)
             if not matches:
                 continue
             best_word, best_similarity = max(matches, key=lambda m: (m[1], lang in self._languages.get(m[0], ())))
@@ -168,7 +181,8 @@ class PageSearch:
                 if w != word and (w.startswith(word) or (len(w) >= MIN_PREFIX and word.startswith(w)))
             ]
         if not found and (budget := typos_allowed(word)):
-            near = process.extract(word, bucket, scorer=OSA.distance, score_cutoff=budget, limit=None)
+            named = self._named_by_first.get(word[:1], [])
+            near = process.extract(word, named, scorer=OSA.distance, score_cutoff=budget, limit=None)
             if near:
                 fewest = min(distance for _, distance, _ in near)
                 found = [(w, 1.0 - TYPO * distance) for w, distance, _ in near if distance == fewest]
