@@ -277,6 +277,46 @@ class _Sheet:
         parts.append("</table>")
         return "".join(parts)
 
+    def typed(self) -> str:
+        """Typed emergencies: each sign's answer, what it leads to, and the phrases that bring it."""
+        emergency = self.c.freetext.emergency
+        parts = [
+            '<h2 id="typed">Typed emergencies</h2>',
+            '<p class="note">A message that names one of these signs gets its answer at once, wherever the user '
+            "is, before anything else. Phrases match whole words, case- and accent-free, with a typo or two; not "
+            "after a negation in the same clause (unless hedged), nor when followed by a word that makes them "
+            "harmless. The examples are checked every time the content loads.</p>",
+            "<table>" + _lang_header(self.c, "sign"),
+        ]
+        for sign in emergency.signs:
+            cells = []
+            for lang in self.langs:
+                t = sign.text[lang]
+                words = ", ".join(html.escape(p) for p in t.phrases) or "—"
+                together = " <b>and</b> ".join("(" + " / ".join(html.escape(a) for a in g) + ")" for g in t.together)
+                cell = f"<b>{_plain(t.title)}</b><br><br>{_rich(t.text)}"
+                cell += _labelled("phrases", words)
+                if together:
+                    cell += _labelled("together", together)
+                if t.unless_next:
+                    cell += _labelled("harmless when followed by", ", ".join(sorted(t.unless_next)))
+                examples = emergency.examples[lang]
+                fires = ", ".join(f"“{html.escape(e)}”" for e in examples.fires.get(sign.id, ()))
+                cell += _labelled("must give this answer", fires or "—")
+                cells.append(cell)
+            leads = f"→ <code>{sign.disposition}</code> ({self.outcome_title(sign.disposition, self.langs[0])})"
+            if sign.question:
+                leads += f"<br>as question {self.qref(sign.question)} of the checklist"
+            key = (
+                f"<code>{sign.id}</code><br>{_badge(True)}<br>{leads}"
+                f'<div class="label">follows</div><div><i>{_plain(sign.passage)}</i></div>'
+            )
+            parts.append(_row(key, cells, safety=True, refs=sign.references))
+        quiet = [", ".join(f"“{html.escape(e)}”" for e in emergency.examples[lang].quiet) for lang in self.langs]
+        parts.append(_row("<b>must give no answer</b>", quiet))
+        parts.append("</table>")
+        return "".join(parts)
+
     def pages(self) -> str:
         parts = ['<h2 id="pages">Pages</h2>', "<table>" + _lang_header(self.c, "page")]
         order = self._page_order()
@@ -337,6 +377,7 @@ class _Sheet:
             + sum(1 for o in self.checklist.outcomes.values())  # every outcome has safety-netting
             + 1  # the "Worse" check-in question
             + sum(1 for p in c.pages.values() if any(t.safety for t in p.text.values()))
+            + len(c.freetext.emergency.signs)
         )
         return (
             "<!DOCTYPE html>"
@@ -352,10 +393,11 @@ class _Sheet:
             f"({safety_count} items, each with its reference)</p>"
             '<nav><a href="#decisions">Decision table</a><a href="#paths">Every path</a>'
             '<a href="#questions">Questions</a><a href="#dispositions">Dispositions</a>'
-            '<a href="#pages">Pages</a><a href="#messages">Messages</a></nav>'
+            '<a href="#typed">Typed emergencies</a><a href="#pages">Pages</a><a href="#messages">Messages</a></nav>'
             + self.decision_table()
             + self.questions()
             + self.dispositions()
+            + self.typed()
             + self.pages()
             + self.strings()
             + "</body></html>\n"

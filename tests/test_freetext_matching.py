@@ -243,3 +243,15 @@ def test_a_city_is_not_taken_for_a_search_at_the_city_question(shipped: Content,
 @pytest.mark.parametrize("text", ["tetanus", "cramps", "night cramps", "magnesium", "thanks", "grazie"])
 def test_search_words_and_small_talk_leave_the_city_question(shipped: Content, text: str) -> None:
     assert looks_like_a_search(shipped, "en", text)
+
+
+def test_the_review_sheet_shows_each_typed_emergency_with_its_passage(shipped: Content) -> None:
+    from content.review import review_html
+
+    sheet = review_html(shipped)
+    typed = sheet[sheet.index('<h2 id="typed">') : sheet.index('<h2 id="pages">')]
+    for sign in shipped.freetext.emergency.signs:
+        assert f"<code>{sign.id}</code>" in typed
+        assert sign.passage[:40] in typed
+        assert sign.references[0].url in typed
+    assert "dolore al petto" in typed and "pain in my chest muscle after gym" in typed
