@@ -15,6 +15,7 @@ well under the best are dropped, so one word does not list five generic pages.
 
 from __future__ import annotations
 
+import math
 import re
 from collections import defaultdict
 from collections.abc import Mapping
@@ -56,25 +57,33 @@ class PageSearch:
     """The index of one content version: built once (Content.derived), then read-only."""
 
     def __init__(self, content: Content) -> None:
-        postings: dict[str, dict[str, float]] = defaultdict(dict)  # word -> page -> weight
+        # word -> page -> field -> weight; a page's weight for a word is the sum over its fields
+        fielded: dict[str, dict[str, dict[str, float]]] = defaultdict(lambda: defaultdict(dict))
         languages: dict[str, set[str]] = defaultdict(set)  # word -> the languages it is a word of
         named: set[str] = set()  # words of titles, keywords and synonyms: the ones a typo may reach
         for page in content.pages.values():
             if page.id == MAIN_PAGE:
                 continue
             for lang, text in page.text.items():
-                fields = {
-                    "title": text.title,
-                    "keywords": " ".join(text.keywords),
-                    "body": _TAGS.sub(" ", text.body + " " + (text.safety or "")),
-                }
-                for field, value in fields.items():
-                    for word in fold(value).split():
-                        if len(word) > 1:
-                            postings[word][page.id] = max(postings[word].get(page.id, 0.0), WEIGHTS[field])
-                            languages[word].add(lang)
-                            if field != "body":
-                                named.add(word)
+                # A word weighs by where it stands, shared with the other words there: "cramp"
+                # in "Cramps and muscle tightness" (or the keyword "cramp") says more about the
+                # page than in "Stretch 3: when a cramp wakes you at night". Keywords count one
+                # phrase at a time; a body counts each of its words lightly whatever its length.
+                fields = [("title", text.title), *(("keywords", k) for k in text.keywords)]
+                fields.append(("body", _TAGS.sub(" ", text.body + " " + (text.safety or ""))))
+                for field, value in fields:
+                    found = [w for w in fold(value).split() if len(w) > 1]
+                    weight = WEIGHTS[field] / (1.0 if field == "body" else math.sqrt(max(1, len(found))))
+                    for word in found:
+                        slot = fielded[word][page.id]
+                        slot[field] = max(slot.get(field, 0.0), weight)
+                        languages[word].add(lang)
+                        if field != "body":
+                            named.add(word)
+        postings: dict[str, dict[str, float]] = {
+            word: {page_id: sum(by_field.values()) for page_id, by_field in pages.items()}
+            for word, pages in fielded.items()
+        }
         words = content.freetext.search
         self._stopwords = frozenset().union(*words.stopwords.values())
         # Multi-word synonyms are replaced in the query; one-word ones are words of the index.
@@ -186,6 +195,13 @@ class PageSearch:
             if near:
                 fewest = min(distance for _, distance, _ in near)
                 found = [(w, 1.0 - TYPO * distance) for w, distance, _ in near if distance == fewest]
+                # ...and what those words would find typed: "crmap" -> cramp -> cramps
+                found += [
+                    (w, similarity * PREFIX)
+                    for corrected, similarity in list(found)
+                    for w in self._by_first.get(corrected[:1], [])
+                    if w != corrected and w.startswith(corrected) and len(corrected) >= MIN_PREFIX
+                ]
         result = tuple(found)
         if len(self._matches) < 50_000:  # bounded: random words cannot grow it forever
             self._matches[word] = result
