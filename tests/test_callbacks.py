@@ -29,6 +29,8 @@ def _sample(cls: type[Callback], longest: bool) -> Callback:
             values.append("x" * 12 if longest else "m10_60")  # diary choice ids: at most 12
         elif field.name == "lang":
             values.append("it")
+        elif field.name == "country":
+            values.append("US")  # ISO 3166 alpha-2
         elif field.name == "zone":
             values.append("America/Argentina/ComodRivadavia")
         else:

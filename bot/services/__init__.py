@@ -1,1 +1,1 @@
-"""Shared services a feature may call: pure code over the content and storage, no Telegram."""
+"""Shared services a feature may call: what two features share lives here, never in either."""
