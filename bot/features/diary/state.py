@@ -9,7 +9,7 @@ from telegram import Update
 
 from bot.features.diary.chart import ChartDrawer
 from bot.infra.services import BotApp, BotContext, Services, services_of
-from bot.services.turns import Turns
+from bot.services.update_counter import UpdateCounter
 
 DRAFT_IDLE = 30 * 60  # free text within this long of a log question is answered as a stray reply
 
@@ -48,19 +48,19 @@ async def stop(app: BotApp) -> None:
 
 def in_log(services: Services, user_id: int) -> bool:
     """A log question is waiting for this message: shown by the user's previous update (after a
-    command, a tap elsewhere or another message, text is a search again: bot/services/turns.py)."""
+    command, a tap elsewhere or another message, text is a search again: bot/services/update_counter.py)."""
     opened, turn = services.state(DiaryState).drafts.get(user_id, (None, 0))
     return (
         opened is not None
         and services.clock.now() - opened <= DRAFT_IDLE
-        and services.state(Turns).follows(user_id, turn)
+        and services.state(UpdateCounter).follows(user_id, turn)
     )
 
 
 def mark_open(ctx: BotContext, user_id: int) -> None:
     drafts = ctx.services.state(DiaryState).drafts
     now = ctx.services.clock.now()
-    drafts[user_id] = (now, ctx.services.state(Turns).now(user_id))
+    drafts[user_id] = (now, ctx.services.state(UpdateCounter).now(user_id))
     if len(drafts) > 10_000:  # forget abandoned drafts rather than grow
         for uid in [u for u, (t, _) in drafts.items() if now - t > DRAFT_IDLE]:
             del drafts[uid]

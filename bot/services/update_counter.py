@@ -10,7 +10,7 @@ user's lock; a feature that opens a prompt remembers `now(user)` and accepts tex
 from __future__ import annotations
 
 
-class Turns:
+class UpdateCounter:
     """Per-application state: user id -> how many of their updates have been processed."""
 
     MAX_USERS = 100_000
