@@ -1,5 +1,6 @@
 """The content as the bot uses it: load_content plus the checks code adds (every button's data
-fits the codec; the diary's choices are the codes storage keeps).
+fits the codec; the diary's choices are the codes storage keeps; the typed-emergency examples
+fire or stay quiet as freetext.yaml says).
 
 The buttons to check are the features' (each declares the callbacks its content produces,
 `Feature.static_callbacks`), and this layer never imports a feature: the wiring builds one
@@ -13,7 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bot.services import diary
+from bot.services import diary, emergency_phrases
 from bot.ui import callbacks
 from bot.ui.callbacks import Callback, Codec
 from content.loader import load_content
@@ -32,4 +33,6 @@ class ContentChecks:
 
     def load(self, root: Path | str | None = None) -> Content:
         """The content at `root` (the shipped content by default), or ContentError with every problem."""
-        return load_content(root, checks=(self.callback_problems, diary.content_problems))
+        return load_content(
+            root, checks=(self.callback_problems, diary.content_problems, emergency_phrases.check_examples)
+        )

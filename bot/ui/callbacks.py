@@ -69,6 +69,32 @@ class Nav(Callback):
 
 
 @dataclass(frozen=True, slots=True)
+class NavFrom(Callback):
+    """Show a content page reached from another page's cross-reference: Back returns there."""
+
+    PREFIX = "pf"
+    PATTERNS = (TOKEN, TOKEN)
+    page: str
+    origin: str
+
+
+@dataclass(frozen=True, slots=True)
+class NavResult(Callback):
+    """Show a content page opened from search results: Back returns to the results."""
+
+    PREFIX = "pr"
+    PATTERNS = (TOKEN,)
+    page: str
+
+
+@dataclass(frozen=True, slots=True)
+class BackToResults(Callback):
+    """'‹ Back to results': the user's last search results again."""
+
+    PREFIX = "sr"
+
+
+@dataclass(frozen=True, slots=True)
 class Vote(Callback):
     """'Was this helpful?' on a page."""
 
