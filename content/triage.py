@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from functools import cached_property
 
 YES, NO, UNSURE = "yes", "no", "unsure"
 ANSWERS = (YES, NO, UNSURE)
@@ -147,7 +148,7 @@ class Result:
     screens: int  # how many screens the path showed
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class Triage:
     levels: tuple[str, ...]  # least urgent first
     screens: tuple[ScreenSpec, ...]
@@ -156,6 +157,9 @@ class Triage:
     items: Mapping[str, Item]  # in YAML order
     not_asked: Mapping[str, str]  # finding -> why no screen asks it
     text: Mapping[str, TriageText]
+
+    def __repr__(self) -> str:  # the whole graph, in both languages, is too long for an assertion message
+        return f"Triage({len(self.screens)} screens, {len(self.items)} signs)"
 
     # --- levels ---------------------------------------------------------------------------
 
@@ -194,22 +198,39 @@ class Triage:
             and (item.context is None or item.context in ticked)
         )
 
+    @cached_property
+    def _reach(self) -> tuple[dict[tuple[str, str | None], int], ...]:
+        """Per screen: (audience, context or None) -> the highest rank its items can reach."""
+        out: list[dict[tuple[str, str | None], int]] = []
+        for spec in self.screens:
+            reach: dict[tuple[str, str | None], int] = {}
+            if spec.kind == CONTEXT:
+                for ctx in self.contexts.values():
+                    for audience in self.audiences:
+                        if ctx.level:
+                            key: tuple[str, str | None] = (audience, ctx.id)
+                            reach[key] = max(reach.get(key, -1), self.rank(ctx.level))
+            for item in self.items.values():
+                if item.screen == spec.id:
+                    for audience in item.audiences:
+                        key = (audience, item.context)
+                        reach[key] = max(reach.get(key, -1), self.rank(item.level))
+            out.append(reach)
+        return tuple(out)
+
     def _potential(self, start: int, audience: str | None, ticked: tuple[str, ...] | None) -> int:
         """The highest rank any screen from `start` on could still reach (contexts unknown: any)."""
         best = -1
-        for spec in self.screens[start:]:
+        for spec, reach in zip(self.screens[start:], self._reach[start:], strict=True):
             if spec.kind == CONTEXT:
                 ticked = None  # from here on, any context might be ticked
-                for ctx in self.contexts.values():
-                    if ctx.level:
-                        best = max(best, self.rank(ctx.level))
-            elif spec.kind == "signs":
-                for item in self.items.values():
-                    if item.screen != spec.id or (audience and audience not in item.audiences):
-                        continue
-                    if item.context is not None and ticked is not None and item.context not in ticked:
-                        continue
-                    best = max(best, self.rank(item.level))
+            for (aud, ctx), rank in reach.items():
+                if (
+                    rank > best
+                    and (audience is None or aud == audience)
+                    and (ctx is None or ticked is None or ctx in ticked)
+                ):
+                    best = rank
         return best
 
     # --- the evaluator --------------------------------------------------------------------
@@ -272,7 +293,7 @@ class Triage:
 
     def paths(self) -> Iterator[tuple[dict[str, str], Result]]:
         """Every answer sequence the checklist allows, with its result (contexts: every subset)."""
-        subsets = [()]
+        subsets: list[tuple[str, ...]] = [()]
         for cid in self.contexts:
             subsets += [(*s, cid) for s in subsets]
         context_answers = [self.context_answer(set(s)) for s in subsets]
@@ -302,7 +323,7 @@ class Triage:
         """Item id -> the answer given to the screen that showed it (the doctor's report)."""
         out: dict[str, str] = {}
         audience = answers.get(WHO)
-        if audience not in self.audiences:
+        if audience is None or audience not in self.audiences:
             return out
         ticked = self.ticked(answers.get(CONTEXT))
         for spec in self.screens:

@@ -68,7 +68,11 @@ def _sources(b: Builder, spec: Marked, what: str) -> tuple[Source, ...]:
         elif not isinstance(url, str) or not re.fullmatch(r"https://\S+", url):
             b.fail(item, "url", f"{what}: a reference needs the https:// address of the page it follows")
         elif not isinstance(passage, str) or len(passage.strip()) < 20:
-            b.fail(item, "passage" if "passage" in item else "title", f"{what}: a reference needs the passage it follows (a quote)")
+            b.fail(
+                item,
+                "passage" if "passage" in item else "title",
+                f"{what}: a reference needs the passage it follows (a quote)",
+            )
         else:
             out.append(Source(title.strip(), url, " ".join(passage.split())))
     if not out and value is not None and not b.problems:
@@ -289,8 +293,12 @@ def load_triage(b: Builder, languages: tuple[str, ...]) -> Triage | None:
 
     # Every finding of the vocabulary is asked somewhere, or says why not.
     asked: set[str] = set()
-    for holder in (*audiences.values(), *contexts.values(), *items.values()):
-        asked |= findings_of(holder.asks)
+    for asks in (
+        *(a.asks for a in audiences.values()),
+        *(c.asks for c in contexts.values()),
+        *(i.asks for i in items.values()),
+    ):
+        asked |= findings_of(asks)
     not_asked = b.mapping(raw, "not_asked", required=False)
     reasons: dict[str, str] = {}
     for finding, why in not_asked.items():
@@ -303,7 +311,11 @@ def load_triage(b: Builder, languages: tuple[str, ...]) -> Triage | None:
         else:
             reasons[str(finding)] = why
     for finding in sorted(vocabulary - asked - reasons.keys()):
-        b.fail(not_asked if not_asked else raw, None, f"finding {finding!r} is asked by no screen: ask it, or say why in not_asked")
+        b.fail(
+            not_asked if not_asked else raw,
+            None,
+            f"finding {finding!r} is asked by no screen: ask it, or say why in not_asked",
+        )
 
     triage_texts: dict[str, TriageText] = {}
     for lang in languages:
@@ -313,7 +325,10 @@ def load_triage(b: Builder, languages: tuple[str, ...]) -> Triage | None:
         buttons_raw = b.mapping(t, "buttons")
         buttons = {k: b.text(buttons_raw, k) or k for k in BUTTONS}
         reasons_raw = b.mapping(t, "reasons")
-        reason_t = {k: (reasons_raw.get(k) if isinstance(reasons_raw.get(k), str) else b.text(reasons_raw, k) or k) for k in REASONS}
+        reason_t: dict[str, str] = {}
+        for k in REASONS:  # kept unstripped: the separator is "; "
+            reason_t[k] = value if isinstance(value, str) and value.strip() else (b.text(reasons_raw, k) or k)
+            reason_t[k] = value if isinstance(value, str) and value.strip() else b.text(reasons_raw, k) or k
         outcomes_raw = b.mapping(t, "outcomes")
         outcomes: dict[str, OutcomeText] = {}
         checkins_raw = b.mapping(t, "checkins")
@@ -325,7 +340,12 @@ def load_triage(b: Builder, languages: tuple[str, ...]) -> Triage | None:
                 o = Marked()
                 o.file, o.line, o.lines = outcomes_raw.file, outcomes_raw.line, {}
             body = b.text(o, "text") or level
-            b.html(o, "text", body.replace("{reasons}", "").replace("{advice}", "").replace("{criteria}", ""), f"outcome {level!r}")
+            b.html(
+                o,
+                "text",
+                body.replace("{reasons}", "").replace("{advice}", "").replace("{criteria}", ""),
+                f"outcome {level!r}",
+            )
             net = o.get("net")
             outcomes[level] = OutcomeText(b.text(o, "title") or level, body, net if isinstance(net, str) else "")
             c = checkins_raw.get(level)
@@ -354,4 +374,3 @@ def load_triage(b: Builder, languages: tuple[str, ...]) -> Triage | None:
         not_asked=MappingProxyType(reasons),
         text=MappingProxyType(triage_texts),
     )
-
