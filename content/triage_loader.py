@@ -327,8 +327,11 @@ def load_triage(b: Builder, languages: tuple[str, ...]) -> Triage | None:
         reasons_raw = b.mapping(t, "reasons")
         reason_t: dict[str, str] = {}
         for k in REASONS:  # kept unstripped: the separator is "; "
-            reason_t[k] = value if isinstance(value, str) and value.strip() else (b.text(reasons_raw, k) or k)
-            reason_t[k] = value if isinstance(value, str) and value.strip() else b.text(reasons_raw, k) or k
+            raw_reason = reasons_raw.get(k)
+            if isinstance(raw_reason, str) and raw_reason.strip():
+                reason_t[k] = raw_reason
+            else:
+                reason_t[k] = b.text(reasons_raw, k) or k
         outcomes_raw = b.mapping(t, "outcomes")
         outcomes: dict[str, OutcomeText] = {}
         checkins_raw = b.mapping(t, "checkins")
