@@ -411,3 +411,73 @@ def findings_of(asks: tuple[tuple[str, ...], ...]) -> set[str]:
 def applies(asks: tuple[tuple[str, ...], ...], present: frozenset[str] | set[str]) -> bool:
     """Would a patient with these findings answer "Yes"? (any entry whose findings are all present)"""
     return any(all(f in present for f in entry) for entry in asks)
+
+
+# --- the answers as a short path, carried by the checklist's buttons ----------------------------
+# The run's state lives in its buttons (like the diary's log flow): each button carries the answers
+# so far, so a step needs no database at all, a restart loses nothing, and a tap on an older
+# message simply continues from that message's state. One character per screen, two for the
+# context screen (its ticked options as a hex bit mask): at most 11 characters for 10 screens.
+_SIGN_CODES = {YES: "y", NO: "n", UNSURE: "u"}
+_SIGN_NAMES = {v: k for k, v in _SIGN_CODES.items()}
+
+
+def encode_path(triage: Triage, answers: Mapping[str, str]) -> str:
+    """The answers, in the order the screens were shown, as a path (see decode_path)."""
+    out: list[str] = []
+    given = dict(answers)
+    replay: dict[str, str] = {}
+    while given and isinstance(state := triage.step(replay), Ask):
+        spec = state.screen
+        if spec.id not in given:
+            break
+        answer = given.pop(spec.id)
+        if spec.kind == "audience":
+            out.append(str(list(triage.audiences).index(answer)))
+        elif spec.kind == CONTEXT:
+            ticked = set(triage.ticked(answer))
+            mask = sum(1 << i for i, cid in enumerate(triage.contexts) if cid in ticked)
+            out.append(f"{mask:02x}")
+        else:
+            out.append(_SIGN_CODES[answer])
+        replay[spec.id] = answer
+    return "".join(out)
+
+
+def decode_path(triage: Triage, path: str) -> dict[str, str] | None:
+    """The answers a path stands for, or None when it is not one the checklist could have made."""
+    answers: dict[str, str] = {}
+    i = 0
+    audiences = list(triage.audiences)
+    contexts = list(triage.contexts)
+    while i < len(path):
+        state = triage.step(answers)
+        if isinstance(state, Result):
+            return None  # longer than any path to an outcome
+        spec = state.screen
+        if spec.kind == "audience":
+            if not path[i].isdigit() or int(path[i]) >= len(audiences):
+                return None
+            answers[spec.id] = audiences[int(path[i])]
+            i += 1
+        elif spec.kind == CONTEXT:
+            chunk = path[i : i + 2]
+            if len(chunk) != 2 or any(c not in "0123456789abcdef" for c in chunk) or int(chunk, 16) >> len(contexts):
+                return None
+            mask = int(chunk, 16)
+            answers[spec.id] = triage.context_answer({cid for n, cid in enumerate(contexts) if mask >> n & 1})
+            i += 2
+        else:
+            if path[i] not in _SIGN_NAMES:
+                return None
+            answers[spec.id] = _SIGN_NAMES[path[i]]
+            i += 1
+    return answers
+
+
+def context_mask(triage: Triage, ticked: tuple[str, ...] | frozenset[str] | set[str]) -> int:
+    return sum(1 << i for i, cid in enumerate(triage.contexts) if cid in ticked)
+
+
+def mask_context(triage: Triage, mask: int) -> tuple[str, ...]:
+    return tuple(cid for i, cid in enumerate(triage.contexts) if mask >> i & 1)

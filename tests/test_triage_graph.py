@@ -280,3 +280,21 @@ def test_check_content_cli_names_file_and_line_for_a_missing_level(tmp_path: Pat
     assert result.returncode == 1
     where = line_containing(root, "triage.yaml", "- id: tetanus_signs")
     assert f"triage.yaml:{where}:" in result.stderr and "tetanus_signs" in result.stderr, result.stderr
+
+
+def test_every_path_round_trips_through_its_short_code(
+    triage: Triage, paths: list[tuple[dict[str, str], Result]]
+) -> None:
+    from content.triage import decode_path, encode_path
+
+    longest = 0
+    for n, (answers, _) in enumerate(paths):
+        code = encode_path(triage, answers)
+        longest = max(longest, len(code))
+        assert decode_path(triage, code) == answers
+        for prefix in range(len(code)) if n % 13 == 0 else ():  # partial paths too (Back, resuming)
+            decoded = decode_path(triage, code[:prefix])
+            assert decoded is None or set(decoded) <= set(answers)
+    assert longest <= 11
+    for bad in ("9", "0x", "0nzz", "0n" + "y" * 20, "0n1ff"):
+        assert decode_path(triage, bad) is None, bad
