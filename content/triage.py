@@ -115,6 +115,8 @@ class TriageText:
     reasons: Mapping[str, str]
     outcomes: Mapping[str, OutcomeText]
     checkins: Mapping[str, CheckinText]
+    criteria: str  # the source text's four criteria in one sentence ({criteria} in outcomes)
+    typed: Mapping[str, tuple[str, ...]]  # answer -> words a user may type for it ("sì", "non so")
 
 
 # --- what the evaluator returns ---------------------------------------------------------------
@@ -385,11 +387,11 @@ class Triage:
                 blocks.append(heading + "\n" + "\n".join(f"• {label}" for label in dict.fromkeys(labels)))
         return "\n\n".join(blocks)
 
-    def outcome_text(self, result: Result, lang: str, criteria: str) -> str:
+    def outcome_text(self, result: Result, lang: str) -> str:
         t = self.text[lang].outcomes[result.level]
         advice = [self.advice(s, lang) for r in result.reasons for s in r.subjects if not r.unsure]
         advice_text = "".join(f"\n\n{a}" for a in dict.fromkeys(a for a in advice if a))
-        body = t.text.replace("{criteria}", criteria)
+        body = t.text.replace("{criteria}", self.text[lang].criteria)
         body = body.replace("{reasons}", self.reason_lines(result.reasons, lang)).replace("{advice}", advice_text)
         net = self.safety_net(result.level, result.audience, lang)
         parts = [f"<b>{t.title}</b>", body.strip()]

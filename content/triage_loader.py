@@ -357,6 +357,11 @@ def load_triage(b: Builder, languages: tuple[str, ...]) -> Triage | None:
                 checkins[level] = CheckinText("", "", "")
                 continue
             checkins[level] = CheckinText(*(b.text(c, k) or k for k in ("better", "same", "worse")))
+        criteria = b.text(t, "criteria") or ""
+        if criteria:
+            b.html(t, "criteria", criteria, f"criteria ({lang})")
+        typed_raw = b.mapping(t, "typed")
+        typed = {a: b.str_list(typed_raw, a, required=True) for a in ("yes", "no", "unsure")}
         triage_texts[lang] = TriageText(
             MappingProxyType(answers),
             MappingProxyType(buttons),
@@ -364,6 +369,8 @@ def load_triage(b: Builder, languages: tuple[str, ...]) -> Triage | None:
             MappingProxyType(reason_t),
             MappingProxyType(outcomes),
             MappingProxyType(checkins),
+            criteria,
+            MappingProxyType(typed),
         )
 
     if len(b.problems) != problems_before:

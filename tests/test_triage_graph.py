@@ -153,7 +153,7 @@ def test_every_screen_and_outcome_renders_in_every_language(
                     assert utf16_len(parse_html(text)) < MAX_MESSAGE
                 prefix[state.screen.id] = answers[state.screen.id]
                 del spec
-            text = triage.outcome_text(result, lang, content.checklist.criteria[lang])
+            text = triage.outcome_text(result, lang)
             plain = parse_html(text)
             assert utf16_len(plain) <= MAX_MESSAGE, (answers, lang, utf16_len(plain))
             assert "{" not in plain, plain
