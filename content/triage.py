@@ -148,6 +148,7 @@ class Result:
     audience: str
     reasons: tuple[Reason, ...]  # most urgent first
     screens: int  # how many screens the path showed
+    ticked: tuple[str, ...] = ()  # the context options ticked (their advice is shown either way)
 
 
 @dataclass(frozen=True, repr=False)
@@ -278,7 +279,7 @@ class Triage:
                 level = self.higher(level, reached)
                 reasons.append(Reason(spec.id, tuple(i.id for i in items), answer == UNSURE, reached))
         reasons.sort(key=lambda r: -self.rank(r.level))
-        return Result(level, audience or next(iter(self.audiences)), tuple(reasons), shown)
+        return Result(level, audience or next(iter(self.audiences)), tuple(reasons), shown, ticked)
 
     def evaluate(self, answers: Mapping[str, str]) -> Result | None:
         """The result for these answers, or None while a screen is still open."""
@@ -389,7 +390,10 @@ class Triage:
 
     def outcome_text(self, result: Result, lang: str) -> str:
         t = self.text[lang].outcomes[result.level]
+        # What to do now: for the signs that led here, and for every ticked context (cool down
+        # after heat, never stop a medicine on your own), whether or not it raised the level.
         advice = [self.advice(s, lang) for r in result.reasons for s in r.subjects if not r.unsure]
+        advice += [self.contexts[c].text[lang].advice for c in result.ticked]
         advice_text = "".join(f"\n\n{a}" for a in dict.fromkeys(a for a in advice if a))
         body = t.text.replace("{criteria}", self.text[lang].criteria)
         body = body.replace("{reasons}", self.reason_lines(result.reasons, lang)).replace("{advice}", advice_text)

@@ -6,7 +6,7 @@ dispositions a GP would accept. The patient starts /check in a real Application 
 harness: fake Telegram, fake clock) and answers every screen it is shown:
 
 - who: "A child under 16" when the story is about a child, else the adult button;
-- the context screen: ticks every option whose findings apply, then Continue (or None of these);
+- the context screen: ticks every option whose findings apply or may apply (unsure), then Continue;
 - every other screen: "Yes" if any bullet on it asks about a finding the patient has, "Not sure"
   if none does but one asks about a finding they are unsure of, else "No".
 
@@ -96,8 +96,9 @@ def decide(triage: Triage, ask: Ask, v: Vignette) -> str:
     spec = ask.screen
     if spec.kind == "audience":
         return "child" if v.child else "adult"
-    if spec.kind == CONTEXT:
-        return triage.context_answer({c.id for c in triage.contexts.values() if applies(c.asks, v.findings)})
+    if spec.kind == CONTEXT:  # a careful patient ticks what may apply: "not sure I touched a poison" too
+        maybe = v.findings | v.unsure
+        return triage.context_answer({c.id for c in triage.contexts.values() if applies(c.asks, maybe)})
     if any(applies(item.asks, v.findings) for item in ask.items):
         return YES
     if any(applies(item.asks, v.findings | v.unsure) for item in ask.items):
