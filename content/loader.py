@@ -44,6 +44,7 @@ from content.model import (
 from content.problems import ContentError, Problem
 from content.start_parameters import page_id_problem
 from content.telegram_html import parse_html, utf16_len
+from content.triage_loader import load_triage
 from content.validate import validate
 from content.yaml_reader import Marked
 
@@ -76,7 +77,8 @@ def load_content(root: Path | str | None = None, *, checks: Iterable[ContentChec
     checklist = _load_checklist(b, languages)
     reminders = _load_reminders(b)
     diary = load_diary(b, languages)
-    if b.problems:
+    triage = load_triage(b, languages)
+    if b.problems or triage is None:
         raise ContentError(b.problems)
 
     rendered: dict[tuple[str, str], str] = {}
@@ -109,6 +111,7 @@ def load_content(root: Path | str | None = None, *, checks: Iterable[ContentChec
         checklist=checklist,
         reminders=reminders,
         diary=diary,
+        triage=triage,
         strings=MappingProxyType({k: MappingProxyType(v) for k, v in strings.items()}),
         locales=MappingProxyType(locales),
         rendered=MappingProxyType(rendered),

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from content.triage import Triage
+
 PAGE_ID = re.compile(r"^[a-z][a-z0-9_]{0,23}$")
 MAIN_PAGE = "main"
 T = TypeVar("T")
@@ -302,6 +304,7 @@ class Content:
     checklist: Checklist
     reminders: ReminderConfig
     diary: Diary
+    triage: Triage  # the checklist's decision graph (content/triage.yaml)
     strings: Mapping[str, Mapping[str, str]]
     locales: Mapping[str, str]  # language -> CLDR locale for dates in prose ("en" -> "en_GB")
     rendered: Mapping[tuple[str, str], str] = field(repr=False)  # (page, lang) -> HTML
