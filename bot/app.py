@@ -25,7 +25,8 @@ from telegram.request import BaseRequest
 
 from bot.chores import ChoreScheduler
 from bot.core.feature import Chore, Feature, Handler, Routes, Stage, TextClaim
-from bot.features import admin, checklist, menu, privacy, sharing
+from bot.features import admin, menu, privacy, sharing
+from bot.features.checklist import feature as checklist
 from bot.features.diary import feature as diary
 from bot.features.reminders import feature as reminders
 from bot.features.reminders.delivery import ReminderDelivery

@@ -33,31 +33,11 @@ def content_map(content: Content, lang: str | None = None) -> str:
             lines.append(f"    page_{page.id} -.-> {node}")
     lines.append("  end")
 
-    checklist = content.checklist
-    labels = checklist.answer_labels[lang]
     lines.append("  subgraph Checklist")
-    questions = checklist.questions
-    for i, question in enumerate(questions):
-        lines.append(f"    q_{question.id}{{{_label(f'Q{i + 1}: ' + question.text[lang].reason)}}}")
-    for oid, outcome in checklist.outcomes.items():
-        lines.append(f"    o_{oid}[/{_label(outcome.text[lang].title)}/]")
-    for i, question in enumerate(questions):
-        immediate = [r for r in checklist.rules if r.immediate and question.id in r.when_any]
-        for answer in checklist.answers:
-            label = labels[answer]
-            if immediate and checklist.counts_yes(answer):
-                lines.append(f"    q_{question.id} -->|{label}| o_{immediate[0].outcome}")
-            elif i + 1 < len(questions):
-                lines.append(f"    q_{question.id} -->|{label}| q_{questions[i + 1].id}")
-            else:
-                lines.append(f'    q_{question.id} -->|{label}| rules{{{{"rules"}}}}')
-    for rule in checklist.rules:
-        if rule.immediate:
-            continue
-        cond = "any of " + ", ".join(rule.when_any) + " = yes" if rule.when_any else "otherwise"
-        lines.append(f"    rules -->|{_label(cond)}| o_{rule.outcome}")
+    graph = triage_map(content.triage, lang).splitlines()[1:]  # without its own "flowchart TD"
+    lines += ["  " + line for line in graph]
     lines.append("  end")
-    lines.append(f"  action_checklist --> q_{questions[0].id}")
+    lines.append(f"  action_checklist --> s_{content.triage.screens[0].id}")
     lines.append(f"  page_{MAIN_PAGE}:::main")
     lines.append("  classDef main fill:#e8f0fe")
     lines.append("```")

@@ -16,7 +16,9 @@ import html
 import re
 from collections.abc import Iterable, Mapping, Sequence
 
-from content.model import MAIN_PAGE, Content, Question, QuestionText, Reference
+from content.mermaid import triage_map
+from content.model import MAIN_PAGE, Content, Reference
+from content.triage import Source
 
 _CSS = """
 :root { --safety: #fff4e0; --safety-edge: #e6a23c; --source: #eef7ee; --source-edge: #67a867;
@@ -125,155 +127,94 @@ class _Sheet:
     def __init__(self, content: Content) -> None:
         self.c = content
         self.langs = content.languages
-        self.checklist = content.checklist
-        self.number = {q.id: i + 1 for i, q in enumerate(self.checklist.questions)}
+        self.triage = content.triage
 
     # --- helpers -------------------------------------------------------------------------
 
     def criteria(self, lang: str) -> str:
-        return f'<span title="source text: the four criteria">{_rich(self.checklist.criteria[lang])}</span>'
+        return f'<span title="source text: the four criteria">{_rich(self.triage.text[lang].criteria)}</span>'
 
     def fills(self, lang: str) -> dict[str, str]:
         return {"criteria": self.criteria(lang)}
 
-    def outcome_title(self, oid: str, lang: str) -> str:
-        title = _plain(self.checklist.outcomes[oid].text[lang].title)
-        return f'<span class="o-{html.escape(oid)}">{title}</span>'
+    def title(self, level: str, lang: str | None = None) -> str:
+        return _plain(self.triage.text[lang or self.c.default_language].outcomes[level].title)
 
-    def answer(self, answer: str, lang: str | None = None) -> str:
-        lang = lang or self.c.default_language
-        return html.escape(self.checklist.answer_labels[lang][answer])
+    # --- the checklist's decision graph -------------------------------------------------------
 
-    def qref(self, qid: str) -> str:
-        return f'<a href="#q-{qid}">Q{self.number[qid]}</a>'
-
-    # --- sections ------------------------------------------------------------------------
-
-    def decision_table(self) -> str:
-        cl = self.checklist
-        yes_like = [a for a in cl.answers if cl.counts_yes(a)]
-        yes_words = " or ".join(f"“{self.answer(a)}”" for a in yes_like)
-        rows = []
-        for i, rule in enumerate(cl.rules, 1):
-            if rule.when_any:
-                asked = ", ".join(
-                    f"{self.qref(q)} <code>{q}</code>" for q in sorted(rule.when_any, key=self.number.__getitem__)
+    def graph(self) -> str:
+        """Every screen in order, its level, and every sign on it with its 'Not sure' level, its
+        words in each language and the reference passage it follows."""
+        t = self.triage
+        parts = [
+            '<h2 id="decisions">The checklist: decision graph</h2>',
+            '<p class="note">Screens in order. A "Yes" on a screen means its level; the result is the highest '
+            "level reached (a child's floor is the audience's), and a screen that can no longer raise it is "
+            "skipped. Levels, least urgent first: "
+            + " · ".join(f"<b>{self.title(level)}</b>" for level in t.levels)
+            + "</p>",
+            f'<pre class="mermaid">{html.escape(triage_map(t, self.c.default_language))}</pre>',
+        ]
+        for spec in t.screens:
+            level = f" → <b>{self.title(spec.level)}</b>" if spec.level else ""
+            parts.append(f"<h3>{html.escape(spec.id)}{level}</h3><table>" + _lang_header(self.c, "sign"))
+            parts.append(_row("<i>question</i>", [_rich(spec.text[lang]) for lang in self.langs]))
+            if spec.kind == "audience":
+                for a in t.audiences.values():
+                    key = f"<code>{a.id}</code>" + (f"<br>floor: <b>{self.title(a.floor)}</b>" if a.floor else "")
+                    cells = [
+                        _plain(a.text[lang].button) + _labelled("reason", _plain(a.text[lang].label))
+                        for lang in self.langs
+                    ]
+                    parts.append(_row(key + _sources(a.sources), cells, safety=bool(a.floor)))
+            elif spec.kind == "context":
+                for c in t.contexts.values():
+                    key = f"<code>{c.id}</code><br>opens: {', '.join(c.opens)}"
+                    if c.level:
+                        key += f"<br>ticked: <b>{self.title(c.level)}</b>"
+                    cells = [
+                        _plain(c.text[lang].button)
+                        + _labelled("reason", _plain(c.text[lang].label))
+                        + (_labelled("advice", _rich(c.text[lang].advice)) if c.text[lang].advice else "")
+                        for lang in self.langs
+                    ]
+                    parts.append(_row(key + _sources(c.sources), cells, safety=True))
+            for item in (i for i in t.items.values() if i.screen == spec.id):
+                key = (
+                    f"<code>{item.id}</code>{_badge(True)}<br>Yes: <b>{self.title(item.level)}</b>"
+                    f"<br>Not sure: <b>{self.title(item.unsure)}</b><br>for: {', '.join(item.audiences)}"
+                    + (f"<br>after: {item.context}" if item.context else "")
                 )
-                when = f"any of {asked} answered {yes_words}"
-                when += (
-                    " — <b>ends the checklist at once</b>" if rule.immediate else " — once every question is answered"
-                )
-            else:
-                when = "otherwise (every answer above was “" + self.answer("no") + "”)"
-            titles = "<br>".join(self.outcome_title(rule.outcome, lang) for lang in self.langs)
-            rows.append(f"<tr><td>{i}</td><td>{when}</td><td><code>{rule.outcome}</code><br>{titles}</td></tr>")
-        counts = ", ".join(
-            f"“{self.answer(a)}” counts as “{self.answer(b)}”" for a, b in cl.counts_as.items() if a != b
-        )
-        return (
-            '<h2 id="decisions">Checklist decision table</h2>'
-            f'<p class="note">Questions are asked in order (Q1 first). Rules are tried in order; the first that '
-            f"matches decides. {counts}: the checklist errs on the side of caution, and the outcome then says "
-            f"that the user was not sure.</p>"
-            "<table><tr><th>#</th><th>when</th><th>disposition</th></tr>" + "".join(rows) + "</table>" + self.paths()
-        )
-
-    def paths(self) -> str:
-        cl = self.checklist
-        head = "".join(f'<th title="{q.id}">{self.qref(q.id)}</th>' for q in cl.questions)
-        rows = []
-        # Each question's ending answers next to each other (Q1 "Yes", Q1 "Not sure", then Q1 "No"
-        # and what follows), rather than the walk's depth-first order.
-        rank = {a: (a == "no", i) for i, a in enumerate(cl.answers)}
-        every = sorted(cl.walk(), key=lambda path: [rank[path[0].get(q.id, "no")] for q in cl.questions])
-        for n, (answers, outcome) in enumerate(every, 1):
-            cells = []
-            for q in cl.questions:
-                a = answers.get(q.id)
-                if a is None:
-                    cells.append("<td></td>")
-                else:
-                    cells.append(f'<td class="a-{a}">{self.answer(a)}</td>')
-            title = self.outcome_title(outcome, self.c.default_language)
-            rows.append(f"<tr><td>{n}</td>{''.join(cells)}<td class='outcome'>{title}</td></tr>")
-        by_outcome: dict[str, int] = {}
-        for _, outcome in every:
-            by_outcome[outcome] = by_outcome.get(outcome, 0) + 1
-        tally = "; ".join(f"{self.outcome_title(o, self.c.default_language)}: {k}" for o, k in by_outcome.items())
-        return (
-            '<h3 id="paths">Every path through the checklist</h3>'
-            f'<p class="note">{len(every)} paths, every answer sequence the checklist allows, with the disposition it '
-            f"reaches. An empty cell: the question is not asked on that path. {tally}.</p>"
-            f'<table class="paths"><tr><th>#</th>{head}<th>disposition</th></tr>' + "".join(rows) + "</table>"
-        )
-
-    def questions(self) -> str:
-        cl = self.checklist
-        parts = ['<h2 id="questions">Checklist questions</h2>']
-        parts.append(
-            '<p class="note">Answers: '
-            + "; ".join(" / ".join(html.escape(cl.answer_labels[lang][a]) for lang in self.langs) for a in cl.answers)
-            + ". Reasons are how the outcome explains itself right after the checklist; “past” versions are used "
-            "days later in the follow-up check-in; “not sure” versions when the answer was “Not sure”.</p>"
-        )
-        parts.append("<table>" + _lang_header(self.c, "question"))
-        for q in cl.questions:
-            parts.append(self.question_row(q))
-        parts.append("</table>")
+                cells = [
+                    _rich(item.text[lang].text)
+                    + _labelled("reason", _plain(item.text[lang].label))
+                    + (_labelled("advice", _rich(item.text[lang].advice)) if item.text[lang].advice else "")
+                    for lang in self.langs
+                ]
+                parts.append(_row(key + _sources(item.sources), cells, safety=True))
+            parts.append("</table>")
         return "".join(parts)
 
-    def leads_to(self, q: Question) -> str:
-        cl = self.checklist
-        immediate = [r for r in cl.rules if r.immediate and q.id in r.when_any]
-        later = [r for r in cl.rules if not r.immediate and q.id in r.when_any]
-        yes_like = self.yes_like()
-        if immediate:
-            return f"{yes_like} → <code>{immediate[0].outcome}</code> at once"
-        if later:
-            return f"{yes_like} → <code>{later[0].outcome}</code> at the end"
-        return ""
-
-    def yes_like(self) -> str:
-        """The answers that count as "yes" ("Yes / Not sure"), as the sheet names them."""
-        cl = self.checklist
-        return " / ".join(self.answer(a) for a in cl.answers if cl.counts_yes(a))
-
-    def question_row(self, q: Question) -> str:
-        cells = [_question_cell(q.text[lang]) for lang in self.langs]
-        key = (
-            f'<span id="q-{q.id}"><b>Q{self.number[q.id]}</b> <code>{q.id}</code></span><br>{_badge(q.safety)}'
-            f'<br><span class="badge out">{self.leads_to(q)}</span>'
-        )
-        return _row(key, cells, safety=q.safety, refs=q.references)
-
     def dispositions(self) -> str:
-        cl = self.checklist
-        parts = ['<h2 id="dispositions">Dispositions (checklist outcomes)</h2>']
-        parts.append(
-            '<p class="note">Each outcome: what to do, how soon and why (<span class="ph">{reasons}</span> is the list '
-            "of answers that led there), then the safety-netting. The criteria sentence is the source text's.</p>"
-        )
-        parts.append("<table>" + _lang_header(self.c, "disposition"))
-        for oid, outcome in cl.outcomes.items():
-            cells = []
-            for lang in self.langs:
-                t = outcome.text[lang]
-                cells.append(
-                    f"<b>{_plain(t.title)}</b><br><br>{_placeholders(_rich(t.text), self.fills(lang))}"
-                    f'<div class="safety" style="margin-top:8px">{_badge(True)}<br>{_rich(t.safety_net)}</div>'
-                )
-            flags = _badge(outcome.safety) + (
-                '<br><span class="badge out">offers a follow-up</span>' if outcome.followup else ""
-            )
-            parts.append(_row(f"<code>{oid}</code><br>{flags}", cells, safety=outcome.safety, refs=outcome.references))
-        wc = cl.worse_check
-        cells = [_question_cell(wc.text[lang]) for lang in self.langs]
-        key = (
-            "<b>“Worse” at a check-in</b><br>asked first; "
-            f"{self.yes_like()} → <code>{wc.outcome}</code>, "
-            f"{self.answer('no')} → the checklist again and a sooner check-in<br>{_badge(True)}"
-        )
-        parts.append(_row(key, cells, safety=True, refs=wc.references))
+        t = self.triage
+        parts = [
+            '<h2 id="dispositions">Dispositions and their safety-netting</h2>',
+            "<table>" + _lang_header(self.c, "level"),
+        ]
+        for level in reversed(t.levels):
+            for audience in t.audiences:
+                cells = []
+                for lang in self.langs:
+                    o = t.text[lang].outcomes[level]
+                    body = _placeholders(
+                        _rich(o.text.replace("{reasons}", "").replace("{advice}", "")), self.fills(lang)
+                    )
+                    net = t.safety_net(level, audience, lang)
+                    cells.append(
+                        f"<b>{_plain(o.title)}</b><br>{body}"
+                        + (f'<div class="safety">{_rich(net)}</div>' if net else "")
+                    )
+                parts.append(_row(f"<code>{level}</code><br>{audience}{_badge(True)}", cells, safety=True))
         parts.append("</table>")
         return "".join(parts)
 
@@ -333,9 +274,8 @@ class _Sheet:
         c = self.c
         title = "Spasm Guide — content for clinical review"
         safety_count = (
-            sum(q.safety for q in self.checklist.questions)
-            + sum(1 for o in self.checklist.outcomes.values())  # every outcome has safety-netting
-            + 1  # the "Worse" check-in question
+            len(self.triage.items)
+            + len(self.triage.levels)  # every outcome has safety-netting
             + sum(1 for p in c.pages.values() if any(t.safety for t in p.text.values()))
         )
         return (
@@ -350,11 +290,9 @@ class _Sheet:
             f'<p class="meta legend">{_badge(False)} from the source text, faithfully · {_badge(True)} not from the '
             f"source text: conservative wording that follows the public page listed under it "
             f"({safety_count} items, each with its reference)</p>"
-            '<nav><a href="#decisions">Decision table</a><a href="#paths">Every path</a>'
-            '<a href="#questions">Questions</a><a href="#dispositions">Dispositions</a>'
+            '<nav><a href="#decisions">Decision graph</a><a href="#dispositions">Dispositions</a>'
             '<a href="#pages">Pages</a><a href="#messages">Messages</a></nav>'
-            + self.decision_table()
-            + self.questions()
+            + self.graph()
             + self.dispositions()
             + self.pages()
             + self.strings()
@@ -367,12 +305,13 @@ def review_html(content: Content, *, generated: str = "") -> str:
     return _Sheet(content).render(generated)
 
 
-def _question_cell(t: QuestionText) -> str:
-    """A question in one language with every phrase a reason can take, now and days later."""
-    return (
-        _rich(t.text)
-        + _labelled("reason", _plain(t.reason))
-        + _labelled("reason, past", _plain(t.reason_past))
-        + _labelled("not sure", _plain(t.unsure))
-        + _labelled("not sure, past", _plain(t.unsure_past))
+def _sources(sources: Sequence[Source]) -> str:
+    """Each reference with the passage the item follows, so the reviewer reads both side by side."""
+    if not sources:
+        return ""
+    items = "".join(
+        f'<li><a href="{html.escape(r.url)}">{html.escape(r.title)}</a>'
+        f'<br><q class="passage">{html.escape(r.passage)}</q></li>'
+        for r in sources
     )
+    return f'<ul class="refs">{items}</ul>'

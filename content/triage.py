@@ -1,4 +1,4 @@
-"""The checklist's decision graph (content/triage.yaml) and its pure evaluator.
+"""The checklist's decision graph (content/checklist.yaml) and its pure evaluator.
 
 The graph is a list of screens. Every "signs" screen is a tier with one level: a "Yes" on it
 means that level, whichever of its bullets applies. The result is the highest level reached

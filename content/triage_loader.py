@@ -1,4 +1,4 @@
-"""triage.yaml + <lang>/triage.yaml + findings.yaml -> content.triage.Triage, every problem as file:line.
+"""checklist.yaml + <lang>/checklist.yaml + findings.yaml -> content.triage.Triage, every problem as file:line.
 
 Refused at load: a sign without a level, a "Not sure" level, a reference or the passage it follows;
 a "Not sure" above its "Yes"; a sign on a screen of another level; a finding that is not in the
@@ -113,8 +113,8 @@ def _level(b: Builder, spec: Marked, key: str, levels: tuple[str, ...], what: st
 def load_triage(b: Builder, languages: tuple[str, ...]) -> Triage | None:
     problems_before = len(b.problems)
     vocabulary = load_findings(b)
-    raw = b.load("triage.yaml")
-    b.unknown_keys(raw, {"levels", "screens", "audiences", "contexts", "items", "not_asked"}, "triage.yaml")
+    raw = b.load("checklist.yaml")
+    b.unknown_keys(raw, {"levels", "screens", "audiences", "contexts", "items", "not_asked"}, "checklist.yaml")
     levels = b.str_list(raw, "levels", required=True)
     if len(set(levels)) != len(levels) or len(levels) < 2:
         b.fail(raw, "levels", "levels must be at least two distinct ids, least urgent first")
@@ -160,7 +160,7 @@ def load_triage(b: Builder, languages: tuple[str, ...]) -> Triage | None:
     item_ids = {s["id"] for s in item_specs}
 
     # --- texts ------------------------------------------------------------------------------
-    texts = {lang: b.load(f"{lang}/triage.yaml") for lang in languages}
+    texts = {lang: b.load(f"{lang}/checklist.yaml") for lang in languages}
 
     def text_of(lang: str, section: str, key: str, field: str, *, required: bool = True, html: bool = True) -> str:
         sec = b.mapping(texts[lang], section)

@@ -197,8 +197,8 @@ def test_every_sign_names_its_reference_and_passage(triage: Triage) -> None:
 
 
 def _item_line(root: Path, item_id: str, key: str) -> int:
-    lines = read(root, "triage.yaml").splitlines()
-    start = line_containing(root, "triage.yaml", f"  - id: {item_id}\n".strip("\n")) - 1
+    lines = read(root, "checklist.yaml").splitlines()
+    start = line_containing(root, "checklist.yaml", f"  - id: {item_id}\n".strip("\n")) - 1
     for i in range(start + 1, len(lines)):
         if lines[i].strip().startswith(f"{key}:"):
             return i + 1
@@ -208,62 +208,62 @@ def _item_line(root: Path, item_id: str, key: str) -> int:
 
 
 def _drop_line(root: Path, line: int) -> None:
-    lines = read(root, "triage.yaml").splitlines()
+    lines = read(root, "checklist.yaml").splitlines()
     del lines[line - 1]
-    write(root, "triage.yaml", "\n".join(lines) + "\n")
+    write(root, "checklist.yaml", "\n".join(lines) + "\n")
 
 
 def test_check_content_refuses_a_question_without_a_level(tmp_path: Path) -> None:
     root = copy_content(tmp_path / "content")
     _drop_line(root, _item_line(root, "cauda_equina", "level"))
     assert_problem(
-        root, "triage.yaml", line_containing(root, "triage.yaml", "- id: cauda_equina"), "cauda_equina", "level"
+        root, "checklist.yaml", line_containing(root, "checklist.yaml", "- id: cauda_equina"), "cauda_equina", "level"
     )
 
 
 def test_check_content_refuses_a_not_sure_without_a_level(tmp_path: Path) -> None:
     root = copy_content(tmp_path / "content")
     _drop_line(root, _item_line(root, "rhabdo", "unsure"))
-    assert_problem(root, "triage.yaml", line_containing(root, "triage.yaml", "- id: rhabdo"), "rhabdo", "unsure")
+    assert_problem(root, "checklist.yaml", line_containing(root, "checklist.yaml", "- id: rhabdo"), "rhabdo", "unsure")
 
 
 def test_check_content_refuses_a_question_without_a_reference_or_passage(tmp_path: Path) -> None:
     root = copy_content(tmp_path / "content")
-    text = read(root, "triage.yaml")
+    text = read(root, "checklist.yaml")
     start = text.index("  - id: heatstroke\n")
     ref = text.index("    reference:\n", start)
     end = text.index("  - id: ", ref)
-    write(root, "triage.yaml", text[:ref] + text[end:])
+    write(root, "checklist.yaml", text[:ref] + text[end:])
     assert_problem(
-        root, "triage.yaml", line_containing(root, "triage.yaml", "- id: heatstroke"), "heatstroke", "reference"
+        root, "checklist.yaml", line_containing(root, "checklist.yaml", "- id: heatstroke"), "heatstroke", "reference"
     )
 
     root = copy_content(tmp_path / "content2")
     line = _item_line(root, "stroke", "passage")
     _drop_line(root, line)
-    assert_problem(root, "triage.yaml", None, "stroke", "passage")
+    assert_problem(root, "checklist.yaml", None, "stroke", "passage")
 
 
 def test_check_content_refuses_a_not_sure_above_its_yes_and_an_unknown_finding(tmp_path: Path) -> None:
     root = copy_content(tmp_path / "content")
     line = _item_line(root, "calf", "unsure")
-    lines = read(root, "triage.yaml").splitlines()
+    lines = read(root, "checklist.yaml").splitlines()
     lines[line - 1] = "    unsure: ambulance"
-    write(root, "triage.yaml", "\n".join(lines) + "\n")
-    assert_problem(root, "triage.yaml", line, "calf", "not sure")
+    write(root, "checklist.yaml", "\n".join(lines) + "\n")
+    assert_problem(root, "checklist.yaml", line, "calf", "not sure")
 
     root = copy_content(tmp_path / "content2")
     line = _item_line(root, "swallowing", "asks")
-    lines = read(root, "triage.yaml").splitlines()
+    lines = read(root, "checklist.yaml").splitlines()
     lines[line - 1] = "    asks: [swallowing_new, swallowing_sideways]"
-    write(root, "triage.yaml", "\n".join(lines) + "\n")
-    assert_problem(root, "triage.yaml", line, "swallowing_sideways", "findings.yaml")
+    write(root, "checklist.yaml", "\n".join(lines) + "\n")
+    assert_problem(root, "checklist.yaml", line, "swallowing_sideways", "findings.yaml")
 
 
 def test_check_content_refuses_a_finding_nobody_asks(tmp_path: Path) -> None:
     root = copy_content(tmp_path / "content")
-    delete_key(root, "triage.yaml", "not_asked.hypnic_jerk")
-    assert_problem(root, "triage.yaml", None, "hypnic_jerk", "not_asked")
+    delete_key(root, "checklist.yaml", "not_asked.hypnic_jerk")
+    assert_problem(root, "checklist.yaml", None, "hypnic_jerk", "not_asked")
 
 
 def test_check_content_cli_names_file_and_line_for_a_missing_level(tmp_path: Path) -> None:
@@ -278,8 +278,8 @@ def test_check_content_cli_names_file_and_line_for_a_missing_level(tmp_path: Pat
         check=False,
     )
     assert result.returncode == 1
-    where = line_containing(root, "triage.yaml", "- id: tetanus_signs")
-    assert f"triage.yaml:{where}:" in result.stderr and "tetanus_signs" in result.stderr, result.stderr
+    where = line_containing(root, "checklist.yaml", "- id: tetanus_signs")
+    assert f"checklist.yaml:{where}:" in result.stderr and "tetanus_signs" in result.stderr, result.stderr
 
 
 def test_every_path_round_trips_through_its_short_code(

@@ -117,7 +117,7 @@ def summary_text(
         checklist = content.text(lang, "privacy.mydata_checklist_done")
     else:
         answered = len(json.loads(runs[0]["answers"]))
-        total = len(content.checklist.questions)
+        total = len(content.triage.screens)
         checklist = content.text(lang, "privacy.mydata_checklist", answered=answered, total=total)
     reminders = (
         "\n".join([str(len(active)), *(reminder_label(content, lang, r, zone, now) for r in active)])

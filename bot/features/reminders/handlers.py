@@ -8,6 +8,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.constants import ChatMemberStatus
 
+from bot.features.reminders.messages import checkin_result
 from bot.features.reminders.schedule import next_daily
 from bot.features.reminders.timezone import kind_screen, timezone_screen
 from bot.infra import timezones
@@ -18,7 +19,6 @@ from bot.ui.callbacks import (
     CancelReminder,
     CheckinBetter,
     CheckinSame,
-    CheckinSameAfter,
     CheckinWorse,
     ChooseZone,
     OpenReminders,
@@ -33,10 +33,10 @@ from bot.ui.callbacks import (
 from bot.ui.dates import when, zone_of
 from bot.ui.keyboards import Screen, button, main_menu_button, markup, rows
 from bot.ui.labels import reminder_button_label, reminder_label
-from bot.ui.outcomes import outcome_text, safety_net, with_criteria
 from bot.ui.replies import show
 from bot.ui.screens import show_stale
-from content.model import Content, Role
+from content.model import Content
+from content.triage import NO, UNSURE, WHO, YES, Ask, Result, encode_path
 from storage import reminders as outbox
 from storage import stats
 from storage.reminders import DailyPayload, FollowupPayload, Payload, Reminder
@@ -141,9 +141,9 @@ async def on_open(update: Update, ctx: BotContext, _: OpenReminders) -> str | No
     return None
 
 
-async def on_add_followup(update: Update, ctx: BotContext, _: AddFollowup) -> str | None:
+async def on_add_followup(update: Update, ctx: BotContext, cb: AddFollowup) -> str | None:
     lang = await ctx.services.user_language(update)
-    await show(update, ctx, delay_screen(ctx.services.content, lang))
+    await show(update, ctx, delay_screen(ctx.services.content, lang), new=cb.new)
     return None
 
 
@@ -168,10 +168,9 @@ async def _followup(update: Update, ctx: BotContext, hours: float | None, *, sno
     # checklist answers themselves are dropped once the reminder is saved: they have served.
     run = None if snoozed else await services.checklists.get(user.id)
     if run is not None and run.outcome is not None:
-        answers = run.as_dict
-        reasons = tuple(q.id for q in content.checklist.reasons(answers))
-        unsure = tuple(q.id for q in content.checklist.unsure(answers))  # so later they read as doubt
-        payload = FollowupPayload(lang=lang, asked_at=now, reasons=reasons, outcome=run.outcome, unsure=unsure)
+        # The answers as their short path: the check-in words its reasons and its advice from it.
+        path = encode_path(content.triage, run.as_dict)
+        payload = FollowupPayload(lang=lang, asked_at=now, outcome=run.outcome, path=path)
     if not await _insert(update, ctx, lang, due=due, payload=payload):
         return None
     if run is not None:
@@ -256,83 +255,85 @@ async def on_cancel(update: Update, ctx: BotContext, cb: CancelReminder) -> str 
     return services.content.text(lang, "reminders.cancelled" if done else "alerts.reminder_gone")
 
 
-async def on_better(update: Update, ctx: BotContext, _: CheckinBetter) -> str | None:
+def _checkin_text(content: Content, lang: str, kind: str, result: Result | None) -> str:
+    """Better, Same or Worse after the earlier outcome ("if you have not been checked for … yet,
+    still do it today"), then every sign of a higher level than that outcome."""
+    triage = content.triage
+    level = result.level if result else triage.levels[0]
+    audience = result.audience if result else next(iter(triage.audiences))
+    words = triage.text[lang]
+    template: str = getattr(words.checkins[level], kind)
+    reasons = triage.reason_words(result.reasons, lang) if result else ""
+    text = template.replace("{reasons}", reasons).replace("{criteria}", words.criteria)
+    net = triage.safety_net(level, audience, lang)
+    return text + ("\n\n" + net if net else "")
+
+
+async def on_better(update: Update, ctx: BotContext, cb: CheckinBetter) -> str | None:
     services = ctx.services
     content = services.content
     lang = await services.user_language(update)
     await services.db.run(stats.bump, Count.CHECKIN_BETTER, durable=False)
     # Never "you are fine": what should make them get help sooner follows the good news.
-    text = with_criteria(content, lang, content.text(lang, "reminders.better"))
-    text += "\n\n" + safety_net(content, lang, Role.SELF_CARE)
+    text = _checkin_text(content, lang, "better", checkin_result(content, cb.path))
     await show(update, ctx, Screen(text, markup([[main_menu_button(content, lang)]])))
     return None
 
 
-def _same_screen(content: Content, lang: str, outcome: str | None) -> Screen:
-    """ "Same": the four criteria; after "book an appointment" or "get help today", a reminder of
-    that advice. Then what should make the user get help sooner."""
-    role = content.checklist.role_of(outcome)
-    net: Role
-    if role is Role.SEE_DOCTOR:
-        text, net = content.text(lang, "reminders.same_see_doctor"), role
-    elif role is Role.URGENT:
-        text, net = content.text(lang, "reminders.same_urgent"), role
-    else:  # a plain check-in, after self-care, or an outcome this content no longer has
-        text, net = content.text(lang, "reminders.same"), Role.SELF_CARE
+async def on_same(update: Update, ctx: BotContext, cb: CheckinSame) -> str | None:
+    services = ctx.services
+    content = services.content
+    lang = await services.user_language(update)
+    await services.db.run(stats.bump, Count.CHECKIN_SAME, durable=False)
     keyboard = [
         [button(content.text(lang, "btn.check_again"), StartChecklist())],
         [button(content.text(lang, "btn.new_followup"), AddFollowup())],
         [main_menu_button(content, lang)],
     ]
-    return Screen(with_criteria(content, lang, text) + "\n\n" + safety_net(content, lang, net), markup(keyboard))
-
-
-async def on_same(update: Update, ctx: BotContext, _: CheckinSame) -> str | None:
-    services = ctx.services
-    lang = await services.user_language(update)
-    await services.db.run(stats.bump, Count.CHECKIN_SAME, durable=False)
-    await show(update, ctx, _same_screen(services.content, lang, None))
+    text = _checkin_text(content, lang, "same", checkin_result(content, cb.path))
+    await show(update, ctx, Screen(text, markup(keyboard)))
     return None
 
 
-async def on_same_after(update: Update, ctx: BotContext, cb: CheckinSameAfter) -> str | None:
-    services = ctx.services
-    lang = await services.user_language(update)
-    await services.db.run(stats.bump, Count.CHECKIN_SAME, durable=False)
-    await show(update, ctx, _same_screen(services.content, lang, cb.outcome))
-    return None
-
-
-def worse_screen(content: Content, lang: str, reminder_id: int) -> Screen:
-    """ "Worse": the emergency signs first, in one question."""
-    checklist = content.checklist
-    answers = [button(checklist.answer_labels[lang][a], WorseAnswer(reminder_id, a)) for a in checklist.answers]
-    return Screen(checklist.worse_check.text[lang].text, markup([answers], [[main_menu_button(content, lang)]]))
+def worse_screen(content: Content, lang: str, reminder_id: int, path: str) -> Screen:
+    """ "Worse": what the earlier outcome said, then the time-critical signs, in one question."""
+    triage = content.triage
+    result = checkin_result(content, path)
+    audience = result.audience if result else next(iter(triage.audiences))
+    red = next(s for s in triage.screens if s.kind == "signs")
+    ask = Ask(red, triage.items_on(red.id, audience, ()), 1, audience)
+    words = triage.text[lang]
+    text = getattr(words.checkins[result.level if result else triage.levels[0]], "worse")
+    answers = [button(words.answers[a], WorseAnswer(reminder_id, a, path)) for a in (YES, NO, UNSURE)]
+    return Screen(f"{text}\n\n{triage.screen_text(ask, lang)}", markup([answers], [[main_menu_button(content, lang)]]))
 
 
 async def on_worse(update: Update, ctx: BotContext, cb: CheckinWorse) -> str | None:
     services = ctx.services
     lang = await services.user_language(update)
     await services.db.run(stats.bump, Count.CHECKIN_WORSE, durable=False)
-    await show(update, ctx, worse_screen(services.content, lang, cb.reminder_id))
+    await show(update, ctx, worse_screen(services.content, lang, cb.reminder_id, cb.path))
     return None
 
 
 async def on_worse_answer(update: Update, ctx: BotContext, cb: WorseAnswer) -> str | None:
     services = ctx.services
     content = services.content
-    checklist = content.checklist
-    if cb.answer not in checklist.answers:
+    triage = content.triage
+    if cb.answer not in (YES, NO, UNSURE):
         return await show_stale(update, ctx)
     lang = await services.user_language(update)
-    if checklist.counts_yes(cb.answer):
-        # An emergency sign (or not sure): the emergency disposition at once, nothing else.
+    earlier = checkin_result(content, cb.path)
+    audience = earlier.audience if earlier else next(iter(triage.audiences))
+    if cb.answer != NO:
+        # A time-critical sign (or not sure of one): the red screen's answer, as the checklist gives it.
         await services.db.run(stats.bump, Count.CHECKIN_WORSE_EMERGENCY, durable=False)
-        check = checklist.worse_check
-        text = outcome_text(content, lang, check.outcome, [(check.text, cb.answer != "yes")])
-        await show(update, ctx, Screen(text, markup([[main_menu_button(content, lang)]])))
+        result = triage.step({WHO: audience, "red": cb.answer})
+        assert isinstance(result, Result)
+        await show(update, ctx, Screen(triage.outcome_text(result, lang), markup([[main_menu_button(content, lang)]])))
         return None
-    # No emergency sign: the checklist again (it says how soon to get help) and a sooner check-in.
+    # No time-critical sign: the checklist again (it says how soon) and a sooner check-in, with
+    # the safety-netting of "get help today" at least: worse spasms are never weaker than Same.
     sooner = [
         button(content.text(lang, f"reminders.sooner.{s.id}"), Snooze(cb.reminder_id, s.id))
         for s in content.reminders.snoozes
@@ -342,10 +343,8 @@ async def on_worse_answer(update: Update, ctx: BotContext, cb: WorseAnswer) -> s
         [[b] for b in sooner],
         [[main_menu_button(content, lang)]],
     )
-    # Never weaker than "Same" after "get help today": worse spasms mean a doctor today if possible,
-    # and the safety-netting of the "get help today" disposition.
-    text = with_criteria(content, lang, content.text(lang, "reminders.worse_next"))
-    text += "\n\n" + safety_net(content, lang, Role.URGENT)
+    level = triage.higher(earlier.level if earlier else "today", "today")
+    text = content.text(lang, "triage.worse_next") + "\n\n" + triage.safety_net(level, audience, lang)
     await show(update, ctx, Screen(text, keyboard))
     return None
 

@@ -1,0 +1,315 @@
+"""The checklist's flow: one handler per step, over the decision graph (content/triage.py).
+
+The run's state lives in its buttons: each carries the answers so far as a short path, so a
+step reads and writes no database (bench/taps.py: a step used to queue a write-behind commit
+and cost 1.8x a bare PTB tap). The run is also kept in memory (storage/checklist_store.py) for
+what a button cannot do: /check resuming where the user left, typed answers, the idle expiry
+that closes the message. Only a finished run is written (one queued write), so Summary and
+"Remind me" work after a restart; a restart mid-way loses nothing, as the buttons hold it all.
+"""
+
+from __future__ import annotations
+
+import difflib
+import logging
+import secrets
+from dataclasses import replace
+
+from telegram import Bot, Update
+from telegram.ext import ApplicationHandlerStop
+
+from bot.features.checklist.screens import CODE_SIGNS, ask_screen, outcome_screen, summary_text
+from bot.infra.services import BotContext, Services
+from bot.services import diary as diary_facts
+from bot.ui.callbacks import ChecklistBack, ChecklistCancel, ChecklistRestart, ChecklistSummary, ContextTick, StartChecklist, Step
+from bot.ui.keyboards import Screen
+from bot.ui.replies import show
+from bot.ui.screens import main_screen, show_stale
+from content.model import Content, normalize
+from content.triage import CONTEXT, NO, Ask, Result, Triage, decode_path, encode_path, mask_context
+from storage.checklists import ChecklistRun
+from storage.stats import Count, Family
+
+IDLE_SECONDS = 30 * 60
+# The criteria screen shows the diary's figures (how many spasms, how many over 10 minutes).
+HINTED = frozenset({"recurring", "not_relieved"})
+log = logging.getLogger(__name__)
+
+
+def _new_run(update: Update, lang: str, now: int, session: str | None = None) -> ChecklistRun:
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None
+    return ChecklistRun(user.id, session or secrets.token_hex(4), chat.id, None, lang, (), None, now, now)
+
+
+async def begin(update: Update, ctx: BotContext, *, new_message: bool) -> None:
+    services = ctx.services
+    lang = await services.user_language(update)
+    run = _new_run(update, lang, services.now())
+    services.checklists.remember(run, Count.CHECKLIST_STARTED)
+    await _show(update, ctx, run, "", lang, new_message=new_message)
+
+
+async def _show(
+    update: Update,
+    ctx: BotContext,
+    run: ChecklistRun,
+    path: str,
+    lang: str,
+    *,
+    new_message: bool = False,
+    prefix: str = "",
+    mask: int = 0,
+    restart: bool = False,
+) -> None:
+    services = ctx.services
+    content = services.content
+    state = content.triage.step(decode_path(content.triage, path) or {})
+    if isinstance(state, Result):
+        screen = outcome_screen(content, run.session, path, state, lang)
+        screen = Screen(prefix + screen.text, screen.markup)
+    else:
+        hint = await _hint(services, run, state, lang)
+        screen = ask_screen(content, run.session, path, state, lang, mask=mask, hint=hint, prefix=prefix, restart=restart)
+    message = await show(update, ctx, screen, new=new_message)
+    if message is not None and message.message_id != run.message_id:
+        # The message the checklist lives in, so expiry can close it in place.
+        services.checklists.remember(replace(run, message_id=message.message_id))
+
+
+async def _hint(services: Services, run: ChecklistRun, ask: Ask, lang: str) -> str:
+    """The diary's figures above the criteria they answer; "" when the diary is empty."""
+    if not any(item.id in HINTED for item in ask.items):
+        return ""
+    cached = await services.cached_user(run.user_id)
+    return await diary_facts.checklist_hint(services, run.user_id, lang, "long_lasting", cached.timezone)
+
+
+async def _current(services: Services, user_id: int) -> ChecklistRun | None:
+    """The user's run unless it has been idle too long (then it ends, as the sweeper would)."""
+    store = services.checklists
+    run = await store.get(user_id)
+    if run is not None and services.now() - run.updated_at > IDLE_SECONDS:
+        store.drop(user_id)
+        return None
+    return run
+
+
+async def _run_of(update: Update, ctx: BotContext, session: str, lang: str) -> ChecklistRun | None:
+    """The run a button belongs to. None (with the menu shown) when the user has started another
+    since; a run the bot no longer holds (a restart, the expiry) goes on from the button's path."""
+    services = ctx.services
+    assert update.effective_user is not None
+    run = await _current(services, update.effective_user.id)
+    if run is not None and run.session != session:
+        await show(update, ctx, main_screen(services.content, lang))
+        return None
+    return run or _new_run(update, lang, services.now(), session)
+
+
+def _message_id(update: Update) -> int | None:
+    query = update.callback_query
+    return query.message.message_id if query is not None and query.message is not None else None
+
+
+async def check_command(update: Update, ctx: BotContext) -> None:
+    """/check: a new checklist; after leaving one mid-way, where it was, said so, with Start over."""
+    assert update.effective_user is not None
+    services = ctx.services
+    run = await _current(services, update.effective_user.id)
+    if run is not None and run.outcome is None and run.answers:
+        lang = await services.user_language(update)
+        path = encode_path(services.content.triage, run.as_dict)
+        resumed = services.content.text(lang, "triage.resumed") + "\n\n"
+        await _show(update, ctx, run, path, lang, new_message=True, prefix=resumed, restart=True)
+        return
+    await begin(update, ctx, new_message=True)
+
+
+async def on_start_button(update: Update, ctx: BotContext, _: StartChecklist) -> str | None:
+    await begin(update, ctx, new_message=False)
+    return None
+
+
+async def _advance(
+    update: Update, ctx: BotContext, run: ChecklistRun, answers: dict[str, str], lang: str, *, typed: bool = False
+) -> None:
+    services = ctx.services
+    triage = services.content.triage
+    state = triage.step(answers)
+    outcome = state.level if isinstance(state, Result) else None
+    message_id = run.message_id if typed else (_message_id(update) or run.message_id)
+    run = replace(
+        run, answers=tuple(answers.items()), outcome=outcome, updated_at=services.now(), message_id=message_id
+    )
+    if outcome is None:
+        services.checklists.remember(run)
+    else:
+        # Written (kept at most 30 idle minutes) so "Summary" and "Remind me" work after a restart.
+        services.checklists.put(run, Count.CHECKLIST_FINISHED, Family.OUTCOME.of(outcome))
+    await _show(update, ctx, run, encode_path(triage, answers), lang, new_message=typed)
+
+
+def _choice(triage: Triage, ask: Ask, code: str) -> str | None:
+    kind = ask.screen.kind
+    if kind == "audience":
+        audiences = list(triage.audiences)
+        return audiences[int(code)] if code.isdigit() and int(code) < len(audiences) else None
+    if kind == CONTEXT:
+        if len(code) != 2 or not all(c in "0123456789abcdef" for c in code) or int(code, 16) >> len(triage.contexts):
+            return None
+        return triage.context_answer(set(mask_context(triage, int(code, 16))))
+    return CODE_SIGNS.get(code)
+
+
+async def on_step(update: Update, ctx: BotContext, cb: Step) -> str | None:
+    services = ctx.services
+    content = services.content
+    triage = content.triage
+    lang = await services.user_language(update)
+    answers = decode_path(triage, cb.path)
+    state = triage.step(answers) if answers is not None else None
+    choice = _choice(triage, state, cb.choice) if isinstance(state, Ask) else None
+    if answers is None or not isinstance(state, Ask) or choice is None:
+        return await show_stale(update, ctx)
+    run = await _run_of(update, ctx, cb.session, lang)
+    if run is None:
+        return content.text(lang, "alerts.checklist_ended")
+    await _advance(update, ctx, run, {**answers, state.screen.id: choice}, lang)
+    return None
+
+
+async def on_tick(update: Update, ctx: BotContext, cb: ContextTick) -> str | None:
+    """A context option ticked or unticked: the same screen in the same message, new ticks."""
+    services = ctx.services
+    triage = services.content.triage
+    lang = await services.user_language(update)
+    answers = decode_path(triage, cb.path)
+    state = triage.step(answers) if answers is not None else None
+    if not isinstance(state, Ask) or state.screen.kind != CONTEXT or cb.mask >> len(triage.contexts):
+        return await show_stale(update, ctx)
+    run = await _run_of(update, ctx, cb.session, lang)
+    if run is None:
+        return services.content.text(lang, "alerts.checklist_ended")
+    run = replace(run, updated_at=services.now())
+    services.checklists.remember(run)
+    await _show(update, ctx, run, cb.path, lang, mask=cb.mask)
+    return None
+
+
+async def on_back(update: Update, ctx: BotContext, cb: ChecklistBack) -> str | None:
+    services = ctx.services
+    triage = services.content.triage
+    lang = await services.user_language(update)
+    answers = decode_path(triage, cb.path)
+    if answers is None or isinstance(triage.step(answers), Result):
+        return await show_stale(update, ctx)
+    run = await _run_of(update, ctx, cb.session, lang)
+    if run is None:
+        return services.content.text(lang, "alerts.checklist_ended")
+    run = replace(run, answers=tuple(answers.items()), outcome=None, updated_at=services.now())
+    services.checklists.remember(run)
+    await _show(update, ctx, run, cb.path, lang)
+    return None
+
+
+async def on_cancel(update: Update, ctx: BotContext, cb: ChecklistCancel) -> str | None:
+    services = ctx.services
+    content = services.content
+    assert update.effective_user is not None
+    lang = await services.user_language(update)
+    run = await _current(services, update.effective_user.id)
+    if run is not None and run.session == cb.session:
+        services.checklists.drop(run.user_id)
+    await show(update, ctx, main_screen(content, lang, content.text(lang, "checklist.cancelled") + "\n\n"))
+    return None
+
+
+async def on_restart(update: Update, ctx: BotContext, _: ChecklistRestart) -> str | None:
+    # In a new message: the advice above stays on screen.
+    await begin(update, ctx, new_message=True)
+    return None
+
+
+async def on_summary(update: Update, ctx: BotContext, cb: ChecklistSummary) -> str | None:
+    services = ctx.services
+    content = services.content
+    assert update.effective_user is not None and update.effective_chat is not None
+    lang = await services.user_language(update)
+    run = await _current(services, update.effective_user.id)
+    if run is None or run.session != cb.session or run.outcome is None:
+        return content.text(lang, "alerts.checklist_ended")
+    cached = await services.cached_user(run.user_id)
+    diary_line = await diary_facts.doctor_summary(services, run.user_id, lang, cached.timezone)
+    text = summary_text(content, run, lang, cached.timezone, diary_line)
+    await ctx.bot.send_message(update.effective_chat.id, text, parse_mode=None)
+    return content.text(lang, "alerts.summary_sent")
+
+
+# --- typed answers ---------------------------------------------------------------------------
+
+
+def typed_answer(content: Content, text: str) -> str | None:
+    """ "yes", "no", "sì", "non so" (and typos of them), in any language, as an answer; else None."""
+    words = normalize(text)
+    if not words:
+        return None
+    table = content.derived("triage_typed", lambda: _typed_table(content))
+    if words in table:
+        return table[words]
+    # One or two letters off ("noo", "yse", "non se"): difflib's ratio, measured on the phrases.
+    close = difflib.get_close_matches(words, list(table), n=1, cutoff=0.75)
+    return table[close[0]] if close else None
+
+
+def _typed_table(content: Content) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for lang in content.languages:
+        for answer, phrases in content.triage.text[lang].typed.items():
+            for phrase in phrases:
+                out.setdefault(normalize(phrase), answer)
+    return out
+
+
+async def text_mid_checklist(update: Update, ctx: BotContext) -> None:
+    """Text while a question is open: "yes", "no", "non so" answer it; anything else re-asks."""
+    assert update.effective_user is not None and update.message is not None
+    services = ctx.services
+    content = services.content
+    triage = content.triage
+    run = await _current(services, update.effective_user.id)
+    if run is None or run.outcome is not None:
+        return  # not in a checklist: let search have it
+    lang = await services.user_language(update)
+    answers = run.as_dict
+    state = triage.step(answers)
+    answer = typed_answer(content, update.message.text or "")
+    if isinstance(state, Ask) and answer is not None:
+        choice: str | None = None
+        if state.screen.kind == "signs":
+            choice = answer
+        elif state.screen.kind == CONTEXT and answer == NO:
+            choice = triage.context_answer(set())
+        if choice is not None:
+            await _advance(update, ctx, run, {**answers, state.screen.id: choice}, lang, typed=True)
+            raise ApplicationHandlerStop
+    reask = content.text(lang, "checklist.reask") + "\n\n"
+    await _show(update, ctx, run, encode_path(triage, answers), lang, new_message=True, prefix=reask)
+    raise ApplicationHandlerStop
+
+
+async def expire_idle(services: Services, bot: Bot) -> int:
+    """End checklists idle for 30 minutes: forget the answers, close the message in place."""
+    runs = await services.checklists.take_idle(services.now() - IDLE_SECONDS)
+    content = services.content
+    for run in runs:
+        if run.outcome is not None or run.message_id is None:
+            continue  # finished: the result stays on screen; its buttons now say "ended"
+        lang = run.language if run.language in content.languages else content.default_language
+        try:
+            await bot.edit_message_text(
+                content.text(lang, "checklist.expired"), chat_id=run.chat_id, message_id=run.message_id
+            )
+        except Exception as exc:  # the note is a courtesy; the answers are already gone
+            log.debug("could not close an expired checklist message: %s", exc)
+    return len(runs)
