@@ -25,11 +25,14 @@ from telegram.request import BaseRequest
 
 from bot.chores import ChoreScheduler
 from bot.core.feature import Chore, Feature, Handler, Routes, Stage, TextClaim
-from bot.features import admin, menu, privacy, sharing
+from bot.features.admin import feature as admin
 from bot.features.checklist import feature as checklist
 from bot.features.diary import feature as diary
+from bot.features.menu import feature as menu
+from bot.features.privacy import feature as privacy
 from bot.features.reminders import feature as reminders
 from bot.features.reminders.delivery import ReminderDelivery
+from bot.features.sharing import feature as sharing
 from bot.infra.clock import Clock, SystemClock
 from bot.infra.http import BoundedHTTPXRequest
 from bot.infra.ratelimit import PriorityRateLimiter

@@ -234,10 +234,11 @@ def test_the_scan_sees_module_level_state() -> None:
     assert [hit.split()[-1] for hit in _mutable_module_names(sample, "sample")] == ["A", "B", "C"]
 
 
-# Every feature package has the same shape: its declaration in feature.py, its callback classes
-# (if it has buttons) in callbacks.py; a single-module feature is a module of the same parts.
+# Every feature is a package of the same shape, its declaration in feature.py.
 def test_every_feature_package_declares_itself_in_feature_py() -> None:
     features = ROOT / "bot" / "features"
+    loose = [p.name for p in features.glob("*.py") if p.name != "__init__.py"]
+    assert not loose, f"a feature is a package bot/features/<name>/, not a module: {loose}"
     for package in sorted(p for p in features.iterdir() if p.is_dir() and (p / "__init__.py").exists()):
         assert (package / "feature.py").exists(), f"{package.relative_to(ROOT)} has no feature.py"
         text = (package / "feature.py").read_text(encoding="utf-8")

@@ -418,7 +418,7 @@ async def test_update_lines_wait_in_memory_but_never_overtake_other_records(bot_
     for n in (1, 2):
         log_update(logger, _update_fields(n))
     assert stream.getvalue() == ""  # batched: a write per line cost ~15 us of a tap
-    logging.getLogger("bot.features.menu").warning("something worth seeing now")
+    logging.getLogger("bot.features.menu.feature").warning("something worth seeing now")
     lines = stream.getvalue().splitlines()
     assert [line.split(": ", 1)[1] for line in lines] == [
         "update 1 from u: text in 0.1 ms",

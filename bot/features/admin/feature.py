@@ -42,7 +42,7 @@ async def stats_command(update: Update, ctx: BotContext) -> None:
     ]
     lines += [line("outcome", name=k, count=v) for k, v in families[Family.OUTCOME].items()]
     lines += [line("checkin", name=c.value.removeprefix("checkin_"), count=counts[c]) for c in CHECKINS if counts[c]]
-    # Reach (bot/features/sharing.py): deep links opened by target, pages shared by page.
+    # Reach (bot/features/sharing/feature.py): deep links opened by target, pages shared by page.
     opened, shared = families[Family.DEEPLINK], families[Family.SHARE]
     lines.append(line("deeplinks", count=sum(opened.values())))
     lines += [line("deeplink", name=target, count=n) for target, n in opened.items()]
