@@ -6,6 +6,8 @@ screens need nothing but the content, the run's session id and the path.
 
 from __future__ import annotations
 
+from types import MappingProxyType
+
 from bot.ui.callbacks import (
     AddFollowup,
     ChecklistBack,
@@ -23,8 +25,8 @@ from content.telegram_html import parse_html
 from content.triage import CONTEXT, NO, UNSURE, YES, Ask, Result, Triage, decode_path, encode_path, mask_context
 from storage.checklists import ChecklistRun
 
-SIGN_CODES = {YES: "y", NO: "n", UNSURE: "u"}
-CODE_SIGNS = {code: answer for answer, code in SIGN_CODES.items()}
+SIGN_CODES = MappingProxyType({YES: "y", NO: "n", UNSURE: "u"})
+CODE_SIGNS = MappingProxyType({code: answer for answer, code in SIGN_CODES.items()})
 
 
 def back_path(triage: Triage, path: str) -> str:
