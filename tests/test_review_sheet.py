@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from content.model import Content
+from content.telegram_html import parse_html
 from tests.browser import chromium, needs_browser
 
 REPO = Path(__file__).resolve().parent.parent
@@ -73,31 +74,30 @@ def test_the_sheet_shows_every_path_question_disposition_page_and_reference(
     dom = _Dom()
     dom.feed(chromium("--dump-dom", sheet.as_uri(), profile=tmp_path / "profile").stdout)
     text = " ".join(" ".join(dom.text).split())
-    checklist = content.checklist
+    triage = content.triage
 
-    # The decision table: a header row and one row per path the checklist allows.
-    assert dom.path_rows == 1 + len(list(checklist.walk()))
-    assert f"{len(list(checklist.walk()))} paths" in text
-    for rule in checklist.rules:
+    # The decision graph: every screen and every sign, with the levels "Yes" and "Not sure" reach,
+    # in both languages, and each reference's passage next to the sign it backs.
+    for spec in triage.screens:
+        assert spec.id in text
+    for item in triage.items.values():
+        assert item.id in text
         for lang in content.languages:
-            assert " ".join(checklist.outcomes[rule.outcome].text[lang].title.split()) in text
-    # Every question, in both languages, with its "not sure" wording.
-    for question in checklist.questions:
-        assert question.id in text
+            assert item.text[lang].label in text
+        for source in item.sources:
+            assert source.passage in text
+    for level in triage.levels:
         for lang in content.languages:
-            assert question.text[lang].unsure in text
-            assert question.text[lang].unsure_past in text
+            assert parse_html(triage.text[lang].outcomes[level].title).split()[-1] in text
     # Every safety item shows the public page it follows, as a link.
-    refs = {r.url for q in checklist.questions for r in q.references}
-    refs |= {r.url for o in checklist.outcomes.values() for r in o.references}
+    refs = {r.url for i in triage.items.values() for r in i.sources}
     refs |= {r.url for p in content.pages.values() for r in p.references}
-    refs |= {r.url for r in checklist.worse_check.references}
     assert refs and refs <= set(dom.links)
     # Every page and every message, both languages.
     for page in content.pages.values():
         for lang in content.languages:
             assert page.text[lang].title in text
-    assert "Centro antiveleni" in text and "poison control centre" in text
+    assert "Centro Antiveleni" in text and "02 6610 1029" in text
     # Self-contained: nothing loaded from anywhere.
     assert dom.resources == []
 

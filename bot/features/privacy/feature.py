@@ -60,6 +60,12 @@ async def mydata_command(update: Update, ctx: BotContext) -> None:
     data, active = await services.db.read(
         lambda conn: (users.export(conn, user_id, services.tables), outbox.list_active(conn, user_id))
     )
+    run = await services.checklists.get(user_id)
+    if run is not None and not data.get("checklist_sessions"):
+        # A checklist in progress is held in memory only (its steps are not written): it is held all the same.
+        row = {"user_id": run.user_id, "session": run.session, "language": run.language}
+        row |= {"answers": json.dumps(run.answers), "outcome": run.outcome, "updated_at": run.updated_at}
+        data = {**data, "checklist_sessions": [row]}
     content = services.content
     if not any(data.values()):
         await show(
