@@ -121,10 +121,10 @@ class ChecklistStore:
         # Runs only in memory (a step is not written: see remember()).
         taken = {run.user_id for run in runs}
         for user_id, cached in list(self._cache.items()):
-            if cached is not None and cached.updated_at < idle_before and user_id not in taken:
-                if user_id not in self._pending and len(runs) < limit:
-                    self._cache[user_id] = None
-                    runs.append(cached)
+            idle = cached is not None and cached.updated_at < idle_before
+            if idle and cached and user_id not in taken and user_id not in self._pending and len(runs) < limit:
+                self._cache[user_id] = None
+                runs.append(cached)
         return runs
 
     # --- the background commit -------------------------------------------------------------

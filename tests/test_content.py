@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import itertools
-import random
 import re
 import shutil
 from collections.abc import Iterator
@@ -18,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from content.limits import MAX_BUTTON, MAX_MESSAGE
 from content.loader import DEFAULT_DIR, load_content

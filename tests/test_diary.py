@@ -13,12 +13,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.flows import no_until
-
 from bot.features.diary.retention import purge_old
 from bot.features.diary.state import state_of
 from bot.ui.callbacks import LogSeverity, LogWhen, SetWhere, UndoEntry
 from storage import diary
+from tests.flows import no_until
 from tests.test_diary_parts import png_info
 
 DAY = 86400

@@ -13,12 +13,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.flows import no_until
-
 from bot.infra.settings import Secret, Settings, SettingsError
 from bot.lifecycle import lifecycle_of
 from bot.ui.callbacks import Nav
 from tests.conftest import ADMIN_ID
+from tests.flows import no_until
 
 DAY = 86400
 

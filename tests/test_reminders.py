@@ -26,8 +26,6 @@ async def paused_by_a_block(bot):
     await bot.dispatch()
 
 
-
-
 async def test_followup_after_checklist_says_what_it_follows(bot):
     await bot.send("/check")
     await no_until(bot, "about your spasms")
@@ -49,7 +47,9 @@ async def test_followup_after_checklist_says_what_it_follows(bot):
     assert await bot.dispatch() == 1
     text = bot.text()
     assert "How are your muscle spasms now?" in text
-    assert "3 days ago, the checklist advised 🩺 Book an appointment with your doctor, because of: spasms intense" in text
+    assert (
+        "3 days ago, the checklist advised 🩺 Book an appointment with your doctor, because of: spasms intense" in text
+    )
     assert bot.buttons()[:3] == ["🙂 Better", "😐 Same", "🙁 Worse"]
     assert "😴 In 1 hour" in bot.buttons() and "🔕 Stop all reminders" in bot.buttons()
     [row] = await bot.rows("SELECT status, payload FROM reminders")

@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from bot.core.feature import Chore, Command, Feature, On, TextClaim
 from bot.features.checklist import handlers as h
-from bot.ui.callbacks import ChecklistBack, ChecklistCancel, ChecklistRestart, ChecklistSummary, ContextTick, StartChecklist, Step
+from bot.ui.callbacks import (
+    ChecklistBack,
+    ChecklistCancel,
+    ChecklistRestart,
+    ChecklistSummary,
+    ContextTick,
+    StartChecklist,
+    Step,
+)
 from bot.ui.screens import NEW_TEXT
 from storage import checklists
 from storage.tables import Table, delete_user_rows, user_rows

@@ -21,7 +21,15 @@ from telegram.ext import ApplicationHandlerStop
 from bot.features.checklist.screens import CODE_SIGNS, ask_screen, outcome_screen, summary_text
 from bot.infra.services import BotContext, Services
 from bot.services import diary as diary_facts
-from bot.ui.callbacks import ChecklistBack, ChecklistCancel, ChecklistRestart, ChecklistSummary, ContextTick, StartChecklist, Step
+from bot.ui.callbacks import (
+    ChecklistBack,
+    ChecklistCancel,
+    ChecklistRestart,
+    ChecklistSummary,
+    ContextTick,
+    StartChecklist,
+    Step,
+)
 from bot.ui.keyboards import Screen
 from bot.ui.replies import show
 from bot.ui.screens import main_screen, show_stale
@@ -70,7 +78,9 @@ async def _show(
         screen = Screen(prefix + screen.text, screen.markup)
     else:
         hint = await _hint(services, run, state, lang)
-        screen = ask_screen(content, run.session, path, state, lang, mask=mask, hint=hint, prefix=prefix, restart=restart)
+        screen = ask_screen(
+            content, run.session, path, state, lang, mask=mask, hint=hint, prefix=prefix, restart=restart
+        )
     message = await show(update, ctx, screen, new=new_message)
     if message is not None and message.message_id != run.message_id:
         # The message the checklist lives in, so expiry can close it in place.

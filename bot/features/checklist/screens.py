@@ -70,8 +70,11 @@ def ask_screen(
         done = words.buttons["continue"] if mask else words.buttons["none"]
         rows.append([button(done, Step(session, path, f"{mask:02x}"))])
     else:
-        rows.append([button(words.answers[a], Step(session, path, SIGN_CODES[a])) for a in (YES, NO, UNSURE)])
-    controls = []
+        answers: list[AnyButton] = [
+            button(words.answers[a], Step(session, path, SIGN_CODES[a])) for a in (YES, NO, UNSURE)
+        ]
+        rows.append(answers)
+    controls: list[AnyButton] = []
     if path:  # every screen but the first
         controls.append(button(content.text(lang, "btn.back"), ChecklistBack(session, back_path(triage, path))))
     if restart:

@@ -303,7 +303,7 @@ def worse_screen(content: Content, lang: str, reminder_id: int, path: str) -> Sc
     red = next(s for s in triage.screens if s.kind == "signs")
     ask = Ask(red, triage.items_on(red.id, audience, ()), 1, audience)
     words = triage.text[lang]
-    text = getattr(words.checkins[result.level if result else triage.levels[0]], "worse")
+    text = words.checkins[result.level if result else triage.levels[0]].worse
     answers = [button(words.answers[a], WorseAnswer(reminder_id, a, path)) for a in (YES, NO, UNSURE)]
     return Screen(f"{text}\n\n{triage.screen_text(ask, lang)}", markup([answers], [[main_menu_button(content, lang)]]))
 
