@@ -370,9 +370,18 @@ class Triage:
         return "\n".join(lines)
 
     def reason_words(self, reasons: tuple[Reason, ...], lang: str) -> str:
-        """The reasons in one line, for a check-in: "a, b; c"."""
-        sep = self.text[lang].reasons["separator"]
-        return sep.join(self.label(s, lang) for r in reasons for s in r.subjects)
+        """The reasons in one line, for a check-in ("at least one of: a, b; c")."""
+        t = self.text[lang].reasons
+        parts = []
+        for r in reasons:
+            signs = t["separator"].join(self.label(s, lang) for s in r.subjects)
+            if r.unsure:
+                parts.append(t["unsure_inline"].format(signs=signs))
+            elif len(r.subjects) > 1:
+                parts.append(t["any_inline"].format(signs=signs))
+            else:
+                parts.append(signs)
+        return t["separator"].join(parts)
 
     def safety_net(self, level: str, audience: str, lang: str) -> str:
         """Every sign of a higher level than `level`, under its level's heading, most urgent first."""

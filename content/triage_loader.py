@@ -32,7 +32,7 @@ from content.yaml_reader import Marked
 
 KINDS = ("audience", CONTEXT, "signs")
 BUTTONS = ("continue", "none", "ticked")
-REASONS = ("one", "any", "unsure", "context", "separator")
+REASONS = ("one", "any", "unsure", "context", "separator", "any_inline", "unsure_inline")
 ID = re.compile(r"^[a-z][a-z0-9_]{0,23}$")
 
 
