@@ -47,10 +47,8 @@ async def test_followup_after_checklist_says_what_it_follows(bot):
     assert await bot.dispatch() == 1
     text = bot.text()
     assert "How are your muscle spasms now?" in text
-    assert (
-        "3 days ago, the checklist advised 🩺 Book an appointment with your doctor, because of: at least one of: spasms intense"
-        in text
-    )
+    advised = "3 days ago, the checklist advised 🩺 Book an appointment with your doctor, because of: at least one of"
+    assert advised + ": spasms intense" in text
     assert bot.buttons()[:3] == ["🙂 Better", "😐 Same", "🙁 Worse"]
     assert "😴 In 1 hour" in bot.buttons() and "🔕 Stop all reminders" in bot.buttons()
     [row] = await bot.rows("SELECT status, payload FROM reminders")
