@@ -14,8 +14,9 @@ here knows about Telegram: the bot renders what `step()` returns.
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
+from types import MappingProxyType
 
 YES, NO, UNSURE = "yes", "no", "unsure"
 ANSWERS = (YES, NO, UNSURE)
@@ -160,6 +161,10 @@ class Triage:
     items: Mapping[str, Item]  # in YAML order
     not_asked: Mapping[str, str]  # finding -> why no screen asks it
     text: Mapping[str, TriageText]
+    # path -> (answers, next screen or result), for the paths the checklist can make (bounded: a
+    # few thousand): a tap decodes its button's path once per process, not once per step().
+    _at: dict[str, tuple[Mapping[str, str], Ask | Result]] = field(default_factory=dict, repr=False, compare=False)
+    _backs: dict[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     def __repr__(self) -> str:  # the whole graph, in both languages, is too long for an assertion message
         return f"Triage({len(self.screens)} screens, {len(self.items)} signs)"
@@ -319,6 +324,37 @@ class Triage:
                 del answers[spec.id]
 
         yield from go({})
+
+    def at(self, path: str) -> tuple[Mapping[str, str], Ask | Result] | None:
+        """The answers a button's path stands for and where they lead, or None for a forged path.
+
+        A checklist tap used to decode and re-encode its path several times, each a replay of
+        step() per answer: most of its cost (bench/taps.py). Memoized per path."""
+        hit = self._at.get(path)
+        if hit is None:
+            answers = decode_path(self, path)
+            if answers is None:
+                return None
+            hit = self._at[path] = (MappingProxyType(answers), self.step(answers))
+        return hit
+
+    def extend(self, path: str, spec: ScreenSpec, answer: str) -> str:
+        """The path one answer longer (as encode_path would write it)."""
+        if spec.kind == "audience":
+            return path + str(list(self.audiences).index(answer))
+        if spec.kind == CONTEXT:
+            return path + f"{context_mask(self, self.ticked(answer)):02x}"
+        return path + _SIGN_CODES[answer]
+
+    def back(self, path: str) -> str:
+        """The path one answer shorter (a context answer is two characters)."""
+        back = self._backs.get(path)
+        if back is None:
+            hit = self.at(path)
+            if hit is None:
+                return ""
+            back = self._backs[path] = encode_path(self, dict(list(hit[0].items())[:-1]))
+        return back
 
     # --- what the answers say, for the report and governance --------------------------------
 

@@ -83,9 +83,9 @@ class ChecklistStore:
         """Keep the run in memory only: a checklist step, whose answers its buttons carry anyway
         (content.triage.encode_path), so nothing is written until the run ends."""
         self._remember(run.user_id, run)
-        if count:
-            self._counters.update(count)
-            self._schedule()
+        # Counters ride with the next commit or flush (the expiry chore flushes every minute):
+        # a commit of their own per checklist was most of a step's cost (bench/taps.py).
+        self._counters.update(count)
 
     def drop(self, user_id: int, *count: str) -> None:
         self._remember(user_id, None)

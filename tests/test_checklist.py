@@ -209,13 +209,17 @@ async def test_a_restart_of_the_bot_loses_nothing_the_buttons_carry_the_answers(
     assert bot.text().startswith("🏥 Go to A&E now")
 
 
-async def test_nothing_is_written_until_the_end(bot):
+async def test_no_answer_is_ever_written_the_buttons_carry_them(bot):
     await bot.send("/check")
     await taps(bot, ADULT, "No", NONE)
     assert await bot.rows("SELECT * FROM checklist_sessions") == []
     await taps(bot, "No", "No", "Yes")
-    rows = await bot.rows("SELECT outcome FROM checklist_sessions")
-    assert rows == [{"outcome": "appointment"}]
+    assert await bot.rows("SELECT * FROM checklist_sessions") == []
+    await bot.restart()  # Summary and Remind me still work: their buttons hold the answers
+    await taps(bot, "Summary for my doctor")
+    assert "Book an appointment" in bot.text() and "Answered yes:" in bot.text()
+    counters = {r["name"]: r["value"] for r in await bot.rows("SELECT name, value FROM counters")}
+    assert counters["checklist_finished"] == 1 and counters["outcome_appointment"] == 1
 
 
 async def test_cancel_deletes_the_answers(bot):

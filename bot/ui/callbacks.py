@@ -163,11 +163,12 @@ class ChecklistRestart(Callback):
 
 @dataclass(frozen=True, slots=True)
 class ChecklistSummary(Callback):
-    """Send the run's answers as plain text a user can forward to their doctor."""
+    """Send the run's answers as plain text a user can forward to their doctor (`path`: the answers)."""
 
     PREFIX = "ks"
-    PATTERNS = (_SESSION,)
+    PATTERNS = (_SESSION, _PATH)
     session: str
+    path: str
 
 
 # --- reminders -------------------------------------------------------------------------------
@@ -184,15 +185,17 @@ class AddFollowup(Callback):
     new: below the tapped message (the checklist's advice stays on screen) rather than in its place."""
 
     PREFIX = "rf"
-    PATTERNS = (_BOOL,)
+    PATTERNS = (_BOOL, _PATH)
     new: bool = False
+    path: str = ""  # from the checklist's result: its answers, which the check-in follows up
 
 
 @dataclass(frozen=True, slots=True)
 class PickDelay(Callback):
     PREFIX = "rd"
-    PATTERNS = (_TOKEN,)
+    PATTERNS = (_TOKEN, _PATH)
     delay: str
+    path: str = ""  # the checklist's answers the check-in follows up ("" for none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -555,8 +558,10 @@ def all_static_callbacks(content: Content) -> Iterator[Callback]:
         yield Step("x" * 12, longest, choice)
     yield ContextTick("x" * 12, longest, 255)
     yield ChecklistBack("x" * 12, longest)
+    yield ChecklistSummary("x" * 12, longest)
+    yield AddFollowup(True, longest)
     for delay in content.reminders.followup_delays:
-        yield PickDelay(delay.id)
+        yield PickDelay(delay.id, longest)
     for snooze in content.reminders.snoozes:
         yield Snooze(10**12 - 1, snooze.id)
     yield CheckinBetter(10**12 - 1, longest)

@@ -27,6 +27,7 @@ MAX_ERRORS = 3000
 async def stats_command(update: Update, ctx: BotContext) -> None:
     services = ctx.services
     lang = await services.user_language(update)
+    await services.flush()  # counters still queued (the checklist's ride with the next commit)
     snap = await services.db.read(stats.snapshot, services.now())
     content = services.content
 

@@ -34,7 +34,7 @@ from bot.ui.keyboards import Screen
 from bot.ui.replies import show
 from bot.ui.screens import main_screen, show_stale
 from content.model import Content, normalize
-from content.triage import CONTEXT, NO, Ask, Result, Triage, decode_path, encode_path, mask_context
+from content.triage import CONTEXT, NO, Ask, Result, Triage, encode_path, mask_context
 from storage.checklists import ChecklistRun
 from storage.stats import Count, Family
 
@@ -72,7 +72,8 @@ async def _show(
 ) -> None:
     services = ctx.services
     content = services.content
-    state = content.triage.step(decode_path(content.triage, path) or {})
+    hit = content.triage.at(path)
+    state = hit[1] if hit else content.triage.step({})
     if isinstance(state, Result):
         screen = outcome_screen(content, run.session, path, state, lang)
         screen = Screen(prefix + screen.text, screen.markup)
@@ -142,22 +143,24 @@ async def on_start_button(update: Update, ctx: BotContext, _: StartChecklist) ->
 
 
 async def _advance(
-    update: Update, ctx: BotContext, run: ChecklistRun, answers: dict[str, str], lang: str, *, typed: bool = False
+    update: Update, ctx: BotContext, run: ChecklistRun, path: str, lang: str, *, typed: bool = False
 ) -> None:
+    """The answer that makes `path` is given: remember it, and show where it leads."""
     services = ctx.services
-    triage = services.content.triage
-    state = triage.step(answers)
+    hit = services.content.triage.at(path)
+    assert hit is not None
+    answers, state = hit
     outcome = state.level if isinstance(state, Result) else None
     message_id = run.message_id if typed else (_message_id(update) or run.message_id)
     run = replace(
         run, answers=tuple(answers.items()), outcome=outcome, updated_at=services.now(), message_id=message_id
     )
-    if outcome is None:
-        services.checklists.remember(run)
-    else:
-        # Written (kept at most 30 idle minutes) so "Summary" and "Remind me" work after a restart.
-        services.checklists.put(run, Count.CHECKLIST_FINISHED, Family.OUTCOME.of(outcome))
-    await _show(update, ctx, run, encode_path(triage, answers), lang, new_message=typed)
+    # Nothing is written, the result neither: its buttons (Summary, Remind me) carry its answers.
+    # The anonymous counters are committed with the next write or flush (the expiry chore flushes
+    # every minute), not by a commit of their own on every result.
+    counts = (Count.CHECKLIST_FINISHED, Family.OUTCOME.of(outcome)) if outcome else ()
+    services.checklists.remember(run, *counts)
+    await _show(update, ctx, run, path, lang, new_message=typed)
 
 
 def _choice(triage: Triage, ask: Ask, code: str) -> str | None:
@@ -177,15 +180,15 @@ async def on_step(update: Update, ctx: BotContext, cb: Step) -> str | None:
     content = services.content
     triage = content.triage
     lang = await services.user_language(update)
-    answers = decode_path(triage, cb.path)
-    state = triage.step(answers) if answers is not None else None
+    hit = triage.at(cb.path)
+    state = hit[1] if hit else None
     choice = _choice(triage, state, cb.choice) if isinstance(state, Ask) else None
-    if answers is None or not isinstance(state, Ask) or choice is None:
+    if not isinstance(state, Ask) or choice is None:
         return await show_stale(update, ctx)
     run = await _run_of(update, ctx, cb.session, lang)
     if run is None:
         return content.text(lang, "alerts.checklist_ended")
-    await _advance(update, ctx, run, {**answers, state.screen.id: choice}, lang)
+    await _advance(update, ctx, run, triage.extend(cb.path, state.screen, choice), lang)
     return None
 
 
@@ -194,8 +197,8 @@ async def on_tick(update: Update, ctx: BotContext, cb: ContextTick) -> str | Non
     services = ctx.services
     triage = services.content.triage
     lang = await services.user_language(update)
-    answers = decode_path(triage, cb.path)
-    state = triage.step(answers) if answers is not None else None
+    hit = triage.at(cb.path)
+    state = hit[1] if hit else None
     if not isinstance(state, Ask) or state.screen.kind != CONTEXT or cb.mask >> len(triage.contexts):
         return await show_stale(update, ctx)
     run = await _run_of(update, ctx, cb.session, lang)
@@ -211,9 +214,10 @@ async def on_back(update: Update, ctx: BotContext, cb: ChecklistBack) -> str | N
     services = ctx.services
     triage = services.content.triage
     lang = await services.user_language(update)
-    answers = decode_path(triage, cb.path)
-    if answers is None or isinstance(triage.step(answers), Result):
+    hit = triage.at(cb.path)
+    if hit is None or isinstance(hit[1], Result):
         return await show_stale(update, ctx)
+    answers = hit[0]
     run = await _run_of(update, ctx, cb.session, lang)
     if run is None:
         return services.content.text(lang, "alerts.checklist_ended")
@@ -246,12 +250,15 @@ async def on_summary(update: Update, ctx: BotContext, cb: ChecklistSummary) -> s
     content = services.content
     assert update.effective_user is not None and update.effective_chat is not None
     lang = await services.user_language(update)
-    run = await _current(services, update.effective_user.id)
-    if run is None or run.session != cb.session or run.outcome is None:
-        return content.text(lang, "alerts.checklist_ended")
-    cached = await services.cached_user(run.user_id)
-    diary_line = await diary_facts.doctor_summary(services, run.user_id, lang, cached.timezone)
-    text = summary_text(content, run, lang, cached.timezone, diary_line)
+    hit = content.triage.at(cb.path)
+    if hit is None or not isinstance(hit[1], Result):
+        return await show_stale(update, ctx)
+    user_id = update.effective_user.id
+    run = await _current(services, user_id)
+    when = run.updated_at if run is not None and run.session == cb.session else services.now()
+    cached = await services.cached_user(user_id)
+    diary_line = await diary_facts.doctor_summary(services, user_id, lang, cached.timezone)
+    text = summary_text(content, hit[0], when, lang, cached.timezone, diary_line)
     await ctx.bot.send_message(update.effective_chat.id, text, parse_mode=None)
     return content.text(lang, "alerts.summary_sent")
 
@@ -301,7 +308,8 @@ async def text_mid_checklist(update: Update, ctx: BotContext) -> None:
         elif state.screen.kind == CONTEXT and answer == NO:
             choice = triage.context_answer(set())
         if choice is not None:
-            await _advance(update, ctx, run, {**answers, state.screen.id: choice}, lang, typed=True)
+            path = triage.extend(encode_path(triage, answers), state.screen, choice)
+            await _advance(update, ctx, run, path, lang, typed=True)
             raise ApplicationHandlerStop
     reask = content.text(lang, "checklist.reask") + "\n\n"
     await _show(update, ctx, run, encode_path(triage, answers), lang, new_message=True, prefix=reask)

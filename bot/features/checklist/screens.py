@@ -6,6 +6,7 @@ screens need nothing but the content, the run's session id and the path.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from types import MappingProxyType
 
 from bot.ui.callbacks import (
@@ -22,8 +23,7 @@ from bot.ui.dates import day
 from bot.ui.keyboards import AnyButton, Screen, button, main_menu_button, markup
 from content.model import Content
 from content.telegram_html import parse_html
-from content.triage import CONTEXT, NO, UNSURE, YES, Ask, Result, Triage, decode_path, encode_path, mask_context
-from storage.checklists import ChecklistRun
+from content.triage import CONTEXT, NO, UNSURE, YES, Ask, Result, Triage, mask_context
 
 SIGN_CODES = MappingProxyType({YES: "y", NO: "n", UNSURE: "u"})
 CODE_SIGNS = MappingProxyType({code: answer for answer, code in SIGN_CODES.items()})
@@ -31,8 +31,7 @@ CODE_SIGNS = MappingProxyType({code: answer for answer, code in SIGN_CODES.items
 
 def back_path(triage: Triage, path: str) -> str:
     """The path one answer shorter (a context answer is two characters)."""
-    answers = decode_path(triage, path) or {}
-    return encode_path(triage, dict(list(answers.items())[:-1]))
+    return triage.back(path)
 
 
 def ask_screen(
@@ -99,8 +98,8 @@ def outcome_screen(content: Content, session: str, path: str, result: Result, la
         # An ambulance: the one instruction that matters, Back (so a mis-tap can be undone), the menu.
         return Screen(text, markup([[back, main_menu_button(content, lang)]]))
     keyboard = [
-        [button(content.text(lang, "btn.remind"), AddFollowup(new=True))],
-        [button(content.text(lang, "btn.summary"), ChecklistSummary(session))],
+        [button(content.text(lang, "btn.remind"), AddFollowup(new=True, path=path))],
+        [button(content.text(lang, "btn.summary"), ChecklistSummary(session, path))],
         # Logging spasms turns "come back often" and "gone on for weeks" into facts for next time.
         [button(content.diary.words(lang).buttons["log"], StartLog(new=True))],
         [back, button(content.text(lang, "btn.start_again"), ChecklistRestart(session))],
@@ -113,15 +112,17 @@ def _outcome_text(content: Content, result: Result, lang: str) -> str:
     return content.triage.outcome_text(result, lang) + "\n\n" + content.text(lang, "checklist.disclaimer")
 
 
-def summary_text(content: Content, run: ChecklistRun, lang: str, timezone: str | None, diary_line: str = "") -> str:
+def summary_text(
+    content: Content, answers: Mapping[str, str], when: float, lang: str, timezone: str | None, diary_line: str = ""
+) -> str:
     """Plain text a user can forward to their doctor: the advice, then what was answered Yes."""
     triage = content.triage
-    result = triage.step(run.as_dict)
-    lines = [content.text(lang, "summary.header", date=day(content, lang, run.updated_at, timezone)), ""]
+    result = triage.step(answers)
+    lines = [content.text(lang, "summary.header", date=day(content, lang, when, timezone)), ""]
     if isinstance(result, Result):
         title = parse_html(triage.text[lang].outcomes[result.level].title)
         lines.append(content.text(lang, "summary.outcome", outcome=title))
-        positives = triage.positives(run.as_dict, lang)
+        positives = triage.positives(answers, lang)
         yes = [label for label, unsure in positives if not unsure]
         unsure = [label for label, unsure in positives if unsure]
         if yes:

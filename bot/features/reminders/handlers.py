@@ -36,7 +36,7 @@ from bot.ui.labels import reminder_button_label, reminder_label
 from bot.ui.replies import show
 from bot.ui.screens import show_stale
 from content.model import Content
-from content.triage import NO, UNSURE, WHO, YES, Ask, Result, encode_path
+from content.triage import NO, UNSURE, WHO, YES, Ask, Result
 from storage import reminders as outbox
 from storage import stats
 from storage.reminders import DailyPayload, FollowupPayload, Payload, Reminder
@@ -80,9 +80,9 @@ def list_screen(
     )
 
 
-def delay_screen(content: Content, lang: str) -> Screen:
+def delay_screen(content: Content, lang: str, path: str = "") -> Screen:
     delays = [
-        button(content.text(lang, f"reminders.delay.{d.id}"), PickDelay(d.id))
+        button(content.text(lang, f"reminders.delay.{d.id}"), PickDelay(d.id, path))
         for d in content.reminders.followup_delays
     ]
     return Screen(
@@ -143,16 +143,18 @@ async def on_open(update: Update, ctx: BotContext, _: OpenReminders) -> str | No
 
 async def on_add_followup(update: Update, ctx: BotContext, cb: AddFollowup) -> str | None:
     lang = await ctx.services.user_language(update)
-    await show(update, ctx, delay_screen(ctx.services.content, lang), new=cb.new)
+    await show(update, ctx, delay_screen(ctx.services.content, lang, cb.path), new=cb.new)
     return None
 
 
 async def on_delay(update: Update, ctx: BotContext, cb: PickDelay) -> str | None:
     delay = ctx.services.content.reminders.delay(cb.delay)
-    return await _followup(update, ctx, delay.hours if delay else None, snoozed=False)
+    return await _followup(update, ctx, delay.hours if delay else None, snoozed=False, path=cb.path)
 
 
-async def _followup(update: Update, ctx: BotContext, hours: float | None, *, snoozed: bool) -> str | None:
+async def _followup(
+    update: Update, ctx: BotContext, hours: float | None, *, snoozed: bool, path: str = ""
+) -> str | None:
     """A check-in `hours` from now (a follow-up chosen from the menu or the checklist, or a
     snoozed check-in): saved, then confirmed with its local time. None hours: a stale button."""
     services = ctx.services
@@ -166,11 +168,12 @@ async def _followup(update: Update, ctx: BotContext, hours: float | None, *, sno
     payload = FollowupPayload(lang=lang, asked_at=now)
     # A follow-up after the checklist remembers what it follows up (reasons only), and the
     # checklist answers themselves are dropped once the reminder is saved: they have served.
+    # From the checklist's result, its buttons carry its answers (a short path): the check-in words
+    # its reasons and its advice from them. The run in memory is forgotten: it has served.
+    result = checkin_result(content, path) if path and not snoozed else None
     run = None if snoozed else await services.checklists.get(user.id)
-    if run is not None and run.outcome is not None:
-        # The answers as their short path: the check-in words its reasons and its advice from it.
-        path = encode_path(content.triage, run.as_dict)
-        payload = FollowupPayload(lang=lang, asked_at=now, outcome=run.outcome, path=path)
+    if result is not None:
+        payload = FollowupPayload(lang=lang, asked_at=now, outcome=result.level, path=path)
     if not await _insert(update, ctx, lang, due=due, payload=payload):
         return None
     if run is not None:
