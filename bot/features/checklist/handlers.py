@@ -194,36 +194,31 @@ async def on_step(update: Update, ctx: BotContext, cb: Step) -> str | None:
 
 async def on_tick(update: Update, ctx: BotContext, cb: ContextTick) -> str | None:
     """A context option ticked or unticked: the same screen in the same message, new ticks."""
-    services = ctx.services
-    triage = services.content.triage
-    lang = await services.user_language(update)
+    triage = ctx.services.content.triage
     hit = triage.at(cb.path)
-    state = hit[1] if hit else None
-    if not isinstance(state, Ask) or state.screen.kind != CONTEXT or cb.mask >> len(triage.contexts):
-        return await show_stale(update, ctx)
-    run = await _run_of(update, ctx, cb.session, lang)
-    if run is None:
-        return services.content.text(lang, "alerts.checklist_ended")
-    run = replace(run, updated_at=services.now())
-    services.checklists.remember(run)
-    await _show(update, ctx, run, cb.path, lang, mask=cb.mask)
-    return None
+    ok = hit is not None and isinstance(hit[1], Ask) and hit[1].screen.kind == CONTEXT
+    return await _redraw(update, ctx, cb.session, cb.path, ok and not cb.mask >> len(triage.contexts), mask=cb.mask)
 
 
 async def on_back(update: Update, ctx: BotContext, cb: ChecklistBack) -> str | None:
+    hit = ctx.services.content.triage.at(cb.path)
+    return await _redraw(update, ctx, cb.session, cb.path, hit is not None and isinstance(hit[1], Ask))
+
+
+async def _redraw(update: Update, ctx: BotContext, session: str, path: str, ok: bool, *, mask: int = 0) -> str | None:
+    """Show the screen `path` leads to again (Back, a context tick), as the run's current one."""
     services = ctx.services
-    triage = services.content.triage
-    lang = await services.user_language(update)
-    hit = triage.at(cb.path)
-    if hit is None or isinstance(hit[1], Result):
+    if not ok:
         return await show_stale(update, ctx)
-    answers = hit[0]
-    run = await _run_of(update, ctx, cb.session, lang)
+    lang = await services.user_language(update)
+    run = await _run_of(update, ctx, session, lang)
     if run is None:
         return services.content.text(lang, "alerts.checklist_ended")
-    run = replace(run, answers=tuple(answers.items()), outcome=None, updated_at=services.now())
+    hit = services.content.triage.at(path)
+    answers = tuple(hit[0].items()) if hit else ()
+    run = replace(run, answers=answers, outcome=None, updated_at=services.now())
     services.checklists.remember(run)
-    await _show(update, ctx, run, cb.path, lang)
+    await _show(update, ctx, run, path, lang, mask=mask)
     return None
 
 
