@@ -93,6 +93,12 @@ class ReminderConfig:
     timezones: tuple[str, ...]  # IANA names offered as buttons
     max_active: int
     late_after_hours: float
+    # Until a user sets a time zone, the zone their language suggests (it -> Europe/Rome).
+    guess_zones: Mapping[str, str] = field(default_factory=dict)
+    # One stretch a day in the stretching reminder, in turn: ids of the self-care stretch pages.
+    stretch_pages: tuple[str, ...] = ()
+    # City names in each language where GeoNames' own differs (<lang>/places.yaml): geonameid -> name.
+    place_names: Mapping[str, Mapping[int, str]] = field(default_factory=dict)
 
     def delay(self, delay_id: str) -> Delay | None:
         return next((d for d in self.followup_delays if d.id == delay_id), None)
@@ -225,9 +231,9 @@ class Content:
 # tests/test_content.py keeps this list in sync with the keys the code uses.
 REQUIRED_STRINGS = frozenset(
     {
-        "actions.checklist",
         "about.source",
         "about.text",
+        "actions.checklist",
         "admin.reload_failed",
         "admin.reloaded",
         "admin.stats",
@@ -287,16 +293,9 @@ REQUIRED_STRINGS = frozenset(
         "privacy.confirm_delete",
         "privacy.deleted",
         "privacy.kept",
-        "privacy.mydata",
-        "privacy.mydata_file",
         "privacy.mydata_checklist",
-        "privacy.mydata_checklist_done",
         "privacy.mydata_empty",
         "privacy.mydata_language_auto",
-        "privacy.mydata_no_checklist",
-        "privacy.mydata_no_reminders",
-        "privacy.mydata_not_set",
-        "privacy.mydata_summary",
         "privacy.text",
         "profile.description",
         "profile.short_description",
@@ -311,8 +310,8 @@ REQUIRED_STRINGS = frozenset(
         "reminders.created_daily",
         "reminders.created_followup",
         "reminders.daily_ask_kind",
-        "reminders.daily_moved",
         "reminders.daily_ask_time",
+        "reminders.daily_moved",
         "reminders.item_daily",
         "reminders.item_followup",
         "reminders.late",
@@ -320,7 +319,6 @@ REQUIRED_STRINGS = frozenset(
         "reminders.menu_title",
         "reminders.none",
         "reminders.snoozed",
-        "reminders.stopped",
         "reminders.tz_ask_time",
         "reminders.tz_set",
         "search.none",
@@ -341,7 +339,6 @@ REQUIRED_STRINGS = frozenset(
         "timezone.location_cancelled",
         "timezone.location_none",
         "timezone.location_prompt",
-        "timezone.location_set",
         "timezone.offer_dismissed",
         "timezone.offset_pick",
         "timezone.search_ask",
@@ -354,5 +351,49 @@ REQUIRED_STRINGS = frozenset(
         "triage.summary_unsure",
         "triage.summary_yes",
         "triage.worse_next",
+        "userdata.ask_minute",
+        "userdata.btn_change_time",
+        "userdata.btn_keep",
+        "userdata.btn_more_zones",
+        "userdata.btn_stop_all_yes",
+        "userdata.btn_stop_this",
+        "userdata.btn_undo",
+        "userdata.btn_zone",
+        "userdata.changed_time",
+        "userdata.chart_spasm_free",
+        "userdata.country_pick",
+        "userdata.csv_no_spasms",
+        "userdata.deleted",
+        "userdata.diary_spasm_free",
+        "userdata.duplicate_followup",
+        "userdata.kept",
+        "userdata.location_set_place",
+        "userdata.morning_diary",
+        "userdata.mydata_checklist",
+        "userdata.mydata_diary",
+        "userdata.mydata_diary_counts",
+        "userdata.mydata_diary_range",
+        "userdata.mydata_file",
+        "userdata.mydata_language",
+        "userdata.mydata_more",
+        "userdata.mydata_none",
+        "userdata.mydata_profile",
+        "userdata.mydata_reminders",
+        "userdata.mydata_since",
+        "userdata.mydata_title",
+        "userdata.mydata_zone",
+        "userdata.restore_gone",
+        "userdata.restored",
+        "userdata.search_pick_place",
+        "userdata.spasm_free_line",
+        "userdata.spasm_free_saved",
+        "userdata.spasm_free_yesterday",
+        "userdata.stop_all_ask",
+        "userdata.stopped_all",
+        "userdata.stopped_one",
+        "userdata.stretch_title",
+        "userdata.together",
+        "userdata.zone_guessed",
+        "userdata.zone_set_place",
     }
 )

@@ -35,6 +35,8 @@ def _sample(cls: type[Callback], longest: bool) -> Callback:
             values.append("unsure")
         elif field.name == "lang":
             values.append("it")
+        elif field.name == "country":
+            values.append("US")  # ISO 3166 alpha-2
         elif field.name == "zone":
             values.append("America/Argentina/ComodRivadavia")
         else:

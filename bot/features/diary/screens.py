@@ -109,7 +109,7 @@ def fill_in(template: str, **values: object) -> str:
     return template.format_map(FormatDict({k: str(v) for k, v in values.items()}))
 
 
-def chart_spec(content: Content, lang: str, s: maths.Summary) -> ChartSpec:
+def chart_spec(content: Content, lang: str, s: maths.Summary, free: frozenset[str] = frozenset()) -> ChartSpec:
     words = words_of(content, lang)
     days = content.diary.summary_days
     severities = content.diary.fields["severity"].choices
@@ -126,7 +126,10 @@ def chart_spec(content: Content, lang: str, s: maths.Summary) -> ChartSpec:
         y_label=words.chart["y_label"],
         x_labels=tick_labels([_month_day(words, d) for d in s.window.days]),
         series=series,
-        empty_text=fill_in(words.chart["empty"], days=days),
+        empty_text=fill_in(words.chart["empty"], days=days) if not free else "",
+        # Days marked spasm-free ("No spasms today"): a green dot each, not an empty day.
+        spasm_free=tuple(d.isoformat() in free for d in s.window.days),
+        spasm_free_label=content.text(lang, "userdata.chart_spasm_free", count=len(free)),
     )
 
 
