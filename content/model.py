@@ -304,7 +304,6 @@ REQUIRED_STRINGS = frozenset(
         "reminders.ago_hour",
         "reminders.ago_hours",
         "reminders.ask_delay",
-        "reminders.cancelled",
         "reminders.checkin",
         "reminders.combined",
         "reminders.created_daily",
