@@ -24,6 +24,7 @@ from content.problems import Problem
 
 _TOKEN = r"[a-z0-9_]{1,24}"  # noqa: S105 - an identifier pattern, not a secret
 _SESSION = r"[a-z0-9]{6,12}"  # a checklist run id (the checklist makes 8 hex digits)
+_PATH = r"[0-9a-fynu]{0,16}"  # a checklist's answers so far (content.triage: at most 11 characters)
 _ID = r"\d{1,12}"
 _BOOL = r"[01]"
 
@@ -140,21 +141,36 @@ class StartChecklist(Callback):
 
 
 @dataclass(frozen=True, slots=True)
-class Answer(Callback):
-    """A checklist answer; session ties it to one run so old buttons are recognised."""
+class Step(Callback):
+    """A checklist answer. `path`: the answers so far (content.triage.encode_path), so the step
+    needs no stored state; `session` ties it to one run, so an ended run's buttons are known."""
 
-    PREFIX = "c"
-    PATTERNS = (_SESSION, r"\d{1,2}", _TOKEN)
+    PREFIX = "cs"
+    PATTERNS = (_SESSION, _PATH, r"[0-9a-fynu]{1,2}")
     session: str
-    step: int
-    answer: str
+    path: str
+    choice: str  # an audience's index, y / n / u, or the ticked contexts as a hex bit mask
+
+
+@dataclass(frozen=True, slots=True)
+class ContextTick(Callback):
+    """Tick or untick a context option: the same screen again, with the options now ticked."""
+
+    PREFIX = "ct"
+    PATTERNS = (_SESSION, _PATH, r"\d{1,3}")
+    session: str
+    path: str
+    mask: int
 
 
 @dataclass(frozen=True, slots=True)
 class ChecklistBack(Callback):
+    """Back to the screen the answers in `path` lead to (one answer fewer than the screen shown)."""
+
     PREFIX = "kb"
-    PATTERNS = (_SESSION,)
+    PATTERNS = (_SESSION, _PATH)
     session: str
+    path: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,11 +189,12 @@ class ChecklistRestart(Callback):
 
 @dataclass(frozen=True, slots=True)
 class ChecklistSummary(Callback):
-    """Send the run's answers as plain text a user can forward to their doctor."""
+    """Send the run's answers as plain text a user can forward to their doctor (`path`: the answers)."""
 
     PREFIX = "ks"
-    PATTERNS = (_SESSION,)
+    PATTERNS = (_SESSION, _PATH)
     session: str
+    path: str
 
 
 # --- reminders -------------------------------------------------------------------------------
@@ -190,16 +207,21 @@ class OpenReminders(Callback):
 
 @dataclass(frozen=True, slots=True)
 class AddFollowup(Callback):
-    """Ask when to check in; a finished checklist run, if any, gives the check-in its reasons."""
+    """Ask when to check in; a finished checklist run, if any, gives the check-in its reasons.
+    new: below the tapped message (the checklist's advice stays on screen) rather than in its place."""
 
     PREFIX = "rf"
+    PATTERNS = (_BOOL, _PATH)
+    new: bool = False
+    path: str = ""  # from the checklist's result: its answers, which the check-in follows up
 
 
 @dataclass(frozen=True, slots=True)
 class PickDelay(Callback):
     PREFIX = "rd"
-    PATTERNS = (_TOKEN,)
+    PATTERNS = (_TOKEN, _PATH)
     delay: str
+    path: str = ""  # the checklist's answers the check-in follows up ("" for none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -291,34 +313,35 @@ class CancelReminder(Callback):
 
 @dataclass(frozen=True, slots=True)
 class CheckinBetter(Callback):
+    """A check-in answer; `path`: the checklist answers it follows ("" for a plain check-in).
+    They ride in the button because the reminder's health context is erased once it is sent."""
+
     PREFIX = "rb"
-    PATTERNS = (_ID,)
+    PATTERNS = (_ID, _PATH)
     reminder_id: int
+    path: str
 
 
 @dataclass(frozen=True, slots=True)
 class CheckinSame(Callback):
+    """A check-in answer; `path`: the checklist answers it follows ("" for a plain check-in).
+    They ride in the button because the reminder's health context is erased once it is sent."""
+
     PREFIX = "rs"
-    PATTERNS = (_ID,)
+    PATTERNS = (_ID, _PATH)
     reminder_id: int
-
-
-@dataclass(frozen=True, slots=True)
-class CheckinSameAfter(Callback):
-    """ "Same" at a check-in that follows a checklist outcome: it reminds the user of that outcome.
-    The outcome rides in the button, because the reminder's health context is erased once sent."""
-
-    PREFIX = "ra"
-    PATTERNS = (_ID, _TOKEN)
-    reminder_id: int
-    outcome: str
+    path: str
 
 
 @dataclass(frozen=True, slots=True)
 class CheckinWorse(Callback):
+    """A check-in answer; `path`: the checklist answers it follows ("" for a plain check-in).
+    They ride in the button because the reminder's health context is erased once it is sent."""
+
     PREFIX = "rw"
-    PATTERNS = (_ID,)
+    PATTERNS = (_ID, _PATH)
     reminder_id: int
+    path: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -326,9 +349,10 @@ class WorseAnswer(Callback):
     """The answer to the emergency-sign question asked after "Worse"."""
 
     PREFIX = "rq"
-    PATTERNS = (_ID, _TOKEN)
+    PATTERNS = (_ID, _TOKEN, _PATH)
     reminder_id: int
     answer: str
+    path: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -632,16 +656,22 @@ def all_static_callbacks(content: Content) -> Iterator[Callback]:
         yield Vote(page_id, helpful=True)
     for lang in content.languages:
         yield SetLang(lang)
-    for answer in content.checklist.answers:
-        yield Answer("x" * 12, 99, answer)
+    longest = "y" * 16
+    for choice in ("ff", "y"):
+        yield Step("x" * 12, longest, choice)
+    yield ContextTick("x" * 12, longest, 255)
+    yield ChecklistBack("x" * 12, longest)
+    yield ChecklistSummary("x" * 12, longest)
+    yield AddFollowup(True, longest)
     for delay in content.reminders.followup_delays:
-        yield PickDelay(delay.id)
+        yield PickDelay(delay.id, longest)
     for snooze in content.reminders.snoozes:
         yield Snooze(10**12 - 1, snooze.id)
-    for outcome in content.checklist.outcomes:
-        yield CheckinSameAfter(10**12 - 1, outcome)
-    for answer in content.checklist.answers:
-        yield WorseAnswer(10**12 - 1, answer)
+    yield CheckinBetter(10**12 - 1, longest)
+    yield CheckinSame(10**12 - 1, longest)
+    yield CheckinWorse(10**12 - 1, longest)
+    for answer in ("yes", "no", "unsure"):
+        yield WorseAnswer(10**12 - 1, answer, longest)
     for kind in content.reminders.daily_kinds:
         yield PickKind(kind)
         yield PickTime(kind, 23 * 60 + 59)
