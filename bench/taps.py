@@ -68,21 +68,20 @@ def _baseline_app(fake: Any) -> Any:
 
 def _same_screens(content: Any, kind: str) -> list[Any]:
     """The screens our bot shows in this case, in the order it shows them (English)."""
-    from bot.features.checklist.feature import outcome_screen, question_screen
+    from bot.features.checklist.screens import ask_screen, outcome_screen
     from bot.ui.keyboards import page_screen
-    from storage.checklists import ChecklistRun
+    from content.triage import CONTEXT, NONE, Ask, encode_path
 
     if kind == "menu":
         return [page_screen(content, "causes", "en"), page_screen(content, "main", "en")]
-    checklist = content.checklist
-    answers: tuple[tuple[str, str], ...] = ()
+    triage = content.triage
+    answers: dict[str, str] = {}
     screens = []
-    for question in checklist.questions:
-        run = ChecklistRun(1, "bench000", 1, 1, "en", answers, None, 0, 0)
-        screens.append(question_screen(content, run, "en"))
-        answers = (*answers, (question.id, "no"))
-    outcome = checklist.evaluate(dict(answers), finished=True)
-    screens.append(outcome_screen(content, ChecklistRun(1, "bench000", 1, 1, "en", answers, outcome, 0, 0), "en"))
+    while isinstance(state := triage.step(answers), Ask):
+        screens.append(ask_screen(content, "bench000", encode_path(triage, answers), state, "en"))
+        spec = state.screen
+        answers[spec.id] = "adult" if spec.kind == "audience" else NONE if spec.kind == CONTEXT else "no"
+    screens.append(outcome_screen(content, "bench000", encode_path(triage, answers), state, "en"))
     return screens
 
 
@@ -221,7 +220,7 @@ async def _same(n: int, production: bool, concurrent: bool, kind: str, content: 
 async def _ours(n: int, production: bool, concurrent: bool, kind: str, content: Any) -> tuple[list[float], float]:
     from bot.app import FEATURES, build_application, codec_of
     from bot.fake_telegram import ChatClient, FakeTelegram
-    from bot.features.checklist.callbacks import ChecklistRestart
+    from bot.features.checklist.callbacks import ChecklistRestart, Step
     from bot.infra.services import services_of
     from bot.lifecycle import running
 
@@ -241,17 +240,18 @@ async def _ours(n: int, production: bool, concurrent: bool, kind: str, content: 
 
             def checklist_maker(client: ChatClient) -> MakeUpdate:
                 def make(_k: int) -> dict[str, Any]:
+                    # The all-"No" adult path: An adult, No, None of these, No...; then Start again.
                     screen = client.screen()
                     data = screen.callback_data
-                    tap = next((d for d in data if d.startswith("c:") and d.endswith(":no")), None)
-                    if tap is None:  # the outcome screen: start again
-                        tap = next(d for d in data if isinstance(parse(d), ChecklistRestart))
+                    steps = [cb for cb in map(parse, data) if isinstance(cb, Step)]
+                    step = next((s for s in steps if s.choice in ("0", "n", "00")), None)
+                    tap = step.encode() if step else next(d for d in data if isinstance(parse(d), ChecklistRestart))
                     return fake.callback_update(client.user, screen.message_id, tap)
 
                 return make
 
             maker = menu_maker if kind == "menu" else checklist_maker
-            settle = services_of(app).checklists.flush
+            settle = services_of(app).flush  # every queued write (checklist results, counters, diary)
             result = await _timed(app, [maker(c) for c in clients], n, production, concurrent, settle)
         _check_fake(fake, f"ours ({kind})")
     return result

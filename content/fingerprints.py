@@ -228,6 +228,8 @@ def _walk(
             elif isinstance(text, _MAPPINGS) and c.is_languages(text) and all(_flat_text(t) for t in text.values()):
                 item = ".".join(path)
         for f in dataclasses.fields(value):
+            if f.name.startswith("_") or not f.compare:  # caches of derived views, not reviewed words
+                continue
             sub = getattr(value, f.name)
             if made_here and f.name == "id":
                 continue

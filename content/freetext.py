@@ -17,7 +17,6 @@ from types import MappingProxyType
 from content.builder import Builder
 from content.limits import MAX_BUTTON, MAX_MESSAGE
 from content.model import (
-    Checklist,
     Emergency,
     Examples,
     FreeText,
@@ -30,6 +29,7 @@ from content.model import (
     placeholders,
 )
 from content.telegram_html import TelegramHtmlError, parse_html, utf16_len
+from content.triage import Triage
 from content.yaml_reader import Marked
 
 SHOWS = ("menu", "help")
@@ -47,13 +47,13 @@ MESSAGES = (
 )
 
 
-def load_freetext(b: Builder, languages: tuple[str, ...], pages: Mapping[str, Page], checklist: Checklist) -> FreeText:
+def load_freetext(b: Builder, languages: tuple[str, ...], pages: Mapping[str, Page], triage: Triage) -> FreeText:
     raw = b.load("freetext.yaml")
     b.unknown_keys(raw, {"emergency", "small_talk"}, "freetext.yaml")
     texts = {lang: b.load(f"{lang}/freetext.yaml") for lang in languages}
     for lang, t in texts.items():
         b.unknown_keys(t, {"emergency", "small_talk", "search", "messages", "pages"}, f"{lang}/freetext.yaml")
-    emergency = _emergency(b, raw, texts, pages, checklist)
+    emergency = _emergency(b, raw, texts, pages, triage)
     small_talk = _small_talk(b, raw, texts)
     search = _search(b, texts, pages)
     messages = _messages(b, texts)
@@ -98,7 +98,7 @@ def _html(b: Builder, m: Marked, key: str, what: str) -> str:
 
 
 def _emergency(
-    b: Builder, raw: Marked, texts: Mapping[str, Marked], pages: Mapping[str, Page], checklist: Checklist
+    b: Builder, raw: Marked, texts: Mapping[str, Marked], pages: Mapping[str, Page], triage: Triage
 ) -> Emergency:
     spec = b.mapping(raw, "emergency")
     b.unknown_keys(spec, {"signs"}, "emergency")
@@ -106,9 +106,9 @@ def _emergency(
     if not isinstance(raw_signs, list) or not raw_signs:
         b.fail(spec, "signs", "emergency signs must be a non-empty list")
         raw_signs = []
-    order = list(checklist.outcomes)  # most urgent first
-    rule_of = {q: r.outcome for r in reversed(checklist.rules) for q in r.when_any}
-    questions = {q.id for q in checklist.questions}
+    order = list(reversed(triage.levels))  # most urgent first
+    rule_of = {item.id: item.level for item in triage.items.values()}
+    questions = set(triage.items)
     by_lang = {lang: b.mapping(t, "emergency") for lang, t in texts.items()}
     sign_texts = {lang: b.mapping(e, "signs") for lang, e in by_lang.items()}
     signs: list[Sign] = []
@@ -129,12 +129,12 @@ def _emergency(
         refs = b.safety_references(item, f"emergency sign {sid!r}", safety=True)
         passage = b.text(item, "passage") or ""
         disposition = str(item.get("disposition"))
-        if disposition not in checklist.outcomes:
-            b.fail(item, "disposition", f"sign {sid!r}: disposition {disposition!r} is not a checklist outcome")
+        if disposition not in triage.levels:
+            b.fail(item, "disposition", f"sign {sid!r}: disposition {disposition!r} is not a checklist level")
         question = item.get("question")
         if question is not None:
             if question not in questions:
-                b.fail(item, "question", f"sign {sid!r}: {question!r} is not a checklist question")
+                b.fail(item, "question", f"sign {sid!r}: {question!r} is not a sign the checklist asks")
             elif disposition in order and order.index(disposition) > order.index(rule_of.get(question, order[-1])):
                 b.fail(
                     item,

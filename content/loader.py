@@ -24,27 +24,18 @@ from content.model import (
     ACTIONS,
     MAIN_PAGE,
     PAGE_ID,
-    SINGLE_ROLES,
-    Checklist,
     Content,
     Delay,
-    Outcome,
-    OutcomeText,
     Page,
     PageText,
-    Question,
-    QuestionText,
     Reference,
     ReminderConfig,
-    Role,
-    Rule,
-    WorseCheck,
-    placeholders,
 )
 from content.problems import ContentError, Problem
 from content.signoff import load_signoff
 from content.start_parameters import page_id_problem
 from content.telegram_html import parse_html, utf16_len
+from content.triage_loader import load_triage
 from content.validate import validate
 from content.yaml_reader import Marked
 
@@ -73,11 +64,11 @@ def load_content(root: Path | str | None = None, *, checks: Iterable[ContentChec
 
     strings = _load_strings(b, languages)
     pages = _load_pages(b, languages)
-    checklist = _load_checklist(b, languages)
     reminders = _load_reminders(b, languages, pages.keys())
     diary = load_diary(b, languages)
-    freetext = load_freetext(b, languages, pages, checklist)
-    if b.problems:
+    triage = load_triage(b, languages)
+    freetext = load_freetext(b, languages, pages, triage) if triage is not None else None
+    if b.problems or triage is None or freetext is None:
         raise ContentError(b.problems)
 
     rendered: dict[tuple[str, str], str] = {}
@@ -98,10 +89,10 @@ def load_content(root: Path | str | None = None, *, checks: Iterable[ContentChec
         default_language=default,
         source=source,
         pages=MappingProxyType(pages),
-        checklist=checklist,
         reminders=reminders,
         diary=diary,
         freetext=freetext,
+        triage=triage,
         strings=MappingProxyType({k: MappingProxyType(v) for k, v in strings.items()}),
         locales=MappingProxyType(locales),
         rendered=MappingProxyType(rendered),
@@ -307,180 +298,6 @@ def _load_pages(b: Builder, languages: tuple[str, ...]) -> dict[str, Page]:
     }
 
 
-def _load_checklist(b: Builder, languages: tuple[str, ...]) -> Checklist:
-    problems_before = len(b.problems)
-    raw = b.load("checklist.yaml")
-    b.unknown_keys(raw, {"answers", "counts_as", "questions", "rules", "outcomes", "worse_check"}, "checklist.yaml")
-    answers = b.str_list(raw, "answers", required=True)
-    if "yes" not in answers:
-        b.fail(raw, "answers", "answers must include 'yes'")
-    counts_as_raw = b.mapping(raw, "counts_as", required=False)
-    counts_as: dict[str, str] = {}
-    for key, value in counts_as_raw.items():
-        if key not in answers or value not in answers:
-            b.fail(counts_as_raw, key, f"counts_as {key!r}: {value!r} must map an answer to an answer")
-        else:
-            counts_as[key] = value
-
-    question_specs: list[tuple[str, bool, Marked]] = []
-    question_refs: dict[str, tuple[Reference, ...]] = {}
-    raw_questions = raw.get("questions")
-    if not isinstance(raw_questions, list) or not raw_questions:
-        b.fail(raw, "questions", "questions must be a non-empty list")
-        raw_questions = []
-    seen: set[str] = set()
-    for spec in raw_questions:
-        if not isinstance(spec, Marked) or not isinstance(spec.get("id"), str):
-            b.fail(raw, "questions", "each question needs an id")
-            continue
-        b.unknown_keys(spec, {"id", "safety", "reference"}, "a question")
-        qid = spec["id"]
-        if qid in seen:
-            b.fail(spec, "id", f"duplicate question id {qid!r}")
-        seen.add(qid)
-        safety = spec.get("safety", False) is True
-        question_refs[qid] = b.safety_references(spec, f"question {qid!r}", safety=safety)
-        if question_refs[qid] and not safety:
-            b.fail(spec, "reference", f"question {qid!r} has a reference but is not marked `safety: true`")
-        question_specs.append((qid, safety, spec))
-
-    outcome_specs = b.mapping(raw, "outcomes")
-    outcome_refs: dict[str, tuple[Reference, ...]] = {}
-    for oid, spec in outcome_specs.items():
-        if not isinstance(spec, Marked):
-            b.fail(outcome_specs, oid, f"outcome {oid!r} must be a mapping")
-            continue
-        b.unknown_keys(spec, {"safety", "followup", "reference", "role"}, f"outcome {oid!r}")
-        role = spec.get("role")
-        if role not in Role.__members__.values():
-            b.fail(spec, "role", f"outcome {oid!r} needs a role: one of {', '.join(Role)}")
-        # Every outcome ends with safety-netting, which is never from the source text.
-        outcome_refs[oid] = b.safety_references(
-            spec, f"outcome {oid!r} (its safety-netting)", safety=True, at=(outcome_specs, oid)
-        )
-    rules: list[Rule] = []
-    raw_rules = raw.get("rules")
-    if not isinstance(raw_rules, list) or not raw_rules:
-        b.fail(raw, "rules", "rules must be a non-empty list")
-        raw_rules = []
-    for spec in raw_rules:
-        if not isinstance(spec, Marked):
-            b.fail(raw, "rules", "each rule must be a mapping")
-            continue
-        b.unknown_keys(spec, {"outcome", "immediate", "when_any"}, "a rule")
-        outcome = spec.get("outcome")
-        if outcome not in outcome_specs:
-            b.fail(spec, "outcome", f"rule refers to unknown outcome {outcome!r}")
-        when_any = b.str_list(spec, "when_any")
-        for qid in when_any:
-            if qid not in seen:
-                b.fail(spec, "when_any", f"rule refers to unknown question {qid!r}")
-        rules.append(Rule(str(outcome), bool(spec.get("immediate", False)), when_any))
-    if rules and rules[-1].when_any:
-        b.fail(raw, "rules", "the last rule must have no condition, so every answer set has an outcome")
-
-    worse_spec = b.mapping(raw, "worse_check")
-    b.unknown_keys(worse_spec, {"safety", "outcome", "reference"}, "worse_check")
-    worse_outcome = worse_spec.get("outcome")
-    if worse_spec and worse_outcome not in outcome_specs:
-        b.fail(worse_spec, "outcome", f"worse_check refers to unknown outcome {worse_outcome!r}")
-    worse_refs = b.safety_references(worse_spec, "worse_check", safety=True) if worse_spec else ()
-
-    texts = {lang: b.load(f"{lang}/checklist.yaml") for lang in languages}
-    q_texts: dict[str, dict[str, QuestionText]] = {q: {} for q, _, _ in question_specs}
-    o_texts: dict[str, dict[str, OutcomeText]] = {o: {} for o in outcome_specs}
-    w_texts: dict[str, QuestionText] = {}
-    criteria: dict[str, str] = {}
-    labels: dict[str, dict[str, str]] = {}
-
-    def question_text(spec: Marked, qid: str) -> QuestionText:
-        b.unknown_keys(spec, {"text", "reason", "reason_past", "unsure", "unsure_past"}, f"question {qid!r}")
-        text = b.text(spec, "text") or qid
-        b.html(spec, "text", text, f"question {qid!r}")
-        phrases = [b.text(spec, k) or qid for k in ("reason", "reason_past", "unsure", "unsure_past")]
-        return QuestionText(text, *phrases)
-
-    for lang, t in texts.items():
-        qs = b.mapping(t, "questions")
-        for qid in q_texts:
-            spec = qs.get(qid)
-            if not isinstance(spec, Marked):
-                b.fail(qs, None, f"question {qid!r} has no {lang!r} text")
-                continue
-            q_texts[qid][lang] = question_text(spec, qid)
-        if worse_spec:
-            w_texts[lang] = question_text(b.mapping(t, "worse_check"), "worse_check")
-        criteria[lang] = b.text(t, "criteria") or ""
-        if criteria[lang]:
-            b.html(t, "criteria", criteria[lang], "criteria")
-        for qid in qs:
-            if qid not in q_texts:
-                b.fail(qs, qid, f"question {qid!r} is not in checklist.yaml")
-        al = b.mapping(t, "answers")
-        labels[lang] = {}
-        for answer in answers:
-            labels[lang][answer] = b.text(al, answer) or answer
-        os_ = b.mapping(t, "outcomes")
-        for oid in o_texts:
-            spec = os_.get(oid)
-            if not isinstance(spec, Marked):
-                b.fail(os_, None, f"outcome {oid!r} has no {lang!r} text")
-                continue
-            b.unknown_keys(spec, {"title", "text", "safety_net"}, f"outcome {oid!r}")
-            body = b.text(spec, "text") or oid
-            extra = placeholders(body) - {"reasons", "criteria"}
-            if extra:
-                b.fail(spec, "text", f"outcome {oid!r}: unknown placeholder(s) {sorted(extra)}")
-            b.html(spec, "text", body.replace("{reasons}", "").replace("{criteria}", ""), f"outcome {oid!r}")
-            net = b.text(spec, "safety_net", required=False) or ""
-            if net:
-                b.html(spec, "safety_net", net, f"outcome {oid!r} safety_net")
-            else:
-                b.fail(
-                    os_, oid, f"outcome {oid!r} has no {lang!r} safety_net: what should make the user get help sooner"
-                )
-            o_texts[oid][lang] = OutcomeText(b.text(spec, "title") or oid, body, net)
-
-    def _role(spec: object) -> Role:
-        # A missing or unknown role was reported above; the most cautious role stands in.
-        role = spec.get("role") if isinstance(spec, Marked) else None
-        return Role(str(role)) if role in Role.__members__.values() else Role.EMERGENCY
-
-    outcomes = {
-        oid: Outcome(
-            oid,
-            bool(spec.get("safety", False)) if isinstance(spec, Marked) else False,
-            bool(spec.get("followup", True)) if isinstance(spec, Marked) else True,
-            MappingProxyType(o_texts[oid]),
-            outcome_refs.get(oid, ()),
-            _role(spec),
-        )
-        for oid, spec in outcome_specs.items()
-    }
-    for role in SINGLE_ROLES:
-        holders = [oid for oid, outcome in outcomes.items() if outcome.role is role]
-        if len(holders) != 1:
-            b.fail(raw, "outcomes", f"exactly one outcome must have role {role.value!r}, found {holders or 'none'}")
-    checklist = Checklist(
-        answers=answers,
-        counts_as=MappingProxyType(counts_as),
-        questions=tuple(
-            Question(q, s, MappingProxyType(q_texts[q]), question_refs.get(q, ())) for q, s, _ in question_specs
-        ),
-        rules=tuple(rules),
-        outcomes=MappingProxyType(outcomes),
-        answer_labels=MappingProxyType({k: MappingProxyType(v) for k, v in labels.items()}),
-        criteria=MappingProxyType(criteria),
-        worse_check=WorseCheck(str(worse_outcome), MappingProxyType(w_texts), worse_refs),
-    )
-    if len(b.problems) == problems_before:  # walking needs a sound checklist, not a sound tree
-        reached = {outcome for _, outcome in checklist.walk()}
-        for oid in outcomes:
-            if oid not in reached:
-                b.fail(outcome_specs, oid, f"outcome {oid!r} can never be reached by any answers")
-    return checklist
-
-
 def _load_reminders(
     b: Builder, languages: tuple[str, ...] = (), page_ids: Collection[str] | None = None
 ) -> ReminderConfig:
@@ -589,8 +406,8 @@ def summary(content: Content) -> Mapping[str, object]:
     return {
         "pages": len(content.pages),
         "languages": ", ".join(content.languages),
-        "questions": len(content.checklist.questions),
-        "outcomes": len(content.checklist.outcomes),
+        "checklist signs": len(content.triage.items),
+        "dispositions": len(content.triage.levels),
         "strings": len(content.strings[content.default_language]),
         "longest message": f"{longest[0][0]} ({longest[0][1]}), "
         f"{utf16_len(parse_html(longest[1]))} of {MAX_MESSAGE} characters",

@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import itertools
 import re
 import string
 import unicodedata
-from collections.abc import Callable, Hashable, Iterator, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any, TypeVar
 
 from content.signed import SignOff
+from content.triage import Triage
 
 PAGE_ID = re.compile(r"^[a-z][a-z0-9_]{0,23}$")
 MAIN_PAGE = "main"
@@ -71,144 +70,6 @@ class Page:
     @property
     def buttons(self) -> tuple[str, ...]:
         return self.children + self.links
-
-
-@dataclass(frozen=True, slots=True)
-class QuestionText:
-    text: str
-    reason: str  # right after a "yes": "your spasms are intense"
-    reason_past: str  # days later, in a check-in: "your spasms were intense"
-    unsure: str  # right after "not sure": "you were not sure whether your spasms are intense"
-    unsure_past: str  # days later: "you were not sure whether your spasms were intense"
-
-    def phrase(self, *, unsure: bool, past: bool) -> str:
-        if unsure:
-            return self.unsure_past if past else self.unsure
-        return self.reason_past if past else self.reason
-
-
-@dataclass(frozen=True, slots=True)
-class Question:
-    id: str
-    safety: bool  # wording not from the source text: it has references
-    text: Mapping[str, QuestionText]
-    references: tuple[Reference, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Rule:
-    outcome: str
-    immediate: bool
-    when_any: tuple[str, ...]  # empty: always matches (the default rule)
-
-
-@dataclass(frozen=True, slots=True)
-class OutcomeText:
-    title: str
-    text: str  # what to do, how soon and why; {reasons} and {criteria} are filled in
-    safety_net: str  # what should make the user get help sooner
-
-
-class Role(StrEnum):
-    """What an outcome means to the rest of the bot (a check-in's "Same" recalls the advice by
-    role, "Worse" nets with the urgent one): declared per outcome in checklist.yaml (`role:`)
-    and checked at load, so code never names an outcome id."""
-
-    EMERGENCY = "emergency"  # call for help now: no follow-up offered
-    URGENT = "urgent"  # get help today
-    SEE_DOCTOR = "see_doctor"  # book an appointment
-    SELF_CARE = "self_care"
-
-
-# Roles the code looks up: each must be held by exactly one outcome.
-SINGLE_ROLES = (Role.URGENT, Role.SEE_DOCTOR, Role.SELF_CARE)
-
-
-@dataclass(frozen=True, slots=True)
-class Outcome:
-    id: str
-    safety: bool
-    followup: bool
-    text: Mapping[str, OutcomeText]
-    references: tuple[Reference, ...] = ()  # what the safety wording (and safety-netting) follows
-    role: Role = Role.EMERGENCY
-
-
-@dataclass(frozen=True, slots=True)
-class WorseCheck:
-    """Asked first when a user answers "Worse" at a check-in: the emergency signs, one question."""
-
-    outcome: str  # shown at once on "yes" (or what counts as yes)
-    text: Mapping[str, QuestionText]
-    references: tuple[Reference, ...]
-
-
-@dataclass(frozen=True, slots=True)
-class Checklist:
-    answers: tuple[str, ...]
-    counts_as: Mapping[str, str]
-    questions: tuple[Question, ...]
-    rules: tuple[Rule, ...]
-    outcomes: Mapping[str, Outcome]
-    answer_labels: Mapping[str, Mapping[str, str]]  # language -> answer -> label
-    criteria: Mapping[str, str]  # language -> the source text's four criteria, in one sentence
-    worse_check: WorseCheck
-
-    def by_role(self, role: Role) -> Outcome:
-        """The one outcome of a role in SINGLE_ROLES (validated at load)."""
-        return next(outcome for outcome in self.outcomes.values() if outcome.role is role)
-
-    def role_of(self, outcome_id: str | None) -> Role | None:
-        """The role of a stored outcome id; None for none, or an id this content no longer has."""
-        outcome = self.outcomes.get(outcome_id or "")
-        return outcome.role if outcome is not None else None
-
-    def counts_yes(self, answer: str) -> bool:
-        return self.counts_as.get(answer, answer) == "yes"
-
-    def evaluate(self, answers: Mapping[str, str], *, finished: bool) -> str | None:
-        """The outcome for these answers, or None while the checklist should go on.
-
-        Immediate rules fire as soon as they match; the others only once every question
-        has an answer. The first matching rule wins, so the YAML order is the priority.
-        """
-        for rule in self.rules:
-            if not (rule.immediate or finished):
-                continue
-            if not rule.when_any:
-                return rule.outcome
-            if any(q in answers and self.counts_yes(answers[q]) for q in rule.when_any):
-                return rule.outcome
-        return None
-
-    def reasons(self, answers: Mapping[str, str]) -> tuple[Question, ...]:
-        """The questions whose answer counted as yes: what led to the outcome."""
-        return tuple(q for q in self.questions if q.id in answers and self.counts_yes(answers[q.id]))
-
-    def unsure(self, answers: Mapping[str, str]) -> tuple[Question, ...]:
-        """Of the reasons, those that were not a plain "yes": they read as uncertainty."""
-        return tuple(q for q in self.reasons(answers) if answers[q.id] != "yes")
-
-    def walk(self) -> Iterator[tuple[dict[str, str], str]]:
-        """Every answer sequence the checklist allows, with the outcome it reaches."""
-        ids = [q.id for q in self.questions]
-
-        def go(prefix: dict[str, str], depth: int) -> Iterator[tuple[dict[str, str], str]]:
-            finished = depth == len(ids)
-            outcome = self.evaluate(prefix, finished=finished)
-            if outcome is not None:
-                yield dict(prefix), outcome
-                return
-            if finished:
-                return
-            for answer in self.answers:
-                yield from go({**prefix, ids[depth]: answer}, depth + 1)
-
-        yield from go({}, 0)
-
-    def combinations(self) -> Iterator[dict[str, str]]:
-        for combo in itertools.product(self.answers, repeat=len(self.questions)):
-            yield {q.id: a for q, a in zip(self.questions, combo, strict=True)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -382,10 +243,10 @@ class Content:
     default_language: str
     source: str
     pages: Mapping[str, Page]
-    checklist: Checklist
     reminders: ReminderConfig
     diary: Diary
     freetext: FreeText
+    triage: Triage  # the checklist's decision graph (content/checklist.yaml)
     strings: Mapping[str, Mapping[str, str]]
     locales: Mapping[str, str]  # language -> CLDR locale for dates in prose ("en" -> "en_GB")
     rendered: Mapping[tuple[str, str], str] = field(repr=False)  # (page, lang) -> HTML
@@ -483,10 +344,7 @@ REQUIRED_STRINGS = frozenset(
         "checklist.cancelled",
         "checklist.disclaimer",
         "checklist.expired",
-        "checklist.intro",
-        "checklist.progress",
         "checklist.reask",
-        "checklist.reason_item",
         "dates.at",
         "dates.no_zone",
         "errors.busy",
@@ -518,11 +376,8 @@ REQUIRED_STRINGS = frozenset(
         "reminders.ago_days",
         "reminders.ago_hour",
         "reminders.ago_hours",
-        "reminders.and",
         "reminders.ask_delay",
-        "reminders.better",
         "reminders.checkin",
-        "reminders.checkin_context",
         "reminders.combined",
         "reminders.created_daily",
         "reminders.created_followup",
@@ -535,13 +390,9 @@ REQUIRED_STRINGS = frozenset(
         "reminders.limit",
         "reminders.menu_title",
         "reminders.none",
-        "reminders.same",
-        "reminders.same_see_doctor",
-        "reminders.same_urgent",
         "reminders.snoozed",
         "reminders.tz_ask_time",
         "reminders.tz_set",
-        "reminders.worse_next",
         "search.too_long",
         "sharing.button",
         "sharing.inline_none",
@@ -551,7 +402,6 @@ REQUIRED_STRINGS = frozenset(
         "start.disclaimer",
         "start.greeting",
         "summary.header",
-        "summary.line",
         "summary.note",
         "summary.outcome",
         "timezone.ask",
@@ -565,6 +415,12 @@ REQUIRED_STRINGS = frozenset(
         "timezone.search_none",
         "timezone.search_pick",
         "timezone.upgrade_offer",
+        "triage.checkin_context",
+        "triage.resumed",
+        "triage.summary_none",
+        "triage.summary_unsure",
+        "triage.summary_yes",
+        "triage.worse_next",
         "userdata.ask_minute",
         "userdata.btn_change_time",
         "userdata.btn_keep",

@@ -25,7 +25,7 @@ from typing import Any
 from content.fingerprints import Item, inventory
 from content.graph_svg import triage_svg
 from content.hazards import RISK_WORDS, HazardLog
-from content.model import Checklist, Content
+from content.model import Content
 from content.signoff import Changes, changes, roles
 
 SOURCE_TEXT = Path(__file__).resolve().parent / "source" / "muscle-spasms.txt"
@@ -199,7 +199,7 @@ class _Sheet:
         """Source text, or safety wording: anything with a reference or a safety field is the latter."""
         safety_attr = item.attributes.get("safety")
         has_safety_words = any(
-            k.split(".")[-1] in ("safety", "safety_net") for fields in item.texts.values() for k in fields
+            k.split(".")[-1] in ("safety", "safety_net", "net") for fields in item.texts.values() for k in fields
         )
         if safety_attr == "true" or item.references or has_safety_words:
             if item.kind == "pages" and safety_attr != "true":  # a body from the source text, a safety block
@@ -363,8 +363,7 @@ class _Sheet:
         return "".join(parts)
 
     def graph(self) -> str:
-        graph = getattr(self.c, "triage", None)  # the decision graph of issue 20, once loaded
-        svg = triage_svg(graph, self.c.default_language) if graph is not None else checklist_svg(self.c)
+        svg = triage_svg(self.c.triage, self.c.default_language)
         return (
             '<h2 id="graph">The checklist as a graph</h2>'
             '<p class="note">Every question is asked in order while the answers are “No”; a “Yes” (or “Not sure”, '
@@ -375,7 +374,7 @@ class _Sheet:
 
     def checkins(self) -> str:
         """The check-in screens as a user gets them, one per disposition that offers a follow-up."""
-        c, cl = self.c, self.c.checklist
+        c = self.c
         parts = [
             '<h2 id="checkins">Check-in screens, assembled</h2>',
             '<p class="note">Days after the checklist the bot asks how the spasms are. Below, for each disposition '
@@ -386,38 +385,8 @@ class _Sheet:
             + "".join(f"<th>{html.escape(c.text(lang, f'language.name.{lang}'))}</th>" for lang in self.langs)
             + "</tr>",
         ]
-        graph = getattr(c, "triage", None)
-        if graph is not None:  # issue 20's graph declares each level's check-in answers
-            parts += [self.graph_checkin(graph, level) for level in reversed(graph.levels)]
-            parts.append("</table>")
-            return "".join(parts)
-        for oid, outcome in cl.outcomes.items():
-            if not outcome.followup:
-                continue
-            example = next((q for r in cl.rules if r.outcome == oid for q in cl.questions if q.id in r.when_any), None)
-            cells = []
-            for lang in self.langs:
-                reasons = example.text[lang].reason_past if example else ""
-                ask = c.text(lang, "reminders.checkin")
-                if reasons:
-                    ask += "\n" + c.text(lang, "reminders.checkin_context", ago="3 days ago", reasons=reasons)
-                buttons = "".join(
-                    f"<span>{_plain(c.text(lang, k))}</span>" for k in ("btn.better", "btn.same", "btn.worse")
-                )
-                same_key = f"reminders.same_{oid}" if f"reminders.same_{oid}" in c.strings[lang] else "reminders.same"
-                same_key = {"urgent": "reminders.same_urgent"}.get(oid, same_key)
-                worse = cl.worse_check.text[lang].text
-                answers = (
-                    f'<div class="field">Better</div><div>{_rich(c.text(lang, "reminders.better"))}</div>'
-                    f'<div class="field">Same</div><div>{_rich(c.text(lang, same_key))}</div>'
-                    f'<div class="field">Worse</div><div>{_rich(worse)}</div>'
-                    f'<div class="field">Worse, then “No”</div><div>{_rich(c.text(lang, "reminders.worse_next"))}</div>'
-                )
-                cells.append(
-                    f'<td><div class="screen">{_rich(ask)}<div class="buttons">{buttons}</div></div>{answers}</td>'
-                )
-            title = _rich(outcome.text[c.default_language].title)  # Telegram HTML already
-            parts.append(f'<tr><td><span class="id">{html.escape(oid)}</span><br>{title}</td>{"".join(cells)}</tr>')
+        graph = c.triage  # each level declares its check-in answers
+        parts += [self.graph_checkin(graph, level) for level in reversed(graph.levels)]
         parts.append("</table>")
         return "".join(parts)
 
@@ -604,68 +573,6 @@ def _sentences(text: str) -> list[str]:
     flat = " ".join(text.replace("•", "\n").split())
     sentences = (s.strip() for s in re.split(r"(?<=[.?!])\s+", flat))
     return [s for s in sentences if len(s.split()) >= 3 and not s.endswith("?")]  # headings are questions
-
-
-def checklist_svg(content: Content) -> str:
-    """The checklist's questions and where a "Yes" sends each, as an inline SVG (drawn here, offline)."""
-    cl: Checklist = content.checklist
-    lang = content.default_language
-    row_h, box_w, gap = 30, 330, 150
-    out_x = 20 + box_w + gap
-    outcomes = list(cl.outcomes)
-    n = len(cl.questions)
-    out_h = max(n * row_h + 60, len(outcomes) * 70)
-    height = out_h + 20
-    width = out_x + 240
-    out_y = {oid: 30 + i * (out_h - 40) / max(len(outcomes) - 1, 1) for i, oid in enumerate(outcomes)}
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-        'role="img" aria-label="checklist decision graph">',
-        '<defs><marker id="arr" markerWidth="8" markerHeight="8" refX="7" refY="4" orient="auto">'
-        '<path d="M0,0 L8,4 L0,8 z" fill="#555"/></marker></defs>',
-    ]
-    colours = {"emergency": "#fbd5d5", "poisoning": "#fbd5d5", "urgent": "#ffe2bf", "see_doctor": "#fff1cc"}
-    for i, q in enumerate(cl.questions):
-        y: float = 20 + i * row_h
-        label = _short(re.sub(r"<[^>]+>", "", q.text[lang].reason), 52)
-        parts.append(
-            f'<rect x="20" y="{y}" width="{box_w}" height="{row_h - 8}" rx="5" fill="#f3f5f9" stroke="#889"/>'
-            f'<text x="28" y="{y + 15}" font-size="11">Q{i + 1} {html.escape(label)}</text>'
-        )
-        if i + 1 < n:
-            parts.append(
-                f'<line x1="60" y1="{y + row_h - 8}" x2="60" y2="{y + row_h}" stroke="#555" marker-end="url(#arr)"/>'
-            )
-        rule = next((r for r in cl.rules if q.id in r.when_any), None)
-        if rule is not None:
-            ty = out_y[rule.outcome] + 14
-            dash = "" if rule.immediate else ' stroke-dasharray="4 3"'
-            parts.append(
-                f'<line x1="{20 + box_w}" y1="{y + 11}" x2="{out_x}" y2="{ty}" stroke="#a44" stroke-width="1"{dash} '
-                'marker-end="url(#arr)"/>'
-            )
-    last_y = 20 + (n - 1) * row_h + 11
-    default = next((r.outcome for r in cl.rules if not r.when_any), None)
-    if default:
-        parts.append(
-            f'<path d="M60,{last_y + 11} L60,{height - 8} L{out_x - 20},{height - 8} '
-            f'L{out_x - 6},{out_y[default] + 20}" '
-            'fill="none" stroke="#363" marker-end="url(#arr)"/>'
-            f'<text x="70" y="{height - 12}" font-size="10" fill="#363">every answer “No”</text>'
-        )
-    for oid in outcomes:
-        y = out_y[oid]
-        title = _short(cl.outcomes[oid].text[lang].title, 34)
-        fill = colours.get(oid, "#e4f4e4")
-        parts.append(
-            f'<rect x="{out_x}" y="{y}" width="230" height="28" rx="6" fill="{fill}" stroke="#555"/>'
-            f'<text x="{out_x + 8}" y="{y + 18}" font-size="11" font-weight="bold">{html.escape(title)}</text>'
-        )
-    parts.append(
-        f'<text x="{20 + box_w + 8}" y="14" font-size="10" fill="#a44">Yes / Not sure →  '
-        "(dashed: at the end)</text></svg>"
-    )
-    return "".join(parts)
 
 
 def _short(text: str, limit: int) -> str:

@@ -79,6 +79,14 @@ class ChecklistStore:
         self._counters.update(count)
         self._schedule()
 
+    def remember(self, run: ChecklistRun, *count: str) -> None:
+        """Keep the run in memory only: a checklist step, whose answers its buttons carry anyway
+        (content.triage.encode_path), so nothing is written until the run ends."""
+        self._remember(run.user_id, run)
+        # Counters ride with the next commit or flush (the expiry chore flushes every minute):
+        # a commit of their own per checklist was most of a step's cost (bench/taps.py).
+        self._counters.update(count)
+
     def drop(self, user_id: int, *count: str) -> None:
         self._remember(user_id, None)
         self._pending[user_id] = None
@@ -110,6 +118,13 @@ class ChecklistStore:
             # The user may have started afresh while the delete ran: keep the newer run.
             if cached is not None and cached.session == run.session and cached.updated_at == run.updated_at:
                 self._cache[run.user_id] = None
+        # Runs only in memory (a step is not written: see remember()).
+        taken = {run.user_id for run in runs}
+        for user_id, cached in list(self._cache.items()):
+            idle = cached is not None and cached.updated_at < idle_before
+            if idle and cached and user_id not in taken and user_id not in self._pending and len(runs) < limit:
+                self._cache[user_id] = None
+                runs.append(cached)
         return runs
 
     # --- the background commit -------------------------------------------------------------

@@ -60,6 +60,7 @@ class FollowupPayload:
     reasons: tuple[str, ...] = ()  # checklist question ids that led to the outcome
     outcome: str | None = None  # the checklist outcome it follows, if any
     unsure: tuple[str, ...] = ()  # of the reasons, those answered "Not sure" (read as uncertainty)
+    path: str = ""  # the checklist's answers it follows (content.triage.encode_path); "" for none
 
     KIND: ClassVar[Literal["followup"]] = "followup"
 
@@ -71,6 +72,8 @@ class FollowupPayload:
             data["outcome"] = self.outcome
         if self.unsure:
             data["unsure"] = list(self.unsure)
+        if self.path:
+            data["path"] = self.path
         return json.dumps(data, separators=(",", ":"))
 
     @classmethod
@@ -83,6 +86,7 @@ class FollowupPayload:
             reasons=tuple(str(r) for r in data.get("reasons") or ()),
             outcome=data.get("outcome"),
             unsure=tuple(str(r) for r in data.get("unsure") or ()),
+            path=str(data.get("path") or ""),
         )
 
 

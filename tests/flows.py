@@ -18,3 +18,24 @@ async def followup_comes(
         await user.tap(label)
     bot.clock.advance(DAY)
     await bot.dispatch()
+
+
+ADULT = "An adult (16 or over)"
+NONE = "None of these"
+
+
+async def no_until(bot: Any, question: str | None = None, client: Any = None) -> None:
+    """Answer as an adult with nothing to report until `question` is on screen (or, without one,
+    until the checklist's result): independent of how many screens come before it."""
+    client = client or bot.ada
+    for _ in range(30):
+        if question is not None and question in client.last_text():
+            return
+        buttons = client.buttons()
+        label = ADULT if ADULT in buttons else NONE if NONE in buttons else "No" if "No" in buttons else None
+        if label is None:
+            assert question is None, f"never asked: {question!r}"
+            return
+        bot.clock.advance(1)  # a person reads each screen: flood control counts taps per second
+        await client.tap(label)
+    raise AssertionError("the checklist did not end")

@@ -32,6 +32,12 @@ def _sample(cls: type[Callback], longest: bool) -> Callback:
             values.append("a1b2c3d4")
         elif field.name in ("when", "duration", "severity", "location", "context"):
             values.append("x" * 12 if longest else "m10_60")  # diary choice ids: at most 12
+        elif field.name == "path":  # a checklist's answers so far (content.triage: at most 11 characters)
+            values.append("0n0f" + "y" * 12 if longest else "0n")
+        elif field.name == "choice":
+            values.append("ff" if longest else "y")
+        elif field.name == "answer":
+            values.append("unsure")
         elif field.name == "lang":
             values.append("it")
         elif field.name == "country":

@@ -94,10 +94,12 @@ def test_content_map_lists_every_page_and_question() -> None:
     assert out.rstrip().endswith("```")
     for page_id in content.pages:
         assert re.search(rf"\bpage_{page_id}\b", out), page_id
-    for question in content.checklist.questions:
-        assert re.search(rf"\bq_{question.id}\b", out), question.id
-    for outcome in content.checklist.outcomes:
-        assert re.search(rf"\bo_{outcome}\b", out), outcome
+    for screen in content.triage.screens:
+        assert re.search(rf"\bs_{screen.id}\b", out), screen.id
+    for item in content.triage.items:
+        assert re.search(rf"\b{item}\b", out), item
+    for level in content.triage.levels:
+        assert re.search(rf"\bo_{level}\b", out), level
     assert out == content_map(content)
 
 

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import ast
 import dataclasses
-import itertools
-import random
 import re
 import shutil
 from collections.abc import Iterator
@@ -18,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
 from content.limits import MAX_BUTTON, MAX_MESSAGE
 from content.loader import DEFAULT_DIR, load_content
@@ -213,31 +210,23 @@ def test_every_page_but_main_has_one_parent_that_lists_it(shipped: Content) -> N
 
 
 def test_yes_and_no_stay_strings(shipped: Content) -> None:
-    checklist = shipped.checklist
-    assert checklist.answers[:2] == ("yes", "no")
-    assert all(isinstance(a, str) for a in checklist.answers)
-    assert dict(checklist.counts_as) == {"unsure": "yes"}
     for lang in shipped.languages:
-        assert set(checklist.answer_labels[lang]) == set(checklist.answers)
-        assert all(isinstance(label, str) for label in checklist.answer_labels[lang].values())
+        answers = shipped.triage.text[lang].answers
+        assert set(answers) == {"yes", "no", "unsure"}
+        assert all(isinstance(label, str) for label in answers.values())
 
 
 def test_unquoted_yes_and_no_stay_strings(tree: Path) -> None:
     """YAML 1.1 reads `yes`/`no` as booleans; the loader must not."""
-    replace(tree, "checklist.yaml", 'answers: ["yes", "no", unsure]', "answers: [yes, no, unsure]")
-    replace(tree, "checklist.yaml", 'counts_as: {unsure: "yes"}', "counts_as: {unsure: yes}")
-    for lang in ("en", "it"):
-        replace(tree, f"{lang}/checklist.yaml", '  "yes":', "  yes:")
-        replace(tree, f"{lang}/checklist.yaml", '  "no":', "  no:")
-    checklist = load_content(tree).checklist
-    assert checklist.answers == ("yes", "no", "unsure")
-    assert dict(checklist.counts_as) == {"unsure": "yes"}
-    assert set(checklist.answer_labels["en"]) == {"yes", "no", "unsure"}
+    for lang, yes in (("en", "Yes"), ("it", "Sì")):
+        replace(tree, f"{lang}/checklist.yaml", f'  "yes": "{yes}"', f'  yes: "{yes}"')
+        replace(tree, f"{lang}/checklist.yaml", '  "no": "No"', '  no: "No"')
+    assert set(load_content(tree).triage.text["en"].answers) == {"yes", "no", "unsure"}
 
 
 def test_the_loaded_model_is_immutable(shipped: Content) -> None:
     page = shipped.pages["what"]
-    checklist = shipped.checklist
+    triage = shipped.triage
     with pytest.raises(dataclasses.FrozenInstanceError):
         shipped.default_language = "it"  # type: ignore[misc]
     with pytest.raises(dataclasses.FrozenInstanceError):
@@ -245,7 +234,7 @@ def test_the_loaded_model_is_immutable(shipped: Content) -> None:
     with pytest.raises(dataclasses.FrozenInstanceError):
         page.text["en"].body = "changed"  # type: ignore[misc]
     with pytest.raises(dataclasses.FrozenInstanceError):
-        checklist.questions[0].safety = False  # type: ignore[misc]
+        triage.items["chest"].level = "self_care"  # type: ignore[misc]
     with pytest.raises(dataclasses.FrozenInstanceError):
         shipped.reminders.max_active = 1000  # type: ignore[misc]
     proxies: list[Any] = [
@@ -254,12 +243,11 @@ def test_the_loaded_model_is_immutable(shipped: Content) -> None:
         shipped.strings,
         shipped.strings["en"],
         shipped.rendered,
-        checklist.counts_as,
-        checklist.outcomes,
-        checklist.answer_labels,
-        checklist.answer_labels["en"],
-        checklist.questions[0].text,
-        checklist.outcomes["self_care"].text,
+        triage.items,
+        triage.contexts,
+        triage.text,
+        triage.text["en"].outcomes,
+        triage.items["chest"].text,
     ]
     for proxy in proxies:
         with pytest.raises(TypeError):
@@ -268,84 +256,12 @@ def test_the_loaded_model_is_immutable(shipped: Content) -> None:
         shipped.languages,
         page.children,
         page.links,
-        checklist.rules,
-        checklist.questions,
+        triage.levels,
+        triage.screens,
+        triage.items["chest"].sources,
         shipped.reminders.timezones,
     ):
         assert isinstance(sequence, tuple)
-
-
-# --- the checklist ---------------------------------------------------------------------------
-
-
-def _expected_outcome(rules_yaml: dict[str, Any]) -> Any:
-    """The outcome the rules in checklist.yaml give a full set of answers, read independently:
-    YAML's BaseLoader keeps every scalar a string, so `yes` cannot turn into True."""
-    counts_as = rules_yaml.get("counts_as") or {}
-    rules = rules_yaml["rules"]
-
-    def outcome(answers: dict[str, str]) -> str:
-        for rule in rules:
-            when_any = rule.get("when_any") or []
-            if not when_any or any(counts_as.get(answers[q], answers[q]) == "yes" for q in when_any):
-                return str(rule["outcome"])
-        raise AssertionError("no rule matched")
-
-    return outcome
-
-
-@pytest.fixture(scope="module")
-def rules_yaml() -> dict[str, Any]:
-    return yaml.load((DEFAULT_DIR / "checklist.yaml").read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
-
-
-def test_walk_reaches_every_outcome(shipped: Content) -> None:
-    checklist = shipped.checklist
-    walked = list(checklist.walk())
-    assert {outcome for _, outcome in walked} == set(checklist.outcomes)
-    ids = [q.id for q in checklist.questions]
-    for answers, outcome in walked:
-        assert list(answers) == ids[: len(answers)], "answers come in question order"
-        assert checklist.evaluate(answers, finished=len(answers) == len(ids)) == outcome
-        for n in range(len(answers)):  # it did not stop earlier
-            assert checklist.evaluate(dict(list(answers.items())[:n]), finished=False) is None
-
-
-def test_every_combination_gets_the_outcome_the_rules_say(shipped: Content, rules_yaml: dict[str, Any]) -> None:
-    checklist = shipped.checklist
-    expected = _expected_outcome(rules_yaml)
-    ids = [q.id for q in checklist.questions]
-    assert ids == [q["id"] for q in rules_yaml["questions"]]
-    assert list(checklist.answers) == rules_yaml["answers"]
-    # Each path the checklist walks, by its answers in question order: a combination stops early
-    # at the one path that is a prefix of it.
-    walked = {tuple(a.values()): o for a, o in checklist.walk()}
-
-    def check(combo: tuple[str, ...]) -> None:
-        answers = dict(zip(ids, combo, strict=True))
-        outcome = expected(answers)
-        assert checklist.evaluate(answers, finished=True) == outcome, answers
-        # Stopping early (immediate rules) never changes the result the full answers would get.
-        [early] = [walked[combo[:n]] for n in range(1, len(combo) + 1) if combo[:n] in walked]
-        assert early == outcome, answers
-
-    # With 15 questions there are 3^15 (14 million) combinations: every yes/no combination (2^15)
-    # exhaustively, and the rest through a fixed random sample that includes every answer.
-    for combo in itertools.product(("yes", "no"), repeat=len(ids)):
-        check(combo)
-    rng = random.Random(13)
-    for _ in range(20_000):
-        check(tuple(rng.choice(checklist.answers) for _ in ids))
-
-
-def test_unsure_counts_as_yes_for_red_flags(shipped: Content) -> None:
-    checklist = shipped.checklist
-    immediate = [r for r in checklist.rules if r.immediate]
-    assert immediate, "the shipped checklist has an urgent rule"
-    for rule in immediate:
-        for question in rule.when_any:
-            assert checklist.evaluate({question: "unsure"}, finished=False) == rule.outcome
-            assert checklist.evaluate({question: "no"}, finished=False) is None
 
 
 # --- REQUIRED_STRINGS stays in sync with the code --------------------------------------------
@@ -701,9 +617,9 @@ def test_bad_html_in_a_string(tree: Path) -> None:
     assert_problem(tree, "it/strings.yaml", line, "'help.text'", "bad Telegram HTML")
 
 
-def test_bad_html_in_a_checklist_question(tree: Path) -> None:
-    line = set_value(tree, "en/checklist.yaml", "questions.intense.text", '"Are they <big>intense</big>?"')
-    assert_problem(tree, "en/checklist.yaml", line, "'intense'", "bad Telegram HTML")
+def test_bad_html_in_a_checklist_sign(tree: Path) -> None:
+    line = set_value(tree, "en/checklist.yaml", "items.intense.text", '"so <big>painful</big>"')
+    assert_problem(tree, "en/checklist.yaml", line, "items.intense.text", "bad Telegram HTML")
 
 
 def test_page_body_too_long(tree: Path) -> None:
@@ -736,90 +652,23 @@ def test_string_button_label_too_long(tree: Path) -> None:
     assert_problem(tree, "it/strings.yaml", line, "button label", "'btn.back'")
 
 
-# --- broken content: the checklist -----------------------------------------------------------
+# --- broken content: the checklist (more in tests/test_triage_graph.py) -----------------------
 
 
-def test_rule_with_an_unknown_question(tree: Path) -> None:
-    line = line_containing(tree, "checklist.yaml", "when_any: [intense,")
-    replace(tree, "checklist.yaml", "when_any: [intense,", "when_any: [sleepy, intense,")
-    assert_problem(tree, "checklist.yaml", line, "unknown question", "'sleepy'")
+def test_duplicate_sign_id(tree: Path) -> None:
+    text = read(tree, "checklist.yaml")
+    write(tree, "checklist.yaml", text.replace("  - id: stroke\n", "  - id: chest\n", 1))
+    assert_problem(tree, "checklist.yaml", None, "duplicate", "chest")
 
 
-def test_rule_with_an_unknown_outcome(tree: Path) -> None:
-    line = line_containing(tree, "checklist.yaml", "outcome: see_doctor")
-    replace(tree, "checklist.yaml", "outcome: see_doctor", "outcome: see_nurse")
-    assert_problem(tree, "checklist.yaml", line, "unknown outcome", "'see_nurse'")
+def test_sign_without_text_in_a_language(tree: Path) -> None:
+    delete_key(tree, "it/checklist.yaml", "items.calf")
+    assert_problem(tree, "it/checklist.yaml", None, "items.calf", "'it'")
 
 
-def test_an_outcome_needs_a_known_role(tree: Path) -> None:
-    replace(tree, "checklist.yaml", "    role: see_doctor\n", "    role: doctorish\n")
-    line = key_line(tree, "checklist.yaml", "outcomes.see_doctor.role")
-    assert_problem(tree, "checklist.yaml", line, "'see_doctor'", "needs a role")
-
-
-def test_the_roles_the_code_looks_up_are_held_once(tree: Path) -> None:
-    """A check-in's "Same" recalls the advice by role: two outcomes cannot both be self-care."""
-    replace(tree, "checklist.yaml", "    role: see_doctor\n", "    role: self_care\n")
-    assert_problem(tree, "checklist.yaml", None, "exactly one outcome", "'see_doctor'", "none")
-
-
-def test_unreachable_outcome(tree: Path) -> None:
-    # chest already ends the checklist as "emergency", so see_doctor can never be reached.
-    replace(
-        tree,
-        "checklist.yaml",
-        "when_any: [intense, not_relieved, recurring, long_lasting]",
-        "when_any: [chest]",
-    )
-    line = key_line(tree, "checklist.yaml", "outcomes.see_doctor")
-    assert_problem(tree, "checklist.yaml", line, "'see_doctor'", "never be reached")
-
-
-def test_unreachable_outcome_is_reported_alongside_other_problems(tree: Path) -> None:
-    replace(
-        tree,
-        "checklist.yaml",
-        "when_any: [intense, not_relieved, recurring, long_lasting]",
-        "when_any: [chest]",
-    )
-    links = set_value(tree, "pages.yaml", "pages.doctor.links", '["@settings"]')
-    line = key_line(tree, "checklist.yaml", "outcomes.see_doctor")
-    assert_problem(tree, "checklist.yaml", line, "'see_doctor'", "never be reached")
-    assert_problem(tree, "pages.yaml", links, "@settings")
-
-
-def test_last_rule_with_a_condition(tree: Path) -> None:
-    replace(
-        tree,
-        "checklist.yaml",
-        "  - outcome: self_care",
-        "  - outcome: self_care\n    when_any: [intense]",
-    )
-    line = key_line(tree, "checklist.yaml", "rules")
-    assert_problem(tree, "checklist.yaml", line, "last rule", "no condition")
-
-
-def test_duplicate_question_id(tree: Path) -> None:
-    replace(tree, "checklist.yaml", "  - id: long_lasting", "  - id: long_lasting\n  - id: intense")
-    lines = read(tree, "checklist.yaml").splitlines()
-    line = max(i for i, text in enumerate(lines, 1) if text == "  - id: intense")
-    assert_problem(tree, "checklist.yaml", line, "duplicate question id", "'intense'")
-
-
-def test_question_without_text_in_a_language(tree: Path) -> None:
-    delete_key(tree, "it/checklist.yaml", "questions.recurring")
-    assert_problem(tree, "it/checklist.yaml", None, "'recurring'", "no 'it' text")
-
-
-def test_outcome_with_an_unknown_placeholder(tree: Path) -> None:
-    line = set_value(tree, "en/checklist.yaml", "outcomes.see_doctor.text", '"Because {why}"')
-    assert_problem(tree, "en/checklist.yaml", line, "'see_doctor'", "placeholder", "why")
-
-
-def test_counts_as_must_map_answers(tree: Path) -> None:
-    line = line_containing(tree, "checklist.yaml", "counts_as:")
-    replace(tree, "checklist.yaml", 'counts_as: {unsure: "yes"}', 'counts_as: {unsure: "maybe"}')
-    assert_problem(tree, "checklist.yaml", line, "counts_as", "'unsure'")
+def test_outcome_without_text_in_a_language(tree: Path) -> None:
+    delete_key(tree, "en/checklist.yaml", "outcomes.today")
+    assert_problem(tree, "en/checklist.yaml", None, "outcome 'today'")
 
 
 # --- broken content: reminders ---------------------------------------------------------------

@@ -17,6 +17,7 @@ from bot.features.diary.callbacks import LogSeverity, LogWhen, SetWhere, UndoEnt
 from bot.features.diary.retention import purge_old
 from bot.features.diary.state import state_of
 from storage import diary, spasm_free
+from tests.flows import no_until
 from tests.test_diary_parts import png_info
 
 DAY = 86400
@@ -37,20 +38,6 @@ async def log(bot, duration="1–10 minutes", severity="Moderate", when=None, us
 async def settle(bot):
     """Wait for charts being drawn and sent (the chart follows the words; see handlers._diary)."""
     await state_of(bot.app).settled()
-
-
-async def no_until(bot, question=None):
-    """Answer "No" until `question` is asked (or, without one, until the checklist's result):
-    independent of how many questions come before it."""
-    for _ in range(30):
-        if question is not None and question in bot.text():
-            return
-        if "No" not in bot.buttons():
-            assert question is None, f"never asked: {question!r}"
-            return
-        bot.clock.advance(1)  # a person reads each question: flood control counts taps per second
-        await bot.tap("No")
-    raise AssertionError("the checklist did not end")
 
 
 async def entries(bot, user_id=42):
@@ -422,10 +409,8 @@ async def test_export_of_an_empty_diary(bot):
 async def test_checklist_shows_what_was_logged_before_asking(bot):
     await seed(bot, 42, [(1, "mild", "lt1"), (2, "severe", "gt60"), (13, "mild", "m10_60"), (20, "mild", "gt60")])
     await bot.send("/check")
-    await no_until(bot, "Do your spasms come back often?")
-    assert "Spasms in your diary, last 14 days: 3." in bot.text()
-    await bot.tap("Yes")
-    assert "Do your spasms last a long time?" in bot.text()
+    await no_until(bot, "about your spasms")
+    # Above the criteria it answers ("come back often", "not eased after 10 minutes").
     assert "Spasms in your diary, last 14 days: 3, of which 2 lasted over 10 minutes." in bot.text()
     await bot.tap("Yes")
     assert "Log a spasm" in " ".join(bot.buttons())
@@ -438,7 +423,7 @@ async def test_checklist_shows_what_was_logged_before_asking(bot):
 
 async def test_checklist_without_a_diary_asks_as_before(bot):
     await bot.send("/check")
-    await no_until(bot, "Do your spasms come back often?")
+    await no_until(bot, "about your spasms")
     assert "diary" not in bot.text().lower()
 
 

@@ -41,7 +41,7 @@ async def test_misspelled_italian_emergency_in_italian(bot):
 
 async def test_typed_emergency_during_the_checklist_is_answered_at_once(bot):
     await bot.send("/check")
-    await bot.tap("No")
+    await bot.tap("An adult")
     await bot.send("I have chest pain")
     assert shows_emergency_number(bot.text())
     assert "Please answer with the buttons" not in bot.text()

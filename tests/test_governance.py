@@ -47,10 +47,10 @@ def test_every_kind_of_reviewable_item_is_found_in_every_language(content: Conte
     items = inventory(content).items
     # One of each kind the issue names; the walk finds them without a list kept by hand.
     for item_id in (
-        "checklist.questions.spine",  # a question
-        "checklist.answer_labels.unsure",  # an answer
-        "checklist.outcomes.see_doctor",  # a disposition (with its safety-netting)
-        "checklist.worse_check",  # the check-in's safety question
+        "triage.items.cauda_equina",  # a question (a sign of the decision graph)
+        "triage.text.answers.unsure",  # an answer
+        "triage.text.outcomes.today",  # a disposition (with its safety-netting)
+        "triage.text.checkins.today",  # the check-in's words after that disposition
         "pages.cramps",  # a page
         "strings.reminders.checkin",  # a check-in text
         "diary.text.safety",  # the diary's safety line
@@ -98,18 +98,21 @@ def test_signoff_then_an_edit_marks_exactly_that_item_changed(tree: Path, capsys
     assert "nothing changed since" in capsys.readouterr().out
 
     edit(
-        tree, "it/checklist.yaml", "intorpidimento intorno ai glutei", "intorpidimento attorno ai glutei"
+        tree,
+        "it/checklist.yaml",
+        "<b>intorpidimento intorno all'ano o ai genitali</b>",
+        "<b>intorpidimento attorno all'ano o ai genitali</b>",
     )  # one word of one question, in Italian
     edited = load_content(tree)
     found = changes(inventory(edited), edited.signoff)
-    assert found.changed == ("checklist.questions.spine",) and not found.added and not found.removed
+    assert found.changed == ("triage.items.cauda_equina",) and not found.added and not found.removed
     line = review_line(edited, "en")
     assert "2026" not in line and "December" not in line and "changed since" in line
     assert "2026" not in review_line(edited, "it")
     assert main(["check-content", "--content", str(tree)]) == 0
     out = capsys.readouterr().out
     assert "since then 1 changed, 0 new, 0 removed" in out
-    assert re.search(r"^\s+changed: checklist\.questions\.spine$", out, re.M)
+    assert re.search(r"^\s+changed: triage\.items\.cauda_equina$", out, re.M)
 
     # Signing again brings the date back, and keeps the first sign-off as history.
     assert signoff(tree, when="2026-12-10") == 0
@@ -125,17 +128,17 @@ def test_the_signoff_file_keeps_the_words_that_were_signed(tree: Path) -> None:
     assert "scope: Adults and children through a carer; not pregnancy." in text
     signed = load_content(tree).signoff
     assert signed is not None
-    spine = signed.items["checklist.questions.spine"]
-    assert "intorno ai glutei" in spine.texts["it"]["text"]  # what the "was …" of the review sheet shows
+    spine = signed.items["triage.items.cauda_equina"]
+    assert "intorno all'ano" in spine.texts["it"]["text"]  # what the "was …" of the review sheet shows
 
 
 def test_signoff_refuses_rejected_or_changed_items(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
     inv = inventory(load_content(tree))
     decisions = {i: ("approve", "", item.fingerprint) for i, item in inv.items.items()}
-    decisions["checklist.questions.chest"] = (
+    decisions["triage.items.chest"] = (
         "reject",
         "999 only with red-flag features",
-        inv.items["checklist.questions.chest"].fingerprint,
+        inv.items["triage.items.chest"].fingerprint,
     )
     decisions["pages.therapy_selfcare"] = (
         "change",
@@ -146,19 +149,19 @@ def test_signoff_refuses_rejected_or_changed_items(tree: Path, capsys: pytest.Ca
     path.write_text(decisions_document(inv.version, decisions), encoding="utf-8")
     assert signoff(tree, "--decisions", str(path)) == 1
     err = capsys.readouterr().err
-    assert "checklist.questions.chest: rejected: 999 only with red-flag features" in err
+    assert "triage.items.chest: rejected: 999 only with red-flag features" in err
     assert "pages.therapy_selfcare: needs a change: minerals: ask a pharmacist first" in err
     assert not (tree / FILE).exists()
 
     # Approved after the change... but the item was edited after the reviewer saw it: refused too.
-    decisions["checklist.questions.chest"] = ("approve", "", inv.items["checklist.questions.chest"].fingerprint)
+    decisions["triage.items.chest"] = ("approve", "", inv.items["triage.items.chest"].fingerprint)
     decisions["pages.therapy_selfcare"] = ("approve", "ok now", inv.items["pages.therapy_selfcare"].fingerprint)
     path.write_text(decisions_document(inv.version, decisions), encoding="utf-8")
-    edit(tree, "en/checklist.yaml", "chest pain or pressure</b>", "chest pain or tightness</b>")
+    edit(tree, "en/checklist.yaml", "<b>heavy or tight</b>", "<b>heavy or very tight</b>")
     assert signoff(tree, "--decisions", str(path)) == 1
-    assert "checklist.questions.chest: changed after it was reviewed" in capsys.readouterr().err
+    assert "triage.items.chest: changed after it was reviewed" in capsys.readouterr().err
 
-    edit(tree, "en/checklist.yaml", "chest pain or tightness</b>", "chest pain or pressure</b>")
+    edit(tree, "en/checklist.yaml", "<b>heavy or very tight</b>", "<b>heavy or tight</b>")
     assert signoff(tree, "--decisions", str(path)) == 0
     assert "comment: ok now" in read(tree, FILE)
 
@@ -182,47 +185,59 @@ def _check(tree: Path, capsys: pytest.CaptureFixture[str]) -> tuple[int, str]:
 def test_a_hazard_naming_a_missing_test_is_refused(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert _check(tree, capsys)[0] == 0
     line = next(
-        n for n, text in enumerate(read(tree, "hazards.yaml").splitlines(), 1) if "test_every_disposition" in text
+        n
+        for n, text in enumerate(read(tree, "hazards.yaml").splitlines(), 1)
+        if "test_back_spasm_with_numb_bottom_is_an_emergency_without_injury" in text
     )
     edit(
         tree,
         "hazards.yaml",
-        "test_every_disposition\n        - tests/test_checklist.py",
-        "test_no_such_thing\n        - tests/test_checklist.py",
+        "test_back_spasm_with_numb_bottom_is_an_emergency_without_injury",
+        "test_no_such_thing",
     )
     code, err = _check(tree, capsys)
     assert code == 1
-    assert "hazards.yaml:" in err and "H01: tests/test_triage.py has no test 'test_no_such_thing'" in err
+    assert "hazards.yaml:" in err and "H01: tests/test_checklist.py has no test 'test_no_such_thing'" in err
     assert re.search(rf"hazards\.yaml:{line - 2}: H01", err) or re.search(r"hazards\.yaml:\d+: H01", err)
 
 
 def test_a_hazard_naming_a_missing_item_or_file_is_refused(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    edit(tree, "hazards.yaml", "items: [checklist.questions.stroke, ", "items: [checklist.questions.strokes, ")
-    edit(tree, "hazards.yaml", "tests/test_checklist.py::", "tests/test_nowhere.py::")
+    edit(tree, "hazards.yaml", "items: [triage.items.stroke, ", "items: [triage.items.strokes, ")
+    edit(
+        tree,
+        "hazards.yaml",
+        "tests/test_checklist.py::test_back_spasm",
+        "tests/test_nowhere.py::test_back_spasm",
+    )
     code, err = _check(tree, capsys)
     assert code == 1
-    assert "H03: no content item 'checklist.questions.strokes'" in err
+    assert "H03: no content item 'triage.items.strokes'" in err
     assert "H01: test file tests/test_nowhere.py does not exist" in err
 
 
 def test_a_safety_netting_line_the_text_no_longer_says_is_refused(
     tree: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    edit(tree, "en/checklist.yaml", "    • dark or very little urine with", "    • very little urine with")
+    edit(
+        tree,
+        "en/checklist.yaml",
+        'label: "dark or very little pee with',
+        'label: "very little pee with',
+    )
     code, err = _check(tree, capsys)
-    assert code == 1 and "H02: checklist.worse_check no longer says 'dark or very little urine'" in err
+    assert code == 1 and "H02: triage.items.rhabdo no longer says 'dark or very little pee'" in err
 
 
 def test_a_residual_risk_above_the_matrix_limit_needs_a_justification(
     tree: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     text = read(tree, "hazards.yaml")
-    start = text.index("  - id: H01")
-    block = text[start : text.index("  - id: H02")]
+    start = text.index("  - id: H16")  # typed emergencies: residual 4, justified
+    block = text[start:]
     justification = block[block.index("    justification:") : block.index("    mitigations:")]
     write(tree, "hazards.yaml", text.replace(justification, ""))
     code, err = _check(tree, capsys)
-    assert code == 1 and "H01: residual risk 4 (unacceptable) is above 3" in err
+    assert code == 1 and "H16: residual risk 4 (unacceptable) is above 3" in err
 
 
 def test_the_shipped_log_covers_the_triage_issues_hazards(content: Content) -> None:

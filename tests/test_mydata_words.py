@@ -64,7 +64,7 @@ def _data(entries: int = 2) -> dict[str, list[dict[str, object]]]:
                 "message_id": 9,
                 "language": "it",
                 "answers": "[]",
-                "outcome": "see_doctor",
+                "outcome": "appointment",
                 "started_at": 1796229000,
                 "updated_at": 1796229890,
             }
@@ -94,7 +94,7 @@ def test_words_are_grouped_in_the_users_language_without_numbers_or_internals(co
     assert "21:00" in text  # the daily reminder in words
     assert "Polpaccio" in text or "polpaccio" in text
     assert "nessuno spasmo" in text  # the spasm-free day
-    assert content.checklist.outcomes["see_doctor"].text["it"].title in text
+    assert content.triage.text["it"].outcomes["appointment"].title in text
     assert not re.search(r"\d{9,}", text), "no epoch numbers"
     for internal in ("claimed_at", "last_error", "NetworkError", "payload", "session", "abc", "{"):
         assert internal not in text

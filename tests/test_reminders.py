@@ -8,7 +8,7 @@ from telegram.error import NetworkError, TimedOut
 
 from bot.features.reminders.callbacks import CancelReminder, PickDelay
 from bot.features.reminders.delivery import MAX_ATTEMPTS
-from tests.flows import followup_comes
+from tests.flows import followup_comes, no_until
 
 DAY = 86400
 
@@ -26,18 +26,10 @@ async def paused_by_a_block(bot):
     await bot.dispatch()
 
 
-NO_SIGNS = ["no"] * 11  # the warning-sign questions come first; "No" to each reaches the criteria
-
-
-async def finish_checklist(bot, *answers):
-    await bot.send("/check")
-    for a in answers:
-        bot.clock.advance(1)  # a person reads each question
-        await bot.tap({"yes": "Yes", "no": "No", "unsure": "Not sure"}[a])
-
-
 async def test_followup_after_checklist_says_what_it_follows(bot):
-    await finish_checklist(bot, *NO_SIGNS, "yes", "no", "yes", "no")
+    await bot.send("/check")
+    await no_until(bot, "about your spasms")
+    await bot.tap("Yes")  # the criteria: book an appointment
     await bot.tap("Remind me to check again")
     assert "When should I check in" in bot.text()
     await bot.tap("In 3 days")
@@ -49,7 +41,7 @@ async def test_followup_after_checklist_says_what_it_follows(bot):
     assert await bot.rows("SELECT * FROM checklist_sessions") == []  # answers no longer kept
     [row] = await bot.rows("SELECT kind, status, due_at, payload FROM reminders")
     assert row["kind"] == "followup" and row["status"] == "pending"
-    assert '"reasons":["intense","recurring"]' in row["payload"]
+    assert '"outcome":"appointment","path":"0n00nny"' in row["payload"]
 
     bot.clock.advance(3 * DAY - 60)
     assert await bot.dispatch() == 0
@@ -57,7 +49,8 @@ async def test_followup_after_checklist_says_what_it_follows(bot):
     assert await bot.dispatch() == 1
     text = bot.text()
     assert "How are your muscle spasms now?" in text
-    assert "3 days ago, you said that your spasms were intense and your spasms recurred often." in text
+    advised = "3 days ago, the checklist advised 🩺 Book an appointment with your doctor, because of: at least one of"
+    assert advised + ": spasms intense" in text
     assert bot.buttons()[:3] == ["🙂 Better", "😐 Same", "🙁 Worse"]
     assert "😴 In 1 hour" in bot.buttons() and "🔕 Stop all reminders" in bot.buttons()
     [row] = await bot.rows("SELECT status, payload FROM reminders")
@@ -68,14 +61,15 @@ async def test_checkin_buttons(bot):
     await followup_comes(bot)
     checkin = bot.screen()
     await bot.tap("Better")
-    assert "Glad to hear it" in bot.text()
+    assert "glad they are better" in bot.text()
+    assert "Call 112 (999 in the UK) at once if" in bot.text()  # never "you are fine"
     await bot.ada.tap_data(checkin.callback_data[2], message_id=checkin.message_id)  # Worse
-    assert "do you have any of these now?" in bot.text()  # the emergency signs first
+    assert "Is any of these happening now?" in bot.text()  # the time-critical signs first
     await bot.tap("No")
     assert "run the checklist again now" in bot.text()
-    assert "consult your doctor if your muscle spasms are intense, are not relieved simply by stretching" in bot.text()
+    assert "Go to A&E now if" in bot.text() and "Get medical help today if" not in bot.text()
     await bot.tap("Run the checklist again")
-    assert "Question 1 of 15" in bot.text()
+    assert "Who is this for?" in bot.text()
 
 
 async def test_snooze_and_stop(bot):

@@ -119,18 +119,18 @@ def test_the_sheet_shows_every_item_side_by_side_with_what_it_follows(
     assert "changed since sign-off" in text and "Crampi e contratture" in text and "Crampi e rigidità" in text
     assert "Dr Jane Doe" in text and "2026-12-03" in text
     # Both languages, reasons and "not sure" phrases too.
-    for question in content.checklist.questions:
+    for item in content.triage.items.values():
         for lang in content.languages:
-            assert " ".join(question.text[lang].unsure_past.split()) in text
+            assert " ".join(item.text[lang].label.split()) in text
     # Safety items show the page they follow (a link); source-text pages quote the source text.
-    refs = {r.url for q in content.checklist.questions for r in q.references}
+    refs = {s.url for i in content.triage.items.values() for s in i.sources}
     refs |= {r.url for p in content.pages.values() for r in p.references}
     assert refs and refs <= set(dom.links)
     assert "prolonged physical activity or dehydration and mineral deficiency" in text
     # Dispositions that carry safety-netting are not passed off as source text.
     page = sheet.read_text(encoding="utf-8")
-    for outcome in ("self_care", "see_doctor"):
-        row = page.split(f'data-item="checklist.outcomes.{outcome}"', 1)[1].split("</tr>", 1)[0]
+    for outcome in ("self_care", "appointment"):
+        row = page.split(f'data-item="triage.text.outcomes.{outcome}"', 1)[1].split("</tr>", 1)[0]
         assert '<span class="badge safety">safety wording</span>' in row
         assert '<span class="badge source">source text</span>' not in row
     # The graph is drawn; the old 103-path table is gone; the hazard log and the scope are there.
@@ -256,7 +256,7 @@ def test_export_decisions_writes_a_file_the_signoff_command_reads(
     first.mkdir()
     tick = (
         "window.reviewSheet.approveUndecided(false);"
-        "var row = document.querySelector('tr[data-item=\"checklist.questions.cramp\"]');"
+        "var row = document.querySelector('tr[data-item=\"triage.items.not_relieved\"]');"
         "row.querySelector('input[value=change]').click();"
         "row.querySelector('textarea').value = 'say: not eased after 10 minutes of stretching';"
     )
@@ -269,8 +269,8 @@ def test_export_decisions_writes_a_file_the_signoff_command_reads(
             "--registration", "GMC 1234567", "--date", "2026-12-03"]  # fmt: skip
     assert main([*sign, "--decisions", str(exported)]) == 1
     err = capsys.readouterr().err
-    assert "checklist.questions.cramp: needs a change: say: not eased after 10 minutes of stretching" in err
-    assert err.count("checklist.") == 1
+    assert "triage.items.not_relieved: needs a change: say: not eased after 10 minutes of stretching" in err
+    assert err.count("triage.") == 1
 
     # Everything approved, with a comment kept: the command signs.
     second = tmp_path / "second"

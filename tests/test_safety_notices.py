@@ -70,7 +70,8 @@ async def finish_checklist(bot: Harness, user: ChatClient, *, first: str = "No")
             return user.last_text()
         bot.clock.advance(1)
         await user.tap(pick)
-        answer = "No"
+        if pick == answer:  # `first` answers the first sign screen (after "Who is this for?")
+            answer = "No"
     raise AssertionError("the checklist did not end")
 
 
@@ -94,7 +95,7 @@ async def test_an_outcome_row_carries_its_version_and_the_fingerprints_behind_it
 
 
 async def test_an_outcome_is_kept_as_long_as_diary_entries(bot: Harness) -> None:
-    from bot.features.checklist.feature import purge_outcomes
+    from bot.features.checklist.handlers import purge_outcomes
 
     await finish_checklist(bot, bot.ada)
     bot.clock.advance(bot.settings.diary_retention_days * 86400 - 60)
@@ -126,7 +127,7 @@ async def test_a_notice_reaches_exactly_the_users_who_read_the_corrected_words_o
     notice.write_text(NOTICE, encoding="utf-8")
     monkeypatch.setenv("BOT_DATABASE", str(bot.settings.database))
     monkeypatch.setenv("BOT_CONTENT_DIR", str(tree))
-    command = ["safety-notice", "--items", "checklist.outcomes.self_care", "--message-file", str(notice)]
+    command = ["safety-notice", "--items", "triage.text.outcomes.self_care", "--message-file", str(notice)]
 
     assert await asyncio.to_thread(main, [*command, "--dry-run"]) == 0  # its own event loop, as from a shell
     assert "3 users have an outcome from an older version" in capsys.readouterr().out  # Ada, Cy, Dee
@@ -172,10 +173,10 @@ def test_a_notice_about_an_unknown_item_or_without_a_language_is_refused(
     monkeypatch.setenv("BOT_CONTENT_DIR", str(tree))
     notice = tmp_path / "notice.yaml"
     notice.write_text(NOTICE, encoding="utf-8")
-    assert main(["safety-notice", "--items", "checklist.outcomes.nope", "--message-file", str(notice)]) == 2
-    assert "no item 'checklist.outcomes.nope'" in capsys.readouterr().err
+    assert main(["safety-notice", "--items", "triage.text.outcomes.nope", "--message-file", str(notice)]) == 2
+    assert "no item 'triage.text.outcomes.nope'" in capsys.readouterr().err
     notice.write_text('en: "Only English."\n', encoding="utf-8")
-    assert main(["safety-notice", "--items", "checklist.outcomes.self_care", "--message-file", str(notice)]) == 2
+    assert main(["safety-notice", "--items", "triage.text.outcomes.self_care", "--message-file", str(notice)]) == 2
     assert "needs its text in 'it'" in capsys.readouterr().err
 
 
@@ -202,11 +203,11 @@ async def seed_outcomes(path: Path, content: Content, affected: list[int], other
                 user_id=chat_id,
                 finished_at=now - 3600,
                 language="en" if chat_id % 2 else "it",
-                outcome="self_care" if old else "emergency",
+                outcome="self_care" if old else "ambulance",
                 version="0ld0ld0ld0ld",
-                items={"checklist.outcomes.self_care": "0123456789abcdef"}
+                items={"triage.text.outcomes.self_care": "0123456789abcdef"}
                 if old
-                else {"checklist.outcomes.emergency": current["checklist.outcomes.emergency"]},
+                else {"triage.text.outcomes.ambulance": current["triage.text.outcomes.ambulance"]},
             )
 
     db = await Database.open(path, MIGRATIONS)
@@ -233,7 +234,7 @@ async def test_a_notice_reaches_the_affected_users_once_across_a_sigkill(
         notice.write_text(NOTICE, encoding="utf-8")
         fake, base_url = await processes.fake_telegram(record, latency=0.01)
         env = bot_env(base_url, database, BOT_CONTENT_DIR=str(tree))
-        command = [PYTHON, "main.py", "safety-notice", "--items", "checklist.outcomes.self_care"]
+        command = [PYTHON, "main.py", "safety-notice", "--items", "triage.text.outcomes.self_care"]
         command += ["--message-file", str(notice)]
         queue = processes.start("notice", command, env)
         assert await queue.wait(30) == 0, queue.describe()

@@ -60,12 +60,10 @@ async def test_a_returning_user_goes_straight_to_the_page(bot: Harness, content:
 
 async def test_check_starts_the_checklist(bot: Harness) -> None:
     await bot.send("/start check")
-    assert "Question 1 of" in bot.text()
-    assert bot.buttons()[:3] == ["Yes", "No", "Not sure"]
-    await bot.tap("No")
-    assert "Question 2 of" in bot.text()
+    assert "Who is this for?" in bot.text()
+    await bot.tap("An adult")
+    assert "happening now" in bot.text()
     assert (await counters(bot))["deeplink_check"] == 1
-    assert [r["user_id"] for r in await bot.rows("SELECT user_id FROM checklist_sessions")] == [42]
 
 
 async def test_log_opens_the_diarys_log_flow(bot: Harness, content: Content) -> None:

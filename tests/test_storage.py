@@ -114,6 +114,7 @@ async def test_locked_database_gets_busy_reply_and_loses_nothing(tmp_path, setti
     """Another process holds the write lock. A write the reply depends on gets "try again";
     checklist answers, written behind, are kept in memory and saved once the lock is gone."""
     from bot.fake_telegram import FakeTelegram
+    from bot.lifecycle import lifecycle_of
     from tests.conftest import Harness
 
     db = await Database.open(settings.database, MIGRATIONS, busy_timeout_ms=50)
@@ -127,8 +128,10 @@ async def test_locked_database_gets_busy_reply_and_loses_nothing(tmp_path, setti
         blocker = sqlite3.connect(settings.database, isolation_level=None)
         blocker.execute("BEGIN EXCLUSIVE")
 
-        await harness.tap("No")
-        assert "Question 2 of 15" in harness.text()  # the user is not held up by the lock
+        for label in ("An adult", "No", "None of these", "No", "No", "Yes"):
+            clock.advance(1)
+            await harness.tap(label)
+        assert "Book an appointment" in harness.text()  # the user is not held up by the lock
         with pytest.raises(sqlite3.OperationalError, match="locked"):
             await store.flush()
 
@@ -138,11 +141,13 @@ async def test_locked_database_gets_busy_reply_and_loses_nothing(tmp_path, setti
 
         blocker.execute("ROLLBACK")
         blocker.close()
-        rows = await harness.rows("SELECT answers FROM checklist_sessions")
-        assert rows == [{"answers": '[["chest", "no"]]'}]  # nothing lost
-        await harness.ada.send("/check")
-        await harness.tap("No")
-        assert "Question 3 of 15" in harness.text()
+        rows = await harness.rows("SELECT value FROM counters WHERE name = 'outcome_appointment'")
+        assert rows == [{"value": 1}]  # nothing lost: the counters are written once the lock is gone
+        # The outcome's trace (issue 21) waited too: the next expiry chore writes it.
+        assert await harness.rows("SELECT outcome FROM checklist_outcomes") == []
+        clock.advance(60)  # the expiry chore's period
+        await lifecycle_of(harness.app).chores.run_due()
+        assert await harness.rows("SELECT outcome FROM checklist_outcomes") == [{"outcome": "appointment"}]
     finally:
         await harness.stop()
 

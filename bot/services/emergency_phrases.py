@@ -181,7 +181,7 @@ def matcher(content: Content) -> EmergencyMatcher:
     """The matcher for this content, built once per content version (also after /reload)."""
     return content.derived(
         "emergency_matcher",
-        lambda: EmergencyMatcher(content.freetext.emergency, tuple(content.checklist.outcomes)),
+        lambda: EmergencyMatcher(content.freetext.emergency, tuple(reversed(content.triage.levels))),
     )
 
 

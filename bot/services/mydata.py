@@ -137,15 +137,15 @@ def words(
 
     # Checklist outcomes
     checklist = [content.text(lang, "userdata.mydata_checklist")]
-    outcomes = content.checklist.outcomes
+    outcomes = content.triage.text[lang].outcomes
     for run in data.get("checklist_sessions") or ():
         outcome = str(run.get("outcome") or "")
         if outcome in outcomes:
-            title = outcomes[outcome].text[lang].title
+            title = outcomes[outcome].title
             checklist.append(f"• {day(content, lang, run['updated_at'], zone)}: {title}")
         else:
             answered = len(json.loads(run.get("answers") or "[]"))
-            total = len(content.checklist.questions)
+            total = len(content.triage.screens)
             checklist.append("• " + content.text(lang, "privacy.mydata_checklist", answered=answered, total=total))
     if len(checklist) == 1:
         checklist.append(none)

@@ -32,6 +32,8 @@ from content.problems import Problem
 # Field patterns the operations share (a feature's own ones live beside its classes).
 TOKEN = r"[a-z0-9_]{1,24}"  # noqa: S105 - an identifier pattern, not a secret
 SESSION = r"[a-z0-9]{6,12}"  # a checklist run id (the checklist makes 8 hex digits)
+PATH = r"[0-9a-fynu]{0,16}"  # a checklist's answers so far (content.triage: at most 11 characters)
+LONGEST_PATH = "y" * 16  # the longest PATH, for the content checks (the features' static_callbacks)
 ID = r"\d{1,12}"
 BOOL = r"[01]"
 
@@ -140,9 +142,13 @@ class OpenReminders(Callback):
 
 @dataclass(frozen=True, slots=True)
 class AddFollowup(Callback):
-    """Ask when to check in; a finished checklist run, if any, gives the check-in its reasons."""
+    """Ask when to check in; a finished checklist run, if any, gives the check-in its reasons.
+    new: below the tapped message (the checklist's advice stays on screen) rather than in its place."""
 
     PREFIX = "rf"
+    PATTERNS = (BOOL, PATH)
+    new: bool = False
+    path: str = ""  # from the checklist's result: its answers, which the check-in follows up
 
 
 @dataclass(frozen=True, slots=True)

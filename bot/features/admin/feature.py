@@ -24,6 +24,7 @@ MAX_ERRORS = 3000
 
 async def stats_command(turn: Turn) -> None:
     services = turn.services
+    await services.flush()  # counters still queued (the checklist's ride with the next commit)
     snap = await services.db.read(stats.snapshot, services.now())
     content = services.content
 

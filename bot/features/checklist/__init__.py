@@ -1,1 +1,4 @@
-"""The checklist feature: everything it owns is declared in feature.py."""
+"""The referral checklist: a short conversation over the decision graph (content/triage.py).
+
+screens.py is pure (content -> Screen); handlers.py is the flow; feature.py declares it all.
+"""

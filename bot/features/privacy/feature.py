@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 from telegram import Bot
@@ -46,6 +47,12 @@ async def mydata_command(turn: Turn) -> None:
     user_id = turn.user.id
     # One read: every declared table's export (storage/tables.py), the same moment for both forms.
     data = await services.db.read(lambda conn: users.export(conn, user_id, services.tables))
+    run = await services.checklists.get(user_id)
+    if run is not None and not data.get("checklist_sessions"):
+        # A checklist in progress is held in memory only (its answers are never written): held all the same.
+        row = {"user_id": run.user_id, "session": run.session, "language": run.language}
+        row |= {"answers": json.dumps(run.answers), "outcome": run.outcome, "updated_at": run.updated_at}
+        data = {**data, "checklist_sessions": [row]}
     content = services.content
     if not any(data.values()):
         await turn.show(

@@ -6,15 +6,16 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from bot.ui.callbacks import ID, TOKEN, Callback, PickKind
+from bot.ui.callbacks import ID, LONGEST_PATH, PATH, TOKEN, AddFollowup, Callback, PickKind
 from content.model import Content
 
 
 @dataclass(frozen=True, slots=True)
 class PickDelay(Callback):
     PREFIX = "rd"
-    PATTERNS = (TOKEN,)
+    PATTERNS = (TOKEN, PATH)
     delay: str
+    path: str = ""  # the checklist's answers the check-in follows up ("" for none)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,34 +100,35 @@ class CancelReminder(Callback):
 
 @dataclass(frozen=True, slots=True)
 class CheckinBetter(Callback):
+    """A check-in answer; `path`: the checklist answers it follows ("" for a plain check-in).
+    They ride in the button because the reminder's health context is erased once it is sent."""
+
     PREFIX = "rb"
-    PATTERNS = (ID,)
+    PATTERNS = (ID, PATH)
     reminder_id: int
+    path: str
 
 
 @dataclass(frozen=True, slots=True)
 class CheckinSame(Callback):
+    """A check-in answer; `path`: the checklist answers it follows ("" for a plain check-in).
+    They ride in the button because the reminder's health context is erased once it is sent."""
+
     PREFIX = "rs"
-    PATTERNS = (ID,)
+    PATTERNS = (ID, PATH)
     reminder_id: int
-
-
-@dataclass(frozen=True, slots=True)
-class CheckinSameAfter(Callback):
-    """ "Same" at a check-in that follows a checklist outcome: it reminds the user of that outcome.
-    The outcome rides in the button, because the reminder's health context is erased once sent."""
-
-    PREFIX = "ra"
-    PATTERNS = (ID, TOKEN)
-    reminder_id: int
-    outcome: str
+    path: str
 
 
 @dataclass(frozen=True, slots=True)
 class CheckinWorse(Callback):
+    """A check-in answer; `path`: the checklist answers it follows ("" for a plain check-in).
+    They ride in the button because the reminder's health context is erased once it is sent."""
+
     PREFIX = "rw"
-    PATTERNS = (ID,)
+    PATTERNS = (ID, PATH)
     reminder_id: int
+    path: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -134,9 +136,10 @@ class WorseAnswer(Callback):
     """The answer to the emergency-sign question asked after "Worse"."""
 
     PREFIX = "rq"
-    PATTERNS = (ID, TOKEN)
+    PATTERNS = (ID, TOKEN, PATH)
     reminder_id: int
     answer: str
+    path: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -224,14 +227,16 @@ class MoreZones(Callback):
 
 def static_callbacks(content: Content) -> Iterator[Callback]:
     """The reminders' buttons whose data depends on content, at their longest."""
+    yield AddFollowup(True, LONGEST_PATH)
     for delay in content.reminders.followup_delays:
-        yield PickDelay(delay.id)
+        yield PickDelay(delay.id, LONGEST_PATH)
     for snooze in content.reminders.snoozes:
         yield Snooze(10**12 - 1, snooze.id)
-    for outcome in content.checklist.outcomes:
-        yield CheckinSameAfter(10**12 - 1, outcome)
-    for answer in content.checklist.answers:
-        yield WorseAnswer(10**12 - 1, answer)
+    yield CheckinBetter(10**12 - 1, LONGEST_PATH)
+    yield CheckinSame(10**12 - 1, LONGEST_PATH)
+    yield CheckinWorse(10**12 - 1, LONGEST_PATH)
+    for answer in ("yes", "no", "unsure"):
+        yield WorseAnswer(10**12 - 1, answer, LONGEST_PATH)
     for kind in content.reminders.daily_kinds:
         yield PickKind(kind)
         yield PickTime(kind, 23 * 60 + 59)

@@ -39,7 +39,6 @@ FEATURE = Feature(
         On(cb.CancelReminder, h.on_cancel),
         On(cb.CheckinBetter, h.on_better),
         On(cb.CheckinSame, h.on_same),
-        On(cb.CheckinSameAfter, h.on_same_after),
         On(cb.CheckinWorse, h.on_worse),
         On(cb.WorseAnswer, h.on_worse_answer),
         On(cb.Snooze, h.on_snooze),

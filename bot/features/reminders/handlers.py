@@ -15,7 +15,6 @@ from bot.features.reminders.callbacks import (
     ChangeDaily,
     CheckinBetter,
     CheckinSame,
-    CheckinSameAfter,
     CheckinWorse,
     ChooseZone,
     KeepReminders,
@@ -29,6 +28,7 @@ from bot.features.reminders.callbacks import (
     UndoDelete,
     WorseAnswer,
 )
+from bot.features.reminders.messages import checkin_result
 from bot.features.reminders.schedule import next_daily
 from bot.features.reminders.timezone import kind_screen, timezone_screen
 from bot.infra import timezones
@@ -37,9 +37,9 @@ from bot.ui.callbacks import AddFollowup, OpenReminders, PickKind, StartChecklis
 from bot.ui.dates import when, zone_of
 from bot.ui.keyboards import Button, Screen, button, main_menu_button, markup, rows
 from bot.ui.labels import reminder_button_label, reminder_label
-from bot.ui.outcomes import outcome_text, safety_net, with_criteria
 from bot.ui.screens import escape
-from content.model import Content, Role
+from content.model import Content
+from content.triage import NO, UNSURE, WHO, YES, Ask, Result
 from storage import places, stats
 from storage import reminders as outbox
 from storage.reminders import DailyPayload, FollowupPayload, Payload, Reminder
@@ -104,9 +104,9 @@ def list_screen(
     )
 
 
-def delay_screen(content: Content, lang: str) -> Screen:
+def delay_screen(content: Content, lang: str, path: str = "") -> Screen:
     delays = [
-        button(content.text(lang, f"reminders.delay.{d.id}"), PickDelay(d.id))
+        button(content.text(lang, f"reminders.delay.{d.id}"), PickDelay(d.id, path))
         for d in content.reminders.followup_delays
     ]
     return Screen(
@@ -174,17 +174,18 @@ async def on_open(turn: Turn, _: OpenReminders) -> str | None:
     return None
 
 
-async def on_add_followup(turn: Turn, _: AddFollowup) -> str | None:
-    await turn.show(delay_screen(turn.content, turn.lang))
+async def on_add_followup(turn: Turn, cb: AddFollowup) -> str | None:
+    lang = turn.lang
+    await turn.show(delay_screen(turn.services.content, lang, cb.path), new=cb.new)
     return None
 
 
 async def on_delay(turn: Turn, cb: PickDelay) -> str | None:
-    delay = turn.content.reminders.delay(cb.delay)
-    return await _followup(turn, delay.hours if delay else None, snoozed=False)
+    delay = turn.services.content.reminders.delay(cb.delay)
+    return await _followup(turn, delay.hours if delay else None, snoozed=False, path=cb.path)
 
 
-async def _followup(turn: Turn, hours: float | None, *, snoozed: bool) -> str | None:
+async def _followup(turn: Turn, hours: float | None, *, snoozed: bool, path: str = "") -> str | None:
     """A check-in `hours` from now (a follow-up chosen from the menu or the checklist, or a
     snoozed check-in): saved, then confirmed with its local time. None hours: a stale button."""
     services = turn.services
@@ -196,14 +197,12 @@ async def _followup(turn: Turn, hours: float | None, *, snoozed: bool) -> str | 
     now = services.now()
     due = now + int(hours * 3600)
     payload = FollowupPayload(lang=lang, asked_at=now)
-    # A follow-up after the checklist remembers what it follows up (reasons only), and the
-    # checklist answers themselves are dropped once the reminder is saved: they have served.
+    # From the checklist's result, its buttons carry its answers (a short path): the check-in words
+    # its reasons and its advice from them. The run in memory is forgotten: it has served.
+    result = checkin_result(content, path) if path and not snoozed else None
     run = None if snoozed else await services.checklists.get(user.id)
-    if run is not None and run.outcome is not None:
-        answers = run.as_dict
-        reasons = tuple(q.id for q in content.checklist.reasons(answers))
-        unsure = tuple(q.id for q in content.checklist.unsure(answers))  # so later they read as doubt
-        payload = FollowupPayload(lang=lang, asked_at=now, reasons=reasons, outcome=run.outcome, unsure=unsure)
+    if result is not None:
+        payload = FollowupPayload(lang=lang, asked_at=now, outcome=result.level, path=path)
     cached = await services.cached_user(user.id)
     twin = await services.db.read(outbox.followup_due_near, user.id, due, DUPLICATE_WITHIN)
     if twin is not None:
@@ -217,7 +216,6 @@ async def _followup(turn: Turn, hours: float | None, *, snoozed: bool) -> str | 
         return None
     if run is not None:
         services.checklists.drop(user.id)
-    cached = await services.cached_user(user.id)
     key = "reminders.snoozed" if snoozed else "reminders.created_followup"
     text = content.text(lang, key, when=when(content, lang, due, cached.timezone, now))
     await turn.show(done_screen(content, lang, text, ask_zone=zone_of(cached.timezone) is None))
@@ -357,80 +355,84 @@ async def on_hour(turn: Turn, cb: PickHour) -> str | None:
     return None
 
 
-async def on_better(turn: Turn, _: CheckinBetter) -> str | None:
+def _checkin_text(content: Content, lang: str, kind: str, result: Result | None) -> str:
+    """Better, Same or Worse after the earlier outcome ("if you have not been checked for … yet,
+    still do it today"), then every sign of a higher level than that outcome."""
+    triage = content.triage
+    level = result.level if result else triage.levels[0]
+    audience = result.audience if result else next(iter(triage.audiences))
+    words = triage.text[lang]
+    template: str = getattr(words.checkins[level], kind)
+    reasons = triage.reason_words(result.reasons, lang) if result else ""
+    text = template.replace("{reasons}", reasons).replace("{criteria}", words.criteria)
+    net = triage.safety_net(level, audience, lang)
+    return text + ("\n\n" + net if net else "")
+
+
+async def on_better(turn: Turn, cb: CheckinBetter) -> str | None:
     services = turn.services
     content = services.content
     lang = turn.lang
     await services.db.run(stats.bump, Count.CHECKIN_BETTER, durable=False)
     # Never "you are fine": what should make them get help sooner follows the good news.
-    text = with_criteria(content, lang, content.text(lang, "reminders.better"))
-    text += "\n\n" + safety_net(content, lang, Role.SELF_CARE)
+    text = _checkin_text(content, lang, "better", checkin_result(content, cb.path))
     await turn.show(Screen(text, markup([[main_menu_button(content, lang)]])))
     return None
 
 
-def _same_screen(content: Content, lang: str, outcome: str | None) -> Screen:
-    """ "Same": the four criteria; after "book an appointment" or "get help today", a reminder of
-    that advice. Then what should make the user get help sooner."""
-    role = content.checklist.role_of(outcome)
-    net: Role
-    if role is Role.SEE_DOCTOR:
-        text, net = content.text(lang, "reminders.same_see_doctor"), role
-    elif role is Role.URGENT:
-        text, net = content.text(lang, "reminders.same_urgent"), role
-    else:  # a plain check-in, after self-care, or an outcome this content no longer has
-        text, net = content.text(lang, "reminders.same"), Role.SELF_CARE
+async def on_same(turn: Turn, cb: CheckinSame) -> str | None:
+    services = turn.services
+    content = services.content
+    lang = turn.lang
+    await services.db.run(stats.bump, Count.CHECKIN_SAME, durable=False)
     keyboard = [
         [button(content.text(lang, "btn.check_again"), StartChecklist())],
         [button(content.text(lang, "btn.new_followup"), AddFollowup())],
         [main_menu_button(content, lang)],
     ]
-    return Screen(with_criteria(content, lang, text) + "\n\n" + safety_net(content, lang, net), markup(keyboard))
-
-
-async def on_same(turn: Turn, _: CheckinSame) -> str | None:
-    services = turn.services
-    await services.db.run(stats.bump, Count.CHECKIN_SAME, durable=False)
-    await turn.show(_same_screen(services.content, turn.lang, None))
+    text = _checkin_text(content, lang, "same", checkin_result(content, cb.path))
+    await turn.show(Screen(text, markup(keyboard)))
     return None
 
 
-async def on_same_after(turn: Turn, cb: CheckinSameAfter) -> str | None:
-    services = turn.services
-    await services.db.run(stats.bump, Count.CHECKIN_SAME, durable=False)
-    await turn.show(_same_screen(services.content, turn.lang, cb.outcome))
-    return None
-
-
-def worse_screen(content: Content, lang: str, reminder_id: int) -> Screen:
-    """ "Worse": the emergency signs first, in one question."""
-    checklist = content.checklist
-    answers = [button(checklist.answer_labels[lang][a], WorseAnswer(reminder_id, a)) for a in checklist.answers]
-    return Screen(checklist.worse_check.text[lang].text, markup([answers], [[main_menu_button(content, lang)]]))
+def worse_screen(content: Content, lang: str, reminder_id: int, path: str) -> Screen:
+    """ "Worse": what the earlier outcome said, then the time-critical signs, in one question."""
+    triage = content.triage
+    result = checkin_result(content, path)
+    audience = result.audience if result else next(iter(triage.audiences))
+    red = next(s for s in triage.screens if s.kind == "signs")
+    ask = Ask(red, triage.items_on(red.id, audience, ()), 1, audience)
+    words = triage.text[lang]
+    text = words.checkins[result.level if result else triage.levels[0]].worse
+    answers = [button(words.answers[a], WorseAnswer(reminder_id, a, path)) for a in (YES, NO, UNSURE)]
+    return Screen(f"{text}\n\n{triage.screen_text(ask, lang)}", markup([answers], [[main_menu_button(content, lang)]]))
 
 
 async def on_worse(turn: Turn, cb: CheckinWorse) -> str | None:
     services = turn.services
     await services.db.run(stats.bump, Count.CHECKIN_WORSE, durable=False)
-    await turn.show(worse_screen(services.content, turn.lang, cb.reminder_id))
+    await turn.show(worse_screen(services.content, turn.lang, cb.reminder_id, cb.path))
     return None
 
 
 async def on_worse_answer(turn: Turn, cb: WorseAnswer) -> str | None:
     services = turn.services
     content = services.content
-    checklist = content.checklist
-    if cb.answer not in checklist.answers:
+    triage = content.triage
+    if cb.answer not in (YES, NO, UNSURE):
         return await turn.stale()
     lang = turn.lang
-    if checklist.counts_yes(cb.answer):
-        # An emergency sign (or not sure): the emergency disposition at once, nothing else.
+    earlier = checkin_result(content, cb.path)
+    audience = earlier.audience if earlier else next(iter(triage.audiences))
+    if cb.answer != NO:
+        # A time-critical sign (or not sure of one): the red screen's answer, as the checklist gives it.
         await services.db.run(stats.bump, Count.CHECKIN_WORSE_EMERGENCY, durable=False)
-        check = checklist.worse_check
-        text = outcome_text(content, lang, check.outcome, [(check.text, cb.answer != "yes")])
-        await turn.show(Screen(text, markup([[main_menu_button(content, lang)]])))
+        result = triage.step({WHO: audience, "red": cb.answer})
+        assert isinstance(result, Result)
+        await turn.show(Screen(triage.outcome_text(result, lang), markup([[main_menu_button(content, lang)]])))
         return None
-    # No emergency sign: the checklist again (it says how soon to get help) and a sooner check-in.
+    # No time-critical sign: the checklist again (it says how soon) and a sooner check-in, with
+    # the safety-netting of "get help today" at least: worse spasms are never weaker than Same.
     sooner = [
         button(content.text(lang, f"reminders.sooner.{s.id}"), Snooze(cb.reminder_id, s.id))
         for s in content.reminders.snoozes
@@ -440,10 +442,8 @@ async def on_worse_answer(turn: Turn, cb: WorseAnswer) -> str | None:
         [[b] for b in sooner],
         [[main_menu_button(content, lang)]],
     )
-    # Never weaker than "Same" after "get help today": worse spasms mean a doctor today if possible,
-    # and the safety-netting of the "get help today" disposition.
-    text = with_criteria(content, lang, content.text(lang, "reminders.worse_next"))
-    text += "\n\n" + safety_net(content, lang, Role.URGENT)
+    level = triage.higher(earlier.level if earlier else "today", "today")
+    text = content.text(lang, "triage.worse_next") + "\n\n" + triage.safety_net(level, audience, lang)
     await turn.show(Screen(text, keyboard))
     return None
 

@@ -9,7 +9,6 @@ from datetime import UTC, datetime
 from bot.features.reminders.callbacks import (
     CheckinBetter,
     CheckinSame,
-    CheckinSameAfter,
     CheckinWorse,
     ChooseZone,
     DismissZoneOffer,
@@ -22,6 +21,7 @@ from bot.services import diary as diary_facts
 from bot.ui.callbacks import NoSpasmsToday, StartChecklist, StartLog
 from bot.ui.keyboards import Screen, button, main_menu_button, markup
 from content.model import Content
+from content.triage import Result, decode_path
 from storage.reminders import DailyPayload, FollowupPayload, NoticePayload, Reminder
 
 
@@ -117,17 +117,15 @@ def render(
         keyboard.append([button(content.text(lang, "btn.check_again"), StartChecklist())])
     if checkin is not None:
         rid = checkin.id
-        outcome = checkin.payload.outcome if isinstance(checkin.payload, FollowupPayload) else None
-        # "Same" after a checklist outcome reminds the user of it; the payload is erased once
-        # sent, so the outcome rides in the button.
-        same: CheckinSame | CheckinSameAfter = CheckinSame(rid)
-        if outcome is not None and outcome in content.checklist.outcomes:
-            same = CheckinSameAfter(rid, outcome)
+        # Better, Same and Worse answer after the checklist's outcome; the payload is erased once
+        # sent, so the checklist's answers (a short path) ride in the buttons.
+        path = checkin.payload.path if isinstance(checkin.payload, FollowupPayload) else ""
+        path = path if checkin_result(content, path) is not None else ""
         keyboard.append(
             [
-                button(content.text(lang, "btn.better"), CheckinBetter(rid)),
-                button(content.text(lang, "btn.same"), same),
-                button(content.text(lang, "btn.worse"), CheckinWorse(rid)),
+                button(content.text(lang, "btn.better"), CheckinBetter(rid, path)),
+                button(content.text(lang, "btn.same"), CheckinSame(rid, path)),
+                button(content.text(lang, "btn.worse"), CheckinWorse(rid, path)),
             ]
         )
         keyboard.append(
@@ -178,8 +176,8 @@ def checkin_text(content: Content, lang: str, reminder: Reminder, now: int) -> s
     text = content.text(lang, "reminders.checkin")
     payload = reminder.payload
     assert isinstance(payload, FollowupPayload)
-    reasons = [q for q in content.checklist.questions if q.id in payload.reasons]
-    if not reasons:
+    result = checkin_result(content, payload.path)
+    if result is None:
         return text
     asked_at = payload.asked_at or reminder.created_at
     hours = max(1, round((now - asked_at) / 3600))
@@ -191,9 +189,14 @@ def checkin_text(content: Content, lang: str, reminder: Reminder, now: int) -> s
         ago = content.text(lang, "reminders.ago_hours", n=hours)
     else:
         ago = content.text(lang, "reminders.ago_hour")
-    # "Not sure" answers read as uncertainty days later too.
-    phrases = [q.text[lang].phrase(unsure=q.id in payload.unsure, past=True) for q in reasons]
-    joined = (
-        phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + content.text(lang, "reminders.and") + phrases[-1]
-    )
-    return text + "\n" + content.text(lang, "reminders.checkin_context", ago=ago, reasons=joined)
+    triage = content.triage
+    title = triage.text[lang].outcomes[result.level].title
+    reasons = triage.reason_words(result.reasons, lang) or "—"
+    return text + "\n" + content.text(lang, "triage.checkin_context", ago=ago, outcome=title, reasons=reasons)
+
+
+def checkin_result(content: Content, path: str) -> Result | None:
+    """The checklist result a check-in follows (its payload or its buttons carry the path), or None."""
+    answers = decode_path(content.triage, path) if path else None
+    result = content.triage.step(answers) if answers else None
+    return result if isinstance(result, Result) else None
