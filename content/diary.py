@@ -64,7 +64,7 @@ MESSAGES = (
 # Plain text: Telegram shows these without parsing HTML (alerts, captions of files are HTML
 # here, since we send them with parse_mode; the doctor summary is forwarded as plain text).
 PLAIN_MESSAGES = frozenset({"chart_busy", "export_busy", "already_undone", "doctor_summary", "stale"})
-CHART = ("title", "y_label", "legend", "empty", "months")
+CHART = ("title", "title_young", "y_label", "legend", "empty", "months")
 PRIVACY = ("kept", "mydata")
 
 

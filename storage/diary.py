@@ -244,6 +244,20 @@ def first_day(conn: sqlite3.Connection, user_id: int) -> date | None:
     return date.fromisoformat(row[0]) if row and row[0] else None
 
 
+def latest(conn: sqlite3.Connection, user_id: int, first: date, last: date, limit: int) -> tuple[list[Entry], int]:
+    """The newest `limit` entries from `first` to `last` inclusive (newest first), and how many
+    there are in all: the doctor's report's table."""
+    rows = conn.execute(
+        "SELECT * FROM diary_entries WHERE user_id = ? AND day BETWEEN ? AND ? ORDER BY day DESC, id DESC LIMIT ?",
+        (user_id, first.isoformat(), last.isoformat(), limit),
+    ).fetchall()
+    (count,) = conn.execute(
+        "SELECT COUNT(*) FROM diary_entries WHERE user_id = ? AND day BETWEEN ? AND ?",
+        (user_id, first.isoformat(), last.isoformat()),
+    ).fetchone()
+    return [_entry(r) for r in rows], int(count)
+
+
 def purge(conn: sqlite3.Connection, before: date) -> int:
     """Retention: forget every episode dated before `before` (DIARY_RETENTION_DAYS ago)."""
     return conn.execute("DELETE FROM diary_entries WHERE day < ?", (before.isoformat(),)).rowcount

@@ -15,14 +15,22 @@ Rendering is bot/services/report.py; this module only chooses and words.
 from __future__ import annotations
 
 import re
+import sqlite3
 import unicodedata
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 
+from bot.infra.services import Services
+from bot.services import diary_summary
+from bot.services.charts import ChartSpec
 from bot.services.report import ChecklistPart, DiaryPart, Finding, ListPart, Part, Report, TablePart, Tone
+from bot.ui.dates import calendar_day, day
 from bot.ui.dates import words as date_words
+from bot.ui.diary_facts import flush, local_today
 from content.model import Content
 from content.telegram_html import parse_html
+from storage import diary
 from storage.diary import Entry
 
 # Page 2 holds ~45 rows of the table under its heading; 40 leaves room for the note and a
@@ -151,3 +159,50 @@ def build(content: Content, lang: str, today: str, parts: Sequence[Part], file_d
         filename=content.text(lang, "report.filename", date=file_day.isoformat()),
         meta={"author": plain(content.pages["main"].text[lang].title)},
     )
+
+
+@dataclass(frozen=True, slots=True)
+class ChecklistFacts:
+    """A finished checklist, as the report needs it."""
+
+    outcome: str
+    answers: Mapping[str, str]  # question id -> answer id
+    finished_at: float
+    followup: bool  # the outcome offers a follow-up (not an emergency)
+
+
+async def prepare(
+    services: Services, user_id: int, lang: str, timezone: str | None, checklist: ChecklistFacts | None
+) -> tuple[Report, ChartSpec | None]:
+    """The user's report (without its chart's pixels) and the chart to draw into it."""
+    content = services.content
+    days = content.diary.summary_days
+    today = local_today(services, timezone)
+    win = diary_summary.window(today, days)
+
+    def read(conn: sqlite3.Connection) -> tuple[list[diary.DayCount], int, date | None, list[Entry], int]:
+        rows = diary.day_counts(conn, user_id, win.previous_first, today)
+        latest, count = diary.latest(conn, user_id, win.first, today, ENTRY_ROWS)
+        return rows, diary.total(conn, user_id), diary.first_day(conn, user_id), latest, count
+
+    await flush(services)
+    rows, total, first, latest, count = await services.db.read(read)
+    s = diary_summary.summarise(rows, today, days)
+    parts: list[Part] = []
+    if checklist is not None:
+        when = day(content, lang, checklist.finished_at, timezone)
+        parts.append(
+            checklist_part(content, lang, checklist.outcome, checklist.answers, when, followup=checklist.followup)
+        )
+    # /diary's own words; with nothing in the window, the report's line instead of /diary's
+    # "tap Log a spasm" (which speaks to the user, not to a doctor).
+    said = diary_summary.figures(content, lang, s, total, first) if total else []
+    if said and s.count == 0:
+        said = [content.text(lang, "report.diary_empty", days=days), *said[1:]]
+    parts.append(diary_part(content, lang, said, None))
+    parts.append(tried_part(content, lang))
+    if latest:
+        parts.append(entries_part(content, lang, latest, count))
+    report = build(content, lang, calendar_day(content, lang, today), parts, today)
+    chart = diary_summary.chart_spec(content, lang, s, first) if s.count else None
+    return report, chart
