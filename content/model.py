@@ -329,6 +329,23 @@ class Content:
 # tests/test_content.py keeps this list in sync with the keys the code uses.
 REQUIRED_STRINGS = frozenset(
     {
+        # The doctor's report (bot/services/doctor_report.py).
+        "report.checklist",
+        "report.diary",
+        "report.diary_empty",
+        "report.entries",
+        "report.entries_latest",
+        "report.filename",
+        "report.findings",
+        "report.footer",
+        "report.page",
+        "report.rest",
+        "report.result",
+        "report.subtitle",
+        "report.title",
+        "report.tried",
+        "report.tried_boxes",
+        "report.tried_empty",
         "actions.checklist",
         "about.source",
         "about.text",
