@@ -89,7 +89,7 @@ async def test_three_taps_from_the_main_menu_log_a_spasm(bot):
     await bot.tap("1–10 minutes")
     assert "How bad was it?" in bot.text() and "Just now, 1–10 minutes" in bot.text()
     await bot.tap("Severe")
-    assert "Saved in your diary: Just now, 1–10 minutes, Severe." in bot.text()
+    assert "Saved in your diary.\n🗓 Just now · ⏱ 1–10 minutes · 🌡 Severe" in bot.text()
     assert "↩️ Undo" in bot.buttons()
     assert await entries(bot) == [
         {
@@ -127,11 +127,11 @@ async def test_optional_where_and_what(bot):
     await bot.tap("Add where")
     assert "Where was it? (optional)" in bot.text()
     await bot.tap("Calf")
-    assert "Saved: Calf." in bot.text()
+    assert "Saved: Calf" in bot.text()
     assert "📍 Add where" not in bot.buttons()
     await bot.tap("Add what was going on")
     await bot.tap("At night")
-    assert "Saved: Calf, At night." in bot.text()
+    assert "Saved: Calf, At night" in bot.text()
     [row] = await entries(bot)
     assert (row["location"], row["context"]) == ("calf", "night")
     await bot.tap("Add what") if "🔎 Add what was going on" in bot.buttons() else None
@@ -249,7 +249,7 @@ async def test_italian_user_logs_in_italian(bot):
     assert "Quando è successo lo spasmo?" in maria.last_text()
     await maria.tap("Meno di un minuto")
     await maria.tap("Lieve")
-    assert "Salvato nel tuo diario: Proprio ora, Meno di un minuto, Lieve." in maria.last_text()
+    assert "Salvato nel tuo diario.\n🗓 Proprio ora · ⏱ Meno di un minuto · 🌡 Lieve" in maria.last_text()
     await maria.send("/diary")
     # Dates in prose are Italian words, not ISO (the clock starts on a Sunday, 1 February 2026).
     assert re.search(r"Prima voce del tuo diario: \w+ \d+ \w+ 2026\. Voci in tutto: 1\.", maria.last_text())

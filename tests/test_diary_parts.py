@@ -216,8 +216,8 @@ async def test_drawer_draws_in_a_worker_and_refuses_a_users_second_request():
         ("en/diary.yaml", "      mild: Mild\n", "", "en/diary.yaml:"),
         (
             "it/diary.yaml",
-            '  saved: "✅ Salvato nel tuo diario: <b>{when}</b>',
-            '  saved: "✅ <b>{quando}</b>',
+            "🗓 <b>{when}</b> · ⏱ {duration}",
+            "🗓 <b>{quando}</b> · ⏱ {duration}",
             "placeholders",
         ),
         (
