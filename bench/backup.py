@@ -68,7 +68,7 @@ def pad(path: Path, n: int, now: int) -> None:
 async def _run(n: int, padding: int, directory: Path) -> dict[str, Any]:
     from telegram import Update
 
-    from bot.app import build_application
+    from bot.app import MIGRATIONS, build_application
     from bot.fake_telegram import ChatClient, FakeTelegram
     from bot.infra.services import services_of
     from bot.lifecycle import lifecycle_of, running
@@ -78,7 +78,7 @@ async def _run(n: int, padding: int, directory: Path) -> dict[str, Any]:
     from storage.db import Database
 
     settings = bench_settings(directory)
-    db = await Database.open(settings.database)
+    db = await Database.open(settings.database, MIGRATIONS)
     await db.close()
     now = int(time.time())
     pad(settings.database, padding, now)
@@ -181,7 +181,7 @@ async def _run(n: int, padding: int, directory: Path) -> dict[str, Any]:
     quiet_creates = [s for t, s in creates if quiet_from <= t < backup_from]
     backup_creates = [s for t, s in creates if backup_from <= t < backup_to]
     restored = directory / "restored.sqlite3"
-    info = restore(copy, restored)
+    info = restore(copy, restored, MIGRATIONS)
     conn = sqlite3.connect(restored)
     try:
         integrity = conn.execute("PRAGMA integrity_check").fetchone()[0]

@@ -72,7 +72,6 @@ async def _taps(kind: str, content: Any, n: int) -> tuple[list[float], float]:
     from bot.fake_telegram import ChatClient
     from bot.infra.services import services_of
     from bot.lifecycle import running
-    from bot.ui import diary_facts
 
     with tempfile.TemporaryDirectory() as tmp:
         app, fake = await _app(Path(tmp), content)
@@ -106,7 +105,7 @@ async def _taps(kind: str, content: Any, n: int) -> tuple[list[float], float]:
             untimed = 0.0  # the /start between episodes and making updates: not a tap's cost
             for k in range(total):
                 if k == warm:
-                    await diary_facts.flush(services)
+                    await services.flush()
                     untimed = 0.0
                     began = time.perf_counter()
                 for c in clients:
@@ -123,7 +122,7 @@ async def _taps(kind: str, content: Any, n: int) -> tuple[list[float], float]:
                     # queued writes commit in the background meanwhile (as the checklist's do in
                     # bench/taps.py), and the clock stops only after the last one is committed.
                     await asyncio.sleep(0)
-            await diary_facts.flush(services)
+            await services.flush()
             busy = time.perf_counter() - began - untimed
         errors = [call for call in fake.calls if not call.ok]
         if errors:
@@ -133,10 +132,10 @@ async def _taps(kind: str, content: Any, n: int) -> tuple[list[float], float]:
 
 async def _diary_latency(content: Any, requests: int) -> tuple[list[float], float, int]:
     from bot.fake_telegram import ChatClient
-    from bot.features.diary.handlers import state_of
+    from bot.features.diary.state import state_of
     from bot.infra.services import services_of
     from bot.lifecycle import running
-    from bot.ui.diary_facts import local_today
+    from bot.services.diary import local_today
 
     with tempfile.TemporaryDirectory() as tmp:
         app, fake = await _app(Path(tmp), content)
@@ -163,10 +162,10 @@ async def _diary_latency(content: Any, requests: int) -> tuple[list[float], floa
 async def _taps_under_charts(content: Any, with_charts: bool, rounds: int) -> tuple[list[float], int]:
     """Other users' menu tap latencies while CHART_USERS users ask for /diary at once."""
     from bot.fake_telegram import ChatClient
-    from bot.features.diary.handlers import state_of
+    from bot.features.diary.state import state_of
     from bot.infra.services import services_of
     from bot.lifecycle import running
-    from bot.ui.diary_facts import local_today
+    from bot.services.diary import local_today
 
     with tempfile.TemporaryDirectory() as tmp:
         app, fake = await _app(Path(tmp), content)

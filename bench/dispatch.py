@@ -70,14 +70,14 @@ def insert_due(path: Path, n: int, now: int, first_user: int = FIRST_USER) -> No
 async def _drain(n: int, content: Any, directory: Path, per_user_every: float | None = None) -> dict[str, Any]:
     from telegram import Update
 
-    from bot.app import build_application
+    from bot.app import MIGRATIONS, build_application
     from bot.fake_telegram import ChatClient, FakeTelegram
     from bot.infra.services import services_of
     from bot.lifecycle import lifecycle_of, running
     from storage.db import Database
 
     settings = bench_settings(directory)
-    db = await Database.open(settings.database)
+    db = await Database.open(settings.database, MIGRATIONS)
     await db.close()
     insert_due(settings.database, n, int(time.time()))
 

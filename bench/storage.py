@@ -149,10 +149,11 @@ def reset(path: Path, now: int) -> None:
 
 
 async def _query_timings(path: Path, reps: int, with_due: bool) -> dict[str, dict[str, float]]:
+    from bot.app import MIGRATIONS
     from storage import reminders as outbox
     from storage.db import Database
 
-    db = await Database.open(path)
+    db = await Database.open(path, MIGRATIONS)
     now = int(time.time())
     out: dict[str, dict[str, float]] = {}
     try:
@@ -487,7 +488,8 @@ def run(quick: bool = False) -> Report:
 
 
 async def _open_close(path: Path) -> None:
+    from bot.app import MIGRATIONS
     from storage.db import Database
 
-    db = await Database.open(path)
+    db = await Database.open(path, MIGRATIONS)
     await db.close()

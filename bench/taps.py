@@ -68,7 +68,7 @@ def _baseline_app(fake: Any) -> Any:
 
 def _same_screens(content: Any, kind: str) -> list[Any]:
     """The screens our bot shows in this case, in the order it shows them (English)."""
-    from bot.features.checklist import outcome_screen, question_screen
+    from bot.features.checklist.feature import outcome_screen, question_screen
     from bot.ui.keyboards import page_screen
     from storage.checklists import ChecklistRun
 

@@ -1,13 +1,16 @@
 """build_application(): the one place that wires settings, content, storage and features.
 
 main.py, the demo, the tests and the benchmarks all build the bot through this factory, so
-what is tested is what runs. A new feature is one line in FEATURES.
+what is tested is what runs. A new feature is one package and one line in FEATURES: its
+commands, callbacks, text claims, state, tables (migrations, export, erase) and chores are
+collected from its `Feature` here (see bot/core/feature.py).
 """
 
 from __future__ import annotations
 
 from types import MappingProxyType
 
+from telegram import Update
 from telegram.constants import ParseMode
 from telegram.ext import (
     ApplicationBuilder,
@@ -20,33 +23,40 @@ from telegram.ext import (
 )
 from telegram.request import BaseRequest
 
-from bot.features import admin, checklist, menu, privacy, reminders, sharing
+from bot.chores import ChoreScheduler
+from bot.core.feature import Chore, Feature, Handler, Routes, Stage, TextClaim
+from bot.features.admin import feature as admin
+from bot.features.checklist import feature as checklist
 from bot.features.diary import feature as diary
+from bot.features.menu import feature as menu
+from bot.features.privacy import feature as privacy
+from bot.features.reminders import feature as reminders
 from bot.features.reminders.delivery import ReminderDelivery
+from bot.features.sharing import feature as sharing
 from bot.infra.clock import Clock, SystemClock
 from bot.infra.http import BoundedHTTPXRequest
 from bot.infra.ratelimit import PriorityRateLimiter
-from bot.infra.services import BotApp, BotContext, Services
+from bot.infra.services import BotApp, BotContext, Services, services_of
 from bot.infra.settings import Settings
 from bot.lifecycle import Lifecycle, post_init, post_shutdown, post_stop
 from bot.processing import PerUserProcessor
 from bot.routing import callback_router, on_error
-from bot.ui.callbacks import Callback, load_checked_content
-from bot.ui.feature import ROUTES_KEY, Feature, Route, Stage
+from bot.services.checked_content import load_checked_content
+from bot.services.commands import CommandMenu
+from bot.ui.callbacks import Callback, Codec
 from bot.ui.replies import NoLinkPreview
 from bot.ui.screens import PRIVATE
 from content.model import Content
-from storage.db import Database
+from storage.db import CORE_MIGRATIONS, Database
+from storage.tables import Migration, Table, schema
 
-# Every feature, in the order its handlers are offered an update within each stage: a
-# command or button belongs to exactly one feature, so only free text depends on the order.
+# Every feature. A command or button belongs to exactly one feature and free text goes to the
+# claims by their declared precedence, so the order only sets the order of fallbacks.
 FEATURES: tuple[Feature, ...] = (
     privacy.FEATURE,
     admin.FEATURE,
     sharing.FEATURE,  # before menu: its `/start PARAMETER` handler is offered the update first
     menu.FEATURE,
-    # Before the checklist: in the CLAIM stage the first matching handler gets the text, and the
-    # diary's matches only users with a log question open; the checklist's matches all text.
     diary.FEATURE,
     checklist.FEATURE,
     reminders.FEATURE,
@@ -54,8 +64,31 @@ FEATURES: tuple[Feature, ...] = (
 
 # Handler groups: PTB offers an update to one handler per group, in group order.
 _COMMANDS_GROUP = 0  # commands, other update kinds, the callback router, unclaimed commands
-_CLAIM_GROUPS = 1  # each claim handler in a group of its own, from here up: see register()
-_GROUPS = {Stage.UNCLAIMED_COMMAND: _COMMANDS_GROUP, Stage.CLAIM: _CLAIM_GROUPS, Stage.FALLBACK: 1000}
+_CLAIMS_GROUP = 1  # the one dispatcher of every feature's free-text claims
+_GROUPS = MappingProxyType({Stage.UNCLAIMED_COMMAND: _COMMANDS_GROUP, Stage.FALLBACK: 1000})
+
+
+def tables_of(features: tuple[Feature, ...]) -> tuple[Table, ...]:
+    tables = tuple(table for feature in features for table in feature.tables)
+    names = [table.name for table in tables]
+    if len(set(names)) != len(names):
+        raise ValueError(f"a table is declared twice: {names}")
+    return tables
+
+
+def migrations_of(features: tuple[Feature, ...]) -> tuple[Migration, ...]:
+    """The core's migrations and every feature table's, in name order (storage/tables.py)."""
+    return schema(CORE_MIGRATIONS, *(table.migrations for table in tables_of(features)))
+
+
+def command_menu(features: tuple[Feature, ...]) -> tuple[str, ...]:
+    listed = [(c.listed, c.name) for f in features for c in f.commands if c.listed is not None]
+    return tuple(name for _, name in sorted(listed))
+
+
+# The schema of the shipped bot: what backups, restores and the CLI check a database against.
+MIGRATIONS = migrations_of(FEATURES)
+TABLES = tables_of(FEATURES)
 
 
 def build_application(
@@ -65,18 +98,26 @@ def build_application(
     clock: Clock | None = None,
     request: BaseRequest | None = None,
     database: Database | None = None,
+    features: tuple[Feature, ...] = FEATURES,
     run_delivery: bool = True,
     start_delivery: bool = True,
+    start_chores: bool | None = None,
     rate_limit: bool = True,
     production_hooks: bool = False,
 ) -> BotApp:
     """The bot, ready for run_polling / run_webhook or `running(app)` in tests.
 
     `start_delivery=False` leaves the reminder worker to the caller (tests drive it pass by
-    pass); `production_hooks` adds SIGHUP reload and the health heartbeat file (the runner's).
+    pass), and the chores too unless `start_chores` says otherwise; `production_hooks` adds
+    SIGHUP reload and the health heartbeat file (the runner's). `features` is FEATURES unless a
+    test adds one of its own.
     """
     content = content or load_checked_content(settings.content_dir)
-    services = Services(settings, content, clock or SystemClock(), database=database)
+    states: list[object] = [CommandMenu(command_menu(features))]
+    states += [feature.state() for feature in features if feature.state is not None]
+    services = Services(
+        settings, content, clock or SystemClock(), database=database, tables=tables_of(features), states=states
+    )
 
     token = settings.token.reveal() or "0:demo"
     builder = (
@@ -105,55 +146,89 @@ def build_application(
     app: BotApp = builder.build()
     app.bot_data["services"] = services
 
-    delivery = None
-    if run_delivery:
-        chores = tuple(chore for feature in FEATURES for chore in feature.chores)
-        delivery = ReminderDelivery(app.bot, services, chores=chores)
+    chores: tuple[Chore, ...] = tuple(chore for feature in features for chore in feature.chores)
     app.bot_data["lifecycle"] = Lifecycle(
         services,
-        delivery,
+        ReminderDelivery(app.bot, services) if run_delivery else None,
+        ChoreScheduler(services, app.bot, chores),
+        migrations_of(features),
         start_delivery=start_delivery,
+        start_chores=start_delivery if start_chores is None else start_chores,
         production_hooks=production_hooks,
-        stops=tuple(stop for feature in FEATURES for stop in feature.stops),
+        stops=tuple(stop for feature in features for stop in feature.stops),
     )
-    register(app, FEATURES)
+    register(app, features)
     return app
 
 
 def register(app: BotApp, features: tuple[Feature, ...]) -> None:
-    """Every feature's handlers, stage by stage, in the features' order."""
-    admins = app.bot_data["services"].settings.admin_ids
+    """Every feature's handlers: commands, the callback router, the claims, the fallbacks."""
+    services = services_of(app)
+    admins = services.settings.admin_ids
     only_admins = PRIVATE & filters.User(user_id=list(admins))
-    routes: dict[type[Callback], Route] = {}
+    routes = Routes({})
+    for feature in features:
+        for on in feature.callbacks:
+            if on.kind in routes.by_kind:
+                raise ValueError(f"{on.kind.__name__} is routed by two features")
+            routes.by_kind[on.kind] = on.route
+    services.add_state(routes)  # for enter() and commands that open a button's screen
     for feature in features:
         for command in feature.commands:
             if command.admin_only and not admins:
                 continue  # no admins: to everyone the command does not exist
             allowed = only_admins if command.admin_only else PRIVATE
-            app.add_handler(CommandHandler(command.name, command.handler, filters=allowed), _COMMANDS_GROUP)
-        for handler in feature.updates:
-            app.add_handler(handler, _COMMANDS_GROUP)
-        for kind, route in feature.callbacks.items():
-            if kind in routes:
-                raise ValueError(f"{kind.__name__} is routed by two features")
-            routes[kind] = route
-    app.bot_data[ROUTES_KEY] = MappingProxyType(routes)  # for enter(): deep links into a feature
-    app.add_handler(CallbackQueryHandler(callback_router(routes)), _COMMANDS_GROUP)
-    claims = 0
+            handler = command.handler or _opening(command.opens, routes)
+            app.add_handler(CommandHandler(command.name, handler, filters=allowed), _COMMANDS_GROUP)
+        for update_handler in feature.updates:
+            app.add_handler(update_handler, _COMMANDS_GROUP)
+    # The codec knows exactly the operations some feature routes (theirs, declared in `callbacks`).
+    codec = Codec(routes.by_kind)
+    app.add_handler(CallbackQueryHandler(callback_router(routes.by_kind, codec)), _COMMANDS_GROUP)
+    claims = sorted((claim for feature in features for claim in feature.claims), key=lambda c: c.precedence)
+    precedences = [claim.precedence for claim in claims]
+    if len(set(precedences)) != len(precedences):
+        raise ValueError(f"two text claims share a precedence: {precedences}")
+    if claims:
+        app.add_handler(MessageHandler(_any_of(claims), _claims_dispatcher(tuple(claims))), _CLAIMS_GROUP)
     for stage in Stage:
         for feature in features:
             for message in feature.messages:
-                if message.stage is not stage:
-                    continue
-                group = _GROUPS[stage]
-                if stage is Stage.CLAIM:
-                    # PTB runs one handler per group. A claim handler that lets text through
-                    # (returns without ApplicationHandlerStop) must leave the next feature's claim
-                    # its chance: the checklist's and the time zone prompt's both see free text.
-                    group = _CLAIM_GROUPS + claims
-                    claims += 1
-                app.add_handler(MessageHandler(message.filter, message.handler), group)
+                if message.stage is stage:
+                    app.add_handler(MessageHandler(message.filter, message.handler), _GROUPS[stage])
     app.add_error_handler(on_error)
 
 
-__all__ = ["FEATURES", "build_application", "register"]
+def _opening(callback: Callback | None, routes: Routes) -> Handler:
+    """A command that opens its button twin's screen: the button's route is the one body."""
+    assert callback is not None
+    route = routes.by_kind[type(callback)]
+
+    async def command(update: Update, ctx: BotContext) -> None:
+        alert = await route(update, ctx, callback)
+        if alert and update.effective_chat is not None:
+            await ctx.bot.send_message(update.effective_chat.id, alert)  # a button's alert, as a reply
+
+    return command
+
+
+def _any_of(claims: list[TextClaim]) -> filters.BaseFilter:
+    combined = claims[0].filter
+    for claim in claims[1:]:
+        combined = combined | claim.filter
+    return combined
+
+
+def _claims_dispatcher(claims: tuple[TextClaim, ...]) -> Handler:
+    """Ask each claim whose filter matches, lowest precedence first: the first that raises
+    ApplicationHandlerStop has the update; if none does, search and the fallbacks get it."""
+
+    async def dispatch(update: Update, ctx: BotContext) -> None:
+        for claim in claims:
+            if claim.filter.check_update(update):
+                await claim.handle(update, ctx)
+
+    return dispatch
+
+
+__all__ = ["FEATURES", "MIGRATIONS", "TABLES", "build_application", "register"]

@@ -33,15 +33,18 @@ def backup_command(settings: Settings, file: Path | None, directory: Path | None
     if loop and directory is None:
         print("error: --loop needs --dir", file=sys.stderr)
         return 2
+    migrations = _schema()
     while True:
         started = time.monotonic()
         try:
             if file is not None:
-                info = backup(settings.database, file)
+                info = backup(settings.database, file, migrations)
                 removed: list[Path] = []
             else:
                 assert directory is not None
-                info, removed = backup_rotating(settings.database, directory, settings.backup_keep)
+                info, removed = backup_rotating(
+                    settings.database, directory, settings.backup_keep, migrations=migrations
+                )
         except BackupError as exc:
             print(f"error: {exc}", file=sys.stderr, flush=True)
             if not loop:
@@ -56,9 +59,16 @@ def backup_command(settings: Settings, file: Path | None, directory: Path | None
         time.sleep(max(0.0, settings.backup_every_hours * 3600 - (time.monotonic() - started)))
 
 
+def _schema() -> tuple[tuple[str, str], ...]:
+    """The shipped bot's migrations (collected from its features): what a backup must match."""
+    from bot.app import MIGRATIONS
+
+    return MIGRATIONS
+
+
 def restore_command(settings: Settings, file: Path) -> int:
     try:
-        info = restore(file, settings.database)
+        info = restore(file, settings.database, _schema())
     except BackupError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1

@@ -10,11 +10,12 @@ import asyncio
 import re
 import sys
 from pathlib import Path
+from types import MappingProxyType
 from typing import TextIO
 
 from bot.app import build_application
 from bot.fake_telegram import ChatClient, FakeMessage, FakeTelegram
-from bot.features.diary.handlers import state_of as diary_state
+from bot.features.diary.state import state_of as diary_state
 from bot.infra.clock import SystemClock
 from bot.infra.services import services_of
 from bot.infra.settings import Settings
@@ -27,7 +28,7 @@ HELP = """Type a number to tap a button, or any text to send it (try /start, /ch
   :location 41.9 12.5   share a location (latitude longitude), as the 📍 keyboard button does
   :quit                 leave (Ctrl-D works too)"""
 
-_UNITS = {"m": 60, "h": 3600, "d": 86400}
+_UNITS = MappingProxyType({"m": 60, "h": 3600, "d": 86400})
 
 
 class ShiftedClock(SystemClock):

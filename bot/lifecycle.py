@@ -1,6 +1,7 @@
-"""Start-up and shutdown around PTB's own: the database, the command list, the delivery worker,
-and in production the SIGHUP reload and the health heartbeat. `running(app)` is run_polling's
-lifecycle without polling, for the tests, the demo and the benchmarks."""
+"""Start-up and shutdown around PTB's own: the database (every feature's migrations), the
+command list, the chore scheduler, the delivery worker, and in production the SIGHUP reload and
+the health heartbeat. `running(app)` is run_polling's lifecycle without polling, for the tests,
+the demo and the benchmarks."""
 
 from __future__ import annotations
 
@@ -11,13 +12,14 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 
 from bot import health
-from bot.features.admin import reload_content
+from bot.chores import ChoreScheduler
+from bot.core.feature import Stop
+from bot.features.admin.feature import reload_content
 from bot.features.reminders.delivery import ReminderDelivery
 from bot.infra.services import BotApp, Services, services_of
+from bot.services.commands import register_commands
+from bot.services.profile import register_profile
 from bot.ui import dates
-from bot.ui.commands import register_commands
-from bot.ui.feature import Stop
-from bot.ui.profile import register_profile
 from storage.db import Database
 
 
@@ -25,7 +27,10 @@ from storage.db import Database
 class Lifecycle:
     services: Services
     delivery: ReminderDelivery | None  # None: this process sends no reminders
+    chores: ChoreScheduler
+    migrations: tuple[tuple[str, str], ...]  # every feature's and the core's, in name order
     start_delivery: bool = True  # False: the caller drives delivery pass by pass
+    start_chores: bool = True  # False: the caller runs chores (tests: `chores.run_due()`)
     production_hooks: bool = False  # SIGHUP reload and the heartbeat file
     stops: tuple[Stop, ...] = ()  # the features' shutdown steps
     heartbeat: asyncio.Task[None] | None = field(default=None, init=False)
@@ -41,13 +46,15 @@ async def post_init(app: BotApp) -> None:
     life = lifecycle_of(app)
     services = life.services
     if not services.db_open:
-        services.db = await Database.open(services.settings.database)
+        services.db = await Database.open(services.settings.database, life.migrations)
     await register_commands(app)
     await register_profile(app.bot, services.content)
     if life.delivery is not None:
         await life.delivery.recover()
         if life.start_delivery:
             await life.delivery.start()
+    if life.start_chores:
+        life.chores.start()
     if life.production_hooks:
         loop = asyncio.get_running_loop()
         # SIGHUP = /reload: operators reload content without a restart.
@@ -64,6 +71,7 @@ async def post_stop(app: BotApp) -> None:
     if life.heartbeat is not None:
         life.heartbeat.cancel()
         life.heartbeat = None
+    await life.chores.stop()
     if life.delivery is not None:
         await life.delivery.stop()
 

@@ -11,24 +11,24 @@ from typing import Any
 from telegram import Update
 from telegram.error import Forbidden, TelegramError
 
+from bot.core.feature import Route
 from bot.infra.services import BotContext, services_of
-from bot.ui import callbacks
-from bot.ui.callbacks import Callback
-from bot.ui.feature import Route
+from bot.ui.callbacks import Callback, Codec
 from bot.ui.screens import show_stale
 
 log = logging.getLogger(__name__)
 
 
 def callback_router(
-    routes: Mapping[type[Callback], Route],
+    routes: Mapping[type[Callback], Route[Any]],
+    codec: Codec,
 ) -> Callable[[Update, BotContext], Coroutine[Any, Any, None]]:
     """Parse callback_data once, hand it to its feature, and always answer the query."""
 
     async def route(update: Update, ctx: BotContext) -> None:
         query = update.callback_query
         assert query is not None
-        parsed = callbacks.parse(query.data)
+        parsed = codec.parse(query.data)
         handler = routes.get(type(parsed)) if parsed is not None else None
         alert: str | None
         try:

@@ -9,7 +9,7 @@ from urllib.parse import urlparse
 
 from telegram import Update
 
-from bot.app import build_application
+from bot.app import MIGRATIONS, build_application
 from bot.infra.services import BotApp
 from bot.infra.settings import Settings
 from bot.infra.webhook import make_server
@@ -37,7 +37,7 @@ def serve(settings: Settings, content: Content) -> None:
 
 
 async def _check_database(settings: Settings) -> None:
-    db = await Database.open(settings.database)
+    db = await Database.open(settings.database, MIGRATIONS)
     await db.close()
 
 

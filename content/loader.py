@@ -22,6 +22,7 @@ from content.model import (
     ACTIONS,
     MAIN_PAGE,
     PAGE_ID,
+    SINGLE_ROLES,
     Checklist,
     Content,
     Delay,
@@ -33,6 +34,7 @@ from content.model import (
     QuestionText,
     Reference,
     ReminderConfig,
+    Role,
     Rule,
     SearchEntry,
     WorseCheck,
@@ -348,7 +350,10 @@ def _load_checklist(b: Builder, languages: tuple[str, ...]) -> Checklist:
         if not isinstance(spec, Marked):
             b.fail(outcome_specs, oid, f"outcome {oid!r} must be a mapping")
             continue
-        b.unknown_keys(spec, {"safety", "followup", "reference"}, f"outcome {oid!r}")
+        b.unknown_keys(spec, {"safety", "followup", "reference", "role"}, f"outcome {oid!r}")
+        role = spec.get("role")
+        if role not in Role.__members__.values():
+            b.fail(spec, "role", f"outcome {oid!r} needs a role: one of {', '.join(Role)}")
         # Every outcome ends with safety-netting, which is never from the source text.
         outcome_refs[oid] = b.safety_references(
             spec, f"outcome {oid!r} (its safety-netting)", safety=True, at=(outcome_specs, oid)
@@ -436,6 +441,11 @@ def _load_checklist(b: Builder, languages: tuple[str, ...]) -> Checklist:
                 )
             o_texts[oid][lang] = OutcomeText(b.text(spec, "title") or oid, body, net)
 
+    def _role(spec: object) -> Role:
+        # A missing or unknown role was reported above; the most cautious role stands in.
+        role = spec.get("role") if isinstance(spec, Marked) else None
+        return Role(str(role)) if role in Role.__members__.values() else Role.EMERGENCY
+
     outcomes = {
         oid: Outcome(
             oid,
@@ -443,9 +453,14 @@ def _load_checklist(b: Builder, languages: tuple[str, ...]) -> Checklist:
             bool(spec.get("followup", True)) if isinstance(spec, Marked) else True,
             MappingProxyType(o_texts[oid]),
             outcome_refs.get(oid, ()),
+            _role(spec),
         )
         for oid, spec in outcome_specs.items()
     }
+    for role in SINGLE_ROLES:
+        holders = [oid for oid, outcome in outcomes.items() if outcome.role is role]
+        if len(holders) != 1:
+            b.fail(raw, "outcomes", f"exactly one outcome must have role {role.value!r}, found {holders or 'none'}")
     checklist = Checklist(
         answers=answers,
         counts_as=MappingProxyType(counts_as),

@@ -8,6 +8,7 @@ import string
 import unicodedata
 from collections.abc import Callable, Hashable, Iterator, Mapping
 from dataclasses import dataclass, field
+from enum import StrEnum
 from typing import Any, TypeVar
 
 PAGE_ID = re.compile(r"^[a-z][a-z0-9_]{0,23}$")
@@ -105,6 +106,21 @@ class OutcomeText:
     safety_net: str  # what should make the user get help sooner
 
 
+class Role(StrEnum):
+    """What an outcome means to the rest of the bot (a check-in's "Same" recalls the advice by
+    role, "Worse" nets with the urgent one): declared per outcome in checklist.yaml (`role:`)
+    and checked at load, so code never names an outcome id."""
+
+    EMERGENCY = "emergency"  # call for help now: no follow-up offered
+    URGENT = "urgent"  # get help today
+    SEE_DOCTOR = "see_doctor"  # book an appointment
+    SELF_CARE = "self_care"
+
+
+# Roles the code looks up: each must be held by exactly one outcome.
+SINGLE_ROLES = (Role.URGENT, Role.SEE_DOCTOR, Role.SELF_CARE)
+
+
 @dataclass(frozen=True, slots=True)
 class Outcome:
     id: str
@@ -112,6 +128,7 @@ class Outcome:
     followup: bool
     text: Mapping[str, OutcomeText]
     references: tuple[Reference, ...] = ()  # what the safety wording (and safety-netting) follows
+    role: Role = Role.EMERGENCY
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +150,15 @@ class Checklist:
     answer_labels: Mapping[str, Mapping[str, str]]  # language -> answer -> label
     criteria: Mapping[str, str]  # language -> the source text's four criteria, in one sentence
     worse_check: WorseCheck
+
+    def by_role(self, role: Role) -> Outcome:
+        """The one outcome of a role in SINGLE_ROLES (validated at load)."""
+        return next(outcome for outcome in self.outcomes.values() if outcome.role is role)
+
+    def role_of(self, outcome_id: str | None) -> Role | None:
+        """The role of a stored outcome id; None for none, or an id this content no longer has."""
+        outcome = self.outcomes.get(outcome_id or "")
+        return outcome.role if outcome is not None else None
 
     def counts_yes(self, answer: str) -> bool:
         return self.counts_as.get(answer, answer) == "yes"

@@ -31,7 +31,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from storage.db import MIGRATIONS, StorageError
+from storage.db import StorageError
 
 BACKUP_SUFFIX = ".sqlite3"
 BACKUP_PREFIX = "spasm-guide-"
@@ -83,7 +83,7 @@ def _schema_objects(conn: sqlite3.Connection) -> set[tuple[str, str]]:
     return {(str(t), str(n)) for t, n in rows}
 
 
-def expected_schema(version: int, migrations: tuple[tuple[str, str], ...] = MIGRATIONS) -> set[tuple[str, str]]:
+def expected_schema(version: int, migrations: tuple[tuple[str, str], ...]) -> set[tuple[str, str]]:
     """The tables and indexes a Spasm Guide database has at schema `version` (by replaying them)."""
     conn = sqlite3.connect(":memory:", isolation_level=None)
     try:
@@ -94,9 +94,7 @@ def expected_schema(version: int, migrations: tuple[tuple[str, str], ...] = MIGR
         conn.close()
 
 
-def check_database(
-    path: Path | str, migrations: tuple[tuple[str, str], ...] = MIGRATIONS, *, full: bool = True
-) -> BackupInfo:
+def check_database(path: Path | str, migrations: tuple[tuple[str, str], ...], *, full: bool = True) -> BackupInfo:
     """Open `path` read-only and prove it is a whole Spasm Guide database this code can run.
 
     Raises BackupError naming the problem: not SQLite, corrupt, not ours, or a newer schema."""
@@ -137,7 +135,7 @@ def check_database(
     return BackupInfo(path, version, path.stat().st_size, reminders, users, time.perf_counter() - started)
 
 
-def backup(db_path: Path | str, dest: Path | str, migrations: tuple[tuple[str, str], ...] = MIGRATIONS) -> BackupInfo:
+def backup(db_path: Path | str, dest: Path | str, migrations: tuple[tuple[str, str], ...]) -> BackupInfo:
     """Write a consistent, verified copy of the live database to `dest` (replacing it)."""
     db_path, dest = Path(db_path), Path(dest)
     started = time.perf_counter()
@@ -197,7 +195,7 @@ def _exclusive(db_path: Path) -> Iterator[None]:
         conn.close()
 
 
-def restore(src: Path | str, db_path: Path | str, migrations: tuple[tuple[str, str], ...] = MIGRATIONS) -> BackupInfo:
+def restore(src: Path | str, db_path: Path | str, migrations: tuple[tuple[str, str], ...]) -> BackupInfo:
     """Replace the database at `db_path` with the backup `src`. The bot must be stopped.
 
     The database being replaced is moved aside to `<db>.before-restore` (after folding its WAL
@@ -247,7 +245,7 @@ def backup_rotating(
     keep: int,
     *,
     now: float | None = None,
-    migrations: tuple[tuple[str, str], ...] = MIGRATIONS,
+    migrations: tuple[tuple[str, str], ...],
 ) -> tuple[BackupInfo, list[Path]]:
     """A timestamped backup in `directory`, then delete all but the newest `keep`: (info, removed).
 

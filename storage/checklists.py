@@ -7,6 +7,27 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+# Declared by the checklist feature's table (storage/tables.py); applied in name order.
+MIGRATIONS: tuple[tuple[str, str], ...] = (
+    (
+        "0002_checklist_sessions",
+        """
+        CREATE TABLE checklist_sessions (
+            user_id INTEGER PRIMARY KEY REFERENCES users(user_id) ON DELETE CASCADE,
+            session TEXT NOT NULL,              -- random id carried by this run's buttons
+            chat_id INTEGER NOT NULL,
+            message_id INTEGER,                 -- the message the checklist edits in place
+            language TEXT NOT NULL,
+            answers TEXT NOT NULL DEFAULT '[]', -- JSON [[question, answer], ...] in order
+            outcome TEXT,                       -- set once finished
+            started_at INTEGER NOT NULL,
+            updated_at INTEGER NOT NULL
+        );
+        CREATE INDEX checklist_sessions_idle ON checklist_sessions(updated_at);
+        """,
+    ),
+)
+
 
 @dataclass(frozen=True, slots=True)
 class ChecklistRun:

@@ -22,8 +22,10 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 CHECKPOINT_EVERY = 1.0  # seconds between background WAL checkpoints
 
-# Ordered, named, append-only: a released migration is never edited, a change is a new one.
-MIGRATIONS: tuple[tuple[str, str], ...] = (
+# The core's own tables, named and append-only: a released migration is never edited, a change is a
+# new one. Features declare theirs with their tables (storage/tables.py); bot/app.py runs them all
+# in name order (`schema`), so a new migration takes the next free number.
+CORE_MIGRATIONS: tuple[tuple[str, str], ...] = (
     (
         "0001_users",
         """
@@ -33,48 +35,6 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             first_seen INTEGER NOT NULL,        -- unix seconds, UTC
             last_seen INTEGER NOT NULL
         );
-        """,
-    ),
-    (
-        "0002_checklist_sessions",
-        """
-        CREATE TABLE checklist_sessions (
-            user_id INTEGER PRIMARY KEY REFERENCES users(user_id) ON DELETE CASCADE,
-            session TEXT NOT NULL,              -- random id carried by this run's buttons
-            chat_id INTEGER NOT NULL,
-            message_id INTEGER,                 -- the message the checklist edits in place
-            language TEXT NOT NULL,
-            answers TEXT NOT NULL DEFAULT '[]', -- JSON [[question, answer], ...] in order
-            outcome TEXT,                       -- set once finished
-            started_at INTEGER NOT NULL,
-            updated_at INTEGER NOT NULL
-        );
-        CREATE INDEX checklist_sessions_idle ON checklist_sessions(updated_at);
-        """,
-    ),
-    (
-        "0003_reminders",
-        """
-        ALTER TABLE users ADD COLUMN timezone TEXT;
-        ALTER TABLE users ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
-        ALTER TABLE users ADD COLUMN inactive_since INTEGER;
-        CREATE TABLE reminders (
-            id INTEGER PRIMARY KEY,
-            user_id INTEGER NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
-            chat_id INTEGER NOT NULL,
-            kind TEXT NOT NULL,                 -- followup | daily
-            due_at INTEGER NOT NULL,            -- unix seconds, UTC
-            status TEXT NOT NULL DEFAULT 'pending',
-                -- pending -> sending -> sent | failed; cancelled; paused (user blocked the bot)
-            attempts INTEGER NOT NULL DEFAULT 0,
-            payload TEXT NOT NULL DEFAULT '{}', -- followup: what it follows up; daily: kind, time
-            created_at INTEGER NOT NULL,
-            claimed_at INTEGER,
-            sent_at INTEGER,
-            last_error TEXT
-        );
-        CREATE INDEX reminders_due ON reminders(status, due_at);
-        CREATE INDEX reminders_user ON reminders(user_id, status);
         """,
     ),
     (
@@ -92,29 +52,6 @@ MIGRATIONS: tuple[tuple[str, str], ...] = (
             not_helpful INTEGER NOT NULL DEFAULT 0,
             PRIMARY KEY (page_id, language)
         );
-        """,
-    ),
-    (
-        "0005_diary_entries",
-        """
-        -- The spasm diary: health data, kept DIARY_RETENTION_DAYS and erased with the user.
-        CREATE TABLE diary_entries (
-            id INTEGER PRIMARY KEY,
-            user_id INTEGER NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
-            day TEXT NOT NULL,                  -- the user's local date of the episode, YYYY-MM-DD
-            at_when TEXT NOT NULL,              -- now | today | yesterday, as the user chose
-            duration TEXT NOT NULL,             -- lt1 | m1_10 | m10_60 | gt60
-            severity TEXT NOT NULL,             -- mild | moderate | severe
-            location TEXT,                      -- optional: calf, foot, ...
-            context TEXT,                       -- optional: exercise, night, ...
-            token TEXT NOT NULL,                -- the log flow's draft id: a double tap adds nothing
-            logged_at INTEGER NOT NULL,         -- unix seconds, UTC
-            UNIQUE (user_id, token)
-        );
-        -- Every read is one user's date range (summary, chart, export, check-in comparison).
-        CREATE INDEX diary_user_day ON diary_entries(user_id, day);
-        -- Retention purges by date across all users.
-        CREATE INDEX diary_day ON diary_entries(day);
         """,
     ),
 )
@@ -191,7 +128,7 @@ class Database:
     async def open(
         cls,
         path: str | Path,
-        migrations: tuple[tuple[str, str], ...] = MIGRATIONS,
+        migrations: tuple[tuple[str, str], ...],
         *,
         busy_timeout_ms: int = 5000,
     ) -> Database:

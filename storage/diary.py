@@ -23,6 +23,34 @@ LOCATIONS = ("calf", "foot", "thigh", "back", "neck", "hand", "other")
 CONTEXTS = ("exercise", "night", "heat", "other")
 
 
+# Declared by the diary feature's table (storage/tables.py); applied in name order.
+MIGRATIONS: tuple[tuple[str, str], ...] = (
+    (
+        "0005_diary_entries",
+        """
+        -- The spasm diary: health data, kept DIARY_RETENTION_DAYS and erased with the user.
+        CREATE TABLE diary_entries (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
+            day TEXT NOT NULL,                  -- the user's local date of the episode, YYYY-MM-DD
+            at_when TEXT NOT NULL,              -- now | today | yesterday, as the user chose
+            duration TEXT NOT NULL,             -- lt1 | m1_10 | m10_60 | gt60
+            severity TEXT NOT NULL,             -- mild | moderate | severe
+            location TEXT,                      -- optional: calf, foot, ...
+            context TEXT,                       -- optional: exercise, night, ...
+            token TEXT NOT NULL,                -- the log flow's draft id: a double tap adds nothing
+            logged_at INTEGER NOT NULL,         -- unix seconds, UTC
+            UNIQUE (user_id, token)
+        );
+        -- Every read is one user's date range (summary, chart, export, check-in comparison).
+        CREATE INDEX diary_user_day ON diary_entries(user_id, day);
+        -- Retention purges by date across all users.
+        CREATE INDEX diary_day ON diary_entries(day);
+        """,
+    ),
+)
+
+
 @dataclass(frozen=True, slots=True)
 class Entry:
     id: int

@@ -20,6 +20,37 @@ from typing import Any, ClassVar, Literal
 ACTIVE = ("pending", "sending", "paused")
 
 
+# Declared by the reminders feature's table (storage/tables.py); applied in name order.
+# It also gives users their time zone and active flag: reminders need both.
+MIGRATIONS: tuple[tuple[str, str], ...] = (
+    (
+        "0003_reminders",
+        """
+        ALTER TABLE users ADD COLUMN timezone TEXT;
+        ALTER TABLE users ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
+        ALTER TABLE users ADD COLUMN inactive_since INTEGER;
+        CREATE TABLE reminders (
+            id INTEGER PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users(user_id) ON DELETE CASCADE,
+            chat_id INTEGER NOT NULL,
+            kind TEXT NOT NULL,                 -- followup | daily
+            due_at INTEGER NOT NULL,            -- unix seconds, UTC
+            status TEXT NOT NULL DEFAULT 'pending',
+                -- pending -> sending -> sent | failed; cancelled; paused (user blocked the bot)
+            attempts INTEGER NOT NULL DEFAULT 0,
+            payload TEXT NOT NULL DEFAULT '{}', -- followup: what it follows up; daily: kind, time
+            created_at INTEGER NOT NULL,
+            claimed_at INTEGER,
+            sent_at INTEGER,
+            last_error TEXT
+        );
+        CREATE INDEX reminders_due ON reminders(status, due_at);
+        CREATE INDEX reminders_user ON reminders(user_id, status);
+        """,
+    ),
+)
+
+
 @dataclass(frozen=True, slots=True)
 class FollowupPayload:
     """A check-in: what it follows up. Health context, so it is emptied once delivered."""

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from storage import diary
+from storage.tables import Rows, Table
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,27 +93,25 @@ def deactivate(conn: sqlite3.Connection, user_id: int, now: int) -> None:
     )
 
 
-def erase(conn: sqlite3.Connection, user_id: int) -> int:
-    """Delete every row about the user (reminders, checklist and diary go by cascade too)."""
-    conn.execute("DELETE FROM reminders WHERE user_id = ?", (user_id,))
-    diary.erase(conn, user_id)
-    conn.execute("DELETE FROM checklist_sessions WHERE user_id = ?", (user_id,))
+def erase(conn: sqlite3.Connection, user_id: int, tables: Sequence[Table]) -> int:
+    """Delete every row about the user: each feature's table first, then the user."""
+    for table in tables:
+        table.erase(conn, user_id)
     return conn.execute("DELETE FROM users WHERE user_id = ?", (user_id,)).rowcount
 
 
-def purge_inactive(conn: sqlite3.Connection, before: int) -> int:
+def purge_inactive(conn: sqlite3.Connection, before: int, tables: Sequence[Table]) -> int:
     """Erase users who blocked the bot before `before` (retention period)."""
     ids = [r[0] for r in conn.execute("SELECT user_id FROM users WHERE active = 0 AND inactive_since < ?", (before,))]
     for user_id in ids:
-        erase(conn, user_id)
+        erase(conn, user_id, tables)
     return len(ids)
 
 
-def export(conn: sqlite3.Connection, user_id: int) -> dict[str, list[dict[str, object]]]:
+def export(conn: sqlite3.Connection, user_id: int, tables: Sequence[Table]) -> dict[str, Rows]:
     """Every row about the user, table by table, for /mydata."""
-    out: dict[str, list[dict[str, object]]] = {}
-    for table in ("users", "checklist_sessions", "reminders"):
-        rows = conn.execute(f"SELECT * FROM {table} WHERE user_id = ?", (user_id,)).fetchall()  # noqa: S608
-        out[table] = [dict(r) for r in rows]
-    out["diary_entries"] = diary.export(conn, user_id)
+    rows = conn.execute("SELECT * FROM users WHERE user_id = ?", (user_id,)).fetchall()
+    out: dict[str, Rows] = {"users": [dict(r) for r in rows]}
+    for table in tables:
+        out[table.name] = table.export(conn, user_id)
     return out

@@ -13,16 +13,16 @@ from typing import Any
 
 import pytest
 
-from bot.app import build_application
+from bot.app import MIGRATIONS, build_application
 from bot.fake_telegram import ChatClient, FakeMessage, FakeTelegram
 from bot.features.reminders.delivery import ReminderDelivery
 from bot.infra.clock import FakeClock
 from bot.infra.services import Services, services_of
 from bot.infra.settings import Settings
 from bot.lifecycle import lifecycle_of, running
-from bot.ui import diary_facts
 from content.loader import load_content
 from content.model import Content
+from storage.db import Database
 
 ADMIN_ID = 777
 
@@ -40,6 +40,16 @@ def clock() -> FakeClock:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(database=tmp_path / "bot.sqlite3", admin_ids=frozenset({ADMIN_ID}))
+
+
+@pytest.fixture
+async def db(tmp_path: Path) -> AsyncIterator[Database]:
+    """A freshly migrated database of its own, for the storage tests (no bot around it)."""
+    database = await Database.open(tmp_path / "bot.sqlite3", MIGRATIONS)
+    try:
+        yield database
+    finally:
+        await database.close()
 
 
 class Harness:
@@ -101,8 +111,7 @@ class Harness:
 
     async def rows(self, sql: str, *params: Any) -> list[dict[str, Any]]:
         # What is on disk once the checklist answers queued so far are committed.
-        await self.services.checklists.flush()
-        await diary_facts.flush(self.services)  # and the diary's queued writes
+        await self.services.flush()  # and every other queued write
         return await self.services.db.read(lambda conn: [dict(r) for r in conn.execute(sql, params)])
 
     # Ada's chat, for tests that need only one user.

@@ -26,6 +26,7 @@ WIRING = {
     "bot.demo",
     "bot.backups",
     "bot.posters",
+    "bot.chores",
 }
 
 
@@ -68,10 +69,23 @@ def _imports(name: str, path: Path) -> Iterator[str]:
 GRAPH = {name: sorted(set(_imports(name, path))) for name, path in MODULES.items()}
 
 
+# Every layer below the wiring, top to bottom.
+LAYERS = (
+    "bot.features",
+    "bot.core",
+    "bot.services",
+    "bot.ui",
+    "bot.infra",
+    "bot.fake_telegram",
+    "content",
+    "storage",
+)
+
+
 def _layer(module: str) -> str:
     if module in WIRING or module == "bot":
         return "wiring"
-    for prefix in ("bot.features", "bot.ui", "bot.infra", "bot.fake_telegram", "content", "storage"):
+    for prefix in LAYERS:
         if module == prefix or module.startswith(prefix + "."):
             return prefix
     raise AssertionError(f"{module} belongs to no layer: add it to the README's map and to this test")
@@ -79,8 +93,12 @@ def _layer(module: str) -> str:
 
 # What each layer may import besides itself (features: only their own package, see below).
 ALLOWED = {
-    "wiring": {"bot.features", "bot.ui", "bot.infra", "bot.fake_telegram", "content", "storage"},
-    "bot.features": {"bot.ui", "bot.infra", "content", "storage"},
+    "wiring": set(LAYERS),
+    "bot.features": {"bot.core", "bot.services", "bot.ui", "bot.infra", "content", "storage"},
+    # The feature contract (Feature, Route, TextClaim, Chore...): what features declare with.
+    "bot.core": {"bot.services", "bot.ui", "bot.infra", "content", "storage"},
+    # What features share: content search, diary facts, start-up texts (never a feature).
+    "bot.services": {"bot.ui", "bot.infra", "content", "storage"},
     "bot.ui": {"bot.infra", "content", "storage"},
     "bot.infra": {"content", "storage"},
     "bot.fake_telegram": {"content"},
@@ -115,7 +133,7 @@ def test_a_feature_never_imports_another_feature() -> None:
         for target in targets:
             other = _feature_of(target)
             if feature is not None and other is not None:
-                assert other == feature, f"{module} imports {target}: shared behaviour belongs in bot/ui"
+                assert other == feature, f"{module} imports {target}: shared behaviour belongs in bot/services"
 
 
 def test_no_import_cycles() -> None:
@@ -161,3 +179,67 @@ def test_the_readme_names_every_module() -> None:
         if path.name != "__init__.py" and str(path.relative_to(ROOT)) not in readme
     ]
     assert not missing, f"README 'How it is built' does not list: {missing}"
+
+
+# Module-level containers that can change: per-application state hidden in a module outlives
+# the Application it belongs to and is shared by two in one process (tests, a restart). State
+# belongs to Services (its `state(...)`, `queue(...)`); constants are tuples, frozensets or
+# MappingProxyType.
+_MUTABLE_CALLS = {
+    "dict",
+    "list",
+    "set",
+    "defaultdict",
+    "OrderedDict",
+    "Counter",
+    "deque",
+    "WeakKeyDictionary",
+    "WeakValueDictionary",
+    "WeakSet",
+}
+_MUTABLE_NODES = (ast.Dict, ast.List, ast.Set, ast.DictComp, ast.ListComp, ast.SetComp)
+
+
+def _mutable_module_names(source: str, where: str) -> Iterator[str]:
+    for node in ast.parse(source).body:
+        if isinstance(node, ast.Assign):
+            targets, value = node.targets, node.value
+        elif isinstance(node, ast.AnnAssign) and node.value is not None:
+            targets, value = [node.target], node.value
+        else:
+            continue
+        call = value.func if isinstance(value, ast.Call) else None
+        called = call.attr if isinstance(call, ast.Attribute) else call.id if isinstance(call, ast.Name) else None
+        if isinstance(value, _MUTABLE_NODES) or called in _MUTABLE_CALLS:
+            for target in targets:
+                if isinstance(target, ast.Name) and target.id == "__all__":
+                    continue  # read by `import *` and linters, never written
+                yield f"{where}:{node.lineno} {ast.unparse(target)}"
+
+
+def test_no_module_level_mutable_state_in_bot() -> None:
+    # The fake Bot API is the tests' Telegram (one per test), not the bot's state.
+    found = [
+        hit
+        for path in sorted((ROOT / "bot").rglob("*.py"))
+        if "fake_telegram" not in path.parts
+        for hit in _mutable_module_names(path.read_text(encoding="utf-8"), str(path.relative_to(ROOT)))
+    ]
+    assert not found, f"module-level mutable containers (use Services state or a constant type): {found}"
+
+
+def test_the_scan_sees_module_level_state() -> None:
+    """The rule above can fail: it finds a WeakKeyDictionary, a dict and a list comprehension."""
+    sample = "import weakref\nA = weakref.WeakKeyDictionary()\nB: dict[int, int] = {}\nC = [i for i in ()]\nD = (1,)\n"
+    assert [hit.split()[-1] for hit in _mutable_module_names(sample, "sample")] == ["A", "B", "C"]
+
+
+# Every feature is a package of the same shape, its declaration in feature.py.
+def test_every_feature_package_declares_itself_in_feature_py() -> None:
+    features = ROOT / "bot" / "features"
+    loose = [p.name for p in features.glob("*.py") if p.name != "__init__.py"]
+    assert not loose, f"a feature is a package bot/features/<name>/, not a module: {loose}"
+    for package in sorted(p for p in features.iterdir() if p.is_dir() and (p / "__init__.py").exists()):
+        assert (package / "feature.py").exists(), f"{package.relative_to(ROOT)} has no feature.py"
+        text = (package / "feature.py").read_text(encoding="utf-8")
+        assert "FEATURE = Feature(" in text, f"{package.relative_to(ROOT)}/feature.py declares no FEATURE"

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from bot.app import FEATURES
+from bot.services.checked_content import load_checked_content
 from bot.ui import callbacks
-from bot.ui.callbacks import KINDS, Callback, PickTime, SetOffset, Snooze, Vote, load_checked_content, parse
+from bot.ui.callbacks import KINDS, Callback, PickTime, SetOffset, Snooze, Vote, parse
 from content.limits import MAX_CALLBACK_BYTES
 from content.problems import ContentError
 from tests.test_content import copy_content, replace
@@ -80,7 +81,7 @@ def test_anything_else_is_refused(data: object) -> None:
 
 
 def test_every_operation_has_exactly_one_route() -> None:
-    routed = [kind for feature in FEATURES for kind in feature.callbacks]
+    routed = [on.kind for feature in FEATURES for on in feature.callbacks]
     assert len(routed) == len(set(routed)), "an operation is routed by two features"
     assert set(routed) == set(KINDS.values()), f"not routed: {set(KINDS.values()) - set(routed)}"
 

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from bot.features.checklist import IDLE_SECONDS
+from bot.features.checklist.feature import IDLE_SECONDS
 from bot.ui.callbacks import Answer, ChecklistBack
 from content.loader import load_content
 
@@ -111,7 +111,7 @@ async def test_idle_checklist_expires_with_note(bot, content):
     message_id = bot.screen().message_id
     bot.clock.advance(IDLE_SECONDS + 1)
     await bot.dispatch()
-    from bot.features.checklist import expire_idle
+    from bot.features.checklist.feature import expire_idle
 
     assert await expire_idle(bot.services, bot.app.bot) == 1
     assert "idle for 30 minutes" in bot.fake.message(42, message_id).plain

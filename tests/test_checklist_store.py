@@ -7,6 +7,7 @@ import sqlite3
 
 import pytest
 
+from bot.app import TABLES
 from storage import checklists, users
 from storage.checklist_store import ChecklistStore
 from storage.checklists import ChecklistRun
@@ -15,13 +16,6 @@ from storage.db import Database
 
 def _run(user_id: int, answers: int = 0, *, session: str = "s1", at: int = 1000) -> ChecklistRun:
     return ChecklistRun(user_id, session, user_id, 7, "en", (("red_flags", "no"),) * answers, None, at, at)
-
-
-@pytest.fixture
-async def db(tmp_path):
-    database = await Database.open(tmp_path / "bot.sqlite3")
-    yield database
-    await database.close()
 
 
 async def _on_disk(db: Database) -> dict[int, str]:
@@ -69,7 +63,7 @@ async def test_forget_before_erase_leaves_nothing_behind(db):
     await store.flush()
     store.put(_run(1, answers=2))  # queued, not yet written
     store.forget(1)
-    await db.run(users.erase, 1)
+    await db.run(users.erase, 1, TABLES)
     await store.flush()
     assert await _on_disk(db) == {}
     assert await store.get(1) is None
@@ -81,7 +75,7 @@ async def test_erase_queued_behind_a_batch_in_flight_runs_after_it(db):
     writer = asyncio.ensure_future(store.flush())
     await asyncio.sleep(0)  # a yield, not a wait: the batch is now handed to the database thread
     store.forget(1)
-    await db.run(users.erase, 1)
+    await db.run(users.erase, 1, TABLES)
     await writer
     assert await _on_disk(db) == {}
 

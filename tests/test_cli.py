@@ -19,13 +19,16 @@ MAP_START = "<!-- content-map:start -->"
 MAP_END = "<!-- content-map:end -->"
 
 
-def main_py(*args: str, env: dict[str, str] | None = None, cwd: Path = REPO) -> subprocess.CompletedProcess[str]:
+def main_py(
+    *args: str, env: dict[str, str] | None = None, cwd: Path = REPO, stdin: str | None = None
+) -> subprocess.CompletedProcess[str]:
     clean = {
         k: v for k, v in os.environ.items() if k not in ("TELEGRAM_BOT_TOKEN", "BOT_CONTENT_DIR", "PYTEST_CURRENT_TEST")
     }
     clean.update(env or {})
     return subprocess.run(
         [sys.executable, str(REPO / "main.py"), *args],
+        input=stdin,
         cwd=cwd,
         env=clean,
         capture_output=True,
@@ -163,12 +166,13 @@ def test_run_with_a_malformed_token(tmp_path: Path, token: str) -> None:
 def _seeded_database(path: Path, n: int) -> None:
     import asyncio
 
+    from bot.app import MIGRATIONS
     from storage import reminders as outbox
     from storage import users
     from storage.db import Database
 
     async def seed() -> None:
-        db = await Database.open(path)
+        db = await Database.open(path, MIGRATIONS)
         try:
 
             def rows(conn) -> None:
@@ -259,18 +263,8 @@ def test_compose_schedules_backups_that_privacy_can_promise() -> None:
 
 
 def test_demo_shows_the_location_keyboard_and_shares_a_location(tmp_path: Path) -> None:
-    env = {k: v for k, v in os.environ.items() if k not in ("TELEGRAM_BOT_TOKEN", "BOT_CONTENT_DIR")}
-    env["BOT_DATABASE"] = str(tmp_path / "demo.sqlite3")
-    done = subprocess.run(
-        [sys.executable, str(REPO / "main.py"), "demo"],
-        input="/reminders\n2\n1\n:location 41.9 12.5\n:quit\n",
-        cwd=REPO,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    env = {"BOT_DATABASE": str(tmp_path / "demo.sqlite3")}
+    done = main_py("demo", env=env, stdin="/reminders\n2\n1\n:location 41.9 12.5\n:quit\n")
     assert done.returncode == 0, done.stderr
     assert "keyboard: [📍 Share my location]   [✖️ Cancel]" in done.stdout
     assert "Time zone set to Rome (Italy). Your location was not kept." in done.stdout

@@ -455,7 +455,9 @@ def test_required_strings_match_the_keys_the_code_uses(
 
 
 def test_command_descriptions_exist(shipped: Content) -> None:
-    from bot.ui.commands import MENU as COMMANDS
+    from bot.app import FEATURES, command_menu
+
+    COMMANDS = command_menu(FEATURES)
 
     for lang in shipped.languages:
         for command in COMMANDS:
@@ -747,6 +749,18 @@ def test_rule_with_an_unknown_outcome(tree: Path) -> None:
     line = line_containing(tree, "checklist.yaml", "outcome: see_doctor")
     replace(tree, "checklist.yaml", "outcome: see_doctor", "outcome: see_nurse")
     assert_problem(tree, "checklist.yaml", line, "unknown outcome", "'see_nurse'")
+
+
+def test_an_outcome_needs_a_known_role(tree: Path) -> None:
+    replace(tree, "checklist.yaml", "    role: see_doctor\n", "    role: doctorish\n")
+    line = key_line(tree, "checklist.yaml", "outcomes.see_doctor.role")
+    assert_problem(tree, "checklist.yaml", line, "'see_doctor'", "needs a role")
+
+
+def test_the_roles_the_code_looks_up_are_held_once(tree: Path) -> None:
+    """A check-in's "Same" recalls the advice by role: two outcomes cannot both be self-care."""
+    replace(tree, "checklist.yaml", "    role: see_doctor\n", "    role: self_care\n")
+    assert_problem(tree, "checklist.yaml", None, "exactly one outcome", "'see_doctor'", "none")
 
 
 def test_unreachable_outcome(tree: Path) -> None:

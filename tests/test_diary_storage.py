@@ -7,20 +7,12 @@ from datetime import date, timedelta
 
 import pytest
 
+from bot.app import TABLES
 from storage import diary, users
 from storage.db import Database
 
 NOW = 1_764_600_000  # 2025-12-01 UTC, any fixed instant will do
 TODAY = date(2026, 12, 1)
-
-
-@pytest.fixture
-async def db(tmp_path):
-    database = await Database.open(tmp_path / "bot.sqlite3")
-    try:
-        yield database
-    finally:
-        await database.close()
 
 
 async def run(db: Database, fn: object, *args: object, **kwargs: object) -> object:
@@ -138,12 +130,12 @@ async def test_erase_and_export_include_the_diary(db, tmp_path):
     await db.run(users.touch, 1, NOW)
     await run(db, _add, 1, TODAY, "ada-draft-7f3q", location="calf")
     await run(db, _add, 2, TODAY, "bob-draft-9k2w")
-    exported = await db.read(users.export, 1)
+    exported = await db.read(users.export, 1, TABLES)
     assert [(r["day"], r["severity"], r["location"]) for r in exported["diary_entries"]] == [
         ("2026-12-01", "mild", "calf")
     ]
     assert "token" not in exported["diary_entries"][0]  # our draft id, not their data
-    assert await db.run(users.erase, 1) == 1
+    assert await db.run(users.erase, 1, TABLES) == 1
     assert await db.read(diary.total, 1) == 0
     assert await db.read(diary.total, 2) == 1
     await db.checkpoint()

@@ -719,12 +719,7 @@ class TestFaults:
         assert fake.rejected_429 == 1
 
     async def test_fail_next_for_one_chat(self, fake: FakeTelegram, bot: Bot) -> None:
-        fake.fail_next(
-            "sendMessage",
-            error_code=403,
-            description="Forbidden: user is deactivated",
-            chat_id=7,
-        )
+        fake.fail_next("sendMessage", error_code=403, description="Forbidden: user is deactivated", chat_id=7)
         await bot.send_message(CHAT, "not chat 7")
         with pytest.raises(Forbidden, match=r"(?i)user is deactivated"):
             await bot.send_message(7, "x")
@@ -921,6 +916,14 @@ async def app(fake: FakeTelegram) -> AsyncIterator[Application[Any, Any, Any, An
         yield application
 
 
+@pytest.fixture
+async def at_menu(app: Application[Any, Any, Any, Any, Any, Any], fake: FakeTelegram) -> ChatClient:
+    """A user who has just sent /start and sees the main menu."""
+    client = ChatClient(app, fake)
+    await client.send("/start")
+    return client
+
+
 class TestChatClient:
     async def test_send_and_tap(self, app: Application[Any, Any, Any, Any, Any, Any], fake: FakeTelegram) -> None:
         client = ChatClient(app, fake, user_id=77)
@@ -937,37 +940,25 @@ class TestChatClient:
         await client.tap("‹ Back")
         assert client.last_text() == "Page main"
 
-    async def test_exact_label_wins_over_substring(
-        self, app: Application[Any, Any, Any, Any, Any, Any], fake: FakeTelegram
-    ) -> None:
-        client = ChatClient(app, fake)
-        await client.send("/start")
+    async def test_exact_label_wins_over_substring(self, at_menu: ChatClient) -> None:
+        client = at_menu
         await client.tap("Causes")  # "Cause list" does not contain "Causes"; exact anyway
         assert client.last_text() == "Page causes"
 
-    async def test_ambiguous_and_missing_labels(
-        self, app: Application[Any, Any, Any, Any, Any, Any], fake: FakeTelegram
-    ) -> None:
-        client = ChatClient(app, fake)
-        await client.send("/start")
+    async def test_ambiguous_and_missing_labels(self, at_menu: ChatClient) -> None:
+        client = at_menu
         with pytest.raises(AssertionError, match=r"(?i)2 buttons matching 'cause'"):
             await client.tap("cause")
         with pytest.raises(AssertionError, match=r"(?i)available: \['❓ What are spasms\?'"):
             await client.tap("Nope")
 
-    async def test_unanswered_tap_fails(
-        self, app: Application[Any, Any, Any, Any, Any, Any], fake: FakeTelegram
-    ) -> None:
-        client = ChatClient(app, fake)
-        await client.send("/start")
+    async def test_unanswered_tap_fails(self, at_menu: ChatClient) -> None:
+        client = at_menu
         with pytest.raises(AssertionError, match=r"(?i)callback query not answered"):
             await client.tap("Silent")
 
-    async def test_forged_and_stale_taps(
-        self, app: Application[Any, Any, Any, Any, Any, Any], fake: FakeTelegram
-    ) -> None:
-        client = ChatClient(app, fake)
-        await client.send("/start")
+    async def test_forged_and_stale_taps(self, at_menu: ChatClient) -> None:
+        client = at_menu
         await client.tap_data("evil:data")
         assert client.last_answer() == {
             "callback_query_id": client._query_ids[-1],

@@ -8,9 +8,9 @@ from functools import partial
 
 import pytest
 
+from bot.app import TABLES
 from storage import reminders as outbox
 from storage import users
-from storage.db import Database
 from storage.group_commit import GroupCommit
 from storage.reminders import Reminder
 
@@ -38,15 +38,6 @@ def _next(reminder: Reminder, zone: str, seen: list[str]) -> int:
 
 def _status(conn: sqlite3.Connection) -> dict[str, int]:
     return dict(conn.execute("SELECT status, COUNT(*) FROM reminders GROUP BY status").fetchall())
-
-
-@pytest.fixture
-async def db(tmp_path):
-    database = await Database.open(tmp_path / "bot.sqlite3")
-    try:
-        yield database
-    finally:
-        await database.close()
 
 
 async def test_each_record_is_committed_when_its_future_resolves(db):
@@ -119,7 +110,7 @@ async def test_daily_record_schedules_the_next_in_the_users_zone(db):
 async def test_record_after_erase_marks_nothing_and_schedules_nothing(db):
     await db.run(_seed, 1, "daily")
     claimed = await db.run(outbox.claim_due, NOW, 20)
-    await db.run(users.erase, 1)
+    await db.run(users.erase, 1, TABLES)
     writer = GroupCommit(db)
     seen: list[str] = []
     marked = []

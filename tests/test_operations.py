@@ -14,6 +14,7 @@ import httpx
 import pytest
 
 from bot.infra.settings import Secret, Settings, SettingsError
+from bot.lifecycle import lifecycle_of
 from bot.ui.callbacks import Nav
 from tests.conftest import ADMIN_ID
 
@@ -168,12 +169,12 @@ async def test_inactive_users_are_purged_after_retention(bot):
     bot.fake.block(42)
     await bot.ada.send_update(bot.fake.my_chat_member_update(bot.ada.user, "member", "kicked"))
     assert [r["active"] for r in await bot.rows("SELECT active FROM users")] == [0]
-    dispatcher = bot.delivery
+    chores = lifecycle_of(bot.app).chores
     bot.clock.advance(bot.settings.retention_days * DAY - 10)
-    await dispatcher._maintenance()
+    await chores.run_due()
     assert await bot.rows("SELECT user_id FROM users") == [{"user_id": 42}]
     bot.clock.advance(3600)
-    await dispatcher._maintenance()
+    await chores.run_due()
     assert await bot.rows("SELECT user_id FROM users") == []
 
 
@@ -417,7 +418,7 @@ async def test_update_lines_wait_in_memory_but_never_overtake_other_records(bot_
     for n in (1, 2):
         log_update(logger, _update_fields(n))
     assert stream.getvalue() == ""  # batched: a write per line cost ~15 us of a tap
-    logging.getLogger("bot.features.menu").warning("something worth seeing now")
+    logging.getLogger("bot.features.menu.feature").warning("something worth seeing now")
     lines = stream.getvalue().splitlines()
     assert [line.split(": ", 1)[1] for line in lines] == [
         "update 1 from u: text in 0.1 ms",

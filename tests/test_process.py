@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 
+from bot.app import MIGRATIONS
 from bot.fake_telegram.http import FakeTelegramServer
 from storage import reminders, users
 from storage.db import Database
@@ -212,7 +213,7 @@ async def seed_followups(path: Path, count: int) -> list[int]:
             )
             assert created is not None
 
-    db = await Database.open(path)
+    db = await Database.open(path, MIGRATIONS)
     try:
         await db.run(seed)
     finally:

@@ -10,7 +10,7 @@ import pytest
 from telegram import Bot
 
 from bot.fake_telegram import FakeTelegram
-from bot.ui import profile
+from bot.services import profile
 from content.model import Content
 
 

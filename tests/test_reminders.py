@@ -8,6 +8,7 @@ from telegram.error import NetworkError, TimedOut
 
 from bot.features.reminders.delivery import MAX_ATTEMPTS
 from bot.ui.callbacks import CancelReminder, PickDelay
+from tests.flows import followup_comes
 
 DAY = 86400
 
@@ -15,6 +16,14 @@ DAY = 86400
 async def add_followup(bot, delay="d1"):
     await bot.send("/reminders")
     await bot.ada.tap_data(PickDelay(delay).encode())
+
+
+async def paused_by_a_block(bot):
+    """A follow-up whose send a day later met a block (403), so it is paused."""
+    await add_followup(bot)
+    bot.fake.block(42)
+    bot.clock.advance(DAY)
+    await bot.dispatch()
 
 
 NO_SIGNS = ["no"] * 11  # the warning-sign questions come first; "No" to each reaches the criteria
@@ -54,11 +63,7 @@ async def test_followup_after_checklist_says_what_it_follows(bot):
 
 
 async def test_checkin_buttons(bot):
-    await bot.send("/reminders")
-    await bot.tap("Follow-up check-in")
-    await bot.tap("In 1 day")
-    bot.clock.advance(DAY)
-    await bot.dispatch()
+    await followup_comes(bot)
     checkin = bot.screen()
     await bot.tap("Better")
     assert "Glad to hear it" in bot.text()
@@ -72,11 +77,7 @@ async def test_checkin_buttons(bot):
 
 
 async def test_snooze_and_stop(bot):
-    await bot.send("/reminders")
-    await bot.tap("Follow-up check-in")
-    await bot.tap("In 1 day")
-    bot.clock.advance(DAY)
-    await bot.dispatch()
+    await followup_comes(bot)
     await bot.tap("In 1 hour")
     assert "ask again" in bot.text()
     bot.clock.advance(3599)
@@ -170,10 +171,7 @@ async def test_overdue_after_downtime_combined_once_and_marked_late(bot):
 
 
 async def test_blocked_user_pauses_and_unblock_resumes(bot):
-    await add_followup(bot)
-    bot.fake.block(42)
-    bot.clock.advance(DAY)
-    await bot.dispatch()
+    await paused_by_a_block(bot)
     assert [r["status"] for r in await bot.rows("SELECT status FROM reminders")] == ["paused"]
     assert [r["active"] for r in await bot.rows("SELECT active FROM users")] == [0]
     assert await bot.dispatch() == 0  # no retry while blocked
@@ -184,10 +182,7 @@ async def test_blocked_user_pauses_and_unblock_resumes(bot):
 
 
 async def test_start_reactivates_blocked_user(bot):
-    await add_followup(bot)
-    bot.fake.block(42)
-    bot.clock.advance(DAY)
-    await bot.dispatch()
+    await paused_by_a_block(bot)
     bot.fake.unblock(42)
     await bot.send("/start")
     assert await bot.dispatch() == 1
@@ -195,10 +190,7 @@ async def test_start_reactivates_blocked_user(bot):
 
 async def test_back_after_a_block_wakes_the_delivery_worker_at_once(bot):
     """The paused check-in goes out right after /start, not at the worker's next idle pass."""
-    await add_followup(bot)
-    bot.fake.block(42)
-    bot.clock.advance(DAY)
-    await bot.dispatch()
+    await paused_by_a_block(bot)
     assert [r["status"] for r in await bot.rows("SELECT status FROM reminders")] == ["paused"]
     bot.services.outbox_changed.clear()
     bot.fake.unblock(42)
@@ -210,10 +202,7 @@ async def test_back_after_a_block_wakes_the_delivery_worker_at_once(bot):
 
 async def test_any_message_after_a_block_resumes_and_wakes(bot):
     """Blocked as seen by a send (403), not by an update: the next message of any kind resumes."""
-    await add_followup(bot)
-    bot.fake.block(42)
-    bot.clock.advance(DAY)
-    await bot.dispatch()
+    await paused_by_a_block(bot)
     bot.services.outbox_changed.clear()
     bot.fake.unblock(42)
     await bot.send("cramp")  # a search, not /start

@@ -6,15 +6,16 @@ import sqlite3
 
 import pytest
 
+from bot.app import MIGRATIONS
 from storage import reminders as outbox
 from storage import users
-from storage.db import MIGRATIONS, Database, StorageError
+from storage.db import Database, StorageError
 from storage.reminders import FollowupPayload
 
 
 async def test_migrations_from_empty_database(tmp_path):
     path = tmp_path / "new" / "bot.sqlite3"
-    db = await Database.open(path)
+    db = await Database.open(path, MIGRATIONS)
     try:
         version = await db.read(lambda c: c.execute("PRAGMA user_version").fetchone()[0])
         assert version == len(MIGRATIONS)
@@ -33,7 +34,7 @@ async def test_migrations_from_empty_database(tmp_path):
         assert "reminders_due" in indexes
     finally:
         await db.close()
-    db = await Database.open(path)  # idempotent
+    db = await Database.open(path, MIGRATIONS)  # idempotent
     await db.close()
 
 
@@ -51,18 +52,18 @@ async def test_newer_schema_is_refused(tmp_path):
     conn.execute(f"PRAGMA user_version = {len(MIGRATIONS) + 1}")
     conn.close()
     with pytest.raises(StorageError, match="newer than this code"):
-        await Database.open(path)
+        await Database.open(path, MIGRATIONS)
 
 
 async def test_corrupt_file_is_refused_with_clear_message(tmp_path):
     path = tmp_path / "bot.sqlite3"
     path.write_bytes(b"this is not a database" * 300)
     with pytest.raises(StorageError, match=f"database {path} cannot be opened"):
-        await Database.open(path)
+        await Database.open(path, MIGRATIONS)
 
 
 async def test_failed_transaction_rolls_back(tmp_path):
-    db = await Database.open(tmp_path / "bot.sqlite3")
+    db = await Database.open(tmp_path / "bot.sqlite3", MIGRATIONS)
     try:
 
         def boom(conn):
@@ -77,7 +78,7 @@ async def test_failed_transaction_rolls_back(tmp_path):
 
 
 async def test_claim_is_atomic_and_ordered(tmp_path):
-    db = await Database.open(tmp_path / "bot.sqlite3")
+    db = await Database.open(tmp_path / "bot.sqlite3", MIGRATIONS)
     try:
         for due in (30, 10, 20):
             await db.run(
@@ -115,7 +116,7 @@ async def test_locked_database_gets_busy_reply_and_loses_nothing(tmp_path, setti
     from bot.fake_telegram import FakeTelegram
     from tests.conftest import Harness
 
-    db = await Database.open(settings.database, busy_timeout_ms=50)
+    db = await Database.open(settings.database, MIGRATIONS, busy_timeout_ms=50)
     harness = Harness(settings, content, clock, FakeTelegram(clock=clock.now))
     await harness.start(database=db)
     store = harness.services.checklists
@@ -147,7 +148,7 @@ async def test_locked_database_gets_busy_reply_and_loses_nothing(tmp_path, setti
 
 
 async def test_non_durable_transaction_restores_full_sync(tmp_path):
-    db = await Database.open(tmp_path / "bot.sqlite3")
+    db = await Database.open(tmp_path / "bot.sqlite3", MIGRATIONS)
     try:
         seen = await db.run(lambda c: c.execute("PRAGMA synchronous").fetchone()[0], durable=False)
         assert seen == 1  # NORMAL inside
@@ -161,7 +162,7 @@ async def test_non_durable_transaction_restores_full_sync(tmp_path):
 async def test_claim_takes_all_of_a_users_due_reminders_together(tmp_path):
     """Far apart in the queue (the bot was down), one user's overdue reminders still share a
     batch, so they go out as one message."""
-    db = await Database.open(tmp_path / "bot.sqlite3")
+    db = await Database.open(tmp_path / "bot.sqlite3", MIGRATIONS)
     try:
 
         def fill(conn: sqlite3.Connection) -> None:
@@ -182,7 +183,7 @@ async def test_claim_takes_all_of_a_users_due_reminders_together(tmp_path):
 async def test_wal_is_folded_beside_the_connection_not_inside_a_commit(tmp_path):
     """Automatic checkpoints are off, so no commit (a user's new reminder) pays for copying the
     WAL; the side connection's PASSIVE checkpoint copies everything, and the WAL starts over."""
-    db = await Database.open(tmp_path / "bot.sqlite3")
+    db = await Database.open(tmp_path / "bot.sqlite3", MIGRATIONS)
     try:
         assert await db.read(lambda c: c.execute("PRAGMA wal_autocheckpoint").fetchone()[0]) == 0
         for user_id in range(50):
@@ -203,7 +204,7 @@ async def test_erase_checkpoint_waits_for_a_fold_in_progress(tmp_path):
     import asyncio
 
     path = tmp_path / "bot.sqlite3"
-    db = await Database.open(path)
+    db = await Database.open(path, MIGRATIONS)
     try:
         for user_id in range(50):
             await db.run(users.touch, user_id, 1000)

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
 from bot.ui.callbacks import KeepOffset, SetZone
 
 ROME = (41.9028, 12.4964)
@@ -15,6 +17,14 @@ NEW_YORK = (40.7128, -74.0060)
 async def open_zone_question(client) -> None:
     await client.send("/reminders")
     await client.tap("quotidian" if client.user.get("language_code") == "it" else "Daily")
+
+
+async def _stretching_in_utc(bot, at: str) -> None:
+    """A daily stretching reminder at ``at``, UTC picked from the list of zones."""
+    await open_zone_question(bot.ada)
+    await bot.tap("UTC")
+    await bot.tap("Stretching")
+    await bot.tap(at)
 
 
 async def zone_of(bot, user_id: int = 42) -> str | None:
@@ -203,10 +213,7 @@ async def test_fixed_offset_user_is_offered_a_real_zone_once(bot):
 async def test_utc_picked_from_the_list_is_a_choice_not_offered_a_better_zone(bot):
     """QA: a user who tapped "UTC" among the named zones was told it was a fixed offset to fix."""
     bot.clock.set(datetime(2027, 1, 15, 9, 0, tzinfo=UTC))
-    await open_zone_question(bot.ada)
-    await bot.tap("UTC")
-    await bot.tap("Stretching")
-    await bot.tap("08:00")
+    await _stretching_in_utc(bot, "08:00")
     bot.clock.set(datetime(2027, 1, 16, 8, 0, tzinfo=UTC))
     assert await bot.dispatch() == 1
     assert "stretching" in bot.text() and "fixed offset" not in bot.text()
@@ -228,10 +235,7 @@ async def test_the_zone_can_be_changed_from_the_reminders_list(bot):
 
 async def test_changing_zone_moves_the_pending_daily_reminder(bot):
     bot.clock.set(datetime(2027, 1, 15, 9, 0, tzinfo=UTC))
-    await open_zone_question(bot.ada)
-    await bot.tap("UTC")
-    await bot.tap("Stretching")
-    await bot.tap("18:00")
+    await _stretching_in_utc(bot, "18:00")
     [row] = await bot.rows("SELECT due_at FROM reminders WHERE status = 'pending'")
     assert datetime.fromtimestamp(row["due_at"], UTC) == datetime(2027, 1, 15, 18, 0, tzinfo=UTC)
     await bot.send("/reminders")
@@ -252,6 +256,17 @@ async def _daily_at_eight(bot, city: str) -> None:
     await bot.tap("08:00")
 
 
+async def _daily_at_eight_again(bot, now: datetime) -> None:
+    """Months later: the one due meanwhile goes out late, then a new daily at 08:00 is set."""
+    bot.clock.set(now)
+    await bot.dispatch()
+    await bot.rows("DELETE FROM reminders WHERE status = 'pending'")
+    await bot.send("/reminders")
+    await bot.tap("Daily")
+    await bot.tap("Stretching")
+    await bot.tap("08:00")
+
+
 async def _deliveries(bot, expected: list[datetime]) -> None:
     for when in expected:
         [row] = await bot.rows("SELECT due_at FROM reminders WHERE status = 'pending'")
@@ -261,59 +276,33 @@ async def _deliveries(bot, expected: list[datetime]) -> None:
         assert "stretching" in bot.text()
 
 
-async def test_daily_in_rome_across_both_2027_changes(bot):
-    # CET -> CEST on Sunday 28 March 2027; CEST -> CET on Sunday 31 October 2027.
-    bot.clock.set(datetime(2027, 3, 26, 12, 0, tzinfo=UTC))
-    await _daily_at_eight(bot, "Rome")
-    await _deliveries(
-        bot,
-        [
-            datetime(2027, 3, 27, 7, 0, tzinfo=UTC),  # 08:00 CET
-            datetime(2027, 3, 28, 6, 0, tzinfo=UTC),  # 08:00 CEST, the day the clocks go forward
-            datetime(2027, 3, 29, 6, 0, tzinfo=UTC),
-        ],
-    )
-    bot.clock.set(datetime(2027, 10, 29, 12, 0, tzinfo=UTC))
-    await bot.dispatch()  # the one due meanwhile, late
-    await bot.rows("DELETE FROM reminders WHERE status = 'pending'")
-    await bot.send("/reminders")
-    await bot.tap("Daily")
-    await bot.tap("Stretching")
-    await bot.tap("08:00")
-    await _deliveries(
-        bot,
-        [
-            datetime(2027, 10, 30, 6, 0, tzinfo=UTC),  # 08:00 CEST
-            datetime(2027, 10, 31, 7, 0, tzinfo=UTC),  # 08:00 CET, the day the clocks go back
-            datetime(2027, 11, 1, 7, 0, tzinfo=UTC),
-        ],
-    )
+def _utc(month: int, day: int, hour: int) -> datetime:
+    return datetime(2027, month, day, hour, tzinfo=UTC)
 
 
-async def test_daily_in_new_york_across_both_2027_changes(bot):
-    # EST -> EDT on Sunday 14 March 2027; EDT -> EST on Sunday 7 November 2027.
-    bot.clock.set(datetime(2027, 3, 12, 18, 0, tzinfo=UTC))
-    await _daily_at_eight(bot, "New York")
-    await _deliveries(
-        bot,
-        [
-            datetime(2027, 3, 13, 13, 0, tzinfo=UTC),  # 08:00 EST
-            datetime(2027, 3, 14, 12, 0, tzinfo=UTC),  # 08:00 EDT
-            datetime(2027, 3, 15, 12, 0, tzinfo=UTC),
-        ],
-    )
-    bot.clock.set(datetime(2027, 11, 5, 18, 0, tzinfo=UTC))
-    await bot.dispatch()
-    await bot.rows("DELETE FROM reminders WHERE status = 'pending'")
-    await bot.send("/reminders")
-    await bot.tap("Daily")
-    await bot.tap("Stretching")
-    await bot.tap("08:00")
-    await _deliveries(
-        bot,
-        [
-            datetime(2027, 11, 6, 12, 0, tzinfo=UTC),  # 08:00 EDT
-            datetime(2027, 11, 7, 13, 0, tzinfo=UTC),  # 08:00 EST, the day the clocks go back
-            datetime(2027, 11, 8, 13, 0, tzinfo=UTC),
-        ],
-    )
+@pytest.mark.parametrize(
+    ("city", "spring", "autumn"),
+    [
+        # CET -> CEST on Sunday 28 March 2027; CEST -> CET on Sunday 31 October 2027:
+        # 08:00 is 07:00 UTC in CET, 06:00 UTC in CEST.
+        (
+            "Rome",
+            (_utc(3, 26, 12), [_utc(3, 27, 7), _utc(3, 28, 6), _utc(3, 29, 6)]),
+            (_utc(10, 29, 12), [_utc(10, 30, 6), _utc(10, 31, 7), _utc(11, 1, 7)]),
+        ),
+        # EST -> EDT on Sunday 14 March 2027; EDT -> EST on Sunday 7 November 2027:
+        # 08:00 is 13:00 UTC in EST, 12:00 UTC in EDT.
+        (
+            "New York",
+            (_utc(3, 12, 18), [_utc(3, 13, 13), _utc(3, 14, 12), _utc(3, 15, 12)]),
+            (_utc(11, 5, 18), [_utc(11, 6, 12), _utc(11, 7, 13), _utc(11, 8, 13)]),
+        ),
+    ],
+)
+async def test_daily_at_eight_across_both_2027_changes(bot, city, spring, autumn):
+    """The day before, the day of and the day after each change: always 08:00 on the wall."""
+    bot.clock.set(spring[0])
+    await _daily_at_eight(bot, city)
+    await _deliveries(bot, spring[1])
+    await _daily_at_eight_again(bot, autumn[0])
+    await _deliveries(bot, autumn[1])

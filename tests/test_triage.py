@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.ui.callbacks import WorseAnswer
+from tests.flows import followup_comes
 
 DAY = 86400
 ANSWER = {
@@ -269,11 +270,7 @@ async def test_same_after_get_help_today_reminds_of_that_advice(bot):
 
 
 async def test_same_after_self_care_or_a_plain_checkin_lists_all_four_criteria(bot):
-    await bot.send("/reminders")
-    await bot.tap("Follow-up check-in")
-    await bot.tap("In 1 day")
-    bot.clock.advance(DAY)
-    await bot.dispatch()
+    await followup_comes(bot)
     await bot.tap("Same")
     text = bot.text()
     assert text.startswith("😐 Thank you for telling me. It is good to consult your doctor if your muscle spasms")
@@ -335,11 +332,7 @@ async def test_worse_with_an_emergency_sign_shows_the_emergency_disposition(bot,
 
 async def test_worse_in_italian(bot):
     luca = bot.user(62, "Luca", language_code="it")
-    await luca.send("/reminders")
-    await luca.tap("Promemoria di controllo")
-    await luca.tap("Tra 1 giorno")
-    bot.clock.advance(DAY)
-    await bot.dispatch()
+    await followup_comes(bot, luca, ("Promemoria di controllo", "Tra 1 giorno"))
     await luca.tap("Peggio")
     assert luca.last_text().startswith("Mi dispiace che stiano peggiorando.")
     assert "stato confusionale" in luca.last_text()

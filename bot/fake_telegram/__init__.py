@@ -2,6 +2,8 @@
 
 - `api.FakeTelegram`: an in-process Bot API plugged into python-telegram-bot as its request;
   it keeps every chat's messages and rejects what Telegram rejects, with Telegram's wording.
+  One module per concern: `messages`, `files`, `inline`, `settings`, `webhooks`, `updates`, on
+  `dispatch` (the request) and `state` (the chats), with `model` and `checks` below them.
 - `client.ChatClient`: one user in a private chat (`send`, `tap`, `screen`).
 - `http.FakeTelegramServer`: the same Bot API over HTTP on loopback, for the subprocess tests
   and the concurrency benchmark (`python -m bot.fake_telegram.http`).

@@ -11,7 +11,8 @@ from typing import Any
 from telegram import Update
 from telegram.ext import Application
 
-from bot.fake_telegram.api import Button, FakeMessage, FakeTelegram, InlineAnswer, JSONDict
+from bot.fake_telegram.api import FakeTelegram
+from bot.fake_telegram.model import Button, FakeMessage, InlineAnswer, JSONDict
 
 __all__ = ["ChatClient"]
 

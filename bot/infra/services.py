@@ -6,8 +6,9 @@ import asyncio
 import logging
 import time
 from collections import OrderedDict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol, TypeVar
 
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -18,6 +19,7 @@ from content.model import Content
 from storage import users
 from storage.checklist_store import ChecklistStore
 from storage.db import Database
+from storage.tables import Table
 
 log = logging.getLogger(__name__)
 
@@ -45,16 +47,48 @@ class Health:
     in_flight: dict[int, float] = field(default_factory=dict)  # id -> monotonic start
 
 
+S = TypeVar("S")
+
+
+class WriteQueue(Protocol):
+    """Writes committed behind the handlers (storage/group_commit.py): one per open database."""
+
+    async def flush(self) -> None: ...
+
+    async def close(self) -> None: ...
+
+
+Q = TypeVar("Q", bound=WriteQueue)
+
+
 class Services:
     """Everything a handler may use, given at construction; the database opens in post_init
-    unless one is passed in (tests share one across restarts)."""
+    unless one is passed in (tests share one across restarts).
 
-    def __init__(self, settings: Settings, content: Content, clock: Clock, *, database: Database | None = None) -> None:
+    The one home of per-application state: each feature's state object (`state`), the write
+    queues over the open database (`queue`, reopened with it, flushed together by `flush`), and
+    the tables the core exports and erases."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        content: Content,
+        clock: Clock,
+        *,
+        database: Database | None = None,
+        tables: tuple[Table, ...] = (),
+        states: Iterable[object] = (),
+    ) -> None:
         self.settings = settings
         self.content = content  # replaced whole by /reload; handlers read it once per update
         self.clock = clock
+        self.tables = tables  # every feature's, for /mydata, /delete_my_data and retention
         self._db = database
         self._checklists: ChecklistStore | None = None
+        self._queues: dict[type[Any], WriteQueue] = {}
+        self._states: dict[type[Any], object] = {}
+        for state in states:
+            self.add_state(state)
         # Set when the outbox has news (a new reminder, a user back from a block): the delivery
         # worker waits on it between passes. An Event binds to no loop until it is awaited.
         self.outbox_changed = asyncio.Event()
@@ -82,7 +116,41 @@ class Services:
             self._checklists = ChecklistStore(self.db)
         return self._checklists
 
+    def add_state(self, state: object) -> None:
+        if type(state) in self._states:
+            raise ValueError(f"two features declare state of type {type(state).__name__}")
+        self._states[type(state)] = state
+
+    def state(self, kind: type[S]) -> S:
+        """The per-application state object of this type (declared by a feature's `state`)."""
+        state = self._states[kind]
+        assert isinstance(state, kind)
+        return state
+
+    def queue(self, kind: type[Q], factory: Callable[[Database], Q]) -> Q:
+        """The write queue of this type over the open database, made on first use; closed with
+        the database, so a reopened database gets a new one."""
+        queue = self._queues.get(kind)
+        if queue is None:
+            queue = self._queues[kind] = factory(self.db)
+        assert isinstance(queue, kind)
+        return queue
+
+    async def flush(self) -> None:
+        """Every write queued so far, committed: before reading what users were shown as done
+        (/mydata, exports, backups, tests)."""
+        if self._checklists is not None:
+            await self._checklists.flush()
+        for queue in list(self._queues.values()):
+            await queue.flush()
+
     async def close_db(self) -> None:
+        queues, self._queues = list(self._queues.values()), {}
+        for queue in queues:
+            try:
+                await queue.close()  # queued writes first: the database is closing
+            except Exception:
+                log.exception("writes queued at shutdown could not be saved")
         if self._checklists is not None:
             try:
                 await self._checklists.close()  # queued answers first: the database is closing

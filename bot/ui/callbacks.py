@@ -13,14 +13,12 @@ this codec (p, l, c, h) are kept, so buttons already in users' chats keep workin
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, fields
-from pathlib import Path
+from types import MappingProxyType
 from typing import ClassVar
 
-from bot.ui import diary_facts
 from content.limits import MAX_CALLBACK_BYTES
-from content.loader import load_content
 from content.model import ACTIONS, Content
 from content.problems import Problem
 
@@ -445,15 +443,17 @@ class NoSpasmsToday(Callback):
 # --- the registry ----------------------------------------------------------------------------
 
 # A page's "@name" target opens a feature: which operation each name stands for.
-ACTION_CALLBACKS: dict[str, Callback] = {
-    "checklist": StartChecklist(),
-    "reminders": OpenReminders(),
-    "language": OpenLanguage(),
-    "privacy": OpenPrivacy(),
-    "help": OpenHelp(),
-    "log": StartLog(new=False),
-    "diary": OpenDiary(),
-}
+ACTION_CALLBACKS: Mapping[str, Callback] = MappingProxyType(
+    {
+        "checklist": StartChecklist(),
+        "reminders": OpenReminders(),
+        "language": OpenLanguage(),
+        "privacy": OpenPrivacy(),
+        "help": OpenHelp(),
+        "log": StartLog(new=False),
+        "diary": OpenDiary(),
+    }
+)
 
 
 def _all_kinds() -> tuple[type[Callback], ...]:
@@ -463,38 +463,60 @@ def _all_kinds() -> tuple[type[Callback], ...]:
     return tuple(cls for cls in Callback.__subclasses__() if module.get(cls.__name__) is cls)
 
 
-KINDS: dict[str, type[Callback]] = {}
-for _cls in _all_kinds():
-    if _cls.PREFIX in KINDS:  # pragma: no cover - caught by the first import in any test
-        raise RuntimeError(f"callback prefix {_cls.PREFIX!r} is used twice")
-    if len(_cls.PATTERNS) != len(fields(_cls)):  # pragma: no cover
-        raise RuntimeError(f"{_cls.__name__} needs one pattern per field")
-    KINDS[_cls.PREFIX] = _cls
-
-_REGEX = {
-    prefix: re.compile("^" + re.escape(prefix) + "".join(f":({p})" for p in cls.PATTERNS) + "$")
-    for prefix, cls in KINDS.items()
-}
-# How each field is read back, worked out once rather than from dataclasses.fields() per tap.
-_READERS = {
-    prefix: tuple(
-        int if f.type in ("int", int) else (lambda raw: raw == "1") if f.type in ("bool", bool) else str
-        for f in fields(cls)
-    )
-    for prefix, cls in KINDS.items()
-}
+_Reader = Callable[[str], object]
 
 
-def parse(data: object) -> Callback | None:
-    """The callback a button carried, or None when it is not one we could have made."""
-    if not isinstance(data, str) or len(data) > MAX_CALLBACK_BYTES:
-        return None
-    prefix = data.split(":", 1)[0]
-    cls = KINDS.get(prefix)
-    match = _REGEX[prefix].match(data) if cls else None
-    if cls is None or match is None:
-        return None
-    return cls(*[read(raw) for read, raw in zip(_READERS[prefix], match.groups(), strict=True)])
+def _bool(raw: str) -> bool:
+    return raw == "1"
+
+
+def _reader(kind: object) -> _Reader:
+    return int if kind in ("int", int) else _bool if kind in ("bool", bool) else str
+
+
+class Codec:
+    """The parser of a set of operations: the wiring builds one from every feature's declared
+    callbacks (a feature's own classes included), so a new feature's buttons need no edit here.
+    Each prefix's pattern and field readers are worked out once, not per tap."""
+
+    def __init__(self, kinds: Iterable[type[Callback]]) -> None:
+        by_prefix: dict[str, type[Callback]] = {}
+        for cls in kinds:
+            if cls.PREFIX in by_prefix:
+                raise ValueError(f"callback prefix {cls.PREFIX!r} is used twice")
+            if len(cls.PATTERNS) != len(fields(cls)):
+                raise ValueError(f"{cls.__name__} needs one pattern per field")
+            by_prefix[cls.PREFIX] = cls
+        self.kinds: Mapping[str, type[Callback]] = MappingProxyType(by_prefix)
+        self._shapes: dict[str, tuple[type[Callback], re.Pattern[str], tuple[_Reader, ...]]] = {
+            prefix: (
+                cls,
+                re.compile("^" + re.escape(prefix) + "".join(f":({p})" for p in cls.PATTERNS) + "$"),
+                tuple(
+                    int if f.type in ("int", int) else _bool if f.type in ("bool", bool) else str for f in fields(cls)
+                ),
+            )
+            for prefix, cls in by_prefix.items()
+        }
+
+    def parse(self, data: object) -> Callback | None:
+        """The callback a button carried, or None when it is not one we could have made."""
+        if not isinstance(data, str) or len(data) > MAX_CALLBACK_BYTES:
+            return None
+        shape = self._shapes.get(data.split(":", 1)[0])
+        if shape is None:
+            return None
+        cls, regex, readers = shape
+        match = regex.match(data)
+        if match is None:
+            return None
+        return cls(*[read(raw) for read, raw in zip(readers, match.groups(), strict=True)])
+
+
+# The operations of this module: the content checks' codec (and the tests').
+CODEC = Codec(_all_kinds())
+KINDS = CODEC.kinds
+parse = CODEC.parse
 
 
 # --- content checks --------------------------------------------------------------------------
@@ -545,8 +567,3 @@ def content_problems(content: Content) -> list[Problem]:
     for name in sorted(ACTIONS - ACTION_CALLBACKS.keys()):  # pragma: no cover - a code change
         problems.append(Problem("pages.yaml", None, f"action @{name} opens nothing"))
     return problems
-
-
-def load_checked_content(root: Path | str | None = None) -> Content:
-    """The content as the bot uses it: load_content plus the codec's check."""
-    return load_content(root, checks=(content_problems, diary_facts.content_problems))

@@ -14,8 +14,8 @@ warm_up() pays both costs once in a worker thread, off the event loop.
 
 from __future__ import annotations
 
+import functools
 import re
-import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, tzinfo
@@ -134,22 +134,16 @@ def _format(ts: float, locale: str, skeleton: str, tz: tzinfo | None) -> str:
     return str(format_datetime(moment, _pattern(locale, skeleton), tzinfo=tz or UTC, locale=_locale(locale)))
 
 
-_locales: dict[str, Locale] = {}
-_patterns: dict[tuple[str, str], str] = {}
-_lock = threading.Lock()  # warm_up runs in a thread while the loop may format a date
-
-
+# Process-wide memos of CLDR data (the same for every Application, never per-user state);
+# lru_cache is safe while warm_up fills them from a thread.
+@functools.cache
 def _locale(name: str) -> Locale:
-    try:
-        return _locales[name]
-    except KeyError:
-        pass
     from babel import Locale
 
-    with _lock:
-        return _locales.setdefault(name, Locale.parse(name))
+    return Locale.parse(name)
 
 
+@functools.cache
 def _pattern(locale: str, skeleton: str) -> str:
     """The locale's pattern for a skeleton, its text fields as wide as the skeleton asks.
 
@@ -157,11 +151,6 @@ def _pattern(locale: str, skeleton: str) -> str:
     abbreviated weekday ("mer 2 dicembre"). ICU's pattern generator widens the matched fields
     to the requested width; this does the same for text fields, so Italian gets "mercoledì".
     """
-    key = (locale, skeleton)
-    try:
-        return _patterns[key]
-    except KeyError:
-        pass
     from babel.dates import match_skeleton
 
     skeletons = _locale(locale).datetime_skeletons
@@ -178,6 +167,4 @@ def _pattern(locale: str, skeleton: str) -> str:
                 return letter * wanted
         return match.group(0)
 
-    pattern = _PATTERN_TOKEN.sub(widen, str(skeletons[best].pattern))
-    with _lock:
-        return _patterns.setdefault(key, pattern)
+    return _PATTERN_TOKEN.sub(widen, str(skeletons[best].pattern))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 
-from content.model import Content, QuestionText
+from content.model import Content, QuestionText, Role
 
 # (the question's wording in every language, answered "Not sure"?)
 Reason = tuple[Mapping[str, QuestionText], bool]
@@ -39,5 +39,6 @@ def outcome_text(content: Content, lang: str, outcome_id: str, reasons: Iterable
     return f"<b>{t.title}</b>\n\n{body}\n\n{t.safety_net}"
 
 
-def safety_net(content: Content, lang: str, outcome_id: str) -> str:
-    return content.checklist.outcomes[outcome_id].text[lang].safety_net
+def safety_net(content: Content, lang: str, role: Role) -> str:
+    """The safety-netting of the outcome with this role (checklist.yaml `role:`)."""
+    return content.checklist.by_role(role).text[lang].safety_net

@@ -1,35 +1,41 @@
-"""The diary's FEATURE: commands, the CLAIM-stage text handler, button routes, chores, stops."""
+"""The diary's FEATURE: commands, its text claim, button routes, state, table, chores, stops."""
 
 from __future__ import annotations
 
-from types import MappingProxyType
-
+from bot.core.feature import Chore, Command, Feature, On, TextClaim
+from bot.features.diary import export_flow, overview, retention, state
 from bot.features.diary import handlers as h
 from bot.ui import callbacks as cb
-from bot.ui.feature import Command, Feature, Message, Stage
+from bot.ui.screens import NEW_TEXT
+from storage import diary
+from storage.tables import Table
 
 FEATURE = Feature(
     name="diary",
-    commands=(Command("log", h.log_command), Command("diary", h.diary_command)),
-    messages=(Message(h.IN_LOG, h.text_mid_log, Stage.CLAIM),),
-    callbacks=MappingProxyType(
-        {
-            cb.StartLog: h.on_start,
-            cb.LogWhen: h.on_when,
-            cb.LogDuration: h.on_duration,
-            cb.LogSeverity: h.on_severity,
-            cb.LogCancel: h.on_cancel,
-            cb.ShowEntry: h.on_show_entry,
-            cb.AskWhere: h.on_ask_where,
-            cb.SetWhere: h.on_set_where,
-            cb.AskWhat: h.on_ask_what,
-            cb.SetWhat: h.on_set_what,
-            cb.UndoEntry: h.on_undo,
-            cb.OpenDiary: h.on_open_diary,
-            cb.ExportDiary: h.on_export,
-            cb.NoSpasmsToday: h.on_no_spasms,
-        }
+    commands=(
+        Command("log", opens=cb.StartLog(new=True), listed=4),
+        Command("diary", opens=cb.OpenDiary(), listed=5),
     ),
-    chores=(h.purge_old,),
-    stops=(h.stop,),
+    # First: a user with a log question open is answered about it, whatever else is open.
+    claims=(TextClaim(10, NEW_TEXT, h.text_mid_log),),
+    state=state.DiaryState,
+    tables=(Table("diary_entries", diary.MIGRATIONS, export=diary.export, erase=diary.erase),),
+    callbacks=(
+        On(cb.StartLog, h.on_start),
+        On(cb.LogWhen, h.on_when),
+        On(cb.LogDuration, h.on_duration),
+        On(cb.LogSeverity, h.on_severity),
+        On(cb.LogCancel, h.on_cancel),
+        On(cb.ShowEntry, h.on_show_entry),
+        On(cb.AskWhere, h.on_ask_where),
+        On(cb.SetWhere, h.on_set_where),
+        On(cb.AskWhat, h.on_ask_what),
+        On(cb.SetWhat, h.on_set_what),
+        On(cb.UndoEntry, h.on_undo),
+        On(cb.OpenDiary, overview.on_open_diary),
+        On(cb.ExportDiary, export_flow.on_export),
+        On(cb.NoSpasmsToday, h.on_no_spasms),
+    ),
+    chores=(Chore("diary-retention", retention.PURGE_EVERY, retention.purge_old),),
+    stops=(state.stop,),
 )

@@ -15,34 +15,19 @@ import logging
 import sqlite3
 import time
 from collections import defaultdict
-from datetime import UTC, datetime
 from functools import partial
 from typing import Any
 
 from telegram import Bot
 from telegram.error import BadRequest, Forbidden, NetworkError, RetryAfter
 
+from bot.features.reminders.messages import language_of, render
 from bot.features.reminders.schedule import next_daily
 from bot.infra import timezones
 from bot.infra.logs import hash_user
 from bot.infra.ratelimit import BULK
 from bot.infra.services import Services
-from bot.ui import diary_facts
-from bot.ui.callbacks import (
-    CheckinBetter,
-    CheckinSame,
-    CheckinSameAfter,
-    CheckinWorse,
-    ChooseZone,
-    DismissZoneOffer,
-    NoSpasmsToday,
-    Snooze,
-    StartLog,
-    StopReminders,
-)
-from bot.ui.feature import Chore
-from bot.ui.keyboards import Screen, button, main_menu_button, markup
-from content.model import Content
+from bot.services import diary as diary_facts
 from storage import reminders as outbox
 from storage import users
 from storage.group_commit import GroupCommit
@@ -55,24 +40,29 @@ BACKOFF_BASE = 30  # seconds; doubled after each failed attempt
 IDLE_POLL = 60.0  # re-check at least this often (a wall-clock jump, a missed wake-up)
 RETRY_PASS = 5.0  # after a failed pass (database locked, disk full), try again this soon
 PRUNE_AFTER = 30 * 86400
+PRUNE_EVERY = 3600.0
+
+
+async def prune_outbox(services: Services, bot: Bot) -> int:
+    """Chore: forget delivered reminders after PRUNE_AFTER. Hourly, not after every batch: the
+    DELETE reads every finished row (no index on created_at), ~70 ms with a month of history at
+    10,000 a day, and it held the single database thread, and every user's query, that long."""
+    return await services.db.run(outbox.prune, int(services.clock.now()) - PRUNE_AFTER)
 
 
 class ReminderDelivery:
-    """The one task that sends reminders. `chores` are other features' periodic work (closing
-    idle checklists), handed in by the lifecycle so this module imports no handler."""
+    """The one task that sends reminders."""
 
     def __init__(
         self,
         bot: Bot,
         services: Services,
         *,
-        chores: tuple[Chore, ...] = (),
         batch_size: int = 20,
         concurrency: int = 30,
     ) -> None:
         self.bot = bot
         self.services = services
-        self.chores = chores
         self.batch_size = batch_size
         self.concurrency = concurrency
         self._wake = services.outbox_changed
@@ -80,7 +70,6 @@ class ReminderDelivery:
         self._stopping = False
         self.sent = 0
         self.failed = 0
-        self._last_maintenance = float("-inf")
         self._records: GroupCommit | None = None
         self._records_db: object = None
 
@@ -121,9 +110,6 @@ class ReminderDelivery:
                 count = await self.run_once()
                 if count >= self.batch_size:
                     continue  # more are due: keep draining
-                for chore in self.chores:
-                    await chore(services, self.bot)
-                await self._maintenance()
                 next_due = await services.db.read(outbox.next_due_at)
             except Exception:
                 log.exception("reminder delivery pass failed; retrying in %.0f s", RETRY_PASS)
@@ -136,28 +122,6 @@ class ReminderDelivery:
             timeout = IDLE_POLL if next_due is None else min(IDLE_POLL, max(0.0, next_due - services.clock.now()))
             await services.clock.wait(self._wake, timeout)
             self._wake.clear()
-
-    async def _maintenance(self) -> None:
-        """Hourly: forget delivered reminders after PRUNE_AFTER, and users who blocked the bot
-        longer ago than the retention period."""
-        services = self.services
-        now = services.clock.now()
-        if now - self._last_maintenance < 3600:
-            return
-        self._last_maintenance = now
-        # Hourly, not after every batch: the DELETE reads every finished row (no index on
-        # created_at), ~70 ms with a month of history at 10,000 a day, and it held the single
-        # database thread, and every user's query, for that long once per batch.
-        await services.db.run(outbox.prune, int(now) - PRUNE_AFTER)
-        cutoff = int(now) - services.settings.retention_days * 86400
-        purged = await services.db.run(users.purge_inactive, cutoff)
-        if purged:
-            services.checklists.clear_cache()  # their runs went with them, by cascade
-            log.info(
-                "purged %d users inactive for over %d days",
-                purged,
-                services.settings.retention_days,
-            )
 
     @property
     def records(self) -> GroupCommit:
@@ -241,7 +205,7 @@ class ReminderDelivery:
         """A check-in compares the diary since the follow-up was set with the week before."""
         assert isinstance(checkin.payload, FollowupPayload)
         since = checkin.payload.asked_at or checkin.created_at
-        lang = _lang(self.services.content, group)
+        lang = language_of(self.services.content, group)
         return await diary_facts.checkin_comparison(self.services, checkin.user_id, lang, since, zone)
 
     def _zone_to_offer(self, zone: str | None) -> str | None:
@@ -295,108 +259,3 @@ class ReminderDelivery:
             reminder.attempts,
             description,
         )
-
-
-def _lang(content: Content, group: list[Reminder]) -> str:
-    lang = group[0].payload.lang or content.default_language
-    return lang if lang in content.languages else content.default_language
-
-
-def render(
-    content: Content, group: list[Reminder], now: int, *, offer_for: str | None = None, diary_line: str = ""
-) -> Screen:
-    """One message for all of a user's due reminders (several pile up after downtime).
-
-    `offer_for`: the user's fixed-offset zone, when this message offers a real one instead.
-    `diary_line`: what the diary says since the follow-up was set (bot/ui/diary_facts.py)."""
-    lang = _lang(content, group)
-    diary_prompt = False
-    parts = []
-    if len(group) > 1:
-        parts.append(content.text(lang, "reminders.combined", n=len(group)))
-    checkin: Reminder | None = None
-    for reminder in group:
-        if isinstance(reminder.payload, DailyPayload):
-            parts.append(content.text(lang, f"reminders.daily_text.{reminder.payload.kind}"))
-            diary_prompt = diary_prompt or reminder.payload.kind == "diary"
-        else:
-            checkin = checkin or reminder
-    if checkin is not None:
-        parts.append(checkin_text(content, lang, checkin, now))
-        if diary_line:
-            parts.append(diary_line)
-    if any(now - r.due_at > content.reminders.late_after_hours * 3600 for r in group):
-        parts.append(content.text(lang, "reminders.late"))
-    keyboard = []
-    if checkin is not None:
-        rid = checkin.id
-        outcome = checkin.payload.outcome if isinstance(checkin.payload, FollowupPayload) else None
-        # "Same" after a checklist outcome reminds the user of it; the payload is erased once
-        # sent, so the outcome rides in the button.
-        same: CheckinSame | CheckinSameAfter = CheckinSame(rid)
-        if outcome is not None and outcome in content.checklist.outcomes:
-            same = CheckinSameAfter(rid, outcome)
-        keyboard.append(
-            [
-                button(content.text(lang, "btn.better"), CheckinBetter(rid)),
-                button(content.text(lang, "btn.same"), same),
-                button(content.text(lang, "btn.worse"), CheckinWorse(rid)),
-            ]
-        )
-        keyboard.append(
-            [
-                button(content.text(lang, f"reminders.snooze.{s.id}"), Snooze(rid, s.id))
-                for s in content.reminders.snoozes
-            ]
-        )
-    words = content.diary.words(lang)
-    if diary_prompt:  # "Did you have spasms today?": one tap either way
-        keyboard.append(
-            [
-                button(words.buttons["none_today"], NoSpasmsToday()),
-                button(words.buttons["log_one"], StartLog(new=True)),
-            ]
-        )
-    elif checkin is not None:
-        keyboard.append([button(words.buttons["log"], StartLog(new=True))])
-    if offer_for is not None:
-        offset = timezones.offset_at(offer_for, datetime.fromtimestamp(now, UTC))
-        parts.append(content.text(lang, "timezone.upgrade_offer", offset=timezones.offset_label(offset)))
-        keyboard.append(
-            [
-                button(content.text(lang, "btn.set_timezone"), ChooseZone()),
-                button(content.text(lang, "btn.not_now"), DismissZoneOffer()),
-            ]
-        )
-    keyboard.append(
-        [
-            button(content.text(lang, "btn.stop_reminders"), StopReminders()),
-            main_menu_button(content, lang),
-        ]
-    )
-    return Screen("\n\n".join(parts), markup(keyboard))
-
-
-def checkin_text(content: Content, lang: str, reminder: Reminder, now: int) -> str:
-    text = content.text(lang, "reminders.checkin")
-    payload = reminder.payload
-    assert isinstance(payload, FollowupPayload)
-    reasons = [q for q in content.checklist.questions if q.id in payload.reasons]
-    if not reasons:
-        return text
-    asked_at = payload.asked_at or reminder.created_at
-    hours = max(1, round((now - asked_at) / 3600))
-    if hours >= 36:
-        ago = content.text(lang, "reminders.ago_days", n=round(hours / 24))
-    elif hours >= 20:
-        ago = content.text(lang, "reminders.ago_day")
-    elif hours > 1:
-        ago = content.text(lang, "reminders.ago_hours", n=hours)
-    else:
-        ago = content.text(lang, "reminders.ago_hour")
-    # "Not sure" answers read as uncertainty days later too.
-    phrases = [q.text[lang].phrase(unsure=q.id in payload.unsure, past=True) for q in reasons]
-    joined = (
-        phrases[0] if len(phrases) == 1 else ", ".join(phrases[:-1]) + content.text(lang, "reminders.and") + phrases[-1]
-    )
-    return text + "\n" + content.text(lang, "reminders.checkin_context", ago=ago, reasons=joined)

@@ -36,10 +36,11 @@ from bot.ui.labels import reminder_button_label, reminder_label
 from bot.ui.outcomes import outcome_text, safety_net, with_criteria
 from bot.ui.replies import show
 from bot.ui.screens import show_stale
-from content.model import Content
+from content.model import Content, Role
 from storage import reminders as outbox
 from storage import stats
 from storage.reminders import DailyPayload, FollowupPayload, Payload, Reminder
+from storage.stats import Count
 
 # --- screens -------------------------------------------------------------------------------
 
@@ -135,10 +136,6 @@ async def _list(update: Update, ctx: BotContext, *, new: bool, prefix: str = "")
     )
 
 
-async def reminders_command(update: Update, ctx: BotContext) -> None:
-    await _list(update, ctx, new=True)
-
-
 async def on_open(update: Update, ctx: BotContext, _: OpenReminders) -> str | None:
     await _list(update, ctx, new=False)
     return None
@@ -151,20 +148,25 @@ async def on_add_followup(update: Update, ctx: BotContext, _: AddFollowup) -> st
 
 
 async def on_delay(update: Update, ctx: BotContext, cb: PickDelay) -> str | None:
+    delay = ctx.services.content.reminders.delay(cb.delay)
+    return await _followup(update, ctx, delay.hours if delay else None, snoozed=False)
+
+
+async def _followup(update: Update, ctx: BotContext, hours: float | None, *, snoozed: bool) -> str | None:
+    """A check-in `hours` from now (a follow-up chosen from the menu or the checklist, or a
+    snoozed check-in): saved, then confirmed with its local time. None hours: a stale button."""
     services = ctx.services
     content = services.content
-    delay = content.reminders.delay(cb.delay)
     user, chat = update.effective_user, update.effective_chat
-    if delay is None or user is None or chat is None:
+    if hours is None or user is None or chat is None:
         return await show_stale(update, ctx)
     lang = await services.user_language(update)
     now = services.now()
-    due = now + int(delay.hours * 3600)
-
+    due = now + int(hours * 3600)
+    payload = FollowupPayload(lang=lang, asked_at=now)
     # A follow-up after the checklist remembers what it follows up (reasons only), and the
     # checklist answers themselves are dropped once the reminder is saved: they have served.
-    run = await services.checklists.get(user.id)
-    payload = FollowupPayload(lang=lang, asked_at=now)
+    run = None if snoozed else await services.checklists.get(user.id)
     if run is not None and run.outcome is not None:
         answers = run.as_dict
         reasons = tuple(q.id for q in content.checklist.reasons(answers))
@@ -175,7 +177,8 @@ async def on_delay(update: Update, ctx: BotContext, cb: PickDelay) -> str | None
     if run is not None:
         services.checklists.drop(user.id)
     cached = await services.cached_user(user.id)
-    text = content.text(lang, "reminders.created_followup", when=when(content, lang, due, cached.timezone, now))
+    key = "reminders.snoozed" if snoozed else "reminders.created_followup"
+    text = content.text(lang, key, when=when(content, lang, due, cached.timezone, now))
     await show(update, ctx, done_screen(content, lang, text))
     return None
 
@@ -257,10 +260,10 @@ async def on_better(update: Update, ctx: BotContext, _: CheckinBetter) -> str | 
     services = ctx.services
     content = services.content
     lang = await services.user_language(update)
-    await services.db.run(stats.bump, "checkin_better", durable=False)
+    await services.db.run(stats.bump, Count.CHECKIN_BETTER, durable=False)
     # Never "you are fine": what should make them get help sooner follows the good news.
     text = with_criteria(content, lang, content.text(lang, "reminders.better"))
-    text += "\n\n" + safety_net(content, lang, "self_care")
+    text += "\n\n" + safety_net(content, lang, Role.SELF_CARE)
     await show(update, ctx, Screen(text, markup([[main_menu_button(content, lang)]])))
     return None
 
@@ -268,12 +271,14 @@ async def on_better(update: Update, ctx: BotContext, _: CheckinBetter) -> str | 
 def _same_screen(content: Content, lang: str, outcome: str | None) -> Screen:
     """ "Same": the four criteria; after "book an appointment" or "get help today", a reminder of
     that advice. Then what should make the user get help sooner."""
-    if outcome == "see_doctor":
-        text, net = content.text(lang, "reminders.same_see_doctor"), outcome
-    elif outcome == "urgent":
-        text, net = content.text(lang, "reminders.same_urgent"), outcome
+    role = content.checklist.role_of(outcome)
+    net: Role
+    if role is Role.SEE_DOCTOR:
+        text, net = content.text(lang, "reminders.same_see_doctor"), role
+    elif role is Role.URGENT:
+        text, net = content.text(lang, "reminders.same_urgent"), role
     else:  # a plain check-in, after self-care, or an outcome this content no longer has
-        text, net = content.text(lang, "reminders.same"), "self_care"
+        text, net = content.text(lang, "reminders.same"), Role.SELF_CARE
     keyboard = [
         [button(content.text(lang, "btn.check_again"), StartChecklist())],
         [button(content.text(lang, "btn.new_followup"), AddFollowup())],
@@ -285,7 +290,7 @@ def _same_screen(content: Content, lang: str, outcome: str | None) -> Screen:
 async def on_same(update: Update, ctx: BotContext, _: CheckinSame) -> str | None:
     services = ctx.services
     lang = await services.user_language(update)
-    await services.db.run(stats.bump, "checkin_same", durable=False)
+    await services.db.run(stats.bump, Count.CHECKIN_SAME, durable=False)
     await show(update, ctx, _same_screen(services.content, lang, None))
     return None
 
@@ -293,7 +298,7 @@ async def on_same(update: Update, ctx: BotContext, _: CheckinSame) -> str | None
 async def on_same_after(update: Update, ctx: BotContext, cb: CheckinSameAfter) -> str | None:
     services = ctx.services
     lang = await services.user_language(update)
-    await services.db.run(stats.bump, "checkin_same", durable=False)
+    await services.db.run(stats.bump, Count.CHECKIN_SAME, durable=False)
     await show(update, ctx, _same_screen(services.content, lang, cb.outcome))
     return None
 
@@ -308,7 +313,7 @@ def worse_screen(content: Content, lang: str, reminder_id: int) -> Screen:
 async def on_worse(update: Update, ctx: BotContext, cb: CheckinWorse) -> str | None:
     services = ctx.services
     lang = await services.user_language(update)
-    await services.db.run(stats.bump, "checkin_worse", durable=False)
+    await services.db.run(stats.bump, Count.CHECKIN_WORSE, durable=False)
     await show(update, ctx, worse_screen(services.content, lang, cb.reminder_id))
     return None
 
@@ -322,7 +327,7 @@ async def on_worse_answer(update: Update, ctx: BotContext, cb: WorseAnswer) -> s
     lang = await services.user_language(update)
     if checklist.counts_yes(cb.answer):
         # An emergency sign (or not sure): the emergency disposition at once, nothing else.
-        await services.db.run(stats.bump, "checkin_worse_emergency", durable=False)
+        await services.db.run(stats.bump, Count.CHECKIN_WORSE_EMERGENCY, durable=False)
         check = checklist.worse_check
         text = outcome_text(content, lang, check.outcome, [(check.text, cb.answer != "yes")])
         await show(update, ctx, Screen(text, markup([[main_menu_button(content, lang)]])))
@@ -340,34 +345,14 @@ async def on_worse_answer(update: Update, ctx: BotContext, cb: WorseAnswer) -> s
     # Never weaker than "Same" after "get help today": worse spasms mean a doctor today if possible,
     # and the safety-netting of the "get help today" disposition.
     text = with_criteria(content, lang, content.text(lang, "reminders.worse_next"))
-    text += "\n\n" + safety_net(content, lang, "urgent")
+    text += "\n\n" + safety_net(content, lang, Role.URGENT)
     await show(update, ctx, Screen(text, keyboard))
     return None
 
 
 async def on_snooze(update: Update, ctx: BotContext, cb: Snooze) -> str | None:
-    services = ctx.services
-    content = services.content
-    snooze = content.reminders.snooze(cb.snooze)
-    user, chat = update.effective_user, update.effective_chat
-    if snooze is None or user is None or chat is None:
-        return await show_stale(update, ctx)
-    lang = await services.user_language(update)
-    now = services.now()
-    due = now + int(snooze.hours * 3600)
-    if not await _insert(update, ctx, lang, due=due, payload=FollowupPayload(lang=lang, asked_at=now)):
-        return None
-    cached = await services.cached_user(user.id)
-    await show(
-        update,
-        ctx,
-        done_screen(
-            content,
-            lang,
-            content.text(lang, "reminders.snoozed", when=when(content, lang, due, cached.timezone, now)),
-        ),
-    )
-    return None
+    snooze = ctx.services.content.reminders.snooze(cb.snooze)
+    return await _followup(update, ctx, snooze.hours if snooze else None, snoozed=True)
 
 
 async def on_stop(update: Update, ctx: BotContext, _: StopReminders) -> str | None:

@@ -41,7 +41,13 @@ from storage import users
 from storage.reminders import DailyPayload
 
 PROMPT_FOR = 600.0  # seconds a "type your city" or "share your location" prompt stays open
-_PROMPTS = "zone_prompts"  # bot_data key: user id -> (prompt expiry, reply keyboard shown)
+
+
+class ZonePrompts:
+    """Per-application state: user id -> (prompt expiry, reply keyboard shown)."""
+
+    def __init__(self) -> None:
+        self.open: dict[int, tuple[float, bool]] = {}
 
 
 # --- screens -------------------------------------------------------------------------------
@@ -99,8 +105,7 @@ def kind_screen(content: Content, lang: str) -> Screen:
 
 
 def _prompts(ctx: BotContext) -> dict[int, tuple[float, bool]]:
-    prompts: dict[int, tuple[float, bool]] = ctx.bot_data.setdefault(_PROMPTS, {})
-    return prompts
+    return ctx.services.state(ZonePrompts).open
 
 
 def _open_prompt(ctx: BotContext, user_id: int, *, keyboard: bool) -> None:

@@ -8,16 +8,18 @@ from __future__ import annotations
 import asyncio
 import logging
 import sqlite3
-import weakref
 from collections import OrderedDict
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
+from types import MappingProxyType
+from typing import Final
 
 from bot.infra.services import Services
 from bot.ui.dates import zone_of
 from content.model import Content
 from content.problems import Problem
 from storage import diary
+from storage.db import Database
 from storage.group_commit import GroupCommit
 
 log = logging.getLogger(__name__)
@@ -37,8 +39,8 @@ class DiaryWriter:
     checklist's answers, and the commits are not fsynced: the WAL survives a crash of the
     process, and the background checkpoint (storage/db.py, every second) syncs it."""
 
-    def __init__(self, services: Services) -> None:
-        self._commits = GroupCommit(services.db, name="diary-writes")
+    def __init__(self, db: Database) -> None:
+        self._commits = GroupCommit(db, name="diary-writes")
         # user -> (day, (count, over 10 min)) of the checklist's window: most people who take the
         # checklist keep no diary, and two of its five steps would otherwise each wait for a read.
         self.recent: OrderedDict[int, tuple[date, tuple[int, int]]] = OrderedDict()
@@ -54,6 +56,9 @@ class DiaryWriter:
     async def flush(self) -> None:
         await self._commits.flush()
 
+    async def close(self) -> None:
+        await self._commits.flush()
+
 
 def _log_failure(future: asyncio.Future[None]) -> None:
     if not future.cancelled() and future.exception() is not None:
@@ -62,14 +67,10 @@ def _log_failure(future: asyncio.Future[None]) -> None:
 
 RECENT_SIZE = 10_000  # users whose checklist counts are kept
 
-_WRITERS: weakref.WeakKeyDictionary[Services, DiaryWriter] = weakref.WeakKeyDictionary()
-
 
 def writer(services: Services) -> DiaryWriter:
-    w = _WRITERS.get(services)
-    if w is None:
-        w = _WRITERS[services] = DiaryWriter(services)
-    return w
+    """The diary's write queue over the open database (a reopened database gets a new one)."""
+    return services.queue(DiaryWriter, DiaryWriter)
 
 
 def changed(services: Services, user_id: int) -> None:
@@ -79,14 +80,16 @@ def changed(services: Services, user_id: int) -> None:
 
 async def flush(services: Services) -> None:
     """Every diary write queued so far, committed: call before reading the diary."""
-    w = _WRITERS.get(services)
-    if w is not None:
-        await w.flush()
+    await writer(services).flush()
 
+
+# The daily reminder kind (content/reminders.yaml daily_kinds) that is the diary's prompt: its
+# message carries the diary's one-tap buttons. Checked at load by content_problems below.
+DAILY_PROMPT: Final = "diary"
 
 # Which checklist question shows which diary figure before it is asked. The source text's two
 # criteria a diary turns into facts: "if they recur often" and "if they last long".
-CHECKLIST_HINTS = {"recurring": "checklist_hint_recurring", "long_lasting": "checklist_hint_long"}
+CHECKLIST_HINTS = MappingProxyType({"recurring": "checklist_hint_recurring", "long_lasting": "checklist_hint_long"})
 
 
 def content_problems(content: Content) -> list[Problem]:
@@ -110,8 +113,8 @@ def content_problems(content: Content) -> list[Problem]:
             )
     if set(content.diary.long_durations) != set(diary.LONG_DURATIONS):
         problems.append(Problem("diary.yaml", None, f"long_durations must be {', '.join(diary.LONG_DURATIONS)}"))
-    if "diary" not in content.reminders.daily_kinds:
-        problems.append(Problem("reminders.yaml", None, "daily_kinds needs 'diary' (the daily diary prompt)"))
+    if DAILY_PROMPT not in content.reminders.daily_kinds:
+        problems.append(Problem("reminders.yaml", None, f"daily_kinds needs {DAILY_PROMPT!r} (the daily diary prompt)"))
     return problems
 
 

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from types import MappingProxyType
 from typing import Final, Literal
 
 from telegram import Bot
@@ -31,7 +32,9 @@ log = logging.getLogger(__name__)
 
 Kind = Literal["description", "short_description"]
 KINDS: Final[tuple[Kind, ...]] = ("description", "short_description")
-LIMITS: Final[dict[Kind, int]] = {"description": MAX_DESCRIPTION, "short_description": MAX_SHORT_DESCRIPTION}
+LIMITS: Final[Mapping[Kind, int]] = MappingProxyType(
+    {"description": MAX_DESCRIPTION, "short_description": MAX_SHORT_DESCRIPTION}
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -3,17 +3,17 @@
 from __future__ import annotations
 
 import json
-from types import MappingProxyType
+import logging
 from typing import Any
 
-from telegram import Update
+from telegram import Bot, Update
 
+from bot.core.feature import Chore, Command, Feature, On
 from bot.infra import timezones
 from bot.infra.services import BotContext, Services
-from bot.ui import diary_facts
+from bot.services import diary as diary_facts
 from bot.ui.callbacks import ConfirmDelete, KeepData, OpenPrivacy
 from bot.ui.dates import day
-from bot.ui.feature import Command, Feature
 from bot.ui.keyboards import Screen, button, main_menu_button, markup
 from bot.ui.labels import reminder_label
 from bot.ui.replies import show
@@ -23,18 +23,10 @@ from storage import reminders as outbox
 from storage import users
 from storage.reminders import Reminder
 
+log = logging.getLogger(__name__)
+
 MAX_EXPORT = 3500  # leaves room for the heading inside Telegram's 4096 characters
 MAX_MESSAGES = 5  # a longer record (a long spasm diary) is sent as one JSON file
-
-
-async def privacy_command(update: Update, ctx: BotContext) -> None:
-    lang = await ctx.services.user_language(update)
-    await show(
-        update,
-        ctx,
-        text_screen(ctx.services.content, lang, privacy_text(ctx.services, lang)),
-        new=True,
-    )
 
 
 def privacy_text(services: Services, lang: str) -> str:
@@ -62,11 +54,12 @@ async def mydata_command(update: Update, ctx: BotContext) -> None:
     services = ctx.services
     assert update.effective_user is not None and update.effective_chat is not None
     lang = await services.user_language(update)
-    await services.checklists.flush()  # answers still queued are stored data too
-    await diary_facts.flush(services)  # and so are diary entries still queued
+    await services.flush()  # checklist answers and diary entries still queued are stored data too
     user_id = update.effective_user.id
     # One read for both: the record and the summary describe the same moment.
-    data, active = await services.db.read(lambda conn: (users.export(conn, user_id), outbox.list_active(conn, user_id)))
+    data, active = await services.db.read(
+        lambda conn: (users.export(conn, user_id, services.tables), outbox.list_active(conn, user_id))
+    )
     content = services.content
     if not any(data.values()):
         await show(
@@ -170,8 +163,8 @@ async def on_confirm_delete(update: Update, ctx: BotContext, _: ConfirmDelete) -
     lang = await services.user_language(update)
     user_id = update.effective_user.id
     services.checklists.forget(user_id)  # before the erase, so no queued answer outlives it
-    await diary_facts.flush(services)  # queued diary writes land first, then go with the rest
-    await services.db.run(users.erase, user_id)
+    await services.flush()  # queued writes land first, then go with the rest
+    await services.db.run(users.erase, user_id, services.tables)
     diary_facts.changed(services, user_id)
     # Fold the WAL into the main file so the erased rows' old pages leave the -wal file too.
     await services.db.checkpoint()
@@ -181,12 +174,24 @@ async def on_confirm_delete(update: Update, ctx: BotContext, _: ConfirmDelete) -
     return None
 
 
+async def purge_inactive_users(services: Services, bot: Bot) -> int:
+    """Chore: erase users who blocked the bot longer ago than RETENTION_DAYS, every table of
+    every feature with them."""
+    cutoff = int(services.clock.now()) - services.settings.retention_days * 86400
+    purged = await services.db.run(users.purge_inactive, cutoff, services.tables)
+    if purged:
+        services.checklists.clear_cache()  # their runs went with them
+        log.info("purged %d users inactive for over %d days", purged, services.settings.retention_days)
+    return purged
+
+
 FEATURE = Feature(
     name="privacy",
     commands=(
-        Command("privacy", privacy_command),
-        Command("mydata", mydata_command),
-        Command("delete_my_data", delete_command),
+        Command("privacy", opens=OpenPrivacy(), listed=10),
+        Command("mydata", mydata_command, listed=11),
+        Command("delete_my_data", delete_command, listed=12),
     ),
-    callbacks=MappingProxyType({OpenPrivacy: on_privacy_button, ConfirmDelete: on_confirm_delete, KeepData: on_keep}),
+    chores=(Chore("user-retention", 3600.0, purge_inactive_users),),
+    callbacks=(On(OpenPrivacy, on_privacy_button), On(ConfirmDelete, on_confirm_delete), On(KeepData, on_keep)),
 )

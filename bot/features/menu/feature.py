@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from types import MappingProxyType
 
 from telegram import Update
 from telegram.ext import filters
 
+from bot.core.feature import Command, Feature, Message, On, Stage
 from bot.infra.services import BotContext
 from bot.ui.callbacks import Nav, OpenHelp, OpenLanguage, SetLang, Vote
 from bot.ui.dates import day
-from bot.ui.feature import Command, Feature, Message, Stage
 from bot.ui.keyboards import Screen, button, main_menu_button, markup, page_screen, rows
 from bot.ui.replies import show
 from bot.ui.screens import NEW_TEXT, PRIVATE, escape, main_screen, show_stale, start_screen, text_screen
@@ -55,11 +54,6 @@ async def menu(update: Update, ctx: BotContext) -> None:
     await show(update, ctx, main_screen(ctx.services.content, lang), new=True)
 
 
-async def help_command(update: Update, ctx: BotContext) -> None:
-    lang = await ctx.services.user_language(update)
-    await show(update, ctx, help_screen(ctx.services.content, lang), new=True)
-
-
 async def about(update: Update, ctx: BotContext) -> None:
     content = ctx.services.content
     lang = await ctx.services.user_language(update)
@@ -80,11 +74,6 @@ def _reviewed(content: Content, lang: str) -> str:
     except ValueError:
         return content.reviewed
     return day(content, lang, reviewed.timestamp(), None)
-
-
-async def language(update: Update, ctx: BotContext) -> None:
-    lang = await ctx.services.user_language(update)
-    await show(update, ctx, language_screen(ctx.services.content, lang), new=True)
 
 
 async def search(update: Update, ctx: BotContext) -> None:
@@ -178,11 +167,11 @@ async def on_help_button(update: Update, ctx: BotContext, _: OpenHelp) -> str | 
 FEATURE = Feature(
     name="menu",
     commands=(
-        Command("start", start),
-        Command("menu", menu),
-        Command("help", help_command),
-        Command("about", about),
-        Command("language", language),
+        Command("start", start, listed=1),
+        Command("menu", menu, listed=2),
+        Command("help", opens=OpenHelp(), listed=8),
+        Command("about", about, listed=9),
+        Command("language", opens=OpenLanguage(), listed=7),
     ),
     messages=(
         Message(PRIVATE & filters.COMMAND, unknown, Stage.UNCLAIMED_COMMAND),
@@ -192,13 +181,11 @@ FEATURE = Feature(
         ),
         Message(~PRIVATE & filters.COMMAND & filters.UpdateType.MESSAGE, private_only, Stage.FALLBACK),
     ),
-    callbacks=MappingProxyType(
-        {
-            Nav: on_nav,
-            SetLang: on_set_lang,
-            Vote: on_vote,
-            OpenLanguage: on_language_button,
-            OpenHelp: on_help_button,
-        }
+    callbacks=(
+        On(Nav, on_nav),
+        On(SetLang, on_set_lang),
+        On(Vote, on_vote),
+        On(OpenLanguage, on_language_button),
+        On(OpenHelp, on_help_button),
     ),
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from telegram import BotCommand
 from telegram.error import TelegramError
@@ -11,29 +12,23 @@ from bot.infra.services import BotApp, services_of
 
 log = logging.getLogger(__name__)
 
-# Shown by Telegram in this order; descriptions are content (`commands.<name>`). Admin commands
-# are left out: they would show to everyone. tests/test_menu.py checks every one is handled.
-MENU = (
-    "start",
-    "menu",
-    "check",
-    "log",
-    "diary",
-    "reminders",
-    "language",
-    "help",
-    "about",
-    "privacy",
-    "mydata",
-    "delete_my_data",
-)
+
+@dataclass(frozen=True, slots=True)
+class CommandMenu:
+    """The commands Telegram lists, in order: collected from every feature's `Command(listed=)`
+    (per-application state). Descriptions are content (`commands.<name>`); admin commands are
+    never listed (they would show to everyone). tests/test_menu.py checks every one is handled."""
+
+    names: tuple[str, ...]
 
 
 async def register_commands(app: BotApp) -> None:
     """The command list in every language (the default language without a code)."""
-    content = services_of(app).content
+    services = services_of(app)
+    content = services.content
+    names = services.state(CommandMenu).names
     for lang in content.languages:
-        commands = [BotCommand(c, content.text(lang, f"commands.{c}")) for c in MENU]
+        commands = [BotCommand(c, content.text(lang, f"commands.{c}")) for c in names]
         code = None if lang == content.default_language else lang
         try:
             await app.bot.set_my_commands(commands, language_code=code)

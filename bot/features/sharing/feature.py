@@ -13,11 +13,11 @@ from __future__ import annotations
 from telegram import Update
 from telegram.ext import ChosenInlineResultHandler, CommandHandler, InlineQueryHandler
 
+from bot.core.feature import Feature, enter
 from bot.infra.services import BotContext, Services
 from bot.ui import deeplinks, sharing
 from bot.ui.callbacks import ACTION_CALLBACKS, Callback, Nav, StartChecklist
 from bot.ui.deeplinks import OpenChecklist, OpenDiaryLog, OpenPage, StartLink
-from bot.ui.feature import Feature, enter
 from bot.ui.keyboards import Screen
 from bot.ui.replies import show
 from bot.ui.screens import PRIVATE, greeting, start_screen
@@ -25,6 +25,7 @@ from bot.ui.search import find_pages
 from content.model import MAIN_PAGE
 from content.start_parameters import CHECKLIST, DIARY_LOG
 from storage import stats, users
+from storage.stats import Family
 
 
 def _callback(link: StartLink | None) -> Callback | None:
@@ -42,12 +43,12 @@ def _callback(link: StartLink | None) -> Callback | None:
 def _counter(link: StartLink | None) -> str:
     match link:
         case StartLink(OpenPage(page)):
-            return f"deeplink_{page}"
+            return Family.DEEPLINK.of(page)
         case StartLink(OpenChecklist()):
-            return f"deeplink_{CHECKLIST}"
+            return Family.DEEPLINK.of(CHECKLIST)
         case StartLink(OpenDiaryLog()):
-            return f"deeplink_{DIARY_LOG}"
-    return "deeplink_unknown"
+            return Family.DEEPLINK.of(DIARY_LOG)
+    return Family.DEEPLINK.of("unknown")
 
 
 async def on_start_link(update: Update, ctx: BotContext) -> None:
@@ -115,7 +116,7 @@ async def on_chosen_result(update: Update, ctx: BotContext) -> None:
     assert chosen is not None
     page = sharing.result_page(chosen.result_id, ctx.services.content)
     if page is not None:
-        await ctx.services.db.run(stats.bump, f"share_{page}", durable=False)
+        await ctx.services.db.run(stats.bump, Family.SHARE.of(page), durable=False)
 
 
 FEATURE = Feature(

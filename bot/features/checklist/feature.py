@@ -12,14 +12,14 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
-from types import MappingProxyType
 from typing import Any
 
 from telegram import Bot, Update
 from telegram.ext import ApplicationHandlerStop
 
+from bot.core.feature import Chore, Command, Feature, On, Route, TextClaim
 from bot.infra.services import BotContext, Services
-from bot.ui import diary_facts
+from bot.services import diary as diary_facts
 from bot.ui.callbacks import (
     AddFollowup,
     Answer,
@@ -31,14 +31,16 @@ from bot.ui.callbacks import (
     StartLog,
 )
 from bot.ui.dates import day
-from bot.ui.feature import Command, Feature, Message, Route, Stage
 from bot.ui.keyboards import Screen, button, main_menu_button, markup
 from bot.ui.outcomes import outcome_text, reasons_of
 from bot.ui.replies import show
 from bot.ui.screens import NEW_TEXT, main_screen, show_stale
 from content.model import Content
 from content.telegram_html import parse_html
+from storage import checklists
 from storage.checklists import ChecklistRun
+from storage.stats import Count, Family
+from storage.tables import Table, delete_user_rows, user_rows
 
 IDLE_SECONDS = 30 * 60
 log = logging.getLogger(__name__)
@@ -123,7 +125,7 @@ async def begin(update: Update, ctx: BotContext, *, new_message: bool) -> None:
     # so no second write is needed to remember it.
     message_id = None if new_message else _message_id(update)
     run = ChecklistRun(user.id, secrets.token_hex(4), chat.id, message_id, lang, (), None, now, now)
-    services.checklists.put(run, "checklist_started")
+    services.checklists.put(run, Count.CHECKLIST_STARTED)
     await _show_question(update, ctx, run, lang, new_message=new_message)
 
 
@@ -223,7 +225,7 @@ def _message_id(update: Update) -> int | None:
 
 
 def _finish(services: Services, followup: bool, run: ChecklistRun) -> None:
-    counts = ("checklist_finished", f"outcome_{run.outcome}")
+    counts = (Count.CHECKLIST_FINISHED, Family.OUTCOME.of(str(run.outcome)))
     if followup:
         # Kept (at most 30 idle minutes) only so "Summary" and "Remind me" can use it.
         services.checklists.put(run, *counts)
@@ -240,7 +242,7 @@ async def on_restart(update: Update, ctx: BotContext, _: ChecklistRestart) -> st
 RunAction = Callable[[Update, BotContext, ChecklistRun, str], Awaitable[str | None]]
 
 
-def _of_run(action: RunAction) -> Route:
+def _of_run(action: RunAction) -> Route[ChecklistBack | ChecklistCancel | ChecklistSummary]:
     """Back, Cancel and Summary act on the run their button belongs to; an ended or older
     run gets the main menu and an alert instead."""
 
@@ -314,18 +316,25 @@ async def expire_idle(services: Services, bot: Bot) -> int:
 
 FEATURE = Feature(
     name="checklist",
-    commands=(Command("check", check_command),),
+    commands=(Command("check", check_command, listed=3),),
     # Free text while a question is open is answered by re-asking, not searched.
-    messages=(Message(NEW_TEXT, text_mid_checklist, Stage.CLAIM),),
-    callbacks=MappingProxyType(
-        {
-            StartChecklist: on_start_button,
-            Answer: on_answer,
-            ChecklistBack: _of_run(step_back),
-            ChecklistCancel: _of_run(cancel_run),
-            ChecklistRestart: on_restart,
-            ChecklistSummary: _of_run(send_summary),
-        }
+    claims=(TextClaim(20, NEW_TEXT, text_mid_checklist),),
+    callbacks=(
+        On(StartChecklist, on_start_button),
+        On(Answer, on_answer),
+        On(ChecklistBack, _of_run(step_back)),
+        On(ChecklistCancel, _of_run(cancel_run)),
+        On(ChecklistRestart, on_restart),
+        On(ChecklistSummary, _of_run(send_summary)),
     ),
-    chores=(expire_idle,),
+    # Every minute: a run idle for IDLE_SECONDS (30 min) closes at most a minute late.
+    chores=(Chore("checklist-expiry", 60.0, expire_idle),),
+    tables=(
+        Table(
+            "checklist_sessions",
+            checklists.MIGRATIONS,
+            export=user_rows("checklist_sessions"),
+            erase=delete_user_rows("checklist_sessions"),
+        ),
+    ),
 )

@@ -7,17 +7,18 @@ import logging
 
 from telegram import Update
 
+from bot.core.feature import Command, Feature
 from bot.infra.services import BotApp, BotContext, Services
-from bot.ui.callbacks import load_checked_content
-from bot.ui.commands import register_commands
-from bot.ui.feature import Command, Feature
+from bot.services.checked_content import load_checked_content
+from bot.services.commands import register_commands
+from bot.services.profile import register_profile
 from bot.ui.keyboards import Screen
-from bot.ui.profile import register_profile
 from bot.ui.replies import show
 from bot.ui.screens import escape
 from content.loader import summary
 from content.problems import ContentError
 from storage import stats
+from storage.stats import CHECKINS, Count, Family
 
 log = logging.getLogger(__name__)
 MAX_ERRORS = 3000
@@ -27,30 +28,31 @@ async def stats_command(update: Update, ctx: BotContext) -> None:
     services = ctx.services
     lang = await services.user_language(update)
     snap = await services.db.read(stats.snapshot, services.now())
-    counters: dict[str, int] = snap["counters"]  # type: ignore[assignment]
-    reminders: dict[str, int] = snap["reminders"]  # type: ignore[assignment]
+    content = services.content
+
+    def line(key: str, **values: object) -> str:
+        return content.text(lang, f"admin.stats_{key}", **values)
+
+    counts, families = snap.counts, snap.families
     lines = [
-        f"users: {snap['users']}",
-        f"active in the last 7 days: {snap['active_7d']}",
-        f"checklists started: {counters.get('checklist_started', 0)}",
-        f"checklists finished: {counters.get('checklist_finished', 0)}",
+        line("users", count=snap.users),
+        line("active", count=snap.active_7d),
+        line("started", count=counts[Count.CHECKLIST_STARTED]),
+        line("finished", count=counts[Count.CHECKLIST_FINISHED]),
     ]
-    lines += [f"outcome {k.removeprefix('outcome_')}: {v}" for k, v in counters.items() if k.startswith("outcome_")]
-    lines += [f"check-ins {k.removeprefix('checkin_')}: {v}" for k, v in counters.items() if k.startswith("checkin_")]
-    # Reach (bot/features/sharing.py): deep links opened by target, pages shared by page.
-    opened = {k.removeprefix("deeplink_"): v for k, v in counters.items() if k.startswith("deeplink_")}
-    shared = {k.removeprefix("share_"): v for k, v in counters.items() if k.startswith("share_")}
-    lines.append(f"deep links opened: {sum(opened.values())}")
-    lines += [f"deep link {target}: {n}" for target, n in opened.items()]
-    lines.append(f"pages shared: {sum(shared.values())}")
-    lines += [f"shared {page}: {n}" for page, n in shared.items()]
+    lines += [line("outcome", name=k, count=v) for k, v in families[Family.OUTCOME].items()]
+    lines += [line("checkin", name=c.value.removeprefix("checkin_"), count=counts[c]) for c in CHECKINS if counts[c]]
+    # Reach (bot/features/sharing/feature.py): deep links opened by target, pages shared by page.
+    opened, shared = families[Family.DEEPLINK], families[Family.SHARE]
+    lines.append(line("deeplinks", count=sum(opened.values())))
+    lines += [line("deeplink", name=target, count=n) for target, n in opened.items()]
+    lines.append(line("shares", count=sum(shared.values())))
+    lines += [line("share", name=page, count=n) for page, n in shared.items()]
     for status in ("pending", "sending", "sent", "failed", "paused", "cancelled"):
-        lines.append(f"reminders {status}: {reminders.get(status, 0)}")
-    least = snap["least_helpful"]
-    assert isinstance(least, list)
-    for page, language, yes, no in least:
-        lines.append(f"least helpful: {page} ({language}) {yes} 👍 / {no} 👎")
-    text = services.content.text(lang, "admin.stats", stats=escape("\n".join(lines)))
+        lines.append(line("reminders", status=status, count=snap.reminders.get(status, 0)))
+    for page, language, yes, no in snap.least_helpful:
+        lines.append(line("least_helpful", page=page, language=language, yes=yes, no=no))
+    text = content.text(lang, "admin.stats", stats=escape("\n".join(lines)))
     await show(update, ctx, Screen(text), new=True)
 
 

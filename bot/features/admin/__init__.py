@@ -1,0 +1,1 @@
+"""The admin feature: everything it owns is declared in feature.py."""

@@ -1,0 +1,1 @@
+"""The checklist feature: everything it owns is declared in feature.py."""

@@ -1,0 +1,100 @@
+"""/diary: the last 30 days in words, and the chart drawn in the worker process."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sqlite3
+from datetime import date
+
+from telegram import Bot, Update
+
+from bot.features.diary import summary as maths
+from bot.features.diary.chart import ChartBusyError, ChartSpec
+from bot.features.diary.screens import chart_spec, diary_keyboard, summary_text, words_of
+from bot.features.diary.state import DiaryState, state_of, user_id_of
+from bot.infra.services import BotContext
+from bot.services import diary as diary_facts
+from bot.services.diary import local_today
+from bot.ui.callbacks import (
+    OpenDiary,
+)
+from bot.ui.keyboards import Keyboard, Screen, markup
+from bot.ui.replies import show
+from content.model import DiaryText
+from storage import diary
+
+log = logging.getLogger(__name__)
+
+# --- /diary ----------------------------------------------------------------------------------
+
+
+async def on_open_diary(update: Update, ctx: BotContext, _: OpenDiary) -> str | None:
+    return await _diary(update, ctx)
+
+
+async def _diary(update: Update, ctx: BotContext) -> str | None:
+    """The last 30 days in words and as a chart; the chart is drawn in the worker process."""
+    services = ctx.services
+    content = services.content
+    user_id = user_id_of(update)
+    chat = update.effective_chat
+    assert chat is not None
+    lang = await services.user_language(update)
+    cached = await services.cached_user(user_id)
+    today = local_today(services, cached.timezone)
+    days = content.diary.summary_days
+    window = maths.window(today, days)
+
+    def read(conn: sqlite3.Connection) -> tuple[list[diary.DayCount], int, date | None]:
+        rows_ = diary.day_counts(conn, user_id, window.previous_first, today)
+        return rows_, diary.total(conn, user_id), diary.first_day(conn, user_id)
+
+    await diary_facts.flush(services)
+    rows_, total, first = await services.db.read(read)
+    s = maths.summarise(rows_, today, days)
+    text = summary_text(content, lang, s, total, first)
+    keyboard = markup(diary_keyboard(content, lang, total))
+    if total == 0:
+        await show(update, ctx, Screen(text, keyboard), new=update.callback_query is None)
+        return None
+    state = state_of(ctx.application)
+    words = words_of(content, lang)
+    if user_id in state.charting:
+        return words.message("chart_busy")
+    # The words now; the chart (~0.1 s in the worker, 1 s for the worker's first) follows with
+    # the buttons, so this user's next taps are not held up behind the drawing.
+    await show(update, ctx, Screen(text), new=update.callback_query is None)
+    state.charting.add(user_id)
+    # Our own task set, awaited at shutdown (stop): PTB's create_task warns outside run_polling.
+    task = asyncio.get_running_loop().create_task(
+        _send_chart(ctx.bot, state, chat.id, user_id, chart_spec(content, lang, s), words, keyboard, days),
+        name="diary-chart",
+    )
+    state.tasks.add(task)
+    task.add_done_callback(state.tasks.discard)
+    return None
+
+
+async def _send_chart(
+    bot: Bot,
+    state: DiaryState,
+    chat_id: int,
+    user_id: int,
+    spec: ChartSpec,
+    words: DiaryText,
+    keyboard: Keyboard,
+    days: int,
+) -> None:
+    try:
+        png = await state.drawer.draw(user_id, spec)
+        await bot.send_photo(chat_id, png, caption=words.message("chart_caption", days=days), reply_markup=keyboard)
+    except ChartBusyError:  # pragma: no cover - charting already guards; kept for direct callers
+        pass
+    except Exception:
+        log.exception("the diary chart could not be drawn or sent")
+        with contextlib.suppress(Exception):
+            await bot.send_message(chat_id, words.message("chart_failed"), reply_markup=keyboard)
+    finally:
+        state.charting.discard(user_id)

@@ -1,0 +1,1 @@
+"""The menu feature: everything it owns is declared in feature.py."""

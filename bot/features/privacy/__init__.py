@@ -1,0 +1,1 @@
+"""The privacy feature: everything it owns is declared in feature.py."""

@@ -1,0 +1,1 @@
+"""The sharing feature: everything it owns is declared in feature.py."""
