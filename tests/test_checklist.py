@@ -160,14 +160,17 @@ async def test_free_text_mid_question_reasks(bot, content):
 async def test_summary_is_plain_text_with_date(bot, content):
     await bot.send("/check")
     await answer(bot, content, *NO_SIGNS, "yes", "unsure", "no", "no")
-    await bot.tap("Summary for my doctor")
-    summary = bot.fake.bot_messages(42)[-1]
-    assert summary.parse_mode is None
-    assert "Spasm Guide: checklist summary (Sunday, 1 March 2026)" in summary.text
-    assert "Are your muscle spasms intense?: Yes" in summary.text
-    assert "Do your spasms persist even after you stretch the muscle?: Not sure" in summary.text
-    assert "Do you have chest pain or pressure, or trouble breathing?: No" in summary.text
-    assert "Outcome: 🩺 Book an appointment with your doctor" in summary.text
+    await bot.tap("The report as text")
+    report = bot.fake.bot_messages(42)[-1]
+    assert report.parse_mode is None
+    lines = report.text.splitlines()
+    # The result and its date first, then only what was answered yes or not sure, one per line.
+    assert "CHECKLIST OF SUNDAY, 1 MARCH 2026" in lines
+    assert lines[lines.index("CHECKLIST OF SUNDAY, 1 MARCH 2026") + 1] == "Result: Book an appointment with your doctor"
+    assert "• Are your muscle spasms intense? Yes" in lines
+    assert "• Do your spasms persist even after you stretch the muscle? Not sure" in lines
+    assert "chest pain" not in report.text and ": No" not in report.text
+    assert "Every other question I was asked (13): no." in lines
 
 
 async def test_two_users_never_mix_answers(bot, content):

@@ -429,11 +429,13 @@ async def test_checklist_shows_what_was_logged_before_asking(bot):
     assert "Spasms in your diary, last 14 days: 3, of which 2 lasted over 10 minutes." in bot.text()
     await bot.tap("Yes")
     assert "Log a spasm" in " ".join(bot.buttons())
-    await bot.tap("Summary for my doctor")
-    summary = bot.text()
-    assert (
-        "Spasm diary, last 30 days: 4 logged, 3 lasting over 10 minutes, 1 severe (the 30 days before: 0)." in summary
-    )
+    await bot.tap("The report as text")
+    report = bot.text()
+    # The figures as /diary words them: a 20-day-old diary is not "none in the 30 days before".
+    assert "Spasms logged: 4" in report and "lasting over 10 minutes: 3" in report and "severe: 1" in report
+    assert "Your diary began less than 30 days ago" in report and "30 days before: 0" not in report
+    await bot.send("/diary")
+    assert "Your diary began less than 30 days ago" in bot.fake.bot_messages(42)[-2].plain
 
 
 async def test_checklist_without_a_diary_asks_as_before(bot):
@@ -586,7 +588,7 @@ async def test_a_chart_that_cannot_be_drawn_is_said_and_the_buttons_stay(bot):
     from concurrent.futures import ThreadPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    from bot.features.diary.chart import ChartDrawer
+    from bot.services.charts import ChartDrawer
 
     class Broken(ThreadPoolExecutor):  # the worker process died (killed for memory, say)
         def submit(self, *args, **kwargs):

@@ -13,12 +13,14 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from bot.features.diary.chart import ChartSpec, Series, render_png, tick_labels
 from bot.services import doctor_report as dr
+from bot.services.charts import ChartSpec, Series, render_png
 from bot.services.report import Report, render_pdf, render_text
 from content.model import Content
 from storage.diary import Entry
 from tests.images import read_png
+from tests.test_checklist import NO_SIGNS, answer
+from tests.test_diary import log, settle
 
 TODAY = date(2026, 12, 2)
 # Set REPORT_PAGES=DIR to keep the rendered pages for looking at them.
@@ -32,7 +34,12 @@ def sample(content: Content, lang: str, entries: int = 50) -> Report:
     checklist = dr.checklist_part(content, lang, "urgent", answers, "2/12/2026", followup=True)
     counts = tuple([0] * 27 + [1, 2, 1])
     png = render_png(
-        ChartSpec("Chart", "per day", tick_labels([str(i) for i in range(30)]), (Series("a", "#e66101", counts),))
+        ChartSpec(
+            "Chart",
+            "per day",
+            tuple(str(i) if i % 7 == 2 else "" for i in range(30)),
+            (Series("a", "#e66101", counts),),
+        )
     )
     diary = dr.diary_part(content, lang, ["Spasms logged: <b>4</b>\n• severe: 1", "Your diary began 3 days ago."], png)
     rows = [
@@ -112,3 +119,83 @@ def test_the_text_version_reads_well_in_a_message(content: Content) -> None:
     assert "The latest 15 of 50 entries" in text
     assert len(text) < 4096
     assert text.rstrip().endswith("Information, not a diagnosis.")
+
+
+# --- as a user gets it ---------------------------------------------------------------------------
+
+
+def look(pdf: bytes, name: str, tmp_path: Path) -> list[Path]:
+    """The pages as PNG (pdftoppm), kept in REPORT_PAGES when set, for a person to look at."""
+    if shutil.which("pdftoppm") is None:
+        return []
+    out = Path(KEEP) if KEEP else tmp_path
+    (tmp_path / f"{name}.pdf").write_bytes(pdf)
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(tmp_path / f"{name}.pdf"), str(out / name)], check=True)
+    return sorted(out.glob(f"{name}-*.png"))
+
+
+async def test_the_checklist_result_sends_the_report_as_a_pdf_result_first(bot, content, tmp_path) -> None:
+    await log(bot, "10–60 minutes", "Severe")
+    await log(bot, "Under a minute", "Mild")
+    await bot.send("/check")
+    await answer(bot, content, *NO_SIGNS, "yes", "no", "unsure", "no")
+    await bot.tap("Report for my doctor (PDF)")
+    (document,) = bot.ada.files("document")
+    assert document.file_name == "spasm-report-2026-03-01.pdf"
+    assert document.mime_type == "application/pdf"
+    assert "show it on your phone or print it" in document.plain
+    pages = pdf_text(document.file_bytes)
+    assert 1 <= len(pages) <= 2
+    text = " ".join(" ".join(pages).split())
+    result = text.index("Result: Book an appointment with your doctor")
+    assert text.index("Checklist of Sunday, 1 March 2026") < result
+    assert result < text.index("Are your muscle spasms intense? Yes") < text.index("come back often? Not sure")
+    assert "Every other question I was asked (13): no." in text and "chest pain" not in text
+    # The diary as /diary says it, its chart, what was tried, the entries, the footer.
+    assert "Spasms logged: 2" in text and "severe: 1" in text
+    assert "What I have tried" in text and "Stretching" in text
+    assert "Sun 1 Mar 2026 10–60 minutes Severe" in text
+    assert "Information, not a diagnosis." in text
+    assert len(look(document.file_bytes, "checklist-report", tmp_path)) in (0, len(pages))
+
+
+async def test_diary_offers_the_report_and_it_agrees_with_diary(bot, tmp_path) -> None:
+    await log(bot, "1–10 minutes", "Moderate")
+    await bot.send("/diary")
+    await settle(bot)
+    said = bot.fake.bot_messages(42)[-2].plain
+    assert "Spasms logged: 1" in said and "Your diary began less than 30 days ago" in said
+    await bot.tap("Report for my doctor (PDF)")
+    (document,) = bot.ada.files("document")
+    text = " ".join(" ".join(pdf_text(document.file_bytes)).split())
+    assert "Spasms logged: 1" in text and "Your diary began less than 30 days ago" in text
+    assert "30 days before: 0" not in text and "Checklist of" not in text  # no checklist taken
+    look(document.file_bytes, "diary-report", tmp_path)
+    chart = bot.ada.files("photo")[-1]  # the buttons sit under the chart
+    (text_button,) = [b for row in chart.buttons for b in row if b.text == "📝 The report as text"]
+    await bot.ada.tap_data(text_button.callback_data or "", chart.message_id)
+    assert bot.text().startswith("Muscle spasms: a report for my doctor")
+    assert "ENTRIES IN THE LAST 30 DAYS\nSun 1 Mar 2026 · 1–10 minutes · Moderate" in bot.text()
+
+
+async def test_the_report_speaks_italian(bot, tmp_path) -> None:
+    maria = bot.user(43, "Maria", language_code="it")
+    await log(bot, "1–10 minuti", "Forte", user=maria, button="Registra uno spasmo")
+    await maria.send("/diary")
+    await settle(bot)
+    await maria.tap("Resoconto per il medico (PDF)")
+    (document,) = maria.files("document")
+    assert document.file_name == "resoconto-spasmi-2026-03-01.pdf"
+    text = " ".join(" ".join(pdf_text(document.file_bytes)).split())
+    assert "Spasmi muscolari: resoconto per il mio medico" in text and "Pagina 1 di" in text
+    assert "dom 1 mar 2026 1–10 minuti Forte" in text
+    look(document.file_bytes, "session-it", tmp_path)
+
+
+async def test_a_checklist_gone_after_30_minutes_leaves_a_diary_report_and_says_so(bot, content) -> None:
+    await bot.send("/check")
+    await answer(bot, content, *NO_SIGNS, "yes", "no", "no", "no")
+    bot.clock.advance(31 * 60)
+    await bot.tap("The report as text")
+    assert "deleted after 30 minutes" in bot.ada.last_answer()["text"]  # type: ignore[index]
+    assert "CHECKLIST" not in bot.text() and "SPASM DIARY" in bot.text()

@@ -386,10 +386,11 @@ async def test_summary_for_the_doctor_has_the_date_in_words(bot):
     luca = bot.user(63, "Luca", language_code="it")
     await luca.send("/check")
     await answer(bot, luca, "it", *["no"] * len(SIGNS), "yes", "no", "no", "no")
-    await luca.tap("Riepilogo per il mio medico")
-    summary = bot.fake.bot_messages(63)[-1].text
-    assert summary.startswith("Guida agli spasmi: riepilogo della checklist (domenica 1 marzo 2026)")
-    assert "Esito: 🩺 Prenota una visita dal tuo medico" in summary
+    await luca.tap("Il resoconto come testo")
+    report = bot.fake.bot_messages(63)[-1].text
+    assert report.startswith("Spasmi muscolari: resoconto per il mio medico")
+    assert "CHECKLIST DEL DOMENICA 1 MARZO 2026" in report
+    assert "Esito: Prenota una visita dal tuo medico" in report
 
 
 async def test_double_taps_on_the_worse_question_are_answered_and_harmless(bot):

@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import io
 import multiprocessing
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, replace
@@ -192,9 +192,3 @@ class ChartDrawer:
         executor, self._executor = self._executor, None
         if executor is not None and self._own:
             await asyncio.to_thread(executor.shutdown, wait=True, cancel_futures=True)
-
-
-def tick_labels(labels: Sequence[str], every: int = 7) -> tuple[str, ...]:
-    """Keep every `every`-th label counting back from the last day (today is always labelled)."""
-    n = len(labels)
-    return tuple(label if (n - 1 - i) % every == 0 else "" for i, label in enumerate(labels))

@@ -24,10 +24,10 @@ from datetime import date
 from bot.infra.services import Services
 from bot.services import diary_summary
 from bot.services.charts import ChartSpec
+from bot.services.diary import flush, local_today
 from bot.services.report import ChecklistPart, DiaryPart, Finding, ListPart, Part, Report, TablePart, Tone
 from bot.ui.dates import calendar_day, day
 from bot.ui.dates import words as date_words
-from bot.ui.diary_facts import flush, local_today
 from content.model import Content
 from content.telegram_html import parse_html
 from storage import diary

@@ -17,7 +17,7 @@ from typing import Any
 from telegram import Bot, Update
 from telegram.ext import ApplicationHandlerStop
 
-from bot.core.feature import Chore, Command, Feature, On, Route, TextClaim
+from bot.core.feature import Chore, Command, Feature, On, Route, TextClaim, enter
 from bot.infra.services import BotContext, Services
 from bot.services import diary as diary_facts
 from bot.ui.callbacks import (
@@ -27,22 +27,20 @@ from bot.ui.callbacks import (
     ChecklistCancel,
     ChecklistRestart,
     ChecklistSummary,
+    DoctorReport,
     StartChecklist,
     StartLog,
 )
-from bot.ui.dates import day
 from bot.ui.keyboards import Screen, button, main_menu_button, markup
 from bot.ui.outcomes import outcome_text, reasons_of
 from bot.ui.replies import show
 from bot.ui.screens import NEW_TEXT, main_screen, show_stale
 from content.model import Content
-from content.telegram_html import parse_html
 from storage import checklists
-from storage.checklists import ChecklistRun
+from storage.checklists import IDLE_SECONDS, ChecklistRun
 from storage.stats import Count, Family
 from storage.tables import Table, delete_user_rows, user_rows
 
-IDLE_SECONDS = 30 * 60
 log = logging.getLogger(__name__)
 
 
@@ -80,7 +78,14 @@ def outcome_screen(content: Content, run: ChecklistRun, lang: str) -> Screen:
         # Emergency: the one instruction that matters, and a way back to the menu. Nothing else.
         return Screen(text, markup([[main_menu_button(content, lang)]]))
     text += "\n\n" + content.text(lang, "checklist.disclaimer")
-    keyboard = [[button(content.text(lang, "btn.summary"), ChecklistSummary(run.session))]]
+    # The report for the doctor (its result and positive answers first, then the diary), as a
+    # PDF or as text: made by the diary feature (bot/features/diary/report_flow.py).
+    keyboard = [
+        [
+            button(content.text(lang, "report.pdf"), DoctorReport("pdf", run.session)),
+            button(content.text(lang, "report.text"), DoctorReport("text", run.session)),
+        ]
+    ]
     # Logging spasms turns "recur often" and "last long" into facts for next time.
     keyboard.append([button(content.diary.words(lang).buttons["log"], StartLog(new=True))])
     if outcome.followup:
@@ -92,24 +97,6 @@ def outcome_screen(content: Content, run: ChecklistRun, lang: str) -> Screen:
         ]
     )
     return Screen(text, markup(keyboard))
-
-
-def summary_text(content: Content, run: ChecklistRun, lang: str, timezone: str | None, diary_line: str = "") -> str:
-    """Plain text a user can forward to their doctor: no formatting that could get lost."""
-    date = day(content, lang, run.updated_at, timezone)
-    labels = content.checklist.answer_labels[lang]
-    lines = [content.text(lang, "summary.header", date=date), ""]
-    for question in content.checklist.questions:
-        if question.id in run.as_dict:
-            asked = " ".join(parse_html(question.text[lang].text).split())
-            lines.append(content.text(lang, "summary.line", question=asked, answer=labels[run.as_dict[question.id]]))
-    if run.outcome:
-        title = content.checklist.outcomes[run.outcome].text[lang].title
-        lines += ["", content.text(lang, "summary.outcome", outcome=parse_html(title))]
-    if diary_line:  # the diary's 30-day figures: what a doctor asks first
-        lines += ["", diary_line]
-    lines += ["", content.text(lang, "summary.note")]
-    return "\n".join(lines)
 
 
 # --- flow ----------------------------------------------------------------------------------
@@ -282,17 +269,12 @@ async def step_back(update: Update, ctx: BotContext, run: ChecklistRun, lang: st
 
 
 async def send_summary(update: Update, ctx: BotContext, run: ChecklistRun, lang: str) -> str | None:
-    services = ctx.services
-    content = services.content
-    assert update.effective_chat is not None
+    """A "Summary for my doctor" button from before the report: the report, as text."""
     if run.outcome is None:  # only at the end
-        await show(update, ctx, await _question(services, run, lang))
+        await show(update, ctx, await _question(ctx.services, run, lang))
         return None
-    cached = await services.cached_user(run.user_id)
-    diary_line = await diary_facts.doctor_summary(services, run.user_id, lang, cached.timezone)
-    text = summary_text(content, run, lang, cached.timezone, diary_line)
-    await ctx.bot.send_message(update.effective_chat.id, text, parse_mode=None)
-    return content.text(lang, "alerts.summary_sent")
+    await enter(update, ctx, DoctorReport("text", run.session))
+    return None
 
 
 async def expire_idle(services: Services, bot: Bot) -> int:

@@ -10,12 +10,12 @@ from datetime import date
 
 from telegram import Bot, Update
 
-from bot.features.diary import summary as maths
-from bot.features.diary.chart import ChartBusyError, ChartSpec
-from bot.features.diary.screens import chart_spec, diary_keyboard, summary_text, words_of
+from bot.features.diary.screens import diary_keyboard, words_of
 from bot.features.diary.state import DiaryState, state_of, user_id_of
 from bot.infra.services import BotContext
 from bot.services import diary as diary_facts
+from bot.services import diary_summary as maths
+from bot.services.charts import ChartBusyError, ChartSpec
 from bot.services.diary import local_today
 from bot.ui.callbacks import (
     OpenDiary,
@@ -54,7 +54,7 @@ async def _diary(update: Update, ctx: BotContext) -> str | None:
     await diary_facts.flush(services)
     rows_, total, first = await services.db.read(read)
     s = maths.summarise(rows_, today, days)
-    text = summary_text(content, lang, s, total, first)
+    text = maths.summary_text(content, lang, s, total, first)
     keyboard = markup(diary_keyboard(content, lang, total))
     if total == 0:
         await show(update, ctx, Screen(text, keyboard), new=update.callback_query is None)
@@ -69,7 +69,7 @@ async def _diary(update: Update, ctx: BotContext) -> str | None:
     state.charting.add(user_id)
     # Our own task set, awaited at shutdown (stop): PTB's create_task warns outside run_polling.
     task = asyncio.get_running_loop().create_task(
-        _send_chart(ctx.bot, state, chat.id, user_id, chart_spec(content, lang, s), words, keyboard, days),
+        _send_chart(ctx.bot, state, chat.id, user_id, maths.chart_spec(content, lang, s, first), words, keyboard, days),
         name="diary-chart",
     )
     state.tasks.add(task)
