@@ -20,6 +20,7 @@ import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from types import MappingProxyType
 
 from bot.infra.services import Services
 from bot.services import diary_summary
@@ -39,13 +40,15 @@ ENTRY_ROWS = 40
 
 # The result's colour, by disposition; an unknown one (new content) is drawn as the most
 # urgent kind it could be: an emergency when it offers no follow-up, else "see a doctor".
-TONES: Mapping[str, Tone] = {
-    "emergency": "emergency",
-    "poisoning": "emergency",
-    "urgent": "urgent",
-    "see_doctor": "soon",
-    "self_care": "self_care",
-}
+TONES: Mapping[str, Tone] = MappingProxyType(
+    {
+        "emergency": "emergency",
+        "poisoning": "emergency",
+        "urgent": "urgent",
+        "see_doctor": "soon",
+        "self_care": "self_care",
+    }
+)
 
 _HINT = re.compile(r"^\s*<i>.*</i>\s*$")
 

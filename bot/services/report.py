@@ -17,7 +17,9 @@ The PDF is built in memory and sent from memory: no copy of it is ever written t
 from __future__ import annotations
 
 import io
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Literal
 
 from bot.infra.fonts import dejavu
@@ -129,12 +131,14 @@ def render_text(report: Report) -> str:
 # --- PDF ---------------------------------------------------------------------------------------
 
 # Box colours of the result, most urgent first: the same order of alarm as the bot's emoji.
-TONES: dict[str, tuple[str, str]] = {  # tone -> (background, border)
-    "emergency": ("#fde0dc", "#b2182b"),
-    "urgent": ("#fdebd3", "#e66101"),
-    "soon": ("#fff4cc", "#b08900"),
-    "self_care": ("#e6eef7", "#4a6fa5"),
-}
+TONES: Mapping[str, tuple[str, str]] = MappingProxyType(
+    {  # tone -> (background, border)
+        "emergency": ("#fde0dc", "#b2182b"),
+        "urgent": ("#fdebd3", "#e66101"),
+        "soon": ("#fff4cc", "#b08900"),
+        "self_care": ("#e6eef7", "#4a6fa5"),
+    }
+)
 INK, GREY, RULE_COLOUR = "#1a1a1a", "#555555", "#bbbbbb"
 
 
