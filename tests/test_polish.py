@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 
 from tests.conftest import Harness
@@ -50,3 +51,22 @@ async def test_a_saved_spasm_reads_as_labelled_facts_not_a_sentence_of_capitals(
         await user.tap(where)
         await user.tap(calf)
         assert re.search(r", [A-Z]", user.last_text()) is None
+
+
+async def test_the_demos_own_lines_speak_the_sessions_language(tmp_path, content) -> None:
+    from bot.demo import Demo
+    from bot.infra.settings import Settings
+    from bot.lifecycle import running
+
+    out = io.StringIO()
+    demo = Demo(Settings(database=tmp_path / "demo.sqlite3", health_file=None), content, out=out)
+    async with running(demo.app):
+        for line in (":help", ":lang it", ":help", ":wait 1h", "/start", "99", ":lang de"):
+            await demo.handle(line)
+    text = out.getvalue()
+    english, italian = text.split("(la lingua della tua app Telegram ora è: 🇮🇹 Italiano)", 1)
+    assert "Type a number to tap a button" in english
+    assert "Scrivi un numero per toccare un pulsante" in italian and "Type a number" not in italian
+    assert "(orologio avanti di 1h)" in italian and "(nessun pulsante 99 nell'ultimo messaggio)" in italian
+    assert "Ciao, Demo!" in italian  # the bot itself, as before
+    assert "(questa lingua non c'è; prova: en, it)" in italian
