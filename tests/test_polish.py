@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 import re
 
+from bot.features.diary.state import state_of
 from tests.conftest import Harness
+from tests.images import read_png
 
 
 async def test_start_greets_once(bot: Harness) -> None:
@@ -70,3 +72,24 @@ async def test_the_demos_own_lines_speak_the_sessions_language(tmp_path, content
     assert "(orologio avanti di 1h)" in italian and "(nessun pulsante 99 nell'ultimo messaggio)" in italian
     assert "Ciao, Demo!" in italian  # the bot itself, as before
     assert "(questa lingua non c'è; prova: en, it)" in italian
+
+
+def _bar_columns(png_bytes: bytes) -> int:
+    """How many pixel columns of the chart show a bar (the severities' colours, from the PNG)."""
+    png = read_png(png_bytes)
+    bars = {(0xFD * 299 + 0xB8 * 587 + 0x63 * 114) // 1000, (0xE6 * 299 + 0x61 * 587 + 0x01 * 114) // 1000}
+    row = png.height * 3 // 4  # below the legend, through the bars' lower part
+    return sum(1 for x in range(png.width) if png.pixel(x, row) in bars)
+
+
+async def test_a_new_diarys_chart_is_not_a_corner_of_an_empty_month(bot: Harness, tmp_path) -> None:
+    await bot.send("/start")
+    await bot.tap("Log a spasm")
+    await bot.tap("1–10 minutes")
+    await bot.tap("Moderate")
+    await bot.send("/diary")
+    await state_of(bot.app).settled()
+    (chart,) = bot.ada.files("photo")
+    (tmp_path / "chart.png").write_bytes(chart.file_bytes)
+    # A week wide, not 30 days: the one day's bar is ~a seventh of the plot, not a thirtieth.
+    assert _bar_columns(chart.file_bytes) > chart.width // 12
