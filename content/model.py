@@ -356,6 +356,7 @@ class Content:
 REQUIRED_STRINGS = frozenset(
     {
         # The doctor's report (bot/services/doctor_report.py).
+        "demo.edited",
         "report.busy",
         "report.caption",
         "report.checklist",

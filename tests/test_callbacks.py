@@ -27,6 +27,8 @@ def _sample(cls: type[Callback], longest: bool) -> Callback:
             values.append("a1b2c3d4")
         elif field.name in ("when", "duration", "severity", "location", "context"):
             values.append("x" * 12 if longest else "m10_60")  # diary choice ids: at most 12
+        elif field.name == "form":
+            values.append("text")  # the doctor's report: "pdf" or "text"
         elif field.name == "lang":
             values.append("it")
         elif field.name == "zone":

@@ -88,7 +88,7 @@ async def test_three_taps_from_the_main_menu_log_a_spasm(bot):
     assert "When did the spasm happen?" in bot.text() and "How long did it last?" in bot.text()
     assert bot.buttons()[:3] == ["● Just now", "Earlier today", "Yesterday"]
     await bot.tap("1–10 minutes")
-    assert "How bad was it?" in bot.text() and "Just now, 1–10 minutes" in bot.text()
+    assert "How bad was it?" in bot.text() and "Just now · 1–10 minutes" in bot.text()
     await bot.tap("Severe")
     assert "Saved in your diary.\n🗓 Just now · ⏱ 1–10 minutes · 🌡 Severe" in bot.text()
     assert "↩️ Undo" in bot.buttons()
@@ -132,7 +132,7 @@ async def test_optional_where_and_what(bot):
     assert "📍 Add where" not in bot.buttons()
     await bot.tap("Add what was going on")
     await bot.tap("At night")
-    assert "Saved: Calf, At night" in bot.text()
+    assert "Saved: Calf · At night" in bot.text()
     [row] = await entries(bot)
     assert (row["location"], row["context"]) == ("calf", "night")
     await bot.tap("Add what") if "🔎 Add what was going on" in bot.buttons() else None

@@ -435,7 +435,7 @@ class DoctorReport(Callback):
 
     PREFIX = "gr"
     PATTERNS = ("pdf|text", f"|{_SESSION}")
-    kind: str
+    form: str  # "pdf" or "text"
     session: str = ""
 
 

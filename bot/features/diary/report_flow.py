@@ -50,7 +50,7 @@ async def on_report(update: Update, ctx: BotContext, cb: DoctorReport) -> str | 
     # From a checklist's result whose answers are gone (30 idle minutes): the diary only, said so.
     alert = content.text(lang, "report.checklist_gone") if cb.session and checklist is None else None
     report, chart = await doctor_report.prepare(services, user_id, lang, cached.timezone, checklist)
-    if cb.kind == "text":
+    if cb.form == "text":
         await ctx.bot.send_message(chat.id, render_text(report), parse_mode=None)
         return alert
     state = state_of(ctx.application)
