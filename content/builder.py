@@ -76,8 +76,8 @@ class Builder:
             if key not in allowed:
                 self.fail(m, key, f"unknown key {key!r} in {what} (allowed: {', '.join(sorted(allowed))})")
 
-    def references(self, m: Marked, key: str, what: str) -> tuple[Reference, ...]:
-        """`reference:` as one {title, url} mapping or a list of them."""
+    def references(self, m: Marked, key: str, what: str, *, passage: bool = False) -> tuple[Reference, ...]:
+        """`reference:` as one {title, url[, passage]} mapping or a list of them (`passage`: required)."""
         value = m.get(key)
         if value is None:
             return ()
@@ -87,14 +87,22 @@ class Builder:
             if not isinstance(item, Marked):
                 self.fail(m, key, f"{what}: each reference needs a title and a url")
                 continue
-            self.unknown_keys(item, {"title", "url"}, f"a reference of {what}")
-            title, url = item.get("title"), item.get("url")
+            self.unknown_keys(item, {"title", "url", "passage"}, f"a reference of {what}")
+            title, url, quoted = item.get("title"), item.get("url"), item.get("passage")
             if not isinstance(title, str) or not title.strip():
                 self.fail(item, "title", f"{what}: a reference needs the title of the public page it follows")
             elif not isinstance(url, str) or not re.fullmatch(r"https://\S+", url):
                 self.fail(item, "url", f"{what}: a reference needs the https:// address of the page it follows")
+            elif quoted is not None and (not isinstance(quoted, str) or not quoted.strip()):
+                self.fail(item, "passage", f"{what}: a reference's passage must be the text it follows")
+            elif passage and quoted is None:
+                self.fail(
+                    item,
+                    "title",
+                    f"{what}: a reference needs the passage of {title.strip()!r} its wording follows (`passage: ...`)",
+                )
             else:
-                out.append(Reference(title.strip(), url))
+                out.append(Reference(title.strip(), url, quoted.strip() if isinstance(quoted, str) else None))
         return tuple(out)
 
     def safety_references(

@@ -166,6 +166,7 @@ def _load_pages(b: Builder, languages: tuple[str, ...]) -> dict[str, Page]:
     tree = b.mapping(b.load("pages.yaml"), "pages")
     structure: dict[str, tuple[Marked, tuple[str, ...], tuple[str, ...], int]] = {}
     references: dict[str, tuple[Reference, ...]] = {}
+    safety_pages: set[str] = set()  # `safety: true`: the whole page is reviewed non-source wording
     for page_id, spec in tree.items():
         if not isinstance(page_id, str) or not PAGE_ID.match(page_id):
             b.fail(tree, page_id, f"page id {page_id!r} must be lowercase letters, digits, _ (max 24)")
@@ -181,8 +182,12 @@ def _load_pages(b: Builder, languages: tuple[str, ...]) -> dict[str, Page]:
         if not isinstance(spec, Marked):
             b.fail(tree, page_id, f"page {page_id!r} must be a mapping")
             continue
-        b.unknown_keys(spec, {"children", "links", "columns", "reference"}, f"page {page_id!r}")
-        references[page_id] = b.references(spec, "reference", f"page {page_id!r}")
+        b.unknown_keys(spec, {"children", "links", "columns", "reference", "safety"}, f"page {page_id!r}")
+        references[page_id] = b.references(spec, "reference", f"page {page_id!r}", passage=True)
+        if "safety" in spec and not isinstance(spec.get("safety"), bool):
+            b.fail(spec, "safety", f"page {page_id!r}: safety must be true or false")
+        elif spec.get("safety") is True:
+            safety_pages.add(page_id)
         columns = spec.get("columns", 1)
         if not isinstance(columns, int) or isinstance(columns, bool) or not 1 <= columns <= 4:
             b.fail(spec, "columns", "columns must be a whole number from 1 to 4")
@@ -283,14 +288,14 @@ def _load_pages(b: Builder, languages: tuple[str, ...]) -> dict[str, Page]:
         # Safety wording names the public page it follows, in pages.yaml (one place, every language).
         if page_id in structure:
             spec = structure[page_id][0]
-            if with_safety and not references.get(page_id) and "reference" not in spec:
+            if (with_safety or page_id in safety_pages) and not references.get(page_id) and "reference" not in spec:
                 b.fail(
                     tree,
                     page_id,
                     f"page {page_id!r} has safety text (not from the source text) but no reference: add "
-                    "`reference: [{title: ..., url: https://...}]` naming the public page it follows",
+                    "`reference: [{title: ..., url: https://..., passage: ...}]` naming the public page it follows",
                 )
-            elif references.get(page_id) and not with_safety:
+            elif references.get(page_id) and not with_safety and page_id not in safety_pages:
                 b.fail(spec, "reference", f"page {page_id!r} has a reference but no safety text")
 
     return {
@@ -302,6 +307,7 @@ def _load_pages(b: Builder, languages: tuple[str, ...]) -> dict[str, Page]:
             columns=columns,
             text=MappingProxyType(texts[page_id]),
             references=references.get(page_id, ()),
+            safety=page_id in safety_pages,
         )
         for page_id, (_spec, children, links, columns) in structure.items()
     }

@@ -40,10 +40,15 @@ def placeholders(text: str) -> frozenset[str]:
 
 @dataclass(frozen=True, slots=True)
 class Reference:
-    """The public page a piece of safety wording follows, so a medical reviewer can check it."""
+    """The public page a piece of safety wording follows, so a medical reviewer can check it.
+
+    `passage`: the sentence(s) of that page the wording follows (required for pages), so the
+    reviewer reads the claim and its source side by side instead of searching the page.
+    """
 
     title: str
     url: str
+    passage: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,6 +69,9 @@ class Page:
     columns: int
     text: Mapping[str, PageText]
     references: tuple[Reference, ...] = ()  # what the page's safety text follows
+    # `safety: true` in pages.yaml: the whole page (body too) is reviewed wording that is not from
+    # the source text (medicines, pregnancy, children...), following `references`.
+    safety: bool = False
 
     @property
     def buttons(self) -> tuple[str, ...]:

@@ -44,6 +44,7 @@ td.key, th.key { width: 16%; font-family: ui-monospace, Menlo, Consolas, monospa
 tr.safety > td, div.safety { background: var(--safety); }
 .refs { font-size: 13px; margin: 4px 0 0; padding-left: 18px; }
 .refs li { margin: 0; }
+.passage { margin: 2px 0 6px; padding-left: 8px; border-left: 3px solid var(--safety-edge); font-style: italic; }
 .ph { background: #e8eefc; border-radius: 3px; padding: 0 3px; font-family: ui-monospace, monospace;
       font-size: 12px; color: #22418a; }
 .label { color: var(--muted); font-size: 12px; text-transform: uppercase; letter-spacing: .04em;
@@ -92,7 +93,9 @@ def _refs(references: Sequence[Reference]) -> str:
         return ""
     items = "".join(
         f'<li><a href="{html.escape(r.url)}">{html.escape(r.title)}</a> '
-        f'<br><span class="url">{html.escape(r.url)}</span></li>'
+        f'<br><span class="url">{html.escape(r.url)}</span>'
+        + (f'<blockquote class="passage">{html.escape(r.passage)}</blockquote>' if r.passage else "")
+        + "</li>"
         for r in references
     )
     return f'<ul class="refs">{items}</ul>'
@@ -293,10 +296,11 @@ class _Sheet:
                 if t.safety:
                     cell += f'<div class="safety" style="margin-top:8px">{_badge(True)}<br>{_rich(t.safety)}</div>'
                 cells.append(cell)
-            key = f"<code>{page_id}</code><br>{_badge(False)}"
-            if has_safety:
+            # A `safety: true` page is reviewed wording throughout (no source text in it to badge).
+            key = f"<code>{page_id}</code><br>{_badge(page.safety)}"
+            if has_safety and not page.safety:
                 key += _badge(True)
-            parts.append(_row(key, cells, refs=page.references))
+            parts.append(_row(key, cells, safety=page.safety, refs=page.references))
         parts.append("</table>")
         return "".join(parts)
 
@@ -336,7 +340,7 @@ class _Sheet:
             sum(q.safety for q in self.checklist.questions)
             + sum(1 for o in self.checklist.outcomes.values())  # every outcome has safety-netting
             + 1  # the "Worse" check-in question
-            + sum(1 for p in c.pages.values() if any(t.safety for t in p.text.values()))
+            + sum(1 for p in c.pages.values() if p.safety or any(t.safety for t in p.text.values()))
         )
         return (
             "<!DOCTYPE html>"

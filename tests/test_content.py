@@ -600,8 +600,8 @@ def test_page_named_like_a_language_missing_a_translation(tree: Path) -> None:
     replace(
         tree,
         "pages.yaml",
-        '    links: ["@checklist"]',
-        '    links: ["@checklist"]\n    children: [en]',
+        "    children: [walking_pain, weakness]",
+        "    children: [walking_pain, weakness, en]",
     )
     append(tree, "pages.yaml", "  en: {}\n")
     append(tree, "en/pages.yaml", "\nen:\n  title: English only\n  body: Only in English.\n")
@@ -691,7 +691,8 @@ def test_bad_html_in_a_page_body(tree: Path, bad: str, words: tuple[str, ...]) -
 
 
 def test_bad_html_in_safety_text(tree: Path) -> None:
-    replace(tree, "it/pages.yaml", "<b>Fatti visitare oggi stesso</b> per", "<b>Fatti visitare oggi stesso per")
+    broken = "<b>Fatti visitare oggi stesso (dal medico"
+    replace(tree, "it/pages.yaml", "<b>Fatti visitare oggi stesso</b> (dal medico", broken)
     line = key_line(tree, "it/pages.yaml", "doctor.safety")
     assert_problem(tree, "it/pages.yaml", line, "'doctor'", "safety", "bad Telegram HTML")
 

@@ -264,12 +264,9 @@ def test_the_diarys_safety_line_needs_its_reference(tmp_path: Path):
     from tests.test_content import copy_content, replace
 
     root = copy_content(tmp_path / "content")
-    replace(
-        root,
-        "diary.yaml",
-        'reference: [{title: "NHS: Leg cramps", url: "https://www.nhs.uk/conditions/leg-cramps/"}]\n',
-        "",
-    )
+    text = (root / "diary.yaml").read_text(encoding="utf-8")
+    block = text[text.index("reference:\n") : text.index("# The summary and chart")]
+    replace(root, "diary.yaml", block, "")
     with pytest.raises(ContentError, match="the diary's safety line is safety wording"):
         load_content(root)
     assert load_content().diary.reference[0].url == "https://www.nhs.uk/conditions/leg-cramps/"

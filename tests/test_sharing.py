@@ -146,7 +146,7 @@ async def test_sharing_a_page_into_a_chat(bot: Harness, content: Content) -> Non
     assert answer.ids[0] == "cramps.en"
     assert answer.is_personal and answer.cache_time == 300
     posted = await bot.ada.pick("cramps.en", RELATIVE_CHAT)
-    assert posted.plain.startswith("Cramps and contractures")
+    assert posted.plain.startswith("Cramps and muscle tightness")
     assert "not a diagnosis" in posted.plain
     (button,) = [b for row in posted.buttons for b in row]
     assert (button.text, button.url) == ("📖 Open in Spasm Guide", "https://t.me/spasm_guide_bot?start=cramps")
@@ -159,8 +159,8 @@ async def test_sharing_a_page_into_a_chat(bot: Harness, content: Content) -> Non
 
 async def test_inline_search_uses_the_bots_search(bot: Harness, content: Content) -> None:
     answer = await bot.ada.inline("tetanus")
-    assert answer.ids == ["diseases.en"]
-    assert answer.titles == [page_title(content, "diseases")]
+    assert answer.ids[0] == "diseases.en"  # first; "When to see a doctor" mentions tetanus too
+    assert answer.titles[0] == page_title(content, "diseases")
     result = answer.result("diseases.en")
     assert result["description"].startswith("These diseases")
     assert answer.button == {"text": "📖 Open Spasm Guide", "start_parameter": "main"}
