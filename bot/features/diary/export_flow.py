@@ -13,7 +13,7 @@ from telegram import Update
 
 from bot.features.diary.export import COLUMNS, ENCODING, CsvLabels, CsvWriter
 from bot.features.diary.screens import fill_in, words_of
-from bot.features.diary.state import state_of, user_id_of
+from bot.features.diary.state import asker, state_of
 from bot.infra.services import BotContext
 from bot.services import diary as diary_facts
 from bot.services.diary import local_today
@@ -69,10 +69,7 @@ async def export(update: Update, ctx: BotContext) -> str | None:
     neither the rows nor the file are ever whole in memory."""
     services = ctx.services
     content = services.content
-    user_id = user_id_of(update)
-    chat = update.effective_chat
-    assert chat is not None
-    lang = await services.user_language(update)
+    user_id, chat_id, lang = await asker(update, ctx)
     words = words_of(content, lang)
     state = state_of(ctx.application)
     if user_id in state.exporting:
@@ -99,7 +96,7 @@ async def export(update: Update, ctx: BotContext) -> str | None:
         name = fill_in(words.csv_filename, date=local_today(services, cached.timezone).isoformat())
         with open(path, "rb") as f:  # noqa: ASYNC230 - PTB reads the open file while uploading
             await ctx.bot.send_document(
-                chat.id, f, filename=name, caption=words.message("export_caption", count=writer.rows)
+                chat_id, f, filename=name, caption=words.message("export_caption", count=writer.rows)
             )
     finally:
         state.exporting.discard(user_id)

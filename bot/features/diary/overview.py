@@ -11,7 +11,7 @@ from datetime import date
 from telegram import Bot, Update
 
 from bot.features.diary.screens import diary_keyboard, words_of
-from bot.features.diary.state import DiaryState, state_of, user_id_of
+from bot.features.diary.state import DiaryState, asker, state_of
 from bot.infra.services import BotContext
 from bot.services import diary as diary_facts
 from bot.services import diary_summary as maths
@@ -38,10 +38,7 @@ async def _diary(update: Update, ctx: BotContext) -> str | None:
     """The last 30 days in words and as a chart; the chart is drawn in the worker process."""
     services = ctx.services
     content = services.content
-    user_id = user_id_of(update)
-    chat = update.effective_chat
-    assert chat is not None
-    lang = await services.user_language(update)
+    user_id, chat_id, lang = await asker(update, ctx)
     cached = await services.cached_user(user_id)
     today = local_today(services, cached.timezone)
     days = content.diary.summary_days
@@ -69,7 +66,7 @@ async def _diary(update: Update, ctx: BotContext) -> str | None:
     state.charting.add(user_id)
     # Our own task set, awaited at shutdown (stop): PTB's create_task warns outside run_polling.
     task = asyncio.get_running_loop().create_task(
-        _send_chart(ctx.bot, state, chat.id, user_id, maths.chart_spec(content, lang, s, first), words, keyboard, days),
+        _send_chart(ctx.bot, state, chat_id, user_id, maths.chart_spec(content, lang, s, first), words, keyboard, days),
         name="diary-chart",
     )
     state.tasks.add(task)

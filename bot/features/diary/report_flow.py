@@ -13,7 +13,7 @@ import logging
 
 from telegram import InputFile, Update
 
-from bot.features.diary.state import state_of, user_id_of
+from bot.features.diary.state import asker, state_of
 from bot.infra.services import BotContext, Services
 from bot.services import doctor_report
 from bot.services.charts import ChartBusyError
@@ -41,17 +41,14 @@ async def _checklist(services: Services, user_id: int, session: str) -> doctor_r
 async def on_report(update: Update, ctx: BotContext, cb: DoctorReport) -> str | None:
     services = ctx.services
     content = services.content
-    user_id = user_id_of(update)
-    chat = update.effective_chat
-    assert chat is not None
-    lang = await services.user_language(update)
+    user_id, chat_id, lang = await asker(update, ctx)
     cached = await services.cached_user(user_id)
     checklist = await _checklist(services, user_id, cb.session)
     # From a checklist's result whose answers are gone (30 idle minutes): the diary only, said so.
     alert = content.text(lang, "report.checklist_gone") if cb.session and checklist is None else None
     report, chart = await doctor_report.prepare(services, user_id, lang, cached.timezone, checklist)
     if cb.form == "text":
-        await ctx.bot.send_message(chat.id, render_text(report), parse_mode=None)
+        await ctx.bot.send_message(chat_id, render_text(report), parse_mode=None)
         return alert
     state = state_of(ctx.application)
     try:
@@ -62,6 +59,6 @@ async def on_report(update: Update, ctx: BotContext, cb: DoctorReport) -> str | 
         log.exception("the doctor's report could not be drawn")
         return content.text(lang, "report.failed")
     await ctx.bot.send_document(
-        chat.id, InputFile(io.BytesIO(pdf), filename=report.filename), caption=content.text(lang, "report.caption")
+        chat_id, InputFile(io.BytesIO(pdf), filename=report.filename), caption=content.text(lang, "report.caption")
     )
     return alert
