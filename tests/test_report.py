@@ -161,6 +161,10 @@ async def test_the_checklist_result_sends_the_report_as_a_pdf_result_first(bot, 
     assert "Sun 1 Mar 2026 10–60 minutes Severe" in text
     assert "Information, not a diagnosis." in text
     assert len(look(document.file_bytes, "checklist-report", tmp_path)) in (0, len(pages))
+    # Under the file: the same report as text.
+    await bot.tap("The report as text")
+    assert bot.text().startswith("Muscle spasms: a report for my doctor")
+    assert "Result: Book an appointment with your doctor" in bot.text()
 
 
 async def test_diary_offers_the_report_and_it_agrees_with_diary(bot, tmp_path) -> None:

@@ -19,6 +19,7 @@ from bot.services import doctor_report
 from bot.services.charts import ChartBusyError
 from bot.services.report import render_text
 from bot.ui.callbacks import DoctorReport
+from bot.ui.keyboards import button, main_menu_button, markup
 from storage.checklists import IDLE_SECONDS
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,14 @@ async def on_report(update: Update, ctx: BotContext, cb: DoctorReport) -> str | 
     except Exception:
         log.exception("the doctor's report could not be drawn")
         return content.text(lang, "report.failed")
+    # Under the file: the same report as text, for whoever prefers it, and the way back.
+    keyboard = markup(
+        [[button(content.text(lang, "report.text"), DoctorReport("text", cb.session)), main_menu_button(content, lang)]]
+    )
     await ctx.bot.send_document(
-        chat_id, InputFile(io.BytesIO(pdf), filename=report.filename), caption=content.text(lang, "report.caption")
+        chat_id,
+        InputFile(io.BytesIO(pdf), filename=report.filename),
+        caption=content.text(lang, "report.caption"),
+        reply_markup=keyboard,
     )
     return alert
