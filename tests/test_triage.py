@@ -389,7 +389,7 @@ async def test_summary_for_the_doctor_has_the_date_in_words(bot):
     await luca.tap("Il resoconto come testo")
     report = bot.fake.bot_messages(63)[-1].text
     assert report.startswith("Spasmi muscolari: resoconto per il mio medico")
-    assert "CHECKLIST DEL DOMENICA 1 MARZO 2026" in report
+    assert "CHECKLIST DI DOMENICA 1 MARZO 2026" in report
     assert "Esito: Prenota una visita dal tuo medico" in report
 
 
