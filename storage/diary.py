@@ -186,7 +186,7 @@ def day_counts(conn: sqlite3.Connection, user_id: int, first: date, last: date) 
     """Episodes per (day, duration, severity) from `first` to `last` inclusive.
 
     Grouped in SQL: 1,000 entries in 60 days come back as at most 60 x 4 x 3 small rows, and the
-    maths on them (bot.features.diary.summary) is pure."""
+    maths on them (bot.services.diary_summary) is pure."""
     rows = conn.execute(
         """
         SELECT day, duration, severity, COUNT(*) FROM diary_entries
