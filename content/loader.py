@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -74,7 +74,7 @@ def load_content(root: Path | str | None = None, *, checks: Iterable[ContentChec
     strings = _load_strings(b, languages)
     pages = _load_pages(b, languages)
     checklist = _load_checklist(b, languages)
-    reminders = _load_reminders(b)
+    reminders = _load_reminders(b, languages, pages.keys())
     diary = load_diary(b, languages)
     if b.problems:
         raise ContentError(b.problems)
@@ -487,7 +487,9 @@ def _load_checklist(b: Builder, languages: tuple[str, ...]) -> Checklist:
     return checklist
 
 
-def _load_reminders(b: Builder) -> ReminderConfig:
+def _load_reminders(
+    b: Builder, languages: tuple[str, ...] = (), page_ids: Collection[str] | None = None
+) -> ReminderConfig:
     raw = b.load("reminders.yaml")
     b.unknown_keys(
         raw,
@@ -499,6 +501,8 @@ def _load_reminders(b: Builder) -> ReminderConfig:
             "timezones",
             "max_active",
             "late_after_hours",
+            "guess_zones",
+            "stretch_pages",
         },
         "reminders.yaml",
     )
@@ -540,6 +544,17 @@ def _load_reminders(b: Builder) -> ReminderConfig:
     if not isinstance(late, int | float) or late <= 0:
         b.fail(raw, "late_after_hours", "late_after_hours must be positive")
         late = 6
+    guesses = b.mapping(raw, "guess_zones", required=False)
+    guess_zones: dict[str, str] = {}
+    for lang, zone in guesses.items():
+        if not isinstance(zone, str) or zone not in zoneinfo_names():
+            b.fail(guesses, lang, f"guess_zones: unknown time zone {zone!r}")
+        else:
+            guess_zones[str(lang)] = zone
+    stretch_pages = b.str_list(raw, "stretch_pages")
+    for page_id in stretch_pages:
+        if page_ids is not None and page_id not in page_ids:
+            b.fail(raw, "stretch_pages", f"stretch page {page_id!r} is not in pages.yaml")
     return ReminderConfig(
         followup_delays=delays("followup_delays"),
         snoozes=delays("snoozes"),
@@ -548,7 +563,31 @@ def _load_reminders(b: Builder) -> ReminderConfig:
         timezones=zones,
         max_active=max_active,
         late_after_hours=float(late),
+        guess_zones=MappingProxyType(guess_zones),
+        stretch_pages=stretch_pages,
+        place_names=MappingProxyType({lang: _load_place_names(b, lang) for lang in languages}),
     )
+
+
+def zoneinfo_names() -> frozenset[str]:
+    from zoneinfo import available_timezones
+
+    return frozenset(available_timezones())
+
+
+def _load_place_names(b: Builder, lang: str) -> Mapping[int, str]:
+    """<lang>/places.yaml, optional: a GeoNames id -> the city's name in that language."""
+    if not (b.root / lang / "places.yaml").exists():
+        return MappingProxyType({})
+    raw = b.load(f"{lang}/places.yaml")
+    names = b.mapping(raw, "places")
+    out: dict[int, str] = {}
+    for key, name in names.items():
+        if not isinstance(key, int) or not isinstance(name, str) or not name.strip():
+            b.fail(names, key, "places: each entry is a GeoNames id and a name")
+        else:
+            out[key] = name.strip()
+    return MappingProxyType(out)
 
 
 def summary(content: Content) -> Mapping[str, object]:

@@ -193,18 +193,58 @@ def get(conn: sqlite3.Connection, reminder_id: int) -> Reminder | None:
     return _reminder(row) if row else None
 
 
+# Cancelling keeps what Undo needs and drops a follow-up's health context (its reasons and
+# outcome): a daily reminder's kind and time, a follow-up's language and when it was asked.
+_CANCELLED_PAYLOAD = (
+    "CASE kind WHEN 'daily' THEN payload "
+    "ELSE json_object('lang', json_extract(payload, '$.lang'), 'asked_at', json_extract(payload, '$.asked_at')) END"
+)
+
+
 def cancel(conn: sqlite3.Connection, user_id: int, reminder_id: int) -> bool:
     cur = conn.execute(
-        "UPDATE reminders SET status = 'cancelled', payload = '{}' "
+        f"UPDATE reminders SET status = 'cancelled', payload = {_CANCELLED_PAYLOAD} "  # noqa: S608
         "WHERE id = ? AND user_id = ? AND status IN ('pending', 'paused')",
         (reminder_id, user_id),
     )
     return cur.rowcount > 0
 
 
+def restore(conn: sqlite3.Connection, user_id: int, reminder_id: int, now: int, max_active: int) -> Reminder | None:
+    """Undo a cancel: back to pending if it is still due in the future and within the limit."""
+    if active_count(conn, user_id) >= max_active:
+        return None
+    row = conn.execute(
+        "UPDATE reminders SET status = 'pending' "
+        "WHERE id = ? AND user_id = ? AND status = 'cancelled' AND due_at > ? RETURNING *",
+        (reminder_id, user_id, now),
+    ).fetchone()
+    return _reminder(row) if row else None
+
+
+def cancel_daily(conn: sqlite3.Connection, user_id: int, kind: str, time: str) -> int:
+    """Stop one daily reminder (its kind at its time), whichever occurrence is pending."""
+    return conn.execute(
+        "UPDATE reminders SET status = 'cancelled' WHERE user_id = ? AND kind = 'daily' "
+        "AND status IN ('pending', 'paused') AND json_extract(payload, '$.kind') = ? "
+        "AND json_extract(payload, '$.time') = ?",
+        (user_id, kind, time),
+    ).rowcount
+
+
+def followup_due_near(conn: sqlite3.Connection, user_id: int, due_at: int, within: int) -> Reminder | None:
+    """An active follow-up due within `within` seconds of `due_at`: the same check-in twice."""
+    row = conn.execute(
+        "SELECT * FROM reminders WHERE user_id = ? AND kind = 'followup' AND status IN ('pending', 'paused') "
+        "AND due_at BETWEEN ? AND ? LIMIT 1",
+        (user_id, due_at - within, due_at + within),
+    ).fetchone()
+    return _reminder(row) if row else None
+
+
 def cancel_all(conn: sqlite3.Connection, user_id: int) -> int:
     cur = conn.execute(
-        "UPDATE reminders SET status = 'cancelled', payload = '{}' "
+        f"UPDATE reminders SET status = 'cancelled', payload = {_CANCELLED_PAYLOAD} "  # noqa: S608
         "WHERE user_id = ? AND status IN ('pending', 'paused')",
         (user_id,),
     )

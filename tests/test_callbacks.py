@@ -31,6 +31,8 @@ def _sample(cls: type[Callback], longest: bool) -> Callback:
             values.append("text")  # the doctor's report: "pdf" or "text"
         elif field.name == "lang":
             values.append("it")
+        elif field.name == "country":
+            values.append("US")  # ISO 3166 alpha-2
         elif field.name == "zone":
             values.append("America/Argentina/ComodRivadavia")
         else:

@@ -267,4 +267,4 @@ def test_demo_shows_the_location_keyboard_and_shares_a_location(tmp_path: Path) 
     done = main_py("demo", env=env, stdin="/reminders\n2\n1\n:location 41.9 12.5\n:quit\n")
     assert done.returncode == 0, done.stderr
     assert "keyboard: [📍 Share my location]   [✖️ Cancel]" in done.stdout
-    assert "Time zone set to Rome (Italy). Your location was not kept." in done.stdout
+    assert "Time zone set: Rome, Italy. Your location was not kept." in done.stdout

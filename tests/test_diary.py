@@ -16,7 +16,7 @@ import pytest
 from bot.features.diary.retention import purge_old
 from bot.features.diary.state import state_of
 from bot.ui.callbacks import LogSeverity, LogWhen, SetWhere, UndoEntry
-from storage import diary
+from storage import diary, spasm_free
 from tests.test_diary_parts import png_info
 
 DAY = 86400
@@ -499,8 +499,9 @@ async def test_daily_prompt_with_one_tap_answers(bot):
     assert "Did you have any muscle spasms today?" in bot.text()
     prompt = bot.screen()
     await bot.tap("No spasms today")
-    assert "Noted: no spasms today" in bot.text()
+    assert "Noted in your diary: no spasms on Sunday 1 March" in bot.text()
     assert await entries(bot) == []
+    assert await bot.rows("SELECT day FROM diary_free_days") == [{"day": "2026-03-01"}]
     await bot.ada.tap_data(prompt.callback_data[1], message_id=prompt.message_id)  # Yes, log one
     await bot.tap("Under a minute")
     await bot.tap("Mild")
@@ -513,14 +514,16 @@ async def test_daily_prompt_with_one_tap_answers(bot):
 
 async def test_retention_purges_old_entries(bot, settings):
     await seed(bot, 42, [(0, "mild", "lt1")])
+    await bot.services.db.run(spasm_free.record, 42, "2026-02-28", int(bot.clock.now()))  # the day before
     await bot.send("/privacy")
     assert "for 365 days; older entries are deleted automatically" in bot.text()
     bot.clock.advance(365 * DAY)
     assert await purge_old(bot.services, bot.app.bot) == 0  # a day's margin for time zones
     assert len(await entries(bot)) == 1
     bot.clock.advance(2 * DAY)
-    assert await purge_old(bot.services, bot.app.bot) == 1
+    assert await purge_old(bot.services, bot.app.bot) == 2  # the entry and the spasm-free day
     assert await entries(bot) == []
+    assert await bot.rows("SELECT * FROM diary_free_days") == []
 
 
 async def test_mydata_shows_entries_and_delete_erases_them(bot, settings):
@@ -529,8 +532,10 @@ async def test_mydata_shows_entries_and_delete_erases_them(bot, settings):
     await bot.tap("Thigh")
     await bot.send("/mydata")
     messages = [m.plain for m in bot.fake.bot_messages(42)]
-    assert any("Diary entries: 1" in t for t in messages)
-    assert any('"location": "thigh"' in t and '"day": "2026-03-01"' in t for t in messages)
+    assert any("Spasms logged: 1;" in t and "Sunday 1 March: 1–10 minutes, Moderate, Thigh" in t for t in messages)
+    [document] = bot.ada.files("document")
+    [entry] = json.loads(document.file_bytes)["tables"]["diary_entries"]
+    assert entry["location"] == "thigh" and entry["day"] == "2026-03-01"
     await bot.send("/delete_my_data")
     assert "spasm diary" in bot.text()
     await bot.tap("Yes, delete everything")
@@ -568,11 +573,12 @@ async def test_demo_says_where_the_chart_and_csv_are(tmp_path, content):
 async def test_mydata_with_a_long_diary_is_one_file_with_everything(bot):
     await seed(bot, 42, [(d % 300, "mild", "lt1") for d in range(400)])
     await bot.send("/mydata")
-    assert "Diary entries: 400" in bot.fake.bot_messages(42)[-2].plain
+    words = bot.fake.bot_messages(42)[-2].plain
+    assert "Spasms logged: 400;" in words and "… and 390 more (all of them are in the file)" in words
     [doc] = bot.ada.files("document")
     assert doc.file_name == "spasm-guide-my-data.json"
     record = json.loads(doc.file_bytes)
-    assert len(record["diary_entries"]) == 400
+    assert len(record["tables"]["diary_entries"]) == 400
     assert "Main menu" in " ".join(doc.labels)
 
 

@@ -38,7 +38,7 @@ async def test_a_saved_spasm_reads_as_labelled_facts_not_a_sentence_of_capitals(
         (bot.ada, ("Log a spasm", "Earlier today", "Under a minute", "Mild", "Add where", "Calf")),
         (
             bot.user(43, "Maria", "it"),
-            ("Registra uno spasmo", "Oggi", "Meno di un minuto", "Lieve", "Aggiungi dove", "Polpaccio"),
+            ("Registra uno spasmo", "Oggi, qualche ora fa", "Meno di un minuto", "Lieve", "Aggiungi dove", "Polpaccio"),
         ),
     ):
         log, today, duration, severity, where, calf = words

@@ -41,8 +41,10 @@ async def test_followup_after_checklist_says_what_it_follows(bot):
     await bot.tap("Remind me to check again")
     assert "When should I check in" in bot.text()
     await bot.tap("In 3 days")
-    # No time zone set yet: Greenwich time, said in words (never ISO, never "UTC").
-    assert "I'll ask you how you are on Wednesday 4 March at 09:00, Greenwich time (I don't know" in bot.text()
+    # No time zone set yet: the one the language suggests, said so (never ISO, never "UTC"), and
+    # one tap sets the real one.
+    assert "on Wednesday 4 March at 09:00 (London time: I guessed your time zone from your language)" in bot.text()
+    assert "🌍 Set my time zone" in bot.buttons()
     assert "UTC" not in bot.text()
     assert await bot.rows("SELECT * FROM checklist_sessions") == []  # answers no longer kept
     [row] = await bot.rows("SELECT kind, status, due_at, payload FROM reminders")
@@ -85,7 +87,7 @@ async def test_snooze_and_stop(bot):
     bot.clock.advance(1)
     assert await bot.dispatch() == 1
     await bot.tap("Stop all reminders")
-    assert "stopped" in bot.text()
+    assert "You have no active reminders." in bot.text()  # nothing to stop: nothing asked
     assert [r["status"] for r in await bot.rows("SELECT status FROM reminders ORDER BY id")] == [
         "sent",
         "sent",
@@ -98,19 +100,23 @@ async def test_list_and_cancel(bot):
     await bot.tap("Follow-up check-in")
     await bot.tap("In 1 week")
     await bot.send("/reminders")
-    assert "Check-in on Sunday 8 March at 09:00, Greenwich time" in bot.text()
-    assert "✖️ Cancel: Sun 8 Mar, 09:00" in bot.buttons()
-    await bot.tap("Cancel:")
-    assert "Reminder cancelled." in bot.ada.last_answer()["text"]
+    assert "Check-in on Sunday 8 March at 09:00 (London time" in bot.text()
+    assert "🗑 Delete: Sun 8 Mar, 09:00" in bot.buttons()
+    await bot.tap("Delete:")
+    assert "🗑 Deleted: Sun 8 Mar, 09:00." in bot.text()  # said on the list, with Undo under it
     assert "no active reminders" in bot.text()
+    await bot.tap("Undo")
+    assert "Restored: Sun 8 Mar, 09:00" in bot.text()
+    await bot.tap("Delete:")
     bot.clock.advance(8 * DAY)
     assert await bot.dispatch() == 0
 
 
 async def test_limit_of_ten(bot, content):
     for _ in range(10):
-        bot.clock.advance(1)
+        bot.clock.advance(3600)  # an hour apart: the same check-in twice is refused on its own
         await add_followup(bot)
+    bot.clock.advance(3600)
     await add_followup(bot)
     assert "already have 10 active reminders" in bot.text()
     assert len(await bot.rows("SELECT id FROM reminders")) == 10
@@ -119,10 +125,10 @@ async def test_limit_of_ten(bot, content):
 async def test_daily_reminder_asks_zone_and_keeps_local_time_across_dst(bot):
     bot.clock.set(datetime(2026, 3, 27, 12, 0, tzinfo=UTC))  # Rome switches to CEST on 29 March
     await bot.send("/reminders")
-    await bot.tap("Daily self-care")
+    await bot.tap("Daily reminder")
     assert "time zone" in bot.text()
-    await bot.tap("Rome (Italy)")
-    assert "Rome (Italy)" in bot.text()
+    await bot.tap("Rome, Italy")
+    assert "Rome, Italy" in bot.text()
     await bot.tap("Stretching")
     await bot.tap("08:00")
     assert "Every day at 08:00" in bot.text()
@@ -142,7 +148,7 @@ async def test_daily_reminder_asks_zone_and_keeps_local_time_across_dst(bot):
 
 async def test_time_zone_by_local_time(bot):
     await bot.send("/reminders")
-    await bot.tap("Daily self-care")
+    await bot.tap("Daily reminder")
     await bot.tap("Tell you my time")
     await bot.tap("11:00")  # clock is 09:00 UTC: UTC+2
     assert "It is 11:00 for you. Which of these is your time zone?" in bot.text()
@@ -153,7 +159,7 @@ async def test_time_zone_by_local_time(bot):
 
 async def test_overdue_after_downtime_combined_once_and_marked_late(bot):
     await bot.send("/reminders")
-    await bot.tap("Daily self-care")
+    await bot.tap("Daily reminder")
     await bot.tap("UTC")
     await bot.tap("Drinking water")
     await bot.tap("12:00")

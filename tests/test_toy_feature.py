@@ -9,6 +9,7 @@ its rows and /delete_my_data erases them.
 from __future__ import annotations
 
 import asyncio
+import json
 
 from bot.app import FEATURES, MIGRATIONS
 from bot.lifecycle import lifecycle_of
@@ -47,8 +48,11 @@ async def test_a_toy_feature_is_one_package_and_one_line(bot):
 
     # /mydata shows its rows; /delete_my_data erases them.
     await bot.send("/mydata")
-    shown = bot.text()  # the complete record, after the summary in words
-    assert '"toy_notes"' in shown and '"note": "toy-from-button"' in shown
+    words = bot.fake.bot_messages(42)[-2].plain  # counted in words, never dumped
+    assert "• toy_notes: 2" in words
+    [document] = bot.ada.files("document")  # and complete in the file
+    notes = json.loads(document.file_bytes)["tables"]["toy_notes"]
+    assert [n["note"] for n in notes] == ["toy-from-command", "toy-from-button"]
     await bot.send("/delete_my_data")
     await bot.tap("🗑 Yes, delete everything")
     assert await bot.rows("SELECT * FROM toy_notes") == []

@@ -309,7 +309,7 @@ async def test_worse_asks_the_emergency_signs_first_then_offers_checklist_and_so
         "🏠 Main menu",
     ]
     await bot.tap("Ask me again in 1 hour")
-    assert "I'll ask again on Monday 2 March at 10:00, Greenwich time" in bot.text()
+    assert "I'll ask again on Monday 2 March at 10:00 (London time" in bot.text()
     pending = await bot.rows("SELECT due_at FROM reminders WHERE status = 'pending'")
     assert [r["due_at"] for r in pending] == [bot.clock.now() + 3600]
     bot.clock.advance(3600)
@@ -366,8 +366,8 @@ async def test_followup_dates_in_the_users_language_and_zone_across_dst(bot, lan
     bot.clock.set(datetime(2026, 10, 20, 9, 0, tzinfo=UTC))
     user = bot.user(400, "Giulia", language_code=lang)
     await user.send("/reminders")
-    await user.tap("➕ Daily" if lang == "en" else "➕ Promemoria quotidiano")
-    await user.tap("Rome (Italy)" if lang == "en" else "Roma (Italia)")  # the zone in their language
+    await user.tap("➕ Daily" if lang == "en" else "➕ Promemoria di ogni giorno")
+    await user.tap("Rome, Italy" if lang == "en" else "Roma, Italia")  # the zone in their language
     await user.send("/reminders")
     await user.tap("Follow-up check-in" if lang == "en" else "Promemoria di controllo")
     await user.tap("In 1 week" if lang == "en" else "Tra 1 settimana")

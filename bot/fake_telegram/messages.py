@@ -52,8 +52,10 @@ class Messages(Dispatch):
         rendered = self._render(params)
         markup = parse_markup(params.get("reply_markup"), inline_only=True)
         msg = self._require_message(params, chat_id, "message to edit not found")
-        if not msg.from_bot or msg.kind != "text":
+        if not msg.from_bot:
             raise bad("message can't be edited")
+        if msg.kind != "text":  # a photo, a file, a sticker: Telegram's own words
+            raise bad("there is no text in the message to edit")
         shown = shown_fields(rendered, markup)
         if (msg.plain, msg.entities, msg.reply_markup) == (shown["plain"], shown["entities"], shown["reply_markup"]):
             raise ApiError(400, NOT_MODIFIED)

@@ -163,7 +163,7 @@ def country(zone: str, language: str) -> str | None:
 
 
 def label(zone: str, language: str) -> str:
-    """ "Roma (Italia)", "New York (Stati Uniti)": how a zone is shown, on a button or in prose.
+    """ "Roma, Italia", "New York, Stati Uniti": how a zone is shown, on a button or in prose.
     A fixed offset reads as people say it, "UTC+1", never as its POSIX name "Etc/GMT-1"."""
     if is_fixed(zone):
         if zone.startswith("Etc/GMT") and zone[7:]:
@@ -171,7 +171,8 @@ def label(zone: str, language: str) -> str:
         return "UTC"
     where = country(zone, language)
     name = city(zone, language)
-    return f"{name} ({where})" if where and normalise(where) != normalise(name) else name
+    # One level, no brackets: sentences put it in brackets of their own ("(Roma, Italia)").
+    return f"{name}, {where}" if where and normalise(where) != normalise(name) else name
 
 
 @dataclass(frozen=True, slots=True)

@@ -45,6 +45,13 @@ class ChartSpec:
     x_labels: tuple[str, ...]  # one per day; "" leaves that day's tick unlabelled
     series: tuple[Series, ...]  # stacked bottom-up in this order
     empty_text: str = ""  # shown across the plot when every count is 0
+    # Days the user marked spasm-free ("No spasms today"): a green dot on the baseline, so they
+    # read differently from days with nothing logged. One per day, or empty.
+    spasm_free: tuple[bool, ...] = ()
+    spasm_free_label: str = ""  # its legend entry
+
+
+SPASM_FREE = "#1a9850"  # green: a good day, unlike any severity's colour
 
 
 def render_png(spec: ChartSpec) -> bytes:
@@ -94,7 +101,12 @@ def render_png(spec: ChartSpec) -> bytes:
     fig.text(0.015, 0.975, spec.title, fontsize=17, fontweight="bold", ha="left", va="top")
     # Above the plot, so no bar ever hides behind it; every severity always listed, so a colour
     # means the same in every chart.
-    handles = [Patch(facecolor=s.colour, label=s.label) for s in spec.series]
+    handles: list[Any] = [Patch(facecolor=s.colour, label=s.label) for s in spec.series]
+    free = [x for x, marked in enumerate(spec.spasm_free) if marked]
+    if free:
+        dots = ax.scatter(free, [0] * len(free), s=70, color=SPASM_FREE, zorder=3, clip_on=False)
+        dots.set_label(spec.spasm_free_label)
+        handles.append(dots)
     fig.legend(
         handles=handles,
         loc="upper left",

@@ -161,12 +161,17 @@ def summary_text(content: Content, lang: str, s: Summary, total: int, first: dat
     return "\n\n".join([title, *figures(content, lang, s, total, first), words.safety])
 
 
-def chart_spec(content: Content, lang: str, s: Summary, first: date | None = None) -> ChartSpec:
+def chart_spec(
+    content: Content, lang: str, s: Summary, first: date | None = None, free: frozenset[str] = frozenset()
+) -> ChartSpec:
     """The chart of the window; a diary younger than it is drawn from its first day (a week at
-    least: bot/services/chart_days.py), so its bars do not sit in a corner of an empty plot."""
+    least: bot/services/chart_days.py), so its bars do not sit in a corner of an empty plot.
+    `free`: the ISO days marked spasm-free ("No spasms today"), drawn as green dots."""
     words = _words(content, lang)
     days = content.diary.summary_days
-    start = chart_days.span(s.window.days, first)
+    marked = [date.fromisoformat(d) for d in free]
+    began = min([d for d in (first, *marked) if d is not None], default=None)
+    start = chart_days.span(s.window.days, began)
     severities = content.diary.fields["severity"].choices
     series = tuple(
         Series(
@@ -182,5 +187,8 @@ def chart_spec(content: Content, lang: str, s: Summary, first: date | None = Non
         y_label=words.chart["y_label"],
         x_labels=chart_days.labels(s.window.days[start:], words.chart["months"].split()),
         series=series,
-        empty_text=_fill(words.chart["empty"], days=days),
+        empty_text=_fill(words.chart["empty"], days=days) if not free else "",
+        # Days marked spasm-free: a green dot each, not an empty day.
+        spasm_free=tuple(d.isoformat() in free for d in s.window.days[start:]) if free else (),
+        spasm_free_label=content.text(lang, "userdata.chart_spasm_free", count=len(free)) if free else "",
     )

@@ -250,9 +250,10 @@ class PickTime(Callback):
     """A daily reminder's kind and local time of day, as minutes after midnight."""
 
     PREFIX = "rh"
-    PATTERNS = (_TOKEN, r"\d{1,4}")
+    PATTERNS = (_TOKEN, r"\d{1,4}", _ID)
     kind: str
     minute: int
+    replace: int = 0  # changing a daily reminder's time: the one this replaces
 
 
 @dataclass(frozen=True, slots=True)
@@ -314,7 +315,77 @@ class Snooze(Callback):
 
 @dataclass(frozen=True, slots=True)
 class StopReminders(Callback):
+    """ "Stop all reminders…": asks once, naming what it would stop."""
+
     PREFIX = "rx"
+
+
+@dataclass(frozen=True, slots=True)
+class StopAllConfirmed(Callback):
+    PREFIX = "rxy"
+
+
+@dataclass(frozen=True, slots=True)
+class KeepReminders(Callback):
+    PREFIX = "rxn"
+
+
+@dataclass(frozen=True, slots=True)
+class StopDaily(Callback):
+    """ "Stop this reminder" under a daily one: that kind at that time, nothing else (the row
+    delivered is already sent; its next occurrence has a new id, so the series is named)."""
+
+    PREFIX = "rj"
+    PATTERNS = (_TOKEN, r"\d{1,4}")
+    kind: str
+    minute: int
+
+
+@dataclass(frozen=True, slots=True)
+class UndoDelete(Callback):
+    """Undo a deleted (cancelled) reminder: it goes back to pending if it is still in the future."""
+
+    PREFIX = "ru"
+    PATTERNS = (_ID,)
+    reminder_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class PickHour(Callback):
+    """A daily reminder at any time of day: the hour first, then the minutes (PickTime)."""
+
+    PREFIX = "ri"
+    PATTERNS = (_TOKEN, r"\d{1,2}", _ID)
+    kind: str
+    hour: int
+    replace: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeDaily(Callback):
+    """ "🕒 Change time" of a daily reminder: the time picker, replacing it once a time is chosen."""
+
+    PREFIX = "rv"
+    PATTERNS = (_ID,)
+    reminder_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class SetCity(Callback):
+    """A city found for what the user typed: its zone, and the city kept as their place."""
+
+    PREFIX = "rzg"
+    PATTERNS = (_ID,)
+    geonameid: int
+
+
+@dataclass(frozen=True, slots=True)
+class MoreZones(Callback):
+    """The rest of a country's zones ("More…")."""
+
+    PREFIX = "rzm"
+    PATTERNS = (r"[A-Z]{2}",)
+    country: str
 
 
 # --- diary -----------------------------------------------------------------------------------
@@ -446,9 +517,12 @@ class ExportDiary(Callback):
 
 @dataclass(frozen=True, slots=True)
 class NoSpasmsToday(Callback):
-    """The daily 'Did you have spasms today?' prompt's one-tap 'no'."""
+    """The daily 'Did you have spasms today?' prompt's one-tap 'no': a spasm-free day recorded
+    (`yesterday`: asked in the morning, about the day before)."""
 
     PREFIX = "gn"
+    PATTERNS = (_BOOL,)
+    yesterday: bool = False
 
 
 # --- the registry ----------------------------------------------------------------------------

@@ -59,7 +59,16 @@ def words(content: Content, lang: str) -> DateWords:
 
 
 def when(content: Content, lang: str, ts: float, zone: str | None, now: float) -> str:
-    """A moment in prose for this user: 'Wednesday 2 December at 20:36'."""
+    """A moment in prose for this user: 'Wednesday 2 December at 20:36'.
+
+    No zone set yet: the zone the user's language suggests (reminders.yaml `guess_zones`), and
+    the text says it was guessed; Greenwich time only when no guess is declared."""
+    guess = content.reminders.guess_zones.get(lang) if zone_of(zone) is None else None
+    if guess is not None:
+        from bot.infra.timezones import city
+
+        text = prose_datetime(ts, words(content, lang), guess, now=now)
+        return content.text(lang, "userdata.zone_guessed", datetime=text, zone=city(guess, lang))
     return prose_datetime(ts, words(content, lang), zone, now=now)
 
 

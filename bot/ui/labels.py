@@ -19,4 +19,6 @@ def reminder_button_label(content: Content, lang: str, reminder: Reminder, timez
     if isinstance(reminder.payload, DailyPayload):
         kind = content.text(lang, f"reminders.kind.{reminder.payload.kind}")
         return content.text(lang, "reminders.item_daily", time=reminder.payload.time, kind=kind).lstrip("• ")
-    return short_datetime(reminder.due_at, words(content, lang), timezone)
+    # No zone set yet: the same guessed zone the reminder's line is written in (bot/ui/dates.when).
+    zone = timezone or content.reminders.guess_zones.get(lang)
+    return short_datetime(reminder.due_at, words(content, lang), zone)

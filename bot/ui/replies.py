@@ -44,7 +44,16 @@ _EDIT_IMPOSSIBLE = (
 async def show(update: Update, ctx: BotContext, screen: Screen, *, new: bool = False) -> Message | None:
     """Edit the message whose button was tapped; otherwise (or when that fails) send one."""
     query = update.callback_query
-    if query is not None and not new and query.message is not None and query.message.is_accessible:
+    # A button under a photo or a file (the diary's chart, its CSV): that message has no text to
+    # edit, and Telegram refuses ("there is no text in the message to edit"). Send the screen as
+    # a new message straight away instead of spending a refused call on every such tap.
+    on_media = (
+        query is not None
+        and isinstance(query.message, Message)
+        and query.message.text is None
+        and (query.message.photo or query.message.document or query.message.caption is not None)
+    )
+    if query is not None and not new and not on_media and query.message is not None and query.message.is_accessible:
         try:
             result = await query.edit_message_text(screen.text, reply_markup=screen.markup)
         except BadRequest as exc:

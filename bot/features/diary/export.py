@@ -62,3 +62,13 @@ class CsvWriter:
             written += 1
         self.rows += written
         return written
+
+    def write_free_days(self, days: Iterable[tuple[str, int]], label: str) -> int:
+        """Days the user marked spasm-free ("No spasms today"), so they read differently from
+        days with nothing logged: the day, `label` in the first choice column, when it was said."""
+        written = 0
+        for day, recorded_at in days:
+            logged = datetime.fromtimestamp(recorded_at, self._zone).isoformat(sep=" ", timespec="minutes")
+            self._csv.writerow([day, label, "", "", "", logged])
+            written += 1
+        return written

@@ -24,7 +24,7 @@ from bot.ui.dates import zone_of
 from bot.ui.replies import show
 from bot.ui.screens import text_screen
 from content.model import Content
-from storage import diary
+from storage import diary, spasm_free
 
 EXPORT_PAGE = 500  # entries per database call while writing the CSV
 
@@ -75,7 +75,8 @@ async def export(update: Update, ctx: BotContext) -> str | None:
     if user_id in state.exporting:
         return words.message("export_busy")
     await diary_facts.flush(services)
-    if await services.db.read(diary.total, user_id) == 0:
+    free = await services.db.read(spasm_free.export, user_id)
+    if await services.db.read(diary.total, user_id) == 0 and not free:
         await show(update, ctx, text_screen(content, lang, words.message("export_empty")), new=True)
         return None
     state.exporting.add(user_id)
@@ -93,6 +94,10 @@ async def export(update: Update, ctx: BotContext) -> str | None:
                 if len(page) < EXPORT_PAGE:
                     break
                 after = (page[-1].day.isoformat(), page[-1].id)
+            writer.write_free_days(
+                ((str(row["day"]), int(str(row["recorded_at"]))) for row in free),
+                content.text(lang, "userdata.csv_no_spasms"),
+            )
         name = fill_in(words.csv_filename, date=local_today(services, cached.timezone).isoformat())
         with open(path, "rb") as f:  # noqa: ASYNC230 - PTB reads the open file while uploading
             await ctx.bot.send_document(

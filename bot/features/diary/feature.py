@@ -7,7 +7,7 @@ from bot.features.diary import export_flow, overview, report_flow, retention, st
 from bot.features.diary import handlers as h
 from bot.ui import callbacks as cb
 from bot.ui.screens import NEW_TEXT
-from storage import diary
+from storage import diary, spasm_free
 from storage.tables import Table
 
 FEATURE = Feature(
@@ -19,7 +19,11 @@ FEATURE = Feature(
     # First: a user with a log question open is answered about it, whatever else is open.
     claims=(TextClaim(10, NEW_TEXT, h.text_mid_log),),
     state=state.DiaryState,
-    tables=(Table("diary_entries", diary.MIGRATIONS, export=diary.export, erase=diary.erase),),
+    tables=(
+        Table("diary_entries", diary.MIGRATIONS, export=diary.export, erase=diary.erase),
+        # "No spasms today": a spasm-free day, told apart from a forgotten one.
+        Table(spasm_free.TABLE, (spasm_free.MIGRATION,), export=spasm_free.export, erase=spasm_free.erase),
+    ),
     callbacks=(
         On(cb.StartLog, h.on_start),
         On(cb.LogWhen, h.on_when),

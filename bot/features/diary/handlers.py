@@ -21,6 +21,7 @@ from bot.features.diary.state import in_log, mark_closed, mark_open, user_id_of
 from bot.infra.services import BotContext
 from bot.services import diary as diary_facts
 from bot.services.diary import local_today
+from bot.services.local_time import zone_for
 from bot.ui.callbacks import (
     AskWhat,
     AskWhere,
@@ -36,11 +37,12 @@ from bot.ui.callbacks import (
     StartLog,
     UndoEntry,
 )
+from bot.ui.dates import calendar_day
 from bot.ui.keyboards import Screen, button, main_menu_button, markup
 from bot.ui.replies import show
 from bot.ui.screens import main_screen, text_screen
 from content.model import Content
-from storage import diary
+from storage import diary, spasm_free
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +123,9 @@ async def on_severity(update: Update, ctx: BotContext, cb: LogSeverity) -> str |
     user_id = user_id_of(update)
     lang = await services.user_language(update)
     cached = await services.cached_user(user_id)
-    today = local_today(services, cached.timezone)
+    # No zone set yet: the one the language suggests (an Italian's 00:07 is today in Rome, not
+    # yesterday in Greenwich).
+    today = local_today(services, zone_for(content, lang, cached.timezone).zone)
     day = day_of(cb.when, today)
     if day > today:  # pragma: no cover - the choices are all today or before; kept as a guard
         return words_of(content, lang).message("future")
@@ -234,13 +238,22 @@ async def on_undo(update: Update, ctx: BotContext, cb: UndoEntry) -> str | None:
     return None
 
 
-async def on_no_spasms(update: Update, ctx: BotContext, _: NoSpasmsToday) -> str | None:
-    content = ctx.services.content
-    lang = await ctx.services.user_language(update)
+async def on_no_spasms(update: Update, ctx: BotContext, cb: NoSpasmsToday) -> str | None:
+    """A spasm-free day, recorded (today, or yesterday when asked in the morning)."""
+    services = ctx.services
+    content = services.content
+    user_id = user_id_of(update)
+    lang = await services.user_language(update)
+    cached = await services.cached_user(user_id)
+    zone = zone_for(content, lang, cached.timezone).zone
+    day = local_today(services, zone) - timedelta(days=1 if cb.yesterday else 0)
+    await services.db.run(spasm_free.record, user_id, day.isoformat(), services.now())
+    diary_facts.changed(services, user_id)
     words = words_of(content, lang)
     keyboard = [[button(words.buttons["diary"], OpenDiary()), main_menu_button(content, lang)]]
+    text = content.text(lang, "userdata.spasm_free_saved", day=calendar_day(content, lang, day, year=False))
     # A new message: the prompt above stays as the day's question, this is its answer.
-    await show(update, ctx, Screen(words.message("daily_none"), markup(keyboard)), new=True)
+    await show(update, ctx, Screen(text, markup(keyboard)), new=True)
     return None
 
 

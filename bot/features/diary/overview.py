@@ -23,7 +23,7 @@ from bot.ui.callbacks import (
 from bot.ui.keyboards import Keyboard, Screen, markup
 from bot.ui.replies import show
 from content.model import DiaryText
-from storage import diary
+from storage import diary, spasm_free
 
 log = logging.getLogger(__name__)
 
@@ -44,16 +44,20 @@ async def _diary(update: Update, ctx: BotContext) -> str | None:
     days = content.diary.summary_days
     window = maths.window(today, days)
 
-    def read(conn: sqlite3.Connection) -> tuple[list[diary.DayCount], int, date | None]:
+    def read(conn: sqlite3.Connection) -> tuple[list[diary.DayCount], int, date | None, list[str]]:
         rows_ = diary.day_counts(conn, user_id, window.previous_first, today)
-        return rows_, diary.total(conn, user_id), diary.first_day(conn, user_id)
+        free = spasm_free.days(conn, user_id, window.first.isoformat(), today.isoformat())
+        return rows_, diary.total(conn, user_id), diary.first_day(conn, user_id), free
 
     await diary_facts.flush(services)
-    rows_, total, first = await services.db.read(read)
+    rows_, total, first, free_days = await services.db.read(read)
     s = maths.summarise(rows_, today, days)
     text = maths.summary_text(content, lang, s, total, first)
-    keyboard = markup(diary_keyboard(content, lang, total))
-    if total == 0:
+    if free_days:  # "No spasms today" answers: good days, not forgotten ones
+        text += "\n" + content.text(lang, "userdata.diary_spasm_free", count=len(free_days), days=days)
+    free = frozenset(free_days)
+    keyboard = markup(diary_keyboard(content, lang, total + len(free)))  # spasm-free days export too
+    if total == 0 and not free:
         await show(update, ctx, Screen(text, keyboard), new=update.callback_query is None)
         return None
     state = state_of(ctx.application)
@@ -66,7 +70,9 @@ async def _diary(update: Update, ctx: BotContext) -> str | None:
     state.charting.add(user_id)
     # Our own task set, awaited at shutdown (stop): PTB's create_task warns outside run_polling.
     task = asyncio.get_running_loop().create_task(
-        _send_chart(ctx.bot, state, chat_id, user_id, maths.chart_spec(content, lang, s, first), words, keyboard, days),
+        _send_chart(
+            ctx.bot, state, chat_id, user_id, maths.chart_spec(content, lang, s, first, free), words, keyboard, days
+        ),
         name="diary-chart",
     )
     state.tasks.add(task)

@@ -9,7 +9,7 @@ from telegram import Bot
 
 from bot.infra.services import Services
 from bot.services.diary import local_today
-from storage import diary
+from storage import diary, spasm_free
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +24,8 @@ async def purge_old(services: Services, bot: Bot) -> int:
     today = local_today(services, None)
     before = today - timedelta(days=services.settings.diary_retention_days + 1)
     purged = await services.db.run(diary.purge, before)
+    # Spasm-free days are diary data too: kept exactly as long as the entries.
+    purged += await services.db.run(spasm_free.purge_before, before.isoformat())
     if purged:
         log.info("purged %d diary entries older than %d days", purged, services.settings.diary_retention_days)
     return purged

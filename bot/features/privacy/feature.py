@@ -2,31 +2,21 @@
 
 from __future__ import annotations
 
-import json
 import logging
-from typing import Any
 
 from telegram import Bot, Update
 
 from bot.core.feature import Chore, Command, Feature, On
-from bot.infra import timezones
 from bot.infra.services import BotContext, Services
 from bot.services import diary as diary_facts
+from bot.services import mydata
 from bot.ui.callbacks import ConfirmDelete, KeepData, OpenPrivacy
-from bot.ui.dates import day
 from bot.ui.keyboards import Screen, button, main_menu_button, markup
-from bot.ui.labels import reminder_label
 from bot.ui.replies import show
 from bot.ui.screens import escape, main_screen, text_screen
-from content.model import Content
-from storage import reminders as outbox
-from storage import users
-from storage.reminders import Reminder
+from storage import places, users
 
 log = logging.getLogger(__name__)
-
-MAX_EXPORT = 3500  # leaves room for the heading inside Telegram's 4096 characters
-MAX_MESSAGES = 5  # a longer record (a long spasm diary) is sent as one JSON file
 
 
 def privacy_text(services: Services, lang: str) -> str:
@@ -57,10 +47,8 @@ async def mydata_command(update: Update, ctx: BotContext) -> None:
     lang = await services.user_language(update)
     await services.flush()  # checklist answers and diary entries still queued are stored data too
     user_id = update.effective_user.id
-    # One read for both: the record and the summary describe the same moment.
-    data, active = await services.db.read(
-        lambda conn: (users.export(conn, user_id, services.tables), outbox.list_active(conn, user_id))
-    )
+    # One read: every declared table's export (storage/tables.py), the same moment for both forms.
+    data = await services.db.read(lambda conn: users.export(conn, user_id, services.tables))
     content = services.content
     if not any(data.values()):
         await show(
@@ -70,71 +58,24 @@ async def mydata_command(update: Update, ctx: BotContext) -> None:
             new=True,
         )
         return
-    # First in words a person can check at a glance, then everything, field by field.
-    language = update.effective_user.language_code
-    summary = summary_text(content, lang, data, active, language, ctx.services.now())
-    await show(update, ctx, Screen(summary), new=True)
-    dump = json.dumps(data, ensure_ascii=False, indent=1, default=str)
-    if len(dump) > MAX_EXPORT * MAX_MESSAGES:
-        # A long diary is hundreds of messages of JSON: the whole record as one file instead,
-        # everything still, readable in any text editor.
-        await ctx.bot.send_document(
-            update.effective_chat.id,
-            dump.encode(),
-            filename="spasm-guide-my-data.json",
-            caption=content.text(lang, "privacy.mydata_file"),
-            reply_markup=markup([[main_menu_button(content, lang)]]),
-        )
-        return
-    # Long histories are sent in several messages rather than cut: the user asked for everything.
-    chunks = [dump[i : i + MAX_EXPORT] for i in range(0, len(dump), MAX_EXPORT)]
-    for index, chunk in enumerate(chunks):
-        text = content.text(lang, "privacy.mydata", data=f"<pre>{escape(chunk)}</pre>")
-        markup_ = markup([[main_menu_button(content, lang)]]) if index == len(chunks) - 1 else None
-        await show(update, ctx, Screen(text, markup_), new=True)
-
-
-def summary_text(
-    content: Content,
-    lang: str,
-    data: dict[str, list[dict[str, Any]]],
-    active: list[Reminder],
-    telegram_lang: str | None,
-    now: float,
-) -> str:
-    user = data["users"][0] if data["users"] else {}
-    zone = user.get("timezone")
-    chosen = user.get("language")
-    if chosen in content.languages:
-        language = content.text(lang, f"language.name.{chosen}")
-    else:
-        shown = content.text(lang, f"language.name.{content.language(telegram_lang)}")
-        language = content.text(lang, "privacy.mydata_language_auto", language=shown)
-    not_set = content.text(lang, "privacy.mydata_not_set")
-    runs = data["checklist_sessions"]
-    if not runs:
-        checklist = content.text(lang, "privacy.mydata_no_checklist")
-    elif runs[0]["outcome"]:
-        checklist = content.text(lang, "privacy.mydata_checklist_done")
-    else:
-        answered = len(json.loads(runs[0]["answers"]))
-        total = len(content.checklist.questions)
-        checklist = content.text(lang, "privacy.mydata_checklist", answered=answered, total=total)
-    reminders = (
-        "\n".join([str(len(active)), *(reminder_label(content, lang, r, zone, now) for r in active)])
-        if active
-        else content.text(lang, "privacy.mydata_no_reminders")
-    )
-    return content.text(
+    place = await services.db.read(places.get, user_id)
+    # In words a person can check at a glance, grouped; then everything, as one file.
+    words = mydata.words(
+        content,
         lang,
-        "privacy.mydata_summary",
-        language=language,
-        timezone=escape(timezones.label(zone, lang)) if zone else not_set,
-        first_seen=day(content, lang, user["first_seen"], zone) if user else not_set,
-        last_seen=day(content, lang, user["last_seen"], zone) if user else not_set,
-        checklist=checklist,
-        reminders=reminders,
-        diary=content.diary.words(lang).privacy["mydata"].replace("{count}", str(len(data["diary_entries"]))),
+        data,
+        telegram_lang=update.effective_user.language_code,
+        now=services.now(),
+        place=escape(place.label(lang) or "") or None if place is not None else None,
+    )
+    for text in words.messages:
+        await show(update, ctx, Screen(text), new=True)
+    await ctx.bot.send_document(
+        update.effective_chat.id,
+        mydata.export_file(data, services.now()),
+        filename=mydata.FILENAME,
+        caption=content.text(lang, "userdata.mydata_file"),
+        reply_markup=markup([[main_menu_button(content, lang)]]),
     )
 
 

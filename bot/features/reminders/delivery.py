@@ -72,6 +72,9 @@ class ReminderDelivery:
         self.failed = 0
         self._records: GroupCommit | None = None
         self._records_db: object = None
+        # Reminders due before this moment were due while no process was sending: only those
+        # may say "I was offline" (two reminders due at once are not late).
+        self.started_at = services.clock.now()
 
     @property
     def running(self) -> bool:
@@ -189,23 +192,27 @@ class ReminderDelivery:
         content = services.content
         checkin = next((r for r in group if isinstance(r.payload, FollowupPayload)), None)
         offering = any(isinstance(r.payload, DailyPayload) and not r.payload.zone_offered for r in group)
-        # One read of the user's row serves both the zone offer and the check-in's diary line
-        # (they used to read it twice per message). Not touch(): a delivery is not a visit.
-        user = await services.db.read(users.get, group[0].user_id) if offering or checkin else None
+        # One read of the user's row serves the language, the zone offer and the check-in's diary
+        # line. Not touch(): a delivery is not a visit.
+        user = await services.db.read(users.get, group[0].user_id)
         zone = user.timezone if user is not None else None
+        # The language of the moment it is sent: the user's choice now (/language), else the
+        # language they were using when they set it (Telegram's, which a bot sees only in updates).
+        lang = language_of(content, group, user.language if user is not None else None)
         offer = self._zone_to_offer(zone) if offering else None
-        diary_line = await self._diary_line(checkin, group, zone) if checkin is not None else ""
-        screen = render(content, group, now, offer_for=offer, diary_line=diary_line)
+        diary_line = await self._diary_line(checkin, lang, zone) if checkin is not None else ""
+        screen = render(
+            content, group, now, offer_for=offer, diary_line=diary_line, lang=lang, offline_before=self.started_at
+        )
         # Bulk priority: people tapping buttons are served before the reminder backlog.
         extra: dict[str, Any] = {"rate_limit_args": BULK} if getattr(self.bot, "rate_limiter", None) else {}
         await self.bot.send_message(group[0].chat_id, screen.text, reply_markup=screen.markup, **extra)
         return offer
 
-    async def _diary_line(self, checkin: Reminder, group: list[Reminder], zone: str | None) -> str:
+    async def _diary_line(self, checkin: Reminder, lang: str, zone: str | None) -> str:
         """A check-in compares the diary since the follow-up was set with the week before."""
         assert isinstance(checkin.payload, FollowupPayload)
         since = checkin.payload.asked_at or checkin.created_at
-        lang = language_of(self.services.content, group)
         return await diary_facts.checkin_comparison(self.services, checkin.user_id, lang, since, zone)
 
     def _zone_to_offer(self, zone: str | None) -> str | None:

@@ -10,6 +10,7 @@ from bot.features.reminders import timezone as tz
 from bot.features.reminders.delivery import PRUNE_EVERY, prune_outbox
 from bot.ui import callbacks as cb
 from bot.ui.screens import NEW_TEXT, PRIVATE
+from storage import places
 from storage import reminders as outbox
 from storage.tables import Table, delete_user_rows, user_rows
 
@@ -22,6 +23,8 @@ FEATURE = Feature(
         On(cb.PickDelay, h.on_delay),
         On(cb.AddDaily, h.on_add_daily),
         On(cb.SetZone, tz.on_set_zone),
+        On(cb.SetCity, tz.on_set_city),
+        On(cb.MoreZones, tz.on_more_zones),
         On(cb.AskLocalTime, tz.on_ask_local_time),
         On(cb.SetOffset, tz.on_set_offset),
         On(cb.KeepOffset, tz.on_keep_offset),
@@ -39,6 +42,12 @@ FEATURE = Feature(
         On(cb.WorseAnswer, h.on_worse_answer),
         On(cb.Snooze, h.on_snooze),
         On(cb.StopReminders, h.on_stop),
+        On(cb.StopAllConfirmed, h.on_stop_all),
+        On(cb.KeepReminders, h.on_keep),
+        On(cb.StopDaily, h.on_stop_daily),
+        On(cb.UndoDelete, h.on_undo_delete),
+        On(cb.PickHour, h.on_hour),
+        On(cb.ChangeDaily, h.on_change_daily),
     ),
     updates=(ChatMemberHandler(h.on_my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER),),
     # After the diary's and the checklist's claims: a city prompt left open does not take the
@@ -49,6 +58,10 @@ FEATURE = Feature(
         TextClaim(40, NEW_TEXT, tz.on_text),
     ),
     state=tz.ZonePrompts,
-    tables=(Table("reminders", outbox.MIGRATIONS, export=user_rows("reminders"), erase=delete_user_rows("reminders")),),
+    tables=(
+        Table("reminders", outbox.MIGRATIONS, export=user_rows("reminders"), erase=delete_user_rows("reminders")),
+        # Where the user said they are (a city id or a country), shown instead of the zone's capital.
+        Table(places.TABLE, (places.MIGRATION,), export=places.export, erase=places.erase),
+    ),
     chores=(Chore("outbox-prune", PRUNE_EVERY, prune_outbox),),
 )

@@ -11,42 +11,57 @@ from telegram.constants import ChatMemberStatus
 from bot.features.reminders.schedule import next_daily
 from bot.features.reminders.timezone import kind_screen, timezone_screen
 from bot.infra import timezones
-from bot.infra.services import BotContext
+from bot.infra.services import BotContext, Services
 from bot.ui.callbacks import (
     AddDaily,
     AddFollowup,
     CancelReminder,
+    ChangeDaily,
     CheckinBetter,
     CheckinSame,
     CheckinSameAfter,
     CheckinWorse,
     ChooseZone,
+    KeepReminders,
     OpenReminders,
     PickDelay,
+    PickHour,
     PickKind,
     PickTime,
     Snooze,
     StartChecklist,
+    StopAllConfirmed,
+    StopDaily,
     StopReminders,
+    UndoDelete,
     WorseAnswer,
 )
 from bot.ui.dates import when, zone_of
-from bot.ui.keyboards import Screen, button, main_menu_button, markup, rows
+from bot.ui.keyboards import Button, Screen, button, main_menu_button, markup, rows
 from bot.ui.labels import reminder_button_label, reminder_label
 from bot.ui.outcomes import outcome_text, safety_net, with_criteria
 from bot.ui.replies import show
-from bot.ui.screens import show_stale
+from bot.ui.screens import escape, show_stale
 from content.model import Content, Role
+from storage import places, stats
 from storage import reminders as outbox
-from storage import stats
 from storage.reminders import DailyPayload, FollowupPayload, Payload, Reminder
 from storage.stats import Count
+
+# Two follow-ups due this close together are the same check-in asked twice.
+DUPLICATE_WITHIN = 30 * 60
 
 # --- screens -------------------------------------------------------------------------------
 
 
 def list_screen(
-    content: Content, lang: str, active: list[Reminder], timezone: str | None, now: float, prefix: str = ""
+    content: Content,
+    lang: str,
+    active: list[Reminder],
+    timezone: str | None,
+    now: float,
+    prefix: str = "",
+    top: list[list[Button]] | None = None,
 ) -> Screen:
     lines = [content.text(lang, "reminders.menu_title")]
     if active:
@@ -58,11 +73,21 @@ def list_screen(
             content.text(
                 lang,
                 "btn.cancel_reminder",
-                label=_shorten(reminder_button_label(content, lang, r, timezone), 28),
+                label=_shorten(reminder_button_label(content, lang, r, timezone), 34),
             ),
             CancelReminder(r.id),
         )
         for r in active
+    ]
+    changes = [
+        button(
+            content.text(
+                lang, "userdata.btn_change_time", label=_shorten(reminder_button_label(content, lang, r, timezone), 34)
+            ),
+            ChangeDaily(r.id),
+        )
+        for r in active
+        if isinstance(r.payload, DailyPayload)
     ]
     adds = [
         [button(content.text(lang, "btn.add_followup"), AddFollowup())],
@@ -71,7 +96,9 @@ def list_screen(
     return Screen(
         prefix + "\n".join(lines),
         markup(
+            top or [],
             rows(cancel_buttons),
+            rows(changes),
             adds,
             # Moved, or on a fixed offset: the zone can be changed here too (pending dailies follow).
             [[button(content.text(lang, "btn.set_timezone"), ChooseZone())]] if timezone else [],
@@ -91,16 +118,18 @@ def delay_screen(content: Content, lang: str) -> Screen:
     )
 
 
-def done_screen(content: Content, lang: str, text: str) -> Screen:
+def done_screen(content: Content, lang: str, text: str, *, ask_zone: bool = False) -> Screen:
+    """`ask_zone`: the time shown was read in a guessed zone; one tap sets the real one."""
     return Screen(
         text,
         markup(
+            [[button(content.text(lang, "userdata.btn_zone"), ChooseZone())]] if ask_zone else [],
             [
                 [
                     button(content.button_label("@reminders", lang), OpenReminders()),
                     main_menu_button(content, lang),
                 ]
-            ]
+            ],
         ),
     )
 
@@ -114,11 +143,21 @@ def _hhmm(minute: int) -> str:
     return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
-def time_screen(content: Content, lang: str, kind: str, timezone: str) -> Screen:
-    times = [button(t, PickTime(kind, _minute_of(t))) for t in content.reminders.daily_times]
+def time_screen(content: Content, lang: str, kind: str, zone_label: str, replace: int = 0) -> Screen:
+    """The usual times in one tap, or any hour (then its minutes): any time of day."""
+    times = [button(t, PickTime(kind, _minute_of(t), replace)) for t in content.reminders.daily_times]
+    hours = [button(f"{h:02d}", PickHour(kind, h, replace)) for h in range(24)]
     return Screen(
-        content.text(lang, "reminders.daily_ask_time", zone=timezones.label(timezone, lang)),
-        markup(rows(times, 4), [[main_menu_button(content, lang)]]),
+        content.text(lang, "reminders.daily_ask_time", zone=escape(zone_label)),
+        markup(rows(times, 4), rows(hours, 6), [[main_menu_button(content, lang)]]),
+    )
+
+
+def minute_screen(content: Content, lang: str, kind: str, hour: int, replace: int = 0) -> Screen:
+    minutes = [button(f":{m:02d}", PickTime(kind, hour * 60 + m, replace)) for m in range(0, 60, 5)]
+    return Screen(
+        content.text(lang, "userdata.ask_minute", hour=f"{hour:02d}"),
+        markup(rows(minutes, 6), [[main_menu_button(content, lang)]]),
     )
 
 
@@ -172,6 +211,15 @@ async def _followup(update: Update, ctx: BotContext, hours: float | None, *, sno
         reasons = tuple(q.id for q in content.checklist.reasons(answers))
         unsure = tuple(q.id for q in content.checklist.unsure(answers))  # so later they read as doubt
         payload = FollowupPayload(lang=lang, asked_at=now, reasons=reasons, outcome=run.outcome, unsure=unsure)
+    cached = await services.cached_user(user.id)
+    twin = await services.db.read(outbox.followup_due_near, user.id, due, DUPLICATE_WITHIN)
+    if twin is not None:
+        # The same check-in twice (a double tap, or asked again): one is enough.
+        text = content.text(
+            lang, "userdata.duplicate_followup", when=when(content, lang, twin.due_at, cached.timezone, now)
+        )
+        await show(update, ctx, done_screen(content, lang, text))
+        return None
     if not await _insert(update, ctx, lang, due=due, payload=payload):
         return None
     if run is not None:
@@ -179,7 +227,7 @@ async def _followup(update: Update, ctx: BotContext, hours: float | None, *, sno
     cached = await services.cached_user(user.id)
     key = "reminders.snoozed" if snoozed else "reminders.created_followup"
     text = content.text(lang, key, when=when(content, lang, due, cached.timezone, now))
-    await show(update, ctx, done_screen(content, lang, text))
+    await show(update, ctx, done_screen(content, lang, text, ask_zone=zone_of(cached.timezone) is None))
     return None
 
 
@@ -210,7 +258,8 @@ async def on_kind(update: Update, ctx: BotContext, cb: PickKind) -> str | None:
         await show(update, ctx, timezone_screen(services.content, lang))
         return None
     assert cached.timezone is not None
-    await show(update, ctx, time_screen(services.content, lang, cb.kind, cached.timezone))
+    label = await _zone_label(services, update.effective_user.id, cached.timezone, lang)
+    await show(update, ctx, time_screen(services.content, lang, cb.kind, label))
     return None
 
 
@@ -219,12 +268,7 @@ async def on_time(update: Update, ctx: BotContext, cb: PickTime) -> str | None:
     content = services.content
     user, chat = update.effective_user, update.effective_chat
     hhmm = _hhmm(cb.minute)
-    if (
-        cb.kind not in content.reminders.daily_kinds
-        or hhmm not in content.reminders.daily_times
-        or user is None
-        or chat is None
-    ):
+    if cb.kind not in content.reminders.daily_kinds or not 0 <= cb.minute < 24 * 60 or user is None or chat is None:
         return await show_stale(update, ctx)
     lang = await services.user_language(update)
     cached = await services.cached_user(user.id)
@@ -234,13 +278,19 @@ async def on_time(update: Update, ctx: BotContext, cb: PickTime) -> str | None:
     assert cached.timezone is not None
     now = services.now()
     due = next_daily(now, hhmm, cached.timezone)
+    replaced = cb.replace and await services.db.run(outbox.cancel, user.id, cb.replace)
     if not await _insert(update, ctx, lang, due=due, payload=DailyPayload(kind=cb.kind, time=hhmm, lang=lang)):
+        return None
+    if replaced:
+        kind = content.text(lang, f"reminders.kind.{cb.kind}")
+        text = content.text(lang, "userdata.changed_time", label=kind, time=hhmm)
+        await show(update, ctx, done_screen(content, lang, text))
         return None
     text = content.text(
         lang,
         "reminders.created_daily",
         time=hhmm,
-        zone=timezones.label(cached.timezone, lang),
+        zone=escape(await _zone_label(services, user.id, cached.timezone, lang)),
         kind=content.text(lang, f"reminders.kind.{cb.kind}"),
     )
     await show(update, ctx, done_screen(content, lang, text))
@@ -248,12 +298,71 @@ async def on_time(update: Update, ctx: BotContext, cb: PickTime) -> str | None:
 
 
 async def on_cancel(update: Update, ctx: BotContext, cb: CancelReminder) -> str | None:
+    """ "🗑 Delete: …": deleted, said in words on the list, with Undo under it."""
+    services = ctx.services
+    content = services.content
+    assert update.effective_user is not None
+    user_id = update.effective_user.id
+    lang = await services.user_language(update)
+    reminder = await services.db.read(outbox.get, cb.reminder_id)
+    done = await services.db.run(outbox.cancel, user_id, cb.reminder_id)
+    if not done or reminder is None or reminder.user_id != user_id:
+        await _list(update, ctx, new=False)
+        return content.text(lang, "alerts.reminder_gone")
+    cached = await services.cached_user(user_id)
+    label = reminder_button_label(content, lang, reminder, cached.timezone)
+    active = await services.db.read(outbox.list_active, user_id)
+    undo = [[button(content.text(lang, "userdata.btn_undo"), UndoDelete(cb.reminder_id))]]
+    prefix = content.text(lang, "userdata.deleted", label=label) + "\n\n"
+    await show(update, ctx, list_screen(content, lang, active, cached.timezone, services.now(), prefix, top=undo))
+    return None
+
+
+async def on_undo_delete(update: Update, ctx: BotContext, cb: UndoDelete) -> str | None:
+    services = ctx.services
+    content = services.content
+    assert update.effective_user is not None
+    user_id = update.effective_user.id
+    lang = await services.user_language(update)
+    restored = await services.db.run(
+        outbox.restore, user_id, cb.reminder_id, services.now(), content.reminders.max_active
+    )
+    if restored is None:
+        await _list(update, ctx, new=False)
+        return content.text(lang, "userdata.restore_gone")
+    services.wake_delivery()
+    cached = await services.cached_user(user_id)
+    label = reminder_button_label(content, lang, restored, cached.timezone)
+    await _list(update, ctx, new=False, prefix=content.text(lang, "userdata.restored", label=label) + "\n\n")
+    return None
+
+
+async def on_change_daily(update: Update, ctx: BotContext, cb: ChangeDaily) -> str | None:
     services = ctx.services
     assert update.effective_user is not None
+    reminder = await services.db.read(outbox.get, cb.reminder_id)
+    cached = await services.cached_user(update.effective_user.id)
+    if (
+        reminder is None
+        or reminder.user_id != update.effective_user.id
+        or not isinstance(reminder.payload, DailyPayload)
+        or reminder.status not in outbox.ACTIVE
+        or cached.timezone is None
+    ):
+        return await show_stale(update, ctx)
     lang = await services.user_language(update)
-    done = await services.db.run(outbox.cancel, update.effective_user.id, cb.reminder_id)
-    await _list(update, ctx, new=False)
-    return services.content.text(lang, "reminders.cancelled" if done else "alerts.reminder_gone")
+    label = await _zone_label(services, update.effective_user.id, cached.timezone, lang)
+    await show(update, ctx, time_screen(services.content, lang, reminder.payload.kind, label, reminder.id))
+    return None
+
+
+async def on_hour(update: Update, ctx: BotContext, cb: PickHour) -> str | None:
+    content = ctx.services.content
+    if cb.kind not in content.reminders.daily_kinds or not 0 <= cb.hour < 24:
+        return await show_stale(update, ctx)
+    lang = await ctx.services.user_language(update)
+    await show(update, ctx, minute_screen(content, lang, cb.kind, cb.hour, cb.replace))
+    return None
 
 
 async def on_better(update: Update, ctx: BotContext, _: CheckinBetter) -> str | None:
@@ -356,16 +465,68 @@ async def on_snooze(update: Update, ctx: BotContext, cb: Snooze) -> str | None:
 
 
 async def on_stop(update: Update, ctx: BotContext, _: StopReminders) -> str | None:
+    """ "Stop all reminders": asks once, listing what would stop (a new message: the reminder
+    it was tapped under stays readable)."""
+    services = ctx.services
+    content = services.content
+    assert update.effective_user is not None
+    user_id = update.effective_user.id
+    lang = await services.user_language(update)
+    active = await services.db.read(outbox.list_active, user_id)
+    if not active:
+        await show(update, ctx, done_screen(content, lang, content.text(lang, "reminders.none")), new=True)
+        return None
+    cached = await services.cached_user(user_id)
+    listed = "\n".join(reminder_label(content, lang, r, cached.timezone, services.now()) for r in active)
+    keyboard = markup(
+        [[button(content.text(lang, "userdata.btn_stop_all_yes", n=len(active)), StopAllConfirmed())]],
+        [[button(content.text(lang, "userdata.btn_keep"), KeepReminders())]],
+    )
+    text = content.text(lang, "userdata.stop_all_ask", n=len(active), list=listed)
+    await show(update, ctx, Screen(text, keyboard), new=True)
+    return None
+
+
+async def on_stop_all(update: Update, ctx: BotContext, _: StopAllConfirmed) -> str | None:
     services = ctx.services
     assert update.effective_user is not None
     lang = await services.user_language(update)
-    await services.db.run(outbox.cancel_all, update.effective_user.id)
-    await show(
-        update,
-        ctx,
-        done_screen(services.content, lang, services.content.text(lang, "reminders.stopped")),
-    )
+    stopped = await services.db.run(outbox.cancel_all, update.effective_user.id)
+    text = services.content.text(lang, "userdata.stopped_all", n=stopped)
+    await show(update, ctx, done_screen(services.content, lang, text))
     return None
+
+
+async def on_keep(update: Update, ctx: BotContext, _: KeepReminders) -> str | None:
+    lang = await ctx.services.user_language(update)
+    await show(update, ctx, done_screen(ctx.services.content, lang, ctx.services.content.text(lang, "userdata.kept")))
+    return None
+
+
+async def on_stop_daily(update: Update, ctx: BotContext, cb: StopDaily) -> str | None:
+    """ "Stop this reminder" under a daily one: that one, nothing else."""
+    services = ctx.services
+    content = services.content
+    assert update.effective_user is not None
+    if cb.kind not in content.reminders.daily_kinds or not 0 <= cb.minute < 24 * 60:
+        return await show_stale(update, ctx)
+    lang = await services.user_language(update)
+    hhmm = _hhmm(cb.minute)
+    stopped = await services.db.run(outbox.cancel_daily, update.effective_user.id, cb.kind, hhmm)
+    if not stopped:
+        return content.text(lang, "alerts.reminder_gone")
+    label = content.text(lang, "reminders.item_daily", time=hhmm, kind=content.text(lang, f"reminders.kind.{cb.kind}"))
+    text = content.text(lang, "userdata.stopped_one", label=label.lstrip("• "))
+    await show(update, ctx, done_screen(content, lang, text), new=True)
+    return None
+
+
+async def _zone_label(services: Services, user_id: int, zone: str, lang: str) -> str:
+    """The user's own place ("Milano, Italia") when it was chosen for this zone, else the zone's
+    label ("Roma, Italia")."""
+    place = await services.db.read(places.get, user_id)
+    own = place.label(lang) if place is not None and place.zone == zone else None
+    return own or timezones.label(zone, lang)
 
 
 # --- blocked / unblocked -------------------------------------------------------------------

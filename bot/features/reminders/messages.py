@@ -17,6 +17,7 @@ from bot.ui.callbacks import (
     NoSpasmsToday,
     Snooze,
     StartLog,
+    StopDaily,
     StopReminders,
 )
 from bot.ui.keyboards import Screen, button, main_menu_button, markup
@@ -24,35 +25,81 @@ from content.model import Content
 from storage.reminders import DailyPayload, FollowupPayload, Reminder
 
 
-def language_of(content: Content, group: list[Reminder]) -> str:
-    lang = group[0].payload.lang or content.default_language
-    return lang if lang in content.languages else content.default_language
+def language_of(content: Content, group: list[Reminder], chosen: str | None = None) -> str:
+    for lang in (chosen, group[0].payload.lang):
+        if lang in content.languages:
+            return str(lang)
+    return content.default_language
+
+
+def stretch_of_the_day(content: Content, lang: str, now: int) -> str:
+    """One actual stretch, a different one each day in turn: a self-care stretch page's steps
+    (reminders.yaml `stretch_pages`), with its safety wording when it has some."""
+    stretches = content.reminders.stretch_pages
+    if not stretches:
+        return ""
+    page = content.pages.get(stretches[(now // 86400) % len(stretches)])
+    if page is None or lang not in page.text:
+        return ""
+    text = page.text[lang]
+    parts = [content.text(lang, "userdata.stretch_title", title=text.title), text.body.strip()]
+    if text.safety:
+        parts.append(text.safety.strip())
+    return "\n".join(parts)
+
+
+def _daily_text(content: Content, lang: str, payload: DailyPayload, now: int) -> str:
+    if payload.kind == diary_facts.DAILY_PROMPT and payload.time < "12:00":
+        # Asked in the morning: about yesterday, and the answer is recorded for yesterday.
+        return content.text(lang, "userdata.morning_diary")
+    text = content.text(lang, f"reminders.daily_text.{payload.kind}")
+    if payload.kind == "stretch" and (stretch := stretch_of_the_day(content, lang, now)):
+        text += "\n\n" + stretch
+    return text
 
 
 def render(
-    content: Content, group: list[Reminder], now: int, *, offer_for: str | None = None, diary_line: str = ""
+    content: Content,
+    group: list[Reminder],
+    now: int,
+    *,
+    offer_for: str | None = None,
+    diary_line: str = "",
+    lang: str | None = None,
+    offline_before: float | None = None,
 ) -> Screen:
     """One message for all of a user's due reminders (several pile up after downtime).
 
     `offer_for`: the user's fixed-offset zone, when this message offers a real one instead.
-    `diary_line`: what the diary says since the follow-up was set (bot/services/diary.py)."""
-    lang = language_of(content, group)
-    diary_prompt = False
+    `diary_line`: what the diary says since the follow-up was set (bot/services/diary.py).
+    `lang`: the user's language now. `offline_before`: when this process started sending; only
+    reminders due before it, and late, say that the bot was offline."""
+    lang = lang or language_of(content, group)
+    late = [
+        r
+        for r in group
+        if (offline_before is None or r.due_at < offline_before)
+        and now - r.due_at > content.reminders.late_after_hours * 3600
+    ]
+    diary_prompt: DailyPayload | None = None
+    dailies: list[DailyPayload] = []
     parts = []
     if len(group) > 1:
-        parts.append(content.text(lang, "reminders.combined", n=len(group)))
+        parts.append(content.text(lang, "reminders.combined" if late else "userdata.together", n=len(group)))
     checkin: Reminder | None = None
     for reminder in group:
         if isinstance(reminder.payload, DailyPayload):
-            parts.append(content.text(lang, f"reminders.daily_text.{reminder.payload.kind}"))
-            diary_prompt = diary_prompt or reminder.payload.kind == diary_facts.DAILY_PROMPT
+            parts.append(_daily_text(content, lang, reminder.payload, now))
+            dailies.append(reminder.payload)
+            if reminder.payload.kind == diary_facts.DAILY_PROMPT:
+                diary_prompt = reminder.payload
         else:
             checkin = checkin or reminder
     if checkin is not None:
         parts.append(checkin_text(content, lang, checkin, now))
         if diary_line:
             parts.append(diary_line)
-    if any(now - r.due_at > content.reminders.late_after_hours * 3600 for r in group):
+    if late:
         parts.append(content.text(lang, "reminders.late"))
     keyboard = []
     if checkin is not None:
@@ -77,10 +124,12 @@ def render(
             ]
         )
     words = content.diary.words(lang)
-    if diary_prompt:  # "Did you have spasms today?": one tap either way
+    if diary_prompt is not None:  # "Did you have spasms today?": one tap either way
+        morning = diary_prompt.time < "12:00"
+        none = content.text(lang, "userdata.spasm_free_yesterday") if morning else words.buttons["none_today"]
         keyboard.append(
             [
-                button(words.buttons["none_today"], NoSpasmsToday()),
+                button(none, NoSpasmsToday(yesterday=morning)),
                 button(words.buttons["log_one"], StartLog(new=True)),
             ]
         )
@@ -95,6 +144,11 @@ def render(
                 button(content.text(lang, "btn.not_now"), DismissZoneOffer()),
             ]
         )
+    # Each daily reminder can be stopped alone; "all" asks once before it stops anything.
+    for payload in dailies:
+        kind = content.text(lang, f"reminders.kind.{payload.kind}")
+        label = content.text(lang, "userdata.btn_stop_this") + (f": {kind}" if len(dailies) > 1 else "")
+        keyboard.append([button(label, StopDaily(payload.kind, _minute(payload.time)))])
     keyboard.append(
         [
             button(content.text(lang, "btn.stop_reminders"), StopReminders()),
@@ -102,6 +156,11 @@ def render(
         ]
     )
     return Screen("\n\n".join(parts), markup(keyboard))
+
+
+def _minute(hhmm: str) -> int:
+    hour, minute = hhmm.split(":")
+    return int(hour) * 60 + int(minute)
 
 
 def checkin_text(content: Content, lang: str, reminder: Reminder, now: int) -> str:

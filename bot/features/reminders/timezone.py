@@ -11,6 +11,7 @@ The coordinates of a shared location are passed to the lookup and dropped: never
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -20,13 +21,16 @@ from telegram.ext import ApplicationHandlerStop
 from bot.features.reminders.schedule import next_daily
 from bot.infra import timezones
 from bot.infra.services import BotContext
+from bot.services import cities
 from bot.ui.callbacks import (
     AskLocalTime,
     ChooseZone,
     DismissZoneOffer,
     KeepOffset,
+    MoreZones,
     OpenReminders,
     PickKind,
+    SetCity,
     SetOffset,
     SetZone,
     ShareLocation,
@@ -36,8 +40,8 @@ from bot.ui.keyboards import Screen, button, main_menu_button, markup, rows
 from bot.ui.replies import show
 from bot.ui.screens import escape, show_stale
 from content.model import Content
+from storage import places, users
 from storage import reminders as outbox
-from storage import users
 from storage.reminders import DailyPayload
 
 PROMPT_FOR = 600.0  # seconds a "type your city" or "share your location" prompt stays open
@@ -80,8 +84,12 @@ def offset_screen(content: Content, lang: str, now: float) -> Screen:
 
 
 def zones_screen(content: Content, lang: str, text: str, zones: list[str], extra: list[list[Any]]) -> Screen:
-    """A list of zones to pick from, each labelled in the user's language ("Roma (Italia)")."""
-    picks = [[button(timezones.label(z, lang), SetZone(z))] for z in zones]
+    """A list of zones to pick from, each labelled in the user's language ("Roma, Italia")."""
+    return _pick_screen(content, lang, text, [[button(timezones.label(z, lang), SetZone(z))] for z in zones], extra)
+
+
+def _pick_screen(content: Content, lang: str, text: str, picks: list[list[Any]], extra: list[list[Any]]) -> Screen:
+    """One choice per row, then `extra`, then sharing a location instead, then the main menu."""
     return Screen(
         text,
         markup(
@@ -131,7 +139,9 @@ def is_named(content: Content, zone: str) -> bool:
 # --- handlers ------------------------------------------------------------------------------
 
 
-async def set_zone(update: Update, ctx: BotContext, zone: str, note: str) -> None:
+async def set_zone(
+    update: Update, ctx: BotContext, zone: str, note: str, place: places.StoredPlace | None = None
+) -> None:
     """Save the zone, move the user's pending daily reminders to it, then ask for a daily kind.
 
     `note` opens the next screen (zone set, or the fixed-offset warning). If the location
@@ -144,6 +154,7 @@ async def set_zone(update: Update, ctx: BotContext, zone: str, note: str) -> Non
 
     def save(conn: Any) -> None:
         users.set_timezone(conn, user.id, zone, now)
+        places.save(conn, user.id, place)  # the city or country named; none: forget an old one
         for reminder in outbox.list_active(conn, user.id):
             if isinstance(reminder.payload, DailyPayload) and reminder.status == "pending":
                 due = next_daily(now, reminder.payload.time, zone)
@@ -247,8 +258,11 @@ async def on_location(update: Update, ctx: BotContext) -> None:
         )
         raise ApplicationHandlerStop
     prompts[update.effective_user.id] = (services.clock.now() + PROMPT_FOR, True)  # comes down with the answer
-    label = await asyncio.to_thread(timezones.label, zone, lang)
-    await set_zone(update, ctx, zone, content.text(lang, "timezone.location_set", zone=label))
+    # The user's own city (Milan), not the zone's capital (Rome); the coordinates stop here.
+    place = await asyncio.to_thread(cities.place_at, message.location.latitude, message.location.longitude, zone)
+    stored = await asyncio.to_thread(_stored, content, place)
+    label = stored.label(lang) or timezones.label(zone, lang)
+    await set_zone(update, ctx, zone, content.text(lang, "userdata.location_set_place", place=escape(label)), stored)
     raise ApplicationHandlerStop
 
 
@@ -274,19 +288,93 @@ async def on_text(update: Update, ctx: BotContext) -> None:
         )
         await show(update, ctx, timezone_screen(content, lang), new=True)
         raise ApplicationHandlerStop
-    found = await asyncio.to_thread(
-        timezones.search, message.text, tuple(content.languages), preferred=content.reminders.timezones
-    )
     # The keyboard stays until a zone is chosen (set_zone takes it down).
     _prompts(ctx)[user.id] = (services.clock.now() + PROMPT_FOR, keyboard_shown)
-    if found:
+    # Cities first ("Milano", "Monaco di Baviera", "Stati Uniti"), then IANA names ("UTC",
+    # "Europe/Rome"). The first search loads the cities (1-3 s): in a worker thread.
+    found = await asyncio.to_thread(cities.search, message.text, tuple(content.languages), _names(content))
+    if found.single is not None:  # one place meant: no question with a single choice
+        stored = await asyncio.to_thread(_stored, content, found.single)
+        label = escape(stored.label(lang) or timezones.label(stored.zone, lang))
+        await set_zone(update, ctx, stored.zone, content.text(lang, "userdata.zone_set_place", place=label), stored)
+        raise ApplicationHandlerStop
+    if found.places:
+        screen = await asyncio.to_thread(places_screen, content, lang, found)
+        await show(update, ctx, screen, new=True)
+        raise ApplicationHandlerStop
+    zones = await asyncio.to_thread(
+        timezones.search, message.text, tuple(content.languages), preferred=content.reminders.timezones
+    )
+    if len(zones) == 1:
+        label = await asyncio.to_thread(timezones.label, zones[0], lang)
+        await set_zone(update, ctx, zones[0], content.text(lang, "reminders.tz_set", zone=escape(label)))
+        raise ApplicationHandlerStop
+    if zones:
         text, extra = content.text(lang, "timezone.search_pick"), []
     else:
         text = content.text(lang, "timezone.search_none", text=escape(message.text[:64]))
         extra = [[button(content.text(lang, "btn.type_city"), TypeCity())]]
-    screen = await asyncio.to_thread(zones_screen, content, lang, text, found, extra)
+    screen = await asyncio.to_thread(zones_screen, content, lang, text, zones, extra)
     await show(update, ctx, screen, new=True)
     raise ApplicationHandlerStop
+
+
+def _names(content: Content) -> list[Mapping[int, str]]:
+    return list(content.reminders.place_names.values())
+
+
+def _stored(content: Content, place: cities.Place) -> places.StoredPlace:
+    """A place as kept beside the zone: its id and its label in every language (so showing it
+    later needs no city data loaded)."""
+    labels = {
+        lang: cities.place_label(place, lang, content.reminders.place_names.get(lang, {})) for lang in content.languages
+    }
+    return places.StoredPlace(place.zone, place.city.geonameid if place.city else None, place.country, labels)
+
+
+def places_screen(content: Content, lang: str, found: cities.Found, *, more: bool = False) -> Screen:
+    """ "Which one do you mean?": a button per city; a country's zones by their largest city,
+    the rest behind "More…"."""
+    shown = found.more if more else found.places
+    names = content.reminders.place_names.get(lang, {})
+    picks = [
+        [button(cities.place_label(p, lang, names, within=found.country), SetCity(p.city.geonameid))]
+        for p in shown
+        if p.city is not None
+    ]
+    if found.country is not None:
+        text = content.text(lang, "userdata.country_pick", country=cities.country_name(found.country, lang))
+    else:
+        text = content.text(lang, "userdata.search_pick_place")
+    extra = (
+        [[button(content.text(lang, "userdata.btn_more_zones"), MoreZones(found.country))]]
+        if found.more and not more and found.country is not None
+        else []
+    )
+    return _pick_screen(content, lang, text, picks, extra)
+
+
+async def on_set_city(update: Update, ctx: BotContext, cb: SetCity) -> str | None:
+    content = ctx.services.content
+    city = await asyncio.to_thread(cities.by_id, cb.geonameid)
+    if city is None:
+        return await show_stale(update, ctx)
+    lang = await ctx.services.user_language(update)
+    stored = await asyncio.to_thread(_stored, content, cities.Place(city.zone, city.country, city))
+    label = escape(stored.label(lang) or timezones.label(city.zone, lang))
+    await set_zone(update, ctx, city.zone, content.text(lang, "userdata.zone_set_place", place=label), stored)
+    return None
+
+
+async def on_more_zones(update: Update, ctx: BotContext, cb: MoreZones) -> str | None:
+    content = ctx.services.content
+    lang = await ctx.services.user_language(update)
+    first, rest = await asyncio.to_thread(cities.country_zones, cb.country)
+    if not first:
+        return await show_stale(update, ctx)
+    found = cities.Found(tuple(first), tuple(rest), country=cb.country)
+    await show(update, ctx, await asyncio.to_thread(places_screen, content, lang, found, more=True))
+    return None
 
 
 async def on_set_zone(update: Update, ctx: BotContext, cb: SetZone) -> str | None:
