@@ -8,7 +8,9 @@ collected from its `Feature` here (see bot/core/feature.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Coroutine
 from types import MappingProxyType
+from typing import Any
 
 from telegram import Update
 from telegram.constants import ParseMode
@@ -25,6 +27,7 @@ from telegram.request import BaseRequest
 
 from bot.chores import ChoreScheduler
 from bot.core.feature import Chore, Feature, Handler, Routes, Stage, TextClaim
+from bot.core.turn import Turn, turn_of
 from bot.features.admin import feature as admin
 from bot.features.checklist import feature as checklist
 from bot.features.diary import feature as diary
@@ -179,7 +182,7 @@ def register(app: BotApp, features: tuple[Feature, ...]) -> None:
                 continue  # no admins: to everyone the command does not exist
             allowed = only_admins if command.admin_only else PRIVATE
             handler = command.handler or _opening(command.opens, routes)
-            app.add_handler(CommandHandler(command.name, handler, filters=allowed), _COMMANDS_GROUP)
+            app.add_handler(CommandHandler(command.name, _with_turn(handler), filters=allowed), _COMMANDS_GROUP)
         for update_handler in feature.updates:
             app.add_handler(update_handler, _COMMANDS_GROUP)
     # The codec knows exactly the operations some feature routes (theirs, declared in `callbacks`).
@@ -195,7 +198,7 @@ def register(app: BotApp, features: tuple[Feature, ...]) -> None:
         for feature in features:
             for message in feature.messages:
                 if message.stage is stage:
-                    app.add_handler(MessageHandler(message.filter, message.handler), _GROUPS[stage])
+                    app.add_handler(MessageHandler(message.filter, _with_turn(message.handler)), _GROUPS[stage])
     app.add_error_handler(on_error)
 
 
@@ -204,12 +207,21 @@ def _opening(callback: Callback | None, routes: Routes) -> Handler:
     assert callback is not None
     route = routes.by_kind[type(callback)]
 
-    async def command(update: Update, ctx: BotContext) -> None:
-        alert = await route(update, ctx, callback)
-        if alert and update.effective_chat is not None:
-            await ctx.bot.send_message(update.effective_chat.id, alert)  # a button's alert, as a reply
+    async def command(turn: Turn) -> None:
+        alert = await route(turn, callback)
+        if alert and turn.chat is not None:
+            await turn.bot.send_message(turn.chat.id, alert)  # a button's alert, as a reply
 
     return command
+
+
+def _with_turn(handler: Handler) -> Callable[[Update, BotContext], Coroutine[Any, Any, None]]:
+    """PTB's callback for a command or message handler: the update's Turn, built once."""
+
+    async def run(update: Update, ctx: BotContext) -> None:
+        await handler(await turn_of(update, ctx))
+
+    return run
 
 
 def _any_of(claims: list[TextClaim]) -> filters.BaseFilter:
@@ -219,14 +231,16 @@ def _any_of(claims: list[TextClaim]) -> filters.BaseFilter:
     return combined
 
 
-def _claims_dispatcher(claims: tuple[TextClaim, ...]) -> Handler:
+def _claims_dispatcher(claims: tuple[TextClaim, ...]) -> Callable[[Update, BotContext], Coroutine[Any, Any, None]]:
     """Ask each claim whose filter matches, lowest precedence first: the first that raises
     ApplicationHandlerStop has the update; if none does, search and the fallbacks get it."""
 
     async def dispatch(update: Update, ctx: BotContext) -> None:
+        turn: Turn | None = None
         for claim in claims:
             if claim.filter.check_update(update):
-                await claim.handle(update, ctx)
+                turn = turn or await turn_of(update, ctx)  # once, and only for a claim that matches
+                await claim.handle(turn)
 
     return dispatch
 

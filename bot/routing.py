@@ -12,9 +12,9 @@ from telegram import Update
 from telegram.error import Forbidden, TelegramError
 
 from bot.core.feature import Route
+from bot.core.turn import turn_of
 from bot.infra.services import BotContext, services_of
 from bot.ui.callbacks import Callback, Codec
-from bot.ui.screens import show_stale
 
 log = logging.getLogger(__name__)
 
@@ -32,11 +32,12 @@ def callback_router(
         handler = routes.get(type(parsed)) if parsed is not None else None
         alert: str | None
         try:
+            turn = await turn_of(update, ctx)
             if handler is None:
                 # Forged, or from a build of the bot that no longer exists: say so, show the menu.
-                alert = await show_stale(update, ctx)
+                alert = await turn.stale()
             else:
-                alert = await handler(update, ctx, parsed)
+                alert = await handler(turn, parsed)
         except Exception as exc:
             # No endless spinner, whatever happened; the error handler logs and cleans up.
             with contextlib.suppress(TelegramError):

@@ -243,3 +243,29 @@ def test_every_feature_package_declares_itself_in_feature_py() -> None:
         assert (package / "feature.py").exists(), f"{package.relative_to(ROOT)} has no feature.py"
         text = (package / "feature.py").read_text(encoding="utf-8")
         assert "FEATURE = Feature(" in text, f"{package.relative_to(ROOT)}/feature.py declares no FEATURE"
+
+
+def test_handlers_take_a_turn_and_never_resolve_the_language_themselves() -> None:
+    """The wiring builds one Turn per update (bot/core/turn.py): a handler starts from it, so the
+    `lang = await ctx.services.user_language(update)` preamble (once 66 copies) cannot come back."""
+    import inspect
+
+    from bot.app import FEATURES
+
+    handlers = [
+        handler
+        for feature in FEATURES
+        for handler in (
+            *(on.route for on in feature.callbacks),
+            *(command.handler for command in feature.commands if command.handler is not None),
+            *(message.handler for message in feature.messages),
+            *(claim.handle for claim in feature.claims),
+        )
+    ]
+    assert len(handlers) > 40
+    for handler in handlers:
+        first = next(iter(inspect.signature(handler).parameters.values()))
+        assert first.annotation == "Turn", f"{handler.__qualname__} does not take a Turn first"
+    for module, path in MODULES.items():
+        if module.startswith("bot.features."):
+            assert "user_language(" not in path.read_text(encoding="utf-8"), f"{module} resolves the language itself"

@@ -14,11 +14,12 @@ from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Generic, Protocol, TypeVar
 
-from telegram import Bot, Update
+from telegram import Bot
 from telegram.ext import BaseHandler
 from telegram.ext.filters import BaseFilter
 
-from bot.infra.services import BotApp, BotContext, Services
+from bot.core.turn import Turn
+from bot.infra.services import BotApp, Services
 from bot.ui.callbacks import Callback
 from storage.tables import Table
 
@@ -30,7 +31,7 @@ class Route(Protocol[C_contra]):
     """A button's handler: it gets the parsed callback and returns an alert text for the query's
     answer (None for a silent answer). The router answers every query, whatever happens."""
 
-    def __call__(self, update: Update, ctx: BotContext, callback: C_contra, /) -> Awaitable[str | None]: ...
+    def __call__(self, turn: Turn, callback: C_contra, /) -> Awaitable[str | None]: ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +42,8 @@ class On(Generic[C]):
     route: Route[C]
 
 
-Handler = Callable[[Update, BotContext], Coroutine[Any, Any, None]]
+# A command's, a message's or a text claim's handler: the update's Turn, built by the wiring.
+Handler = Callable[[Turn], Coroutine[Any, Any, None]]
 Stop = Callable[[BotApp], Awaitable[object]]
 
 
@@ -126,15 +128,15 @@ class Routes:
     by_kind: dict[type[Callback], Route[Any]]
 
 
-async def enter(update: Update, ctx: BotContext, callback: Callback) -> bool:
+async def enter(turn: Turn, callback: Callback) -> bool:
     """Open what `callback`'s button opens, from a command or a deep link instead of a tap.
 
     This is how one feature reaches another's entry point (a deep link starting the checklist)
     without importing it: through the typed operation and the routes every feature declared.
     The route's alert text is for a callback query and is dropped. False if nothing routes it.
     """
-    route = ctx.services.state(Routes).by_kind.get(type(callback))
+    route = turn.services.state(Routes).by_kind.get(type(callback))
     if route is None:
         return False
-    await route(update, ctx, callback)
+    await route(turn, callback)
     return True

@@ -1,15 +1,12 @@
-"""Screens and filters every feature shares: the main menu, the stale-button answer, escaping."""
+"""Screens and filters every feature shares: the main menu, escaping."""
 
 from __future__ import annotations
 
 import html
 
-from telegram import Update
 from telegram.ext import filters
 
-from bot.infra.services import BotContext
 from bot.ui.keyboards import Screen, main_menu_button, markup, page_screen
-from bot.ui.replies import show
 from content.model import MAIN_PAGE, Content
 
 PRIVATE = filters.ChatType.PRIVATE
@@ -42,11 +39,3 @@ def start_screen(content: Content, lang: str, first_name: str | None) -> Screen:
 
 def text_screen(content: Content, lang: str, text: str) -> Screen:
     return Screen(text, markup([[main_menu_button(content, lang)]]))
-
-
-async def show_stale(update: Update, ctx: BotContext) -> str:
-    """A button from an old message, an older build, or forged: the menu, and a short alert."""
-    content = ctx.services.content
-    lang = await ctx.services.user_language(update)
-    await show(update, ctx, main_screen(content, lang))
-    return content.text(lang, "alerts.stale")

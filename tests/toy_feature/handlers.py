@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sqlite3
 
-from telegram import Bot, Update
+from telegram import Bot
 
-from bot.infra.services import BotContext, Services
+from bot.core.turn import Turn
+from bot.infra.services import Services
 from bot.ui.keyboards import Screen, button, markup
-from bot.ui.replies import show
 from tests.toy_feature.callbacks import ToyAgain
 from tests.toy_feature.state import ToyState
 
@@ -33,18 +33,18 @@ def add_note(conn: sqlite3.Connection, user_id: int, note: str) -> int:
     return conn.execute("INSERT INTO toy_notes (user_id, note) VALUES (?, ?)", (user_id, note)).rowcount
 
 
-async def _note(update: Update, ctx: BotContext, note: str) -> None:
-    assert update.effective_user is not None
-    await ctx.services.db.run(add_note, update.effective_user.id, note)
-    await show(update, ctx, Screen(f"noted {note}", markup([[button("Toy again", ToyAgain())]])))
+async def _note(turn: Turn, note: str) -> None:
+    assert turn.user is not None
+    await turn.services.db.run(add_note, turn.user.id, note)
+    await turn.show(Screen(f"noted {note}", markup([[button("Toy again", ToyAgain())]])))
 
 
-async def toy_command(update: Update, ctx: BotContext) -> None:
-    await _note(update, ctx, "toy-from-command")
+async def toy_command(turn: Turn) -> None:
+    await _note(turn, "toy-from-command")
 
 
-async def on_again(update: Update, ctx: BotContext, _: ToyAgain) -> str | None:
-    await _note(update, ctx, "toy-from-button")
+async def on_again(turn: Turn, _: ToyAgain) -> str | None:
+    await _note(turn, "toy-from-button")
     return None
 
 

@@ -5,15 +5,13 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from telegram import Update
-
 from bot.core.feature import Command, Feature
-from bot.infra.services import BotApp, BotContext, Services
+from bot.core.turn import Turn
+from bot.infra.services import BotApp, Services
 from bot.services.checked_content import load_checked_content
 from bot.services.commands import register_commands
 from bot.services.profile import register_profile
 from bot.ui.keyboards import Screen
-from bot.ui.replies import show
 from bot.ui.screens import escape
 from content.loader import summary
 from content.problems import ContentError
@@ -24,14 +22,13 @@ log = logging.getLogger(__name__)
 MAX_ERRORS = 3000
 
 
-async def stats_command(update: Update, ctx: BotContext) -> None:
-    services = ctx.services
-    lang = await services.user_language(update)
+async def stats_command(turn: Turn) -> None:
+    services = turn.services
     snap = await services.db.read(stats.snapshot, services.now())
     content = services.content
 
     def line(key: str, **values: object) -> str:
-        return content.text(lang, f"admin.stats_{key}", **values)
+        return content.text(turn.lang, f"admin.stats_{key}", **values)
 
     counts, families = snap.counts, snap.families
     lines = [
@@ -52,8 +49,8 @@ async def stats_command(update: Update, ctx: BotContext) -> None:
         lines.append(line("reminders", status=status, count=snap.reminders.get(status, 0)))
     for page, language, yes, no in snap.least_helpful:
         lines.append(line("least_helpful", page=page, language=language, yes=yes, no=no))
-    text = content.text(lang, "admin.stats", stats=escape("\n".join(lines)))
-    await show(update, ctx, Screen(text), new=True)
+    text = content.text(turn.lang, "admin.stats", stats=escape("\n".join(lines)))
+    await turn.show(Screen(text), new=True)
 
 
 async def reload_content(services: Services, app: BotApp) -> tuple[bool, str]:
@@ -72,16 +69,15 @@ async def reload_content(services: Services, app: BotApp) -> tuple[bool, str]:
     return True, f"version {content.fingerprint}; {described}"
 
 
-async def reload_command(update: Update, ctx: BotContext) -> None:
-    services = ctx.services
-    ok, detail = await reload_content(services, ctx.application)
-    lang = await services.user_language(update)
+async def reload_command(turn: Turn) -> None:
+    services = turn.services
+    ok, detail = await reload_content(services, turn.ctx.application)
     content = services.content
     if ok:
-        text = content.text(lang, "admin.reloaded", summary=escape(detail))
+        text = content.text(turn.lang, "admin.reloaded", summary=escape(detail))
     else:
-        text = content.text(lang, "admin.reload_failed", errors=escape(detail[:MAX_ERRORS]))
-    await show(update, ctx, Screen(text), new=True)
+        text = content.text(turn.lang, "admin.reload_failed", errors=escape(detail[:MAX_ERRORS]))
+    await turn.show(Screen(text), new=True)
 
 
 FEATURE = Feature(

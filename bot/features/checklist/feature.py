@@ -18,7 +18,8 @@ from telegram import Bot, Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot.core.feature import Chore, Command, Feature, On, Route, TextClaim, enter
-from bot.infra.services import BotContext, Services
+from bot.core.turn import Turn
+from bot.infra.services import Services
 from bot.services import diary as diary_facts
 from bot.ui.callbacks import (
     AddFollowup,
@@ -33,8 +34,7 @@ from bot.ui.callbacks import (
 )
 from bot.ui.keyboards import Screen, button, main_menu_button, markup
 from bot.ui.outcomes import outcome_text, reasons_of
-from bot.ui.replies import show
-from bot.ui.screens import NEW_TEXT, main_screen, show_stale
+from bot.ui.screens import NEW_TEXT, main_screen
 from content.model import Content
 from storage import checklists
 from storage.checklists import IDLE_SECONDS, ChecklistRun
@@ -102,28 +102,25 @@ def outcome_screen(content: Content, run: ChecklistRun, lang: str) -> Screen:
 # --- flow ----------------------------------------------------------------------------------
 
 
-async def begin(update: Update, ctx: BotContext, *, new_message: bool) -> None:
-    services = ctx.services
-    user, chat = update.effective_user, update.effective_chat
+async def begin(turn: Turn, *, new_message: bool) -> None:
+    services = turn.services
+    user, chat = turn.user, turn.chat
     assert user is not None and chat is not None
-    lang = await services.user_language(update)
     now = services.now()
     # Started from a button, the checklist takes over that message: its id is known up front,
     # so no second write is needed to remember it.
-    message_id = None if new_message else _message_id(update)
-    run = ChecklistRun(user.id, secrets.token_hex(4), chat.id, message_id, lang, (), None, now, now)
+    message_id = None if new_message else _message_id(turn.update)
+    run = ChecklistRun(user.id, secrets.token_hex(4), chat.id, message_id, turn.lang, (), None, now, now)
     services.checklists.put(run, Count.CHECKLIST_STARTED)
-    await _show_question(update, ctx, run, lang, new_message=new_message)
+    await _show_question(turn, run, turn.lang, new_message=new_message)
 
 
-async def _show_question(
-    update: Update, ctx: BotContext, run: ChecklistRun, lang: str, *, new_message: bool, prefix: str = ""
-) -> None:
-    screen = await _question(ctx.services, run, lang)
-    message = await show(update, ctx, Screen(prefix + screen.text, screen.markup), new=new_message)
+async def _show_question(turn: Turn, run: ChecklistRun, lang: str, *, new_message: bool, prefix: str = "") -> None:
+    screen = await _question(turn.services, run, lang)
+    message = await turn.show(Screen(prefix + screen.text, screen.markup), new=new_message)
     if message is not None and message.message_id != run.message_id:
         # Remember the message the checklist lives in, so expiry can close it in place.
-        ctx.services.checklists.put(_with(run, message_id=message.message_id))
+        turn.services.checklists.put(_with(run, message_id=message.message_id))
 
 
 async def _question(services: Services, run: ChecklistRun, lang: str) -> Screen:
@@ -153,56 +150,56 @@ async def _current(services: Services, user_id: int) -> ChecklistRun | None:
     return run
 
 
-async def check_command(update: Update, ctx: BotContext) -> None:
-    assert update.effective_user is not None
-    run = await _current(ctx.services, update.effective_user.id)
+async def check_command(turn: Turn) -> None:
+    assert turn.user is not None
+    run = await _current(turn.services, turn.user.id)
     if run is not None and run.outcome is None:
-        lang = await ctx.services.user_language(update)
-        await _show_question(update, ctx, run, lang, new_message=True)  # resume, in a fresh message
+        await _show_question(turn, run, turn.lang, new_message=True)  # resume, in a fresh message
         return
-    await begin(update, ctx, new_message=True)
+    await begin(turn, new_message=True)
 
 
-async def on_start_button(update: Update, ctx: BotContext, _: StartChecklist) -> str | None:
-    await begin(update, ctx, new_message=False)
+async def on_start_button(turn: Turn, _: StartChecklist) -> str | None:
+    await begin(turn, new_message=False)
     return None
 
 
-async def text_mid_checklist(update: Update, ctx: BotContext) -> None:
-    assert update.effective_user is not None
-    run = await _current(ctx.services, update.effective_user.id)
+async def text_mid_checklist(turn: Turn) -> None:
+    assert turn.user is not None
+    run = await _current(turn.services, turn.user.id)
     if run is None or run.outcome is not None:
         return  # not in a checklist: let search have it
-    lang = await ctx.services.user_language(update)
-    reask = ctx.services.content.text(lang, "checklist.reask") + "\n\n"
-    await _show_question(update, ctx, run, lang, new_message=True, prefix=reask)
+    reask = turn.content.text(turn.lang, "checklist.reask") + "\n\n"
+    await _show_question(turn, run, turn.lang, new_message=True, prefix=reask)
     raise ApplicationHandlerStop
 
 
-async def on_answer(update: Update, ctx: BotContext, cb: Answer) -> str | None:
-    services = ctx.services
+async def on_answer(turn: Turn, cb: Answer) -> str | None:
+    services = turn.services
     content = services.content
     checklist = content.checklist
-    assert update.effective_user is not None
-    lang = await services.user_language(update)
+    assert turn.user is not None
+    lang = turn.lang
     if cb.answer not in checklist.answers or cb.step >= len(checklist.questions):
-        return await show_stale(update, ctx)
-    run = await _current(services, update.effective_user.id)
+        return await turn.stale()
+    run = await _current(services, turn.user.id)
     if run is None or run.session != cb.session or run.outcome is not None:
-        await show(update, ctx, main_screen(content, lang))
+        await turn.show(main_screen(content, lang))
         return content.text(lang, "alerts.checklist_ended")
     if cb.step == len(run.answers):  # else a tap on an older state (double tap, Back): show it as it is
         answers = (*run.answers, (checklist.questions[cb.step].id, cb.answer))
         outcome = checklist.evaluate(dict(answers), finished=len(answers) == len(checklist.questions))
-        run = _with(run, answers=answers, outcome=outcome, updated_at=services.now(), message_id=_message_id(update))
+        run = _with(
+            run, answers=answers, outcome=outcome, updated_at=services.now(), message_id=_message_id(turn.update)
+        )
         if outcome is None:
             services.checklists.put(run)
         else:
             _finish(services, checklist.outcomes[outcome].followup, run)
     if run.outcome is None:
-        await show(update, ctx, await _question(services, run, lang))
+        await turn.show(await _question(services, run, lang))
     else:
-        await show(update, ctx, outcome_screen(content, run, lang))
+        await turn.show(outcome_screen(content, run, lang))
     return None
 
 
@@ -220,60 +217,58 @@ def _finish(services: Services, followup: bool, run: ChecklistRun) -> None:
         services.checklists.drop(run.user_id, *counts)
 
 
-async def on_restart(update: Update, ctx: BotContext, _: ChecklistRestart) -> str | None:
-    await begin(update, ctx, new_message=False)
+async def on_restart(turn: Turn, _: ChecklistRestart) -> str | None:
+    await begin(turn, new_message=False)
     return None
 
 
-# A control button of one run, once the run is found: (update, ctx, run, lang) -> alert.
-RunAction = Callable[[Update, BotContext, ChecklistRun, str], Awaitable[str | None]]
+# A control button of one run, once the run is found: (turn, run, lang) -> alert.
+RunAction = Callable[[Turn, ChecklistRun, str], Awaitable[str | None]]
 
 
 def _of_run(action: RunAction) -> Route[ChecklistBack | ChecklistCancel | ChecklistSummary]:
     """Back, Cancel and Summary act on the run their button belongs to; an ended or older
     run gets the main menu and an alert instead."""
 
-    async def route(
-        update: Update, ctx: BotContext, cb: ChecklistBack | ChecklistCancel | ChecklistSummary
-    ) -> str | None:
-        services = ctx.services
-        assert update.effective_user is not None
-        lang = await services.user_language(update)
-        run = await _current(services, update.effective_user.id)
+    async def route(turn: Turn, cb: ChecklistBack | ChecklistCancel | ChecklistSummary) -> str | None:
+        services = turn.services
+        assert turn.user is not None
+        lang = turn.lang
+        run = await _current(services, turn.user.id)
         if run is None or run.session != cb.session:
-            await show(update, ctx, main_screen(services.content, lang))
+            await turn.show(main_screen(services.content, lang))
             return services.content.text(lang, "alerts.checklist_ended")
-        return await action(update, ctx, run, lang)
+        return await action(turn, run, lang)
 
     return route
 
 
-async def cancel_run(update: Update, ctx: BotContext, run: ChecklistRun, lang: str) -> str | None:
-    content = ctx.services.content
-    ctx.services.checklists.drop(run.user_id)
-    await show(update, ctx, main_screen(content, lang, content.text(lang, "checklist.cancelled") + "\n\n"))
+async def cancel_run(turn: Turn, run: ChecklistRun, lang: str) -> str | None:
+    content = turn.content
+    turn.services.checklists.drop(run.user_id)
+    await turn.show(main_screen(content, lang, content.text(lang, "checklist.cancelled") + "\n\n"))
     return None
 
 
-async def step_back(update: Update, ctx: BotContext, run: ChecklistRun, lang: str) -> str | None:
-    services = ctx.services
+async def step_back(turn: Turn, run: ChecklistRun, lang: str) -> str | None:
+    services = turn.services
     content = services.content
     if run.outcome is not None or not run.answers:
         screen = outcome_screen(content, run, lang) if run.outcome else await _question(services, run, lang)
-        await show(update, ctx, screen)
+        await turn.show(screen)
         return None
     run = _with(run, answers=run.answers[:-1], updated_at=services.now())
     services.checklists.put(run)
-    await show(update, ctx, await _question(services, run, lang))
+    await turn.show(await _question(services, run, lang))
     return None
 
 
-async def send_summary(update: Update, ctx: BotContext, run: ChecklistRun, lang: str) -> str | None:
+async def send_summary(turn: Turn, run: ChecklistRun, lang: str) -> str | None:
     """A "Summary for my doctor" button from before the report: the report, as text."""
     if run.outcome is None:  # only at the end
-        await show(update, ctx, await _question(ctx.services, run, lang))
+        await turn.show(await _question(turn.services, run, lang))
         return None
-    await enter(update, ctx, DoctorReport("text", run.session))
+    await enter(turn, DoctorReport("text", run.session))
     return None
 
 

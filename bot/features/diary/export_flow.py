@@ -9,19 +9,16 @@ import tempfile
 from datetime import UTC as _UTC
 from types import MappingProxyType
 
-from telegram import Update
-
+from bot.core.turn import Turn
 from bot.features.diary.export import COLUMNS, ENCODING, CsvLabels, CsvWriter
 from bot.features.diary.screens import fill_in, words_of
-from bot.features.diary.state import asker, state_of
-from bot.infra.services import BotContext
+from bot.features.diary.state import state_of, user_id_of
 from bot.services import diary as diary_facts
 from bot.services.diary import local_today
 from bot.ui.callbacks import (
     ExportDiary,
 )
 from bot.ui.dates import zone_of
-from bot.ui.replies import show
 from bot.ui.screens import text_screen
 from content.model import Content
 from storage import diary, spasm_free
@@ -60,24 +57,27 @@ _COLUMN_OF = MappingProxyType(
 _FIELD_OF = MappingProxyType({v: k for k, v in _COLUMN_OF.items()})
 
 
-async def on_export(update: Update, ctx: BotContext, _: ExportDiary) -> str | None:
-    return await export(update, ctx)
+async def on_export(turn: Turn, _: ExportDiary) -> str | None:
+    return await export(turn)
 
 
-async def export(update: Update, ctx: BotContext) -> str | None:
+async def export(turn: Turn) -> str | None:
     """Every entry as a CSV document, written page by page to a temporary file and sent from it:
     neither the rows nor the file are ever whole in memory."""
-    services = ctx.services
+    services = turn.services
     content = services.content
-    user_id, chat_id, lang = await asker(update, ctx)
+    user_id = user_id_of(turn.update)
+    chat = turn.chat
+    assert chat is not None
+    lang = turn.lang
     words = words_of(content, lang)
-    state = state_of(ctx.application)
+    state = state_of(turn.ctx.application)
     if user_id in state.exporting:
         return words.message("export_busy")
     await diary_facts.flush(services)
     free = await services.db.read(spasm_free.export, user_id)
     if await services.db.read(diary.total, user_id) == 0 and not free:
-        await show(update, ctx, text_screen(content, lang, words.message("export_empty")), new=True)
+        await turn.show(text_screen(content, lang, words.message("export_empty")), new=True)
         return None
     state.exporting.add(user_id)
     cached = await services.cached_user(user_id)
@@ -100,8 +100,8 @@ async def export(update: Update, ctx: BotContext) -> str | None:
             )
         name = fill_in(words.csv_filename, date=local_today(services, cached.timezone).isoformat())
         with open(path, "rb") as f:  # noqa: ASYNC230 - PTB reads the open file while uploading
-            await ctx.bot.send_document(
-                chat_id, f, filename=name, caption=words.message("export_caption", count=writer.rows)
+            await turn.bot.send_document(
+                chat.id, f, filename=name, caption=words.message("export_caption", count=writer.rows)
             )
     finally:
         state.exporting.discard(user_id)

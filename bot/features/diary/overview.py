@@ -8,11 +8,11 @@ import logging
 import sqlite3
 from datetime import date
 
-from telegram import Bot, Update
+from telegram import Bot
 
+from bot.core.turn import Turn
 from bot.features.diary.screens import diary_keyboard, words_of
-from bot.features.diary.state import DiaryState, asker, state_of
-from bot.infra.services import BotContext
+from bot.features.diary.state import DiaryState, state_of, user_id_of
 from bot.services import diary as diary_facts
 from bot.services import diary_summary as maths
 from bot.services.charts import ChartBusyError, ChartSpec
@@ -21,7 +21,6 @@ from bot.ui.callbacks import (
     OpenDiary,
 )
 from bot.ui.keyboards import Keyboard, Screen, markup
-from bot.ui.replies import show
 from content.model import DiaryText
 from storage import diary, spasm_free
 
@@ -30,15 +29,18 @@ log = logging.getLogger(__name__)
 # --- /diary ----------------------------------------------------------------------------------
 
 
-async def on_open_diary(update: Update, ctx: BotContext, _: OpenDiary) -> str | None:
-    return await _diary(update, ctx)
+async def on_open_diary(turn: Turn, _: OpenDiary) -> str | None:
+    return await _diary(turn)
 
 
-async def _diary(update: Update, ctx: BotContext) -> str | None:
+async def _diary(turn: Turn) -> str | None:
     """The last 30 days in words and as a chart; the chart is drawn in the worker process."""
-    services = ctx.services
+    services = turn.services
     content = services.content
-    user_id, chat_id, lang = await asker(update, ctx)
+    user_id = user_id_of(turn.update)
+    chat = turn.chat
+    assert chat is not None
+    lang = turn.lang
     cached = await services.cached_user(user_id)
     today = local_today(services, cached.timezone)
     days = content.diary.summary_days
@@ -58,21 +60,20 @@ async def _diary(update: Update, ctx: BotContext) -> str | None:
     free = frozenset(free_days)
     keyboard = markup(diary_keyboard(content, lang, total + len(free)))  # spasm-free days export too
     if total == 0 and not free:
-        await show(update, ctx, Screen(text, keyboard), new=update.callback_query is None)
+        await turn.show(Screen(text, keyboard), new=turn.update.callback_query is None)
         return None
-    state = state_of(ctx.application)
+    state = state_of(turn.ctx.application)
     words = words_of(content, lang)
     if user_id in state.charting:
         return words.message("chart_busy")
     # The words now; the chart (~0.1 s in the worker, 1 s for the worker's first) follows with
     # the buttons, so this user's next taps are not held up behind the drawing.
-    await show(update, ctx, Screen(text), new=update.callback_query is None)
+    await turn.show(Screen(text), new=turn.update.callback_query is None)
     state.charting.add(user_id)
+    spec = maths.chart_spec(content, lang, s, first, free)
     # Our own task set, awaited at shutdown (stop): PTB's create_task warns outside run_polling.
     task = asyncio.get_running_loop().create_task(
-        _send_chart(
-            ctx.bot, state, chat_id, user_id, maths.chart_spec(content, lang, s, first, free), words, keyboard, days
-        ),
+        _send_chart(turn.bot, state, chat.id, user_id, spec, words, keyboard, days),
         name="diary-chart",
     )
     state.tasks.add(task)

@@ -11,10 +11,11 @@ from __future__ import annotations
 import io
 import logging
 
-from telegram import InputFile, Update
+from telegram import InputFile
 
-from bot.features.diary.state import asker, state_of
-from bot.infra.services import BotContext, Services
+from bot.core.turn import Turn
+from bot.features.diary.state import state_of, user_id_of
+from bot.infra.services import Services
 from bot.services import doctor_report
 from bot.services.charts import ChartBusyError
 from bot.services.report import render_text
@@ -39,19 +40,20 @@ async def _checklist(services: Services, user_id: int, session: str) -> doctor_r
     return doctor_report.ChecklistFacts(run.outcome, run.as_dict, run.updated_at, outcome.followup)
 
 
-async def on_report(update: Update, ctx: BotContext, cb: DoctorReport) -> str | None:
-    services = ctx.services
-    content = services.content
-    user_id, chat_id, lang = await asker(update, ctx)
+async def on_report(turn: Turn, cb: DoctorReport) -> str | None:
+    services, content, lang = turn.services, turn.content, turn.lang
+    user_id = user_id_of(turn.update)
+    assert turn.chat is not None
+    chat_id = turn.chat.id
     cached = await services.cached_user(user_id)
     checklist = await _checklist(services, user_id, cb.session)
     # From a checklist's result whose answers are gone (30 idle minutes): the diary only, said so.
     alert = content.text(lang, "report.checklist_gone") if cb.session and checklist is None else None
     report, chart = await doctor_report.prepare(services, user_id, lang, cached.timezone, checklist)
     if cb.form == "text":
-        await ctx.bot.send_message(chat_id, render_text(report), parse_mode=None)
+        await turn.bot.send_message(chat_id, render_text(report), parse_mode=None)
         return alert
-    state = state_of(ctx.application)
+    state = state_of(turn.ctx.application)
     try:
         pdf = await state.drawer.report(user_id, report, chart)
     except ChartBusyError:
@@ -63,7 +65,7 @@ async def on_report(update: Update, ctx: BotContext, cb: DoctorReport) -> str | 
     keyboard = markup(
         [[button(content.text(lang, "report.text"), DoctorReport("text", cb.session)), main_menu_button(content, lang)]]
     )
-    await ctx.bot.send_document(
+    await turn.bot.send_document(
         chat_id,
         InputFile(io.BytesIO(pdf), filename=report.filename),
         caption=content.text(lang, "report.caption"),

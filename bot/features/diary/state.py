@@ -4,7 +4,6 @@ the draft bookkeeping its text claim reads, on the injected clock."""
 from __future__ import annotations
 
 import asyncio
-from typing import NamedTuple
 
 from telegram import Update
 
@@ -67,17 +66,3 @@ def mark_closed(ctx: BotContext, user_id: int) -> None:
 def user_id_of(update: Update) -> int:
     assert update.effective_user is not None
     return update.effective_user.id
-
-
-class Asker(NamedTuple):
-    """Who asked for a diary view (/diary, the CSV, the report): user, chat, language."""
-
-    user_id: int
-    chat_id: int
-    lang: str
-
-
-async def asker(update: Update, ctx: BotContext) -> Asker:
-    chat = update.effective_chat
-    assert chat is not None
-    return Asker(user_id_of(update), chat.id, await ctx.services.user_language(update))

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from telegram import Update
 from telegram.ext import filters
 
 from bot.core.feature import Command, Feature, Message, On, Stage
-from bot.infra.services import BotContext
+from bot.core.turn import Turn
+from bot.services.search import find_pages
 from bot.ui.callbacks import Nav, OpenHelp, OpenLanguage, SetLang, Vote
 from bot.ui.dates import day
 from bot.ui.keyboards import Screen, button, main_menu_button, markup, page_screen, rows
-from bot.ui.replies import show
-from bot.ui.screens import NEW_TEXT, PRIVATE, escape, main_screen, show_stale, start_screen, text_screen
-from bot.ui.search import find_pages
+from bot.ui.screens import NEW_TEXT, PRIVATE, escape, main_screen, start_screen, text_screen
 from bot.ui.sharing import can_share
 from content.model import Content
 from storage import stats, users
@@ -39,24 +37,22 @@ def help_screen(content: Content, lang: str) -> Screen:
 # --- commands ------------------------------------------------------------------------------
 
 
-async def start(update: Update, ctx: BotContext) -> None:
-    services = ctx.services
-    tg_user = update.effective_user
-    assert tg_user is not None and update.effective_chat is not None
+async def start(turn: Turn) -> None:
+    services = turn.services
+    tg_user = turn.user
+    assert tg_user is not None and turn.chat is not None
     # /start always writes: it reactivates a user who had blocked the bot.
     await services.cached_user(tg_user.id, force=True)
-    lang = await services.user_language(update)
-    await show(update, ctx, start_screen(services.content, lang, tg_user.first_name), new=True)
+    await turn.show(start_screen(services.content, turn.lang, tg_user.first_name), new=True)
 
 
-async def menu(update: Update, ctx: BotContext) -> None:
-    lang = await ctx.services.user_language(update)
-    await show(update, ctx, main_screen(ctx.services.content, lang), new=True)
+async def menu(turn: Turn) -> None:
+    await turn.show(main_screen(turn.content, turn.lang), new=True)
 
 
-async def about(update: Update, ctx: BotContext) -> None:
-    content = ctx.services.content
-    lang = await ctx.services.user_language(update)
+async def about(turn: Turn) -> None:
+    content = turn.content
+    lang = turn.lang
     text = content.text(
         lang,
         "about.text",
@@ -64,7 +60,7 @@ async def about(update: Update, ctx: BotContext) -> None:
         reviewed=escape(_reviewed(content, lang)),
         version=content.fingerprint,
     )
-    await show(update, ctx, text_screen(content, lang, text), new=True)
+    await turn.show(text_screen(content, lang, text), new=True)
 
 
 def _reviewed(content: Content, lang: str) -> str:
@@ -76,91 +72,85 @@ def _reviewed(content: Content, lang: str) -> str:
     return day(content, lang, reviewed.timestamp(), None)
 
 
-async def search(update: Update, ctx: BotContext) -> None:
-    assert update.message is not None
-    content = ctx.services.content
-    lang = await ctx.services.user_language(update)
-    query = (update.message.text or "").strip()
+async def search(turn: Turn) -> None:
+    assert turn.update.message is not None
+    content = turn.content
+    lang = turn.lang
+    query = (turn.update.message.text or "").strip()
     if len(query) > MAX_QUERY:
-        await show(update, ctx, main_screen(content, lang, content.text(lang, "search.too_long") + "\n\n"))
+        await turn.show(main_screen(content, lang, content.text(lang, "search.too_long") + "\n\n"))
         return
     hits = find_pages(content, query)
     if not hits:
         prefix = content.text(lang, "search.none", query=escape(query)) + "\n\n"
-        await show(update, ctx, main_screen(content, lang, prefix))
+        await turn.show(main_screen(content, lang, prefix))
         return
     buttons = [button(content.button_label(p, lang), Nav(p)) for p in hits]
     text = content.text(lang, "search.results", query=escape(query))
-    await show(update, ctx, Screen(text, markup(rows(buttons), [[main_menu_button(content, lang)]])))
+    await turn.show(Screen(text, markup(rows(buttons), [[main_menu_button(content, lang)]])))
 
 
-async def unknown(update: Update, ctx: BotContext) -> None:
+async def unknown(turn: Turn) -> None:
     """Stickers, photos, voice, unknown commands: a friendly word and the menu."""
-    content = ctx.services.content
-    lang = await ctx.services.user_language(update)
-    message = update.effective_message
+    content = turn.content
+    message = turn.update.effective_message
     key = "fallback.unknown_command" if message and (message.text or "").startswith("/") else "fallback.unsupported"
-    await show(update, ctx, main_screen(content, lang, content.text(lang, key) + "\n\n"))
+    await turn.show(main_screen(content, turn.lang, content.text(turn.lang, key) + "\n\n"))
 
 
-async def private_only(update: Update, ctx: BotContext) -> None:
-    content = ctx.services.content
-    user = update.effective_user
+async def private_only(turn: Turn) -> None:
+    content = turn.content
+    user = turn.user
     lang = content.language(user.language_code if user else None)
-    if update.effective_message is not None:
-        await update.effective_message.reply_text(content.text(lang, "fallback.private_only"))
+    if turn.update.effective_message is not None:
+        await turn.update.effective_message.reply_text(content.text(lang, "fallback.private_only"))
 
 
 # --- buttons -------------------------------------------------------------------------------
 
 
-async def on_nav(update: Update, ctx: BotContext, cb: Nav) -> str | None:
-    content = ctx.services.content
+async def on_nav(turn: Turn, cb: Nav) -> str | None:
+    content = turn.content
     if cb.page not in content.pages:
-        return await show_stale(update, ctx)
-    lang = await ctx.services.user_language(update)
-    await show(update, ctx, page_screen(content, cb.page, lang, share=can_share(ctx)))
+        return await turn.stale()
+    await turn.show(page_screen(content, cb.page, turn.lang, share=can_share(turn.ctx)))
     return None
 
 
-async def on_set_lang(update: Update, ctx: BotContext, cb: SetLang) -> str | None:
-    services = ctx.services
+async def on_set_lang(turn: Turn, cb: SetLang) -> str | None:
+    services = turn.services
     content = services.content
-    if cb.lang not in content.languages or update.effective_user is None:
-        return await show_stale(update, ctx)
-    user_id = update.effective_user.id
+    if cb.lang not in content.languages or turn.user is None:
+        return await turn.stale()
+    user_id = turn.user.id
     await services.db.run(users.set_language, user_id, cb.lang, services.now())
     services.update_cached(user_id, language=cb.lang)
     name = content.text(cb.lang, f"language.name.{cb.lang}")
-    await show(
-        update,
-        ctx,
+    await turn.show(
         main_screen(content, cb.lang, content.text(cb.lang, "language.changed", language=name) + "\n\n"),
     )
     return None
 
 
-async def on_vote(update: Update, ctx: BotContext, cb: Vote) -> str | None:
-    services = ctx.services
+async def on_vote(turn: Turn, cb: Vote) -> str | None:
+    services = turn.services
     content = services.content
     if cb.page not in content.pages:
-        return await show_stale(update, ctx)
-    lang = await services.user_language(update)
+        return await turn.stale()
+    lang = turn.lang
     await services.db.run(stats.vote, cb.page, lang, cb.helpful, durable=False)
     # The page again without the question, so one tap counts once.
-    await show(update, ctx, page_screen(content, cb.page, lang, feedback=False, share=can_share(ctx)))
+    await turn.show(page_screen(content, cb.page, lang, feedback=False, share=can_share(turn.ctx)))
     return content.text(lang, "feedback.thanks")
 
 
-async def on_language_button(update: Update, ctx: BotContext, _: OpenLanguage) -> str | None:
-    lang = await ctx.services.user_language(update)
-    await show(update, ctx, language_screen(ctx.services.content, lang))
+async def on_language_button(turn: Turn, _: OpenLanguage) -> str | None:
+    await turn.show(language_screen(turn.content, turn.lang))
     return None
 
 
-async def on_help_button(update: Update, ctx: BotContext, _: OpenHelp) -> str | None:
-    lang = await ctx.services.user_language(update)
-    await show(update, ctx, help_screen(ctx.services.content, lang))
+async def on_help_button(turn: Turn, _: OpenHelp) -> str | None:
+    await turn.show(help_screen(turn.content, turn.lang))
     return None
 
 

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import logging
 
-from telegram import Bot, Update
+from telegram import Bot
 
 from bot.core.feature import Chore, Command, Feature, On
-from bot.infra.services import BotContext, Services
+from bot.core.turn import Turn
+from bot.infra.services import Services
 from bot.services import diary as diary_facts
 from bot.services import mydata
 from bot.ui.callbacks import ConfirmDelete, KeepData, OpenPrivacy
 from bot.ui.keyboards import Screen, button, main_menu_button, markup
-from bot.ui.replies import show
 from bot.ui.screens import escape, main_screen, text_screen
 from storage import places, users
 
@@ -31,29 +31,24 @@ def privacy_text(services: Services, lang: str) -> str:
     return content.text(lang, "privacy.text", diary=kept, backups=backups).rstrip("\n")
 
 
-async def on_privacy_button(update: Update, ctx: BotContext, _: OpenPrivacy) -> str | None:
-    lang = await ctx.services.user_language(update)
-    await show(
-        update,
-        ctx,
-        text_screen(ctx.services.content, lang, privacy_text(ctx.services, lang)),
+async def on_privacy_button(turn: Turn, _: OpenPrivacy) -> str | None:
+    await turn.show(
+        text_screen(turn.content, turn.lang, privacy_text(turn.services, turn.lang)),
     )
     return None
 
 
-async def mydata_command(update: Update, ctx: BotContext) -> None:
-    services = ctx.services
-    assert update.effective_user is not None and update.effective_chat is not None
-    lang = await services.user_language(update)
+async def mydata_command(turn: Turn) -> None:
+    services = turn.services
+    assert turn.user is not None and turn.chat is not None
+    lang = turn.lang
     await services.flush()  # checklist answers and diary entries still queued are stored data too
-    user_id = update.effective_user.id
+    user_id = turn.user.id
     # One read: every declared table's export (storage/tables.py), the same moment for both forms.
     data = await services.db.read(lambda conn: users.export(conn, user_id, services.tables))
     content = services.content
     if not any(data.values()):
-        await show(
-            update,
-            ctx,
+        await turn.show(
             text_screen(content, lang, content.text(lang, "privacy.mydata_empty")),
             new=True,
         )
@@ -64,14 +59,14 @@ async def mydata_command(update: Update, ctx: BotContext) -> None:
         content,
         lang,
         data,
-        telegram_lang=update.effective_user.language_code,
+        telegram_lang=turn.user.language_code,
         now=services.now(),
         place=escape(place.label(lang) or "") or None if place is not None else None,
     )
     for text in words.messages:
-        await show(update, ctx, Screen(text), new=True)
-    await ctx.bot.send_document(
-        update.effective_chat.id,
+        await turn.show(Screen(text), new=True)
+    await turn.bot.send_document(
+        turn.chat.id,
         mydata.export_file(data, services.now()),
         filename=mydata.FILENAME,
         caption=content.text(lang, "userdata.mydata_file"),
@@ -79,31 +74,29 @@ async def mydata_command(update: Update, ctx: BotContext) -> None:
     )
 
 
-async def delete_command(update: Update, ctx: BotContext) -> None:
-    content = ctx.services.content
-    lang = await ctx.services.user_language(update)
+async def delete_command(turn: Turn) -> None:
+    content = turn.content
+    lang = turn.lang
     keyboard = markup(
         [
             [button(content.text(lang, "btn.confirm_delete"), ConfirmDelete())],
             [button(content.text(lang, "btn.keep_data"), KeepData())],
         ]
     )
-    await show(update, ctx, Screen(content.text(lang, "privacy.confirm_delete"), keyboard), new=True)
+    await turn.show(Screen(content.text(lang, "privacy.confirm_delete"), keyboard), new=True)
 
 
-async def on_keep(update: Update, ctx: BotContext, _: KeepData) -> str | None:
-    content = ctx.services.content
-    lang = await ctx.services.user_language(update)
-    await show(update, ctx, main_screen(content, lang, content.text(lang, "privacy.kept") + "\n\n"))
+async def on_keep(turn: Turn, _: KeepData) -> str | None:
+    content = turn.content
+    await turn.show(main_screen(content, turn.lang, content.text(turn.lang, "privacy.kept") + "\n\n"))
     return None
 
 
-async def on_confirm_delete(update: Update, ctx: BotContext, _: ConfirmDelete) -> str | None:
-    services = ctx.services
+async def on_confirm_delete(turn: Turn, _: ConfirmDelete) -> str | None:
+    services = turn.services
     content = services.content
-    assert update.effective_user is not None
-    lang = await services.user_language(update)
-    user_id = update.effective_user.id
+    assert turn.user is not None
+    user_id = turn.user.id
     services.checklists.forget(user_id)  # before the erase, so no queued answer outlives it
     await services.flush()  # queued writes land first, then go with the rest
     await services.db.run(users.erase, user_id, services.tables)
@@ -111,8 +104,8 @@ async def on_confirm_delete(update: Update, ctx: BotContext, _: ConfirmDelete) -
     # Fold the WAL into the main file so the erased rows' old pages leave the -wal file too.
     await services.db.checkpoint()
     services.forget(user_id)
-    text = content.text(lang, "privacy.deleted")
-    await show(update, ctx, Screen(text, markup([[main_menu_button(content, lang)]])))
+    text = content.text(turn.lang, "privacy.deleted")
+    await turn.show(Screen(text, markup([[main_menu_button(content, turn.lang)]])))
     return None
 
 

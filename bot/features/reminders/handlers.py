@@ -8,6 +8,7 @@ from __future__ import annotations
 from telegram import Update
 from telegram.constants import ChatMemberStatus
 
+from bot.core.turn import Turn
 from bot.features.reminders.schedule import next_daily
 from bot.features.reminders.timezone import kind_screen, timezone_screen
 from bot.infra import timezones
@@ -40,8 +41,7 @@ from bot.ui.dates import when, zone_of
 from bot.ui.keyboards import Button, Screen, button, main_menu_button, markup, rows
 from bot.ui.labels import reminder_button_label, reminder_label
 from bot.ui.outcomes import outcome_text, safety_net, with_criteria
-from bot.ui.replies import show
-from bot.ui.screens import escape, show_stale
+from bot.ui.screens import escape
 from content.model import Content, Role
 from storage import places, stats
 from storage import reminders as outbox
@@ -164,42 +164,38 @@ def minute_screen(content: Content, lang: str, kind: str, hour: int, replace: in
 # --- handlers ------------------------------------------------------------------------------
 
 
-async def _list(update: Update, ctx: BotContext, *, new: bool, prefix: str = "") -> None:
-    services = ctx.services
-    assert update.effective_user is not None
-    lang = await services.user_language(update)
-    active = await services.db.read(outbox.list_active, update.effective_user.id)
-    cached = await services.cached_user(update.effective_user.id)
-    await show(
-        update, ctx, list_screen(services.content, lang, active, cached.timezone, services.now(), prefix), new=new
-    )
+async def _list(turn: Turn, *, new: bool, prefix: str = "") -> None:
+    services = turn.services
+    assert turn.user is not None
+    active = await services.db.read(outbox.list_active, turn.user.id)
+    cached = await services.cached_user(turn.user.id)
+    await turn.show(list_screen(services.content, turn.lang, active, cached.timezone, services.now(), prefix), new=new)
 
 
-async def on_open(update: Update, ctx: BotContext, _: OpenReminders) -> str | None:
-    await _list(update, ctx, new=False)
+async def on_open(turn: Turn, _: OpenReminders) -> str | None:
+    await _list(turn, new=False)
     return None
 
 
-async def on_add_followup(update: Update, ctx: BotContext, _: AddFollowup) -> str | None:
-    lang = await ctx.services.user_language(update)
-    await show(update, ctx, delay_screen(ctx.services.content, lang))
+async def on_add_followup(turn: Turn, _: AddFollowup) -> str | None:
+    await turn.show(delay_screen(turn.content, turn.lang))
     return None
 
 
-async def on_delay(update: Update, ctx: BotContext, cb: PickDelay) -> str | None:
-    delay = ctx.services.content.reminders.delay(cb.delay)
-    return await _followup(update, ctx, delay.hours if delay else None, snoozed=False)
+async def on_delay(turn: Turn, cb: PickDelay) -> str | None:
+    delay = turn.content.reminders.delay(cb.delay)
+    return await _followup(turn, delay.hours if delay else None, snoozed=False)
 
 
-async def _followup(update: Update, ctx: BotContext, hours: float | None, *, snoozed: bool) -> str | None:
+async def _followup(turn: Turn, hours: float | None, *, snoozed: bool) -> str | None:
     """A check-in `hours` from now (a follow-up chosen from the menu or the checklist, or a
     snoozed check-in): saved, then confirmed with its local time. None hours: a stale button."""
-    services = ctx.services
+    services = turn.services
     content = services.content
-    user, chat = update.effective_user, update.effective_chat
+    user, chat = turn.user, turn.chat
     if hours is None or user is None or chat is None:
-        return await show_stale(update, ctx)
-    lang = await services.user_language(update)
+        return await turn.stale()
+    lang = turn.lang
     now = services.now()
     due = now + int(hours * 3600)
     payload = FollowupPayload(lang=lang, asked_at=now)
@@ -218,73 +214,72 @@ async def _followup(update: Update, ctx: BotContext, hours: float | None, *, sno
         text = content.text(
             lang, "userdata.duplicate_followup", when=when(content, lang, twin.due_at, cached.timezone, now)
         )
-        await show(update, ctx, done_screen(content, lang, text))
+        await turn.show(done_screen(content, lang, text))
         return None
-    if not await _insert(update, ctx, lang, due=due, payload=payload):
+    if not await _insert(turn, lang, due=due, payload=payload):
         return None
     if run is not None:
         services.checklists.drop(user.id)
     cached = await services.cached_user(user.id)
     key = "reminders.snoozed" if snoozed else "reminders.created_followup"
     text = content.text(lang, key, when=when(content, lang, due, cached.timezone, now))
-    await show(update, ctx, done_screen(content, lang, text, ask_zone=zone_of(cached.timezone) is None))
+    await turn.show(done_screen(content, lang, text, ask_zone=zone_of(cached.timezone) is None))
     return None
 
 
-async def on_add_daily(update: Update, ctx: BotContext, _: AddDaily) -> str | None:
-    services = ctx.services
-    assert update.effective_user is not None
-    lang = await services.user_language(update)
-    count = await services.db.read(outbox.active_count, update.effective_user.id)
+async def on_add_daily(turn: Turn, _: AddDaily) -> str | None:
+    services = turn.services
+    assert turn.user is not None
+    lang = turn.lang
+    count = await services.db.read(outbox.active_count, turn.user.id)
     if count >= services.content.reminders.max_active:
-        await _show_limit(update, ctx, lang)
+        await _show_limit(turn, lang)
         return None
-    cached = await services.cached_user(update.effective_user.id)
+    cached = await services.cached_user(turn.user.id)
     if zone_of(cached.timezone) is None:
-        await show(update, ctx, timezone_screen(services.content, lang))
+        await turn.show(timezone_screen(services.content, lang))
     else:
-        await show(update, ctx, kind_screen(services.content, lang))
+        await turn.show(kind_screen(services.content, lang))
     return None
 
 
-async def on_kind(update: Update, ctx: BotContext, cb: PickKind) -> str | None:
-    services = ctx.services
-    assert update.effective_user is not None
+async def on_kind(turn: Turn, cb: PickKind) -> str | None:
+    services = turn.services
+    assert turn.user is not None
     if cb.kind not in services.content.reminders.daily_kinds:
-        return await show_stale(update, ctx)
-    lang = await services.user_language(update)
-    cached = await services.cached_user(update.effective_user.id)
+        return await turn.stale()
+    cached = await services.cached_user(turn.user.id)
     if zone_of(cached.timezone) is None:
-        await show(update, ctx, timezone_screen(services.content, lang))
+        await turn.show(timezone_screen(services.content, turn.lang))
         return None
     assert cached.timezone is not None
-    label = await _zone_label(services, update.effective_user.id, cached.timezone, lang)
-    await show(update, ctx, time_screen(services.content, lang, cb.kind, label))
+    label = await _zone_label(services, turn.user.id, cached.timezone, turn.lang)
+    await turn.show(time_screen(services.content, turn.lang, cb.kind, label))
     return None
 
 
-async def on_time(update: Update, ctx: BotContext, cb: PickTime) -> str | None:
-    services = ctx.services
+async def on_time(turn: Turn, cb: PickTime) -> str | None:
+    services = turn.services
     content = services.content
-    user, chat = update.effective_user, update.effective_chat
+    user, chat = turn.user, turn.chat
     hhmm = _hhmm(cb.minute)
     if cb.kind not in content.reminders.daily_kinds or not 0 <= cb.minute < 24 * 60 or user is None or chat is None:
-        return await show_stale(update, ctx)
-    lang = await services.user_language(update)
+        return await turn.stale()
+    lang = turn.lang
     cached = await services.cached_user(user.id)
     if zone_of(cached.timezone) is None:
-        await show(update, ctx, timezone_screen(content, lang))
+        await turn.show(timezone_screen(content, lang))
         return None
     assert cached.timezone is not None
     now = services.now()
     due = next_daily(now, hhmm, cached.timezone)
     replaced = cb.replace and await services.db.run(outbox.cancel, user.id, cb.replace)
-    if not await _insert(update, ctx, lang, due=due, payload=DailyPayload(kind=cb.kind, time=hhmm, lang=lang)):
+    if not await _insert(turn, lang, due=due, payload=DailyPayload(kind=cb.kind, time=hhmm, lang=lang)):
         return None
     if replaced:
         kind = content.text(lang, f"reminders.kind.{cb.kind}")
         text = content.text(lang, "userdata.changed_time", label=kind, time=hhmm)
-        await show(update, ctx, done_screen(content, lang, text))
+        await turn.show(done_screen(content, lang, text))
         return None
     text = content.text(
         lang,
@@ -293,87 +288,87 @@ async def on_time(update: Update, ctx: BotContext, cb: PickTime) -> str | None:
         zone=escape(await _zone_label(services, user.id, cached.timezone, lang)),
         kind=content.text(lang, f"reminders.kind.{cb.kind}"),
     )
-    await show(update, ctx, done_screen(content, lang, text))
+    await turn.show(done_screen(content, lang, text))
     return None
 
 
-async def on_cancel(update: Update, ctx: BotContext, cb: CancelReminder) -> str | None:
+async def on_cancel(turn: Turn, cb: CancelReminder) -> str | None:
     """ "🗑 Delete: …": deleted, said in words on the list, with Undo under it."""
-    services = ctx.services
+    services = turn.services
     content = services.content
-    assert update.effective_user is not None
-    user_id = update.effective_user.id
-    lang = await services.user_language(update)
+    assert turn.user is not None
+    user_id = turn.user.id
+    lang = turn.lang
     reminder = await services.db.read(outbox.get, cb.reminder_id)
     done = await services.db.run(outbox.cancel, user_id, cb.reminder_id)
     if not done or reminder is None or reminder.user_id != user_id:
-        await _list(update, ctx, new=False)
+        await _list(turn, new=False)
         return content.text(lang, "alerts.reminder_gone")
     cached = await services.cached_user(user_id)
     label = reminder_button_label(content, lang, reminder, cached.timezone)
     active = await services.db.read(outbox.list_active, user_id)
     undo = [[button(content.text(lang, "userdata.btn_undo"), UndoDelete(cb.reminder_id))]]
     prefix = content.text(lang, "userdata.deleted", label=label) + "\n\n"
-    await show(update, ctx, list_screen(content, lang, active, cached.timezone, services.now(), prefix, top=undo))
+    await turn.show(list_screen(content, lang, active, cached.timezone, services.now(), prefix, top=undo))
     return None
 
 
-async def on_undo_delete(update: Update, ctx: BotContext, cb: UndoDelete) -> str | None:
-    services = ctx.services
+async def on_undo_delete(turn: Turn, cb: UndoDelete) -> str | None:
+    services = turn.services
     content = services.content
-    assert update.effective_user is not None
-    user_id = update.effective_user.id
-    lang = await services.user_language(update)
+    assert turn.user is not None
+    user_id = turn.user.id
+    lang = turn.lang
     restored = await services.db.run(
         outbox.restore, user_id, cb.reminder_id, services.now(), content.reminders.max_active
     )
     if restored is None:
-        await _list(update, ctx, new=False)
+        await _list(turn, new=False)
         return content.text(lang, "userdata.restore_gone")
     services.wake_delivery()
     cached = await services.cached_user(user_id)
     label = reminder_button_label(content, lang, restored, cached.timezone)
-    await _list(update, ctx, new=False, prefix=content.text(lang, "userdata.restored", label=label) + "\n\n")
+    await _list(turn, new=False, prefix=content.text(lang, "userdata.restored", label=label) + "\n\n")
     return None
 
 
-async def on_change_daily(update: Update, ctx: BotContext, cb: ChangeDaily) -> str | None:
-    services = ctx.services
-    assert update.effective_user is not None
+async def on_change_daily(turn: Turn, cb: ChangeDaily) -> str | None:
+    services = turn.services
+    assert turn.user is not None
     reminder = await services.db.read(outbox.get, cb.reminder_id)
-    cached = await services.cached_user(update.effective_user.id)
+    cached = await services.cached_user(turn.user.id)
     if (
         reminder is None
-        or reminder.user_id != update.effective_user.id
+        or reminder.user_id != turn.user.id
         or not isinstance(reminder.payload, DailyPayload)
         or reminder.status not in outbox.ACTIVE
         or cached.timezone is None
     ):
-        return await show_stale(update, ctx)
-    lang = await services.user_language(update)
-    label = await _zone_label(services, update.effective_user.id, cached.timezone, lang)
-    await show(update, ctx, time_screen(services.content, lang, reminder.payload.kind, label, reminder.id))
+        return await turn.stale()
+    lang = turn.lang
+    label = await _zone_label(services, turn.user.id, cached.timezone, lang)
+    await turn.show(time_screen(services.content, lang, reminder.payload.kind, label, reminder.id))
     return None
 
 
-async def on_hour(update: Update, ctx: BotContext, cb: PickHour) -> str | None:
-    content = ctx.services.content
+async def on_hour(turn: Turn, cb: PickHour) -> str | None:
+    content = turn.content
     if cb.kind not in content.reminders.daily_kinds or not 0 <= cb.hour < 24:
-        return await show_stale(update, ctx)
-    lang = await ctx.services.user_language(update)
-    await show(update, ctx, minute_screen(content, lang, cb.kind, cb.hour, cb.replace))
+        return await turn.stale()
+    lang = turn.lang
+    await turn.show(minute_screen(content, lang, cb.kind, cb.hour, cb.replace))
     return None
 
 
-async def on_better(update: Update, ctx: BotContext, _: CheckinBetter) -> str | None:
-    services = ctx.services
+async def on_better(turn: Turn, _: CheckinBetter) -> str | None:
+    services = turn.services
     content = services.content
-    lang = await services.user_language(update)
+    lang = turn.lang
     await services.db.run(stats.bump, Count.CHECKIN_BETTER, durable=False)
     # Never "you are fine": what should make them get help sooner follows the good news.
     text = with_criteria(content, lang, content.text(lang, "reminders.better"))
     text += "\n\n" + safety_net(content, lang, Role.SELF_CARE)
-    await show(update, ctx, Screen(text, markup([[main_menu_button(content, lang)]])))
+    await turn.show(Screen(text, markup([[main_menu_button(content, lang)]])))
     return None
 
 
@@ -396,19 +391,17 @@ def _same_screen(content: Content, lang: str, outcome: str | None) -> Screen:
     return Screen(with_criteria(content, lang, text) + "\n\n" + safety_net(content, lang, net), markup(keyboard))
 
 
-async def on_same(update: Update, ctx: BotContext, _: CheckinSame) -> str | None:
-    services = ctx.services
-    lang = await services.user_language(update)
+async def on_same(turn: Turn, _: CheckinSame) -> str | None:
+    services = turn.services
     await services.db.run(stats.bump, Count.CHECKIN_SAME, durable=False)
-    await show(update, ctx, _same_screen(services.content, lang, None))
+    await turn.show(_same_screen(services.content, turn.lang, None))
     return None
 
 
-async def on_same_after(update: Update, ctx: BotContext, cb: CheckinSameAfter) -> str | None:
-    services = ctx.services
-    lang = await services.user_language(update)
+async def on_same_after(turn: Turn, cb: CheckinSameAfter) -> str | None:
+    services = turn.services
     await services.db.run(stats.bump, Count.CHECKIN_SAME, durable=False)
-    await show(update, ctx, _same_screen(services.content, lang, cb.outcome))
+    await turn.show(_same_screen(services.content, turn.lang, cb.outcome))
     return None
 
 
@@ -419,27 +412,26 @@ def worse_screen(content: Content, lang: str, reminder_id: int) -> Screen:
     return Screen(checklist.worse_check.text[lang].text, markup([answers], [[main_menu_button(content, lang)]]))
 
 
-async def on_worse(update: Update, ctx: BotContext, cb: CheckinWorse) -> str | None:
-    services = ctx.services
-    lang = await services.user_language(update)
+async def on_worse(turn: Turn, cb: CheckinWorse) -> str | None:
+    services = turn.services
     await services.db.run(stats.bump, Count.CHECKIN_WORSE, durable=False)
-    await show(update, ctx, worse_screen(services.content, lang, cb.reminder_id))
+    await turn.show(worse_screen(services.content, turn.lang, cb.reminder_id))
     return None
 
 
-async def on_worse_answer(update: Update, ctx: BotContext, cb: WorseAnswer) -> str | None:
-    services = ctx.services
+async def on_worse_answer(turn: Turn, cb: WorseAnswer) -> str | None:
+    services = turn.services
     content = services.content
     checklist = content.checklist
     if cb.answer not in checklist.answers:
-        return await show_stale(update, ctx)
-    lang = await services.user_language(update)
+        return await turn.stale()
+    lang = turn.lang
     if checklist.counts_yes(cb.answer):
         # An emergency sign (or not sure): the emergency disposition at once, nothing else.
         await services.db.run(stats.bump, Count.CHECKIN_WORSE_EMERGENCY, durable=False)
         check = checklist.worse_check
         text = outcome_text(content, lang, check.outcome, [(check.text, cb.answer != "yes")])
-        await show(update, ctx, Screen(text, markup([[main_menu_button(content, lang)]])))
+        await turn.show(Screen(text, markup([[main_menu_button(content, lang)]])))
         return None
     # No emergency sign: the checklist again (it says how soon to get help) and a sooner check-in.
     sooner = [
@@ -455,26 +447,26 @@ async def on_worse_answer(update: Update, ctx: BotContext, cb: WorseAnswer) -> s
     # and the safety-netting of the "get help today" disposition.
     text = with_criteria(content, lang, content.text(lang, "reminders.worse_next"))
     text += "\n\n" + safety_net(content, lang, Role.URGENT)
-    await show(update, ctx, Screen(text, keyboard))
+    await turn.show(Screen(text, keyboard))
     return None
 
 
-async def on_snooze(update: Update, ctx: BotContext, cb: Snooze) -> str | None:
-    snooze = ctx.services.content.reminders.snooze(cb.snooze)
-    return await _followup(update, ctx, snooze.hours if snooze else None, snoozed=True)
+async def on_snooze(turn: Turn, cb: Snooze) -> str | None:
+    snooze = turn.content.reminders.snooze(cb.snooze)
+    return await _followup(turn, snooze.hours if snooze else None, snoozed=True)
 
 
-async def on_stop(update: Update, ctx: BotContext, _: StopReminders) -> str | None:
+async def on_stop(turn: Turn, _: StopReminders) -> str | None:
     """ "Stop all reminders": asks once, listing what would stop (a new message: the reminder
     it was tapped under stays readable)."""
-    services = ctx.services
+    services = turn.services
     content = services.content
-    assert update.effective_user is not None
-    user_id = update.effective_user.id
-    lang = await services.user_language(update)
+    assert turn.user is not None
+    user_id = turn.user.id
+    lang = turn.lang
     active = await services.db.read(outbox.list_active, user_id)
     if not active:
-        await show(update, ctx, done_screen(content, lang, content.text(lang, "reminders.none")), new=True)
+        await turn.show(done_screen(content, lang, content.text(lang, "reminders.none")), new=True)
         return None
     cached = await services.cached_user(user_id)
     listed = "\n".join(reminder_label(content, lang, r, cached.timezone, services.now()) for r in active)
@@ -483,41 +475,41 @@ async def on_stop(update: Update, ctx: BotContext, _: StopReminders) -> str | No
         [[button(content.text(lang, "userdata.btn_keep"), KeepReminders())]],
     )
     text = content.text(lang, "userdata.stop_all_ask", n=len(active), list=listed)
-    await show(update, ctx, Screen(text, keyboard), new=True)
+    await turn.show(Screen(text, keyboard), new=True)
     return None
 
 
-async def on_stop_all(update: Update, ctx: BotContext, _: StopAllConfirmed) -> str | None:
-    services = ctx.services
-    assert update.effective_user is not None
-    lang = await services.user_language(update)
-    stopped = await services.db.run(outbox.cancel_all, update.effective_user.id)
+async def on_stop_all(turn: Turn, _: StopAllConfirmed) -> str | None:
+    services = turn.services
+    assert turn.user is not None
+    lang = turn.lang
+    stopped = await services.db.run(outbox.cancel_all, turn.user.id)
     text = services.content.text(lang, "userdata.stopped_all", n=stopped)
-    await show(update, ctx, done_screen(services.content, lang, text))
+    await turn.show(done_screen(services.content, lang, text))
     return None
 
 
-async def on_keep(update: Update, ctx: BotContext, _: KeepReminders) -> str | None:
-    lang = await ctx.services.user_language(update)
-    await show(update, ctx, done_screen(ctx.services.content, lang, ctx.services.content.text(lang, "userdata.kept")))
+async def on_keep(turn: Turn, _: KeepReminders) -> str | None:
+    lang = turn.lang
+    await turn.show(done_screen(turn.services.content, lang, turn.services.content.text(lang, "userdata.kept")))
     return None
 
 
-async def on_stop_daily(update: Update, ctx: BotContext, cb: StopDaily) -> str | None:
+async def on_stop_daily(turn: Turn, cb: StopDaily) -> str | None:
     """ "Stop this reminder" under a daily one: that one, nothing else."""
-    services = ctx.services
+    services = turn.services
     content = services.content
-    assert update.effective_user is not None
+    assert turn.user is not None
     if cb.kind not in content.reminders.daily_kinds or not 0 <= cb.minute < 24 * 60:
-        return await show_stale(update, ctx)
-    lang = await services.user_language(update)
+        return await turn.stale()
+    lang = turn.lang
     hhmm = _hhmm(cb.minute)
-    stopped = await services.db.run(outbox.cancel_daily, update.effective_user.id, cb.kind, hhmm)
+    stopped = await services.db.run(outbox.cancel_daily, turn.user.id, cb.kind, hhmm)
     if not stopped:
         return content.text(lang, "alerts.reminder_gone")
     label = content.text(lang, "reminders.item_daily", time=hhmm, kind=content.text(lang, f"reminders.kind.{cb.kind}"))
     text = content.text(lang, "userdata.stopped_one", label=label.lstrip("• "))
-    await show(update, ctx, done_screen(content, lang, text), new=True)
+    await turn.show(done_screen(content, lang, text), new=True)
     return None
 
 
@@ -545,10 +537,10 @@ async def on_my_chat_member(update: Update, ctx: BotContext) -> None:
         services.wake_delivery()
 
 
-async def _insert(update: Update, ctx: BotContext, lang: str, *, due: int, payload: Payload) -> bool:
+async def _insert(turn: Turn, lang: str, *, due: int, payload: Payload) -> bool:
     """Save a reminder; at the limit, tell the user and return False, else wake delivery."""
-    services = ctx.services
-    user, chat = update.effective_user, update.effective_chat
+    services = turn.services
+    user, chat = turn.user, turn.chat
     assert user is not None and chat is not None
     now = services.now()
     reminder_id = await services.db.run(
@@ -563,16 +555,16 @@ async def _insert(update: Update, ctx: BotContext, lang: str, *, due: int, paylo
         )
     )
     if reminder_id is None:
-        await _show_limit(update, ctx, lang)
+        await _show_limit(turn, lang)
         return False
     services.wake_delivery()
     return True
 
 
-async def _show_limit(update: Update, ctx: BotContext, lang: str) -> None:
-    content = ctx.services.content
+async def _show_limit(turn: Turn, lang: str) -> None:
+    content = turn.content
     text = content.text(lang, "reminders.limit", max=content.reminders.max_active)
-    await show(update, ctx, done_screen(content, lang, text))
+    await turn.show(done_screen(content, lang, text))
 
 
 def _shorten(text: str, limit: int) -> str:

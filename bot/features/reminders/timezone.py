@@ -15,9 +15,10 @@ from collections.abc import Mapping
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove, Update
+from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove
 from telegram.ext import ApplicationHandlerStop
 
+from bot.core.turn import Turn
 from bot.features.reminders.schedule import next_daily
 from bot.infra import timezones
 from bot.infra.services import BotContext
@@ -37,8 +38,7 @@ from bot.ui.callbacks import (
     TypeCity,
 )
 from bot.ui.keyboards import Screen, button, main_menu_button, markup, rows
-from bot.ui.replies import show
-from bot.ui.screens import escape, show_stale
+from bot.ui.screens import escape
 from content.model import Content
 from storage import places, users
 from storage import reminders as outbox
@@ -139,16 +139,14 @@ def is_named(content: Content, zone: str) -> bool:
 # --- handlers ------------------------------------------------------------------------------
 
 
-async def set_zone(
-    update: Update, ctx: BotContext, zone: str, note: str, place: places.StoredPlace | None = None
-) -> None:
+async def set_zone(turn: Turn, zone: str, note: str, place: places.StoredPlace | None = None) -> None:
     """Save the zone, move the user's pending daily reminders to it, then ask for a daily kind.
 
     `note` opens the next screen (zone set, or the fixed-offset warning). If the location
     keyboard is up, it is taken down with a message of its own (a message carries one keyboard,
     and the next screen needs its inline one)."""
-    services = ctx.services
-    user, chat = update.effective_user, update.effective_chat
+    services = turn.services
+    user, chat = turn.user, turn.chat
     assert user is not None and chat is not None
     now = services.now()
 
@@ -167,8 +165,8 @@ async def set_zone(
     dailies = await services.db.run(save_and_count_dailies)
     services.update_cached(user.id, timezone=zone)
     services.wake_delivery()
-    _, keyboard_shown = _take_prompt(ctx, user.id)
-    lang = await services.user_language(update)
+    _, keyboard_shown = _take_prompt(turn.ctx, user.id)
+    lang = turn.lang
     content = services.content
     # Adding a first daily reminder: go on to its kind. Changing the zone of existing ones: done.
     screen = (
@@ -182,31 +180,29 @@ async def set_zone(
         )
     )
     if keyboard_shown:
-        await ctx.bot.send_message(chat.id, note, reply_markup=ReplyKeyboardRemove())
-        await show(update, ctx, screen, new=True)
+        await turn.bot.send_message(chat.id, note, reply_markup=ReplyKeyboardRemove())
+        await turn.show(screen, new=True)
     else:
-        await show(update, ctx, Screen(note + "\n\n" + screen.text, screen.markup))
+        await turn.show(Screen(note + "\n\n" + screen.text, screen.markup))
 
 
-async def on_choose_zone(update: Update, ctx: BotContext, _: ChooseZone) -> str | None:
-    lang = await ctx.services.user_language(update)
+async def on_choose_zone(turn: Turn, _: ChooseZone) -> str | None:
     # From a daily reminder: a new message, so the reminder itself stays readable.
-    await show(update, ctx, timezone_screen(ctx.services.content, lang), new=True)
+    await turn.show(timezone_screen(turn.content, turn.lang), new=True)
     return None
 
 
-async def on_dismiss_offer(update: Update, ctx: BotContext, _: DismissZoneOffer) -> str | None:
-    lang = await ctx.services.user_language(update)
-    return ctx.services.content.text(lang, "timezone.offer_dismissed")
+async def on_dismiss_offer(turn: Turn, _: DismissZoneOffer) -> str | None:
+    return turn.content.text(turn.lang, "timezone.offer_dismissed")
 
 
-async def on_share_location(update: Update, ctx: BotContext, _: ShareLocation) -> str | None:
-    services = ctx.services
-    user, chat = update.effective_user, update.effective_chat
+async def on_share_location(turn: Turn, _: ShareLocation) -> str | None:
+    services = turn.services
+    user, chat = turn.user, turn.chat
     assert user is not None and chat is not None
     content = services.content
-    lang = await services.user_language(update)
-    _open_prompt(ctx, user.id, keyboard=True)
+    lang = turn.lang
+    _open_prompt(turn.ctx, user.id, keyboard=True)
     keyboard = ReplyKeyboardMarkup(
         [
             [KeyboardButton(content.text(lang, "btn.share_location"), request_location=True)],
@@ -215,19 +211,17 @@ async def on_share_location(update: Update, ctx: BotContext, _: ShareLocation) -
         resize_keyboard=True,
         one_time_keyboard=True,
     )
-    await ctx.bot.send_message(chat.id, content.text(lang, "timezone.location_prompt"), reply_markup=keyboard)
+    await turn.bot.send_message(chat.id, content.text(lang, "timezone.location_prompt"), reply_markup=keyboard)
     return None
 
 
-async def on_type_city(update: Update, ctx: BotContext, _: TypeCity) -> str | None:
-    services = ctx.services
-    assert update.effective_user is not None
-    lang = await services.user_language(update)
-    _open_prompt(ctx, update.effective_user.id, keyboard=False)
+async def on_type_city(turn: Turn, _: TypeCity) -> str | None:
+    services = turn.services
+    assert turn.user is not None
+    lang = turn.lang
+    _open_prompt(turn.ctx, turn.user.id, keyboard=False)
     content = services.content
-    await show(
-        update,
-        ctx,
+    await turn.show(
         Screen(
             content.text(lang, "timezone.search_ask"),
             markup(
@@ -239,75 +233,75 @@ async def on_type_city(update: Update, ctx: BotContext, _: TypeCity) -> str | No
     return None
 
 
-async def on_location(update: Update, ctx: BotContext) -> None:
+async def on_location(turn: Turn) -> None:
     """A shared location: its zone, offline; the coordinates go no further than the lookup."""
-    message = update.effective_message
-    if message is None or message.location is None or update.effective_user is None:
+    message = turn.update.effective_message
+    if message is None or message.location is None or turn.user is None:
         return
-    services = ctx.services
+    services = turn.services
     content = services.content
-    lang = await services.user_language(update)
+    lang = turn.lang
     zone = await asyncio.to_thread(timezones.zone_at, message.location.latitude, message.location.longitude)
-    prompts = _prompts(ctx)
+    prompts = _prompts(turn.ctx)
     if zone is None or (timezones.is_fixed(zone) and zone not in content.reminders.timezones):
         # Nonsense coordinates, or at sea: ask for a city instead, with the keyboard taken down.
-        prompts[update.effective_user.id] = (services.clock.now() + PROMPT_FOR, False)
-        assert update.effective_chat is not None
-        await ctx.bot.send_message(
-            update.effective_chat.id, content.text(lang, "timezone.location_none"), reply_markup=ReplyKeyboardRemove()
+        prompts[turn.user.id] = (services.clock.now() + PROMPT_FOR, False)
+        assert turn.chat is not None
+        await turn.bot.send_message(
+            turn.chat.id, content.text(lang, "timezone.location_none"), reply_markup=ReplyKeyboardRemove()
         )
         raise ApplicationHandlerStop
-    prompts[update.effective_user.id] = (services.clock.now() + PROMPT_FOR, True)  # comes down with the answer
+    prompts[turn.user.id] = (services.clock.now() + PROMPT_FOR, True)  # comes down with the answer
     # The user's own city (Milan), not the zone's capital (Rome); the coordinates stop here.
     place = await asyncio.to_thread(cities.place_at, message.location.latitude, message.location.longitude, zone)
     stored = await asyncio.to_thread(_stored, content, place)
     label = stored.label(lang) or timezones.label(zone, lang)
-    await set_zone(update, ctx, zone, content.text(lang, "userdata.location_set_place", place=escape(label)), stored)
+    await set_zone(turn, zone, content.text(lang, "userdata.location_set_place", place=escape(label)), stored)
     raise ApplicationHandlerStop
 
 
-async def on_text(update: Update, ctx: BotContext) -> None:
+async def on_text(turn: Turn) -> None:
     """Text while a city prompt is open is a city, country or zone name; otherwise not ours."""
-    message, user = update.effective_message, update.effective_user
+    message, user = turn.update.effective_message, turn.user
     if message is None or user is None or message.text is None:
         return
-    services = ctx.services
-    if user.id not in _prompts(ctx):
+    services = turn.services
+    if user.id not in _prompts(turn.ctx):
         return
-    open_, keyboard_shown = _take_prompt(ctx, user.id)
+    open_, keyboard_shown = _take_prompt(turn.ctx, user.id)
     if not open_:
         return  # an old prompt: this is an ordinary message again
     content = services.content
-    lang = await services.user_language(update)
-    assert update.effective_chat is not None
+    lang = turn.lang
+    assert turn.chat is not None
     if message.text.strip() == content.text(lang, "btn.cancel_location"):
-        await ctx.bot.send_message(
-            update.effective_chat.id,
+        await turn.bot.send_message(
+            turn.chat.id,
             content.text(lang, "timezone.location_cancelled"),
             reply_markup=ReplyKeyboardRemove(),
         )
-        await show(update, ctx, timezone_screen(content, lang), new=True)
+        await turn.show(timezone_screen(content, lang), new=True)
         raise ApplicationHandlerStop
     # The keyboard stays until a zone is chosen (set_zone takes it down).
-    _prompts(ctx)[user.id] = (services.clock.now() + PROMPT_FOR, keyboard_shown)
+    _prompts(turn.ctx)[user.id] = (services.clock.now() + PROMPT_FOR, keyboard_shown)
     # Cities first ("Milano", "Monaco di Baviera", "Stati Uniti"), then IANA names ("UTC",
     # "Europe/Rome"). The first search loads the cities (1-3 s): in a worker thread.
     found = await asyncio.to_thread(cities.search, message.text, tuple(content.languages), _names(content))
     if found.single is not None:  # one place meant: no question with a single choice
         stored = await asyncio.to_thread(_stored, content, found.single)
         label = escape(stored.label(lang) or timezones.label(stored.zone, lang))
-        await set_zone(update, ctx, stored.zone, content.text(lang, "userdata.zone_set_place", place=label), stored)
+        await set_zone(turn, stored.zone, content.text(lang, "userdata.zone_set_place", place=label), stored)
         raise ApplicationHandlerStop
     if found.places:
         screen = await asyncio.to_thread(places_screen, content, lang, found)
-        await show(update, ctx, screen, new=True)
+        await turn.show(screen, new=True)
         raise ApplicationHandlerStop
     zones = await asyncio.to_thread(
         timezones.search, message.text, tuple(content.languages), preferred=content.reminders.timezones
     )
     if len(zones) == 1:
         label = await asyncio.to_thread(timezones.label, zones[0], lang)
-        await set_zone(update, ctx, zones[0], content.text(lang, "reminders.tz_set", zone=escape(label)))
+        await set_zone(turn, zones[0], content.text(lang, "reminders.tz_set", zone=escape(label)))
         raise ApplicationHandlerStop
     if zones:
         text, extra = content.text(lang, "timezone.search_pick"), []
@@ -315,7 +309,7 @@ async def on_text(update: Update, ctx: BotContext) -> None:
         text = content.text(lang, "timezone.search_none", text=escape(message.text[:64]))
         extra = [[button(content.text(lang, "btn.type_city"), TypeCity())]]
     screen = await asyncio.to_thread(zones_screen, content, lang, text, zones, extra)
-    await show(update, ctx, screen, new=True)
+    await turn.show(screen, new=True)
     raise ApplicationHandlerStop
 
 
@@ -354,53 +348,51 @@ def places_screen(content: Content, lang: str, found: cities.Found, *, more: boo
     return _pick_screen(content, lang, text, picks, extra)
 
 
-async def on_set_city(update: Update, ctx: BotContext, cb: SetCity) -> str | None:
-    content = ctx.services.content
+async def on_set_city(turn: Turn, cb: SetCity) -> str | None:
+    content = turn.content
     city = await asyncio.to_thread(cities.by_id, cb.geonameid)
     if city is None:
-        return await show_stale(update, ctx)
-    lang = await ctx.services.user_language(update)
+        return await turn.stale()
+    lang = turn.lang
     stored = await asyncio.to_thread(_stored, content, cities.Place(city.zone, city.country, city))
     label = escape(stored.label(lang) or timezones.label(city.zone, lang))
-    await set_zone(update, ctx, city.zone, content.text(lang, "userdata.zone_set_place", place=label), stored)
+    await set_zone(turn, city.zone, content.text(lang, "userdata.zone_set_place", place=label), stored)
     return None
 
 
-async def on_more_zones(update: Update, ctx: BotContext, cb: MoreZones) -> str | None:
-    content = ctx.services.content
-    lang = await ctx.services.user_language(update)
+async def on_more_zones(turn: Turn, cb: MoreZones) -> str | None:
+    content = turn.content
+    lang = turn.lang
     first, rest = await asyncio.to_thread(cities.country_zones, cb.country)
     if not first:
-        return await show_stale(update, ctx)
+        return await turn.stale()
     found = cities.Found(tuple(first), tuple(rest), country=cb.country)
-    await show(update, ctx, await asyncio.to_thread(places_screen, content, lang, found, more=True))
+    await turn.show(await asyncio.to_thread(places_screen, content, lang, found, more=True))
     return None
 
 
-async def on_set_zone(update: Update, ctx: BotContext, cb: SetZone) -> str | None:
-    content = ctx.services.content
+async def on_set_zone(turn: Turn, cb: SetZone) -> str | None:
+    content = turn.content
     if not is_named(content, cb.zone):
-        return await show_stale(update, ctx)
-    lang = await ctx.services.user_language(update)
-    label = await asyncio.to_thread(timezones.label, cb.zone, lang)  # Babel: off the event loop
-    await set_zone(update, ctx, cb.zone, content.text(lang, "reminders.tz_set", zone=label))
+        return await turn.stale()
+    label = await asyncio.to_thread(timezones.label, cb.zone, turn.lang)  # Babel: off the event loop
+    await set_zone(turn, cb.zone, content.text(turn.lang, "reminders.tz_set", zone=label))
     return None
 
 
-async def on_ask_local_time(update: Update, ctx: BotContext, _: AskLocalTime) -> str | None:
-    lang = await ctx.services.user_language(update)
-    await show(update, ctx, offset_screen(ctx.services.content, lang, ctx.services.clock.now()))
+async def on_ask_local_time(turn: Turn, _: AskLocalTime) -> str | None:
+    await turn.show(offset_screen(turn.content, turn.lang, turn.services.clock.now()))
     return None
 
 
-async def on_set_offset(update: Update, ctx: BotContext, cb: SetOffset) -> str | None:
+async def on_set_offset(turn: Turn, cb: SetOffset) -> str | None:
     """'It is 14:05 for me': the named zones with that offset now, likeliest for the user's
     language first, to confirm; a fixed offset only if the user insists."""
     if not -12 <= cb.hours <= 14:
-        return await show_stale(update, ctx)
-    services = ctx.services
+        return await turn.stale()
+    services = turn.services
     content = services.content
-    lang = await services.user_language(update)
+    lang = turn.lang
     now = datetime.fromtimestamp(services.clock.now(), UTC)
     candidates = await asyncio.to_thread(
         timezones.likely_zones, cb.hours * 60, now, lang, preferred=content.reminders.timezones
@@ -417,15 +409,14 @@ async def on_set_offset(update: Update, ctx: BotContext, cb: SetOffset) -> str |
         candidates,
         [[button(content.text(lang, "btn.type_city"), TypeCity())], [keep]],
     )
-    await show(update, ctx, screen)
+    await turn.show(screen)
     return None
 
 
-async def on_keep_offset(update: Update, ctx: BotContext, cb: KeepOffset) -> str | None:
+async def on_keep_offset(turn: Turn, cb: KeepOffset) -> str | None:
     if not -12 <= cb.hours <= 14:
-        return await show_stale(update, ctx)
-    lang = await ctx.services.user_language(update)
+        return await turn.stale()
     zone = timezones.fixed_zone(cb.hours * 60)
-    warning = ctx.services.content.text(lang, "timezone.fixed_warning", offset=timezones.offset_label(cb.hours * 60))
-    await set_zone(update, ctx, zone, warning)
+    warning = turn.content.text(turn.lang, "timezone.fixed_warning", offset=timezones.offset_label(cb.hours * 60))
+    await set_zone(turn, zone, warning)
     return None

@@ -14,14 +14,14 @@ from telegram import Update
 from telegram.ext import ChosenInlineResultHandler, CommandHandler, InlineQueryHandler
 
 from bot.core.feature import Feature, enter
+from bot.core.turn import turn_of
 from bot.infra.services import BotContext, Services
+from bot.services.search import find_pages
 from bot.ui import deeplinks, sharing
 from bot.ui.callbacks import ACTION_CALLBACKS, Callback, Nav, StartChecklist
 from bot.ui.deeplinks import OpenChecklist, OpenDiaryLog, OpenPage, StartLink
 from bot.ui.keyboards import Screen
-from bot.ui.replies import show
 from bot.ui.screens import PRIVATE, greeting, start_screen
-from bot.ui.search import find_pages
 from content.model import MAIN_PAGE
 from content.start_parameters import CHECKLIST, DIARY_LOG
 from storage import stats, users
@@ -67,17 +67,19 @@ async def on_start_link(update: Update, ctx: BotContext) -> None:
         await services.db.run(users.set_language, tg_user.id, link.language, services.now())
         services.update_cached(tg_user.id, language=link.language)
     await services.db.run(stats.bump, _counter(link), durable=False)
-    lang = await services.user_language(update)
+    # The Turn once the link's language is the user's: what the link opens speaks it.
+    turn = await turn_of(update, ctx)
+    lang = turn.lang
     callback = _callback(link)
     if callback is None or (known is None and callback == Nav(MAIN_PAGE)):
         # Plain /start: one message, the greeting over the main menu (inline mode's "open the
         # bot" button links to the main page, so a new user meets the bot as usual).
-        await show(update, ctx, start_screen(content, lang, tg_user.first_name), new=True)
+        await turn.show(start_screen(content, lang, tg_user.first_name), new=True)
         return
     if known is None:
-        await show(update, ctx, Screen(greeting(content, lang, tg_user.first_name)), new=True)
-    if not await enter(update, ctx, callback):
-        await show(update, ctx, start_screen(content, lang, tg_user.first_name), new=True)
+        await turn.show(Screen(greeting(content, lang, tg_user.first_name)), new=True)
+    if not await enter(turn, callback):
+        await turn.show(start_screen(content, lang, tg_user.first_name), new=True)
 
 
 async def _language(services: Services, update: Update) -> str:
