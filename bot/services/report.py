@@ -9,7 +9,7 @@ The PDF is drawn with reportlab, not WeasyPrint, measured here on a comparable o
   libraries; import 0.7-0.9 s, a page 0.04-0.08 s;
 - WeasyPrint 70: 30 MB more (fontTools, pyphen, brotli, zopfli, tinycss2, cffi...) and Pango
   from the system (not in a slim image); import 2.6-3.3 s, a page 0.6-1.2 s.
-It runs in the chart's worker process (bot/features/diary/chart.py), which draws the chart it
+It runs in the chart's worker process (bot/services/charts.py), which draws the chart it
 embeds in the same call, so neither the import nor the drawing ever holds the event loop.
 The PDF is built in memory and sent from memory: no copy of it is ever written to disk.
 """
