@@ -1,5 +1,5 @@
-"""Spasm Guide command line:
-run | demo | check-content | content-map | content-review | health | link | qr | backup | restore."""
+"""Spasm Guide command line: run | demo | check-content | content-signoff | safety-notice |
+content-map | content-review | health | link | qr | backup | restore."""
 
 from __future__ import annotations
 
@@ -20,6 +20,16 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("demo", help="chat with the bot in this terminal, no token needed")
     check = sub.add_parser("check-content", help="validate the YAML content and print a summary")
     check.add_argument("--content", type=Path, help="content directory (default: the shipped one)")
+    signoff = sub.add_parser(
+        "content-signoff", help="record a clinician's sign-off of this content version (content/signoff.yaml)"
+    )
+    signoff.add_argument("--content", type=Path)
+    signoff.add_argument("--reviewer", required=True, help="the reviewer's name, as it should appear in /about")
+    signoff.add_argument("--role", required=True, help="a role id from strings governance.roles.* (e.g. gp)")
+    signoff.add_argument("--registration", required=True, help="professional registration, e.g. 'GMC 1234567'")
+    signoff.add_argument("--scope", help="what the review covered (default: the hazard log's intended use)")
+    signoff.add_argument("--decisions", type=Path, help="the decisions exported from the review sheet")
+    signoff.add_argument("--date", help="the date of the review, YYYY-MM-DD (default: today, UTC)")
     cmap = sub.add_parser("content-map", help="write a Mermaid flowchart of menus and checklist")
     cmap.add_argument("--content", type=Path)
     cmap.add_argument("--output", type=Path, help="file to write (default: stdout)")
@@ -28,6 +38,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     review.add_argument("--content", type=Path)
     review.add_argument("--output", type=Path, help="file to write (default: content-review.html)")
+    notice = sub.add_parser(
+        "safety-notice", help="send a correction to the users whose checklist outcome relied on older words of ITEMS"
+    )
+    notice.add_argument("--items", required=True, help="item ids, comma-separated (as in the review sheet)")
+    notice.add_argument("--message-file", type=Path, required=True, help="YAML: the notice per language (en:, it:)")
+    notice.add_argument("--dry-run", action="store_true", help="only say how many users it would reach")
     sub.add_parser("health", help="exit 0 if the running bot is healthy, 1 otherwise")
     back = sub.add_parser("backup", help="write a verified copy of the database (safe while the bot runs)")
     back.add_argument("file", nargs="?", type=Path, help="the copy to write")
@@ -64,10 +80,49 @@ def main(argv: list[str] | None = None) -> int:
             for problem in exc.problems:
                 print(f"  {problem}", file=sys.stderr)
             return 1
+        from content.governance import review_lines, review_state
+
+        try:
+            state = review_state(content, args.content or os.environ.get("BOT_CONTENT_DIR") or None)
+        except ContentError as exc:
+            print(f"the hazard log is invalid ({len(exc.problems)} problems):", file=sys.stderr)
+            for problem in exc.problems:
+                print(f"  {problem}", file=sys.stderr)
+            return 1
         print("content is valid")
         for key, value in summary(content).items():
             print(f"  {key}: {value}")
+        for line in review_lines(content, state):
+            print(f"  {line}")
         return 0
+
+    if command == "content-signoff":
+        from datetime import UTC, date, datetime
+
+        from content.governance import sign
+
+        root = args.content or os.environ.get("BOT_CONTENT_DIR") or None
+        try:
+            content = load_content(root)
+            day = date.fromisoformat(args.date) if args.date else datetime.now(UTC).date()
+        except ContentError as exc:
+            print(f"content is invalid, not signed:\n{exc}", file=sys.stderr)
+            return 1
+        except ValueError:
+            print(f"error: --date {args.date!r} is not YYYY-MM-DD", file=sys.stderr)
+            return 2
+        ok, lines = sign(
+            content,
+            root,
+            reviewer=args.reviewer,
+            role=args.role,
+            registration=args.registration,
+            scope=args.scope,
+            decisions=args.decisions,
+            day=day,
+        )
+        print("\n".join(lines), file=sys.stdout if ok else sys.stderr)
+        return 0 if ok else 1
 
     if command == "content-map":
         from content.mermaid import content_map
@@ -87,16 +142,19 @@ def main(argv: list[str] | None = None) -> int:
     if command == "content-review":
         from datetime import UTC, datetime
 
+        from content.governance import review_state
         from content.review import review_html
 
+        root = args.content or os.environ.get("BOT_CONTENT_DIR") or None
         try:
-            content = load_content(args.content or os.environ.get("BOT_CONTENT_DIR") or None)
+            content = load_content(root)
+            hazards = review_state(content, root).hazards
         except ContentError as exc:
             print(exc, file=sys.stderr)
             return 1
         output = args.output or Path("content-review.html")
         generated = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")  # for the reviewer's file, not a user
-        output.write_text(review_html(content, generated=generated), encoding="utf-8")
+        output.write_text(review_html(content, generated=generated, hazards=hazards), encoding="utf-8")
         print(f"wrote {output} (content version {content.fingerprint})")
         return 0
 
@@ -135,6 +193,11 @@ def main(argv: list[str] | None = None) -> int:
     except ContentError as exc:
         print(f"error: the content is invalid, not starting:\n{exc}", file=sys.stderr)
         return 1
+
+    if command == "safety-notice":
+        from bot.notices import notice_command
+
+        return notice_command(settings, content, args.items, args.message_file, dry_run=args.dry_run)
 
     if command in ("link", "qr"):
         from bot import posters

@@ -6,7 +6,7 @@ message rather than show a user a half-translated or broken page.
 
 from __future__ import annotations
 
-import hashlib
+import dataclasses
 import html
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping
@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from content.builder import Builder
 from content.diary import load_diary
+from content.fingerprints import inventory
 from content.limits import MAX_BUTTON, MAX_MESSAGE
 from content.model import (
     ACTIONS,
@@ -42,6 +43,7 @@ from content.model import (
     placeholders,
 )
 from content.problems import ContentError, Problem
+from content.signoff import load_signoff
 from content.start_parameters import page_id_problem
 from content.telegram_html import parse_html, utf16_len
 from content.validate import validate
@@ -66,9 +68,8 @@ def load_content(root: Path | str | None = None, *, checks: Iterable[ContentChec
     if default not in languages:
         b.fail(meta, "default_language", f"default language {default!r} is not in languages")
     source = b.text(meta, "source") or ""
-    reviewed = b.text(meta, "reviewed") or ""
-    if reviewed and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", reviewed):
-        b.fail(meta, "reviewed", "reviewed must be a date, YYYY-MM-DD")
+    if "reviewed" in meta:  # a hand-typed date survived any edit: the sign-off records reviews now
+        b.fail(meta, "reviewed", "`reviewed` is gone: run `python main.py content-signoff` (README: Clinical safety)")
     locales = _load_locales(b, meta, languages)
 
     strings = _load_strings(b, languages)
@@ -96,15 +97,15 @@ def load_content(root: Path | str | None = None, *, checks: Iterable[ContentChec
         for page in pages.values()
         if page.id != MAIN_PAGE
     )
-    digest = hashlib.sha256()
-    for path in sorted(b.root.rglob("*.yaml")):
-        digest.update(path.read_bytes())
+    try:
+        signoff = load_signoff(b.root)
+    except ContentError as exc:
+        raise ContentError([*b.problems, *exc.problems]) from None
 
     content = Content(
         languages=languages,
         default_language=default,
         source=source,
-        reviewed=reviewed,
         pages=MappingProxyType(pages),
         checklist=checklist,
         reminders=reminders,
@@ -113,8 +114,10 @@ def load_content(root: Path | str | None = None, *, checks: Iterable[ContentChec
         locales=MappingProxyType(locales),
         rendered=MappingProxyType(rendered),
         search_index=index,
-        fingerprint=digest.hexdigest()[:12],
+        signoff=signoff,
     )
+    # The version a reviewer signs: it changes when, and only when, a reviewable item does.
+    content = dataclasses.replace(content, fingerprint=inventory(content).version, memo={})
     problems = validate(content, b)
     for check in checks:
         problems += check(content)

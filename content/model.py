@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any, TypeVar
 
+from content.signed import SignOff
+
 PAGE_ID = re.compile(r"^[a-z][a-z0-9_]{0,23}$")
 MAIN_PAGE = "main"
 T = TypeVar("T")
@@ -311,7 +313,6 @@ class Content:
     languages: tuple[str, ...]
     default_language: str
     source: str
-    reviewed: str
     pages: Mapping[str, Page]
     checklist: Checklist
     reminders: ReminderConfig
@@ -320,7 +321,8 @@ class Content:
     locales: Mapping[str, str]  # language -> CLDR locale for dates in prose ("en" -> "en_GB")
     rendered: Mapping[tuple[str, str], str] = field(repr=False)  # (page, lang) -> HTML
     search_index: tuple[SearchEntry, ...] = field(repr=False)
-    fingerprint: str = ""
+    fingerprint: str = ""  # the content version: a hash of every reviewable item's (content/fingerprints.py)
+    signoff: SignOff | None = None  # the last clinical sign-off (content/signoff.yaml), None if never signed
     # Views derived from this content (rendered screens; see derived()), built on first use and dropped with
     # the content on /reload. The content itself never changes; this only caches.
     memo: dict[Any, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -447,6 +449,10 @@ REQUIRED_STRINGS = frozenset(
         "fallback.private_only",
         "fallback.unknown_command",
         "fallback.unsupported",
+        "governance.changed",
+        "governance.notice",
+        "governance.signed",
+        "governance.unsigned",
         "feedback.question",
         "feedback.thanks",
         "help.text",

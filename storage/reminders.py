@@ -114,8 +114,30 @@ class DailyPayload:
         )
 
 
-Payload = FollowupPayload | DailyPayload
-_PAYLOADS: dict[str, type[FollowupPayload] | type[DailyPayload]] = {"followup": FollowupPayload, "daily": DailyPayload}
+@dataclass(frozen=True, slots=True)
+class NoticePayload:
+    """A safety notice (storage/safety_notices.py): which one, in which language. Queued by
+    `main.py safety-notice`, never by the user, so it counts toward no user's limit."""
+
+    notice: str
+    lang: str = ""
+
+    KIND: ClassVar[Literal["notice"]] = "notice"
+
+    def to_json(self) -> str:
+        return json.dumps({"notice": self.notice, "lang": self.lang}, separators=(",", ":"))
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> NoticePayload:
+        return cls(notice=str(data.get("notice") or ""), lang=str(data.get("lang") or ""))
+
+
+Payload = FollowupPayload | DailyPayload | NoticePayload
+_PAYLOADS: dict[str, type[FollowupPayload] | type[DailyPayload] | type[NoticePayload]] = {
+    "followup": FollowupPayload,
+    "daily": DailyPayload,
+    "notice": NoticePayload,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +152,7 @@ class Reminder:
     created_at: int
 
     @property
-    def kind(self) -> Literal["followup", "daily"]:
+    def kind(self) -> Literal["followup", "daily", "notice"]:
         return self.payload.KIND
 
 
@@ -150,7 +172,8 @@ def _reminder(row: sqlite3.Row) -> Reminder:
 def active_count(conn: sqlite3.Connection, user_id: int) -> int:
     return int(
         conn.execute(
-            "SELECT COUNT(*) FROM reminders WHERE user_id = ? AND status IN ('pending', 'sending', 'paused')",
+            "SELECT COUNT(*) FROM reminders WHERE user_id = ? AND status IN ('pending', 'sending', 'paused') "
+            "AND kind != 'notice'",
             (user_id,),
         ).fetchone()[0]
     )
@@ -182,7 +205,8 @@ def create(
 
 def list_active(conn: sqlite3.Connection, user_id: int) -> list[Reminder]:
     rows = conn.execute(
-        "SELECT * FROM reminders WHERE user_id = ? AND status IN ('pending', 'sending', 'paused') ORDER BY due_at, id",
+        "SELECT * FROM reminders WHERE user_id = ? AND status IN ('pending', 'sending', 'paused') "
+        "AND kind != 'notice' ORDER BY due_at, id",
         (user_id,),
     ).fetchall()
     return [_reminder(r) for r in rows]
@@ -243,12 +267,22 @@ def followup_due_near(conn: sqlite3.Connection, user_id: int, due_at: int, withi
 
 
 def cancel_all(conn: sqlite3.Connection, user_id: int) -> int:
+    """The user's "stop reminders": every reminder they set. A safety notice is not theirs to stop."""
     cur = conn.execute(
         f"UPDATE reminders SET status = 'cancelled', payload = {_CANCELLED_PAYLOAD} "  # noqa: S608
-        "WHERE user_id = ? AND status IN ('pending', 'paused')",
+        "WHERE user_id = ? AND status IN ('pending', 'paused') AND kind != 'notice'",
         (user_id,),
     )
     return cur.rowcount
+
+
+def cancel_notices(conn: sqlite3.Connection, user_id: int) -> int:
+    """A user who blocked the bot gets no safety notice later, when they come back."""
+    return conn.execute(
+        "UPDATE reminders SET status = 'cancelled', payload = '{}' "
+        "WHERE user_id = ? AND kind = 'notice' AND status IN ('pending', 'sending', 'paused')",
+        (user_id,),
+    ).rowcount
 
 
 def requeue_in_flight(conn: sqlite3.Connection) -> int:

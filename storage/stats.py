@@ -17,6 +17,7 @@ class Count(StrEnum):
     CHECKIN_SAME = "checkin_same"
     CHECKIN_WORSE = "checkin_worse"
     CHECKIN_WORSE_EMERGENCY = "checkin_worse_emergency"
+    SAFETY_NOTICES_SENT = "safety_notices_sent"  # corrections sent (storage/safety_notices.py)
 
 
 class Family(StrEnum):

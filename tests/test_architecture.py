@@ -25,6 +25,7 @@ WIRING = {
     "bot.health",
     "bot.demo",
     "bot.backups",
+    "bot.notices",
     "bot.posters",
     "bot.chores",
 }

@@ -207,8 +207,8 @@ async def test_help_about(bot, content):
     await bot.send("/help")
     assert "/check" in bot.text()
     await bot.send("/about")
-    assert "Content last reviewed: Wednesday, 25 November 2026." in bot.text()  # meta.yaml 2026-11-25, in prose
-    assert content.reviewed not in bot.text() and content.fingerprint in bot.text()
+    assert "25 November 2026" not in bot.text()  # the hand-typed date is gone (content/signoff.yaml now)
+    assert content.fingerprint in bot.text()
     assert "comes from a patient information text on muscle spasms" in bot.text()
     assert ".txt" not in bot.text()  # QA: the seed's file path showed, in English on Italian screens
     maria = bot.user(44, "Maria", language_code="it")

@@ -36,6 +36,7 @@ async def stats_command(turn: Turn) -> None:
         line("active", count=snap.active_7d),
         line("started", count=counts[Count.CHECKLIST_STARTED]),
         line("finished", count=counts[Count.CHECKLIST_FINISHED]),
+        line("notices", count=counts[Count.SAFETY_NOTICES_SENT]),  # how many, never to whom
     ]
     lines += [line("outcome", name=k, count=v) for k, v in families[Family.OUTCOME].items()]
     lines += [line("checkin", name=c.value.removeprefix("checkin_"), count=counts[c]) for c in CHECKINS if counts[c]]

@@ -12,6 +12,7 @@ import logging
 import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
 from telegram import Bot, Update
@@ -35,8 +36,9 @@ from bot.ui.callbacks import (
 from bot.ui.keyboards import Screen, button, main_menu_button, markup
 from bot.ui.outcomes import outcome_text, reasons_of
 from bot.ui.screens import NEW_TEXT, main_screen
+from content.fingerprints import trace
 from content.model import Content
-from storage import checklists
+from storage import checklists, outcomes
 from storage.checklists import IDLE_SECONDS, ChecklistRun
 from storage.stats import Count, Family
 from storage.tables import Table, delete_user_rows, user_rows
@@ -196,6 +198,7 @@ async def on_answer(turn: Turn, cb: Answer) -> str | None:
             services.checklists.put(run)
         else:
             _finish(services, checklist.outcomes[outcome].followup, run)
+            await _trace(services, run, lang)
     if run.outcome is None:
         await turn.show(await _question(services, run, lang))
     else:
@@ -215,6 +218,31 @@ def _finish(services: Services, followup: bool, run: ChecklistRun) -> None:
         services.checklists.put(run, *counts)
     else:
         services.checklists.drop(run.user_id, *counts)
+
+
+async def _trace(services: Services, run: ChecklistRun, lang: str) -> None:
+    """Keep the outcome with the content version and the fingerprints of the words behind it
+    (every question asked and the disposition), so a safety notice can reach this user if one
+    of them is corrected (storage/outcomes.py). Not fsynced on its own (the next durable commit
+    syncs it): a power cut can lose the trace of the last outcomes, never a user's answer."""
+    assert run.outcome is not None
+    content = services.content
+    record = partial(
+        outcomes.record,
+        user_id=run.user_id,
+        finished_at=services.now(),
+        language=lang,
+        outcome=run.outcome,
+        version=content.fingerprint,
+        items=trace(content, [*(q for q, _ in run.answers), run.outcome]),
+    )
+    await services.db.run(record, durable=False)
+
+
+async def purge_outcomes(services: Services, bot: Bot) -> int:
+    """Chore: outcomes are kept as long as diary entries (DIARY_RETENTION_DAYS), then deleted."""
+    before = services.now() - services.settings.diary_retention_days * 86400
+    return await services.db.run(outcomes.purge_older, before)
 
 
 async def on_restart(turn: Turn, _: ChecklistRestart) -> str | None:
@@ -305,7 +333,7 @@ FEATURE = Feature(
         On(ChecklistSummary, _of_run(send_summary)),
     ),
     # Every minute: a run idle for IDLE_SECONDS (30 min) closes at most a minute late.
-    chores=(Chore("checklist-expiry", 60.0, expire_idle),),
+    chores=(Chore("checklist-expiry", 60.0, expire_idle), Chore("outcome-retention", 3600.0, purge_outcomes)),
     tables=(
         Table(
             "checklist_sessions",
@@ -313,5 +341,7 @@ FEATURE = Feature(
             export=user_rows("checklist_sessions"),
             erase=delete_user_rows("checklist_sessions"),
         ),
+        # Every finished checklist with the words that produced it (issue 21: traceability).
+        Table("checklist_outcomes", outcomes.MIGRATIONS, export=outcomes.export, erase=outcomes.erase),
     ),
 )

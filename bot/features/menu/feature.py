@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from telegram.ext import filters
 
 from bot.core.feature import Command, Feature, Message, On, Stage
 from bot.core.turn import Turn
+from bot.services.review_status import review_line
 from bot.services.search import find_pages
 from bot.ui.callbacks import Nav, OpenHelp, OpenLanguage, SetLang, Vote
-from bot.ui.dates import day
 from bot.ui.keyboards import Screen, button, main_menu_button, markup, page_screen, rows
 from bot.ui.screens import NEW_TEXT, PRIVATE, escape, main_screen, start_screen, text_screen
 from bot.ui.sharing import can_share
@@ -57,19 +55,10 @@ async def about(turn: Turn) -> None:
         lang,
         "about.text",
         source=content.text(lang, "about.source"),  # in the user's language; meta.yaml names the file
-        reviewed=escape(_reviewed(content, lang)),
+        reviewed=review_line(content, lang),  # who signed which version when, or that it changed since
         version=content.fingerprint,
     )
     await turn.show(text_screen(content, lang, text), new=True)
-
-
-def _reviewed(content: Content, lang: str) -> str:
-    """meta.yaml's review date (YYYY-MM-DD, checked at load) in prose: 'Wednesday, 25 November 2026'."""
-    try:
-        reviewed = datetime.strptime(content.reviewed, "%Y-%m-%d").replace(hour=12, tzinfo=UTC)
-    except ValueError:
-        return content.reviewed
-    return day(content, lang, reviewed.timestamp(), None)
 
 
 async def search(turn: Turn) -> None:

@@ -29,9 +29,10 @@ from bot.infra.ratelimit import BULK
 from bot.infra.services import Services
 from bot.services import diary as diary_facts
 from storage import reminders as outbox
-from storage import users
+from storage import safety_notices, stats, users
 from storage.group_commit import GroupCommit
-from storage.reminders import DailyPayload, FollowupPayload, Reminder
+from storage.reminders import DailyPayload, FollowupPayload, NoticePayload, Reminder
+from storage.stats import Count
 
 log = logging.getLogger(__name__)
 
@@ -201,13 +202,32 @@ class ReminderDelivery:
         lang = language_of(content, group, user.language if user is not None else None)
         offer = self._zone_to_offer(zone) if offering else None
         diary_line = await self._diary_line(checkin, lang, zone) if checkin is not None else ""
+        notices = await self._notices(group)
         screen = render(
-            content, group, now, offer_for=offer, diary_line=diary_line, lang=lang, offline_before=self.started_at
+            content,
+            group,
+            now,
+            offer_for=offer,
+            diary_line=diary_line,
+            lang=lang,
+            offline_before=self.started_at,
+            notices=notices,
         )
         # Bulk priority: people tapping buttons are served before the reminder backlog.
         extra: dict[str, Any] = {"rate_limit_args": BULK} if getattr(self.bot, "rate_limiter", None) else {}
         await self.bot.send_message(group[0].chat_id, screen.text, reply_markup=screen.markup, **extra)
         return offer
+
+    async def _notices(self, group: list[Reminder]) -> dict[str, dict[str, str]]:
+        """The messages of the safety notices in this group, by notice id (read per message: a
+        notice goes to each user once, so a cache would hold each one for one message)."""
+        ids = {r.payload.notice for r in group if isinstance(r.payload, NoticePayload)}
+        out: dict[str, dict[str, str]] = {}
+        for nid in ids:
+            notice = await self.services.db.read(safety_notices.get, nid)
+            if notice is not None:
+                out[nid] = dict(notice.messages)
+        return out
 
     async def _diary_line(self, checkin: Reminder, lang: str, zone: str | None) -> str:
         """A check-in compares the diary since the follow-up was set with the week before."""
@@ -227,7 +247,10 @@ class ReminderDelivery:
             assert isinstance(reminder.payload, DailyPayload)
             return next_daily(max(now, reminder.due_at), reminder.payload.time, zone)
 
-        outbox.record_delivered(conn, group, now, following)
+        marked = outbox.record_delivered(conn, group, now, following)
+        notices = sum(isinstance(r.payload, NoticePayload) for r in group)
+        if marked and notices:
+            stats.bump(conn, Count.SAFETY_NOTICES_SENT, notices)  # how many, never to whom
         if offer is not None:
             outbox.mark_zone_offered(conn, group[0].user_id)
 
@@ -239,6 +262,7 @@ class ReminderDelivery:
             if isinstance(error, Forbidden):
                 # Blocked or deactivated: no retry; resumes when they come back.
                 users.deactivate(conn, user_id, now)
+                outbox.cancel_notices(conn, user_id)  # never a safety notice after a block
                 log.info("user %s blocked the bot; %d reminders paused", hash_user(user_id), len(group))
                 continue
             for reminder in group:

@@ -10,7 +10,7 @@ from bot.features.reminders import timezone as tz
 from bot.features.reminders.delivery import PRUNE_EVERY, prune_outbox
 from bot.ui import callbacks as cb
 from bot.ui.screens import NEW_TEXT, PRIVATE
-from storage import places
+from storage import places, safety_notices
 from storage import reminders as outbox
 from storage.tables import Table, delete_user_rows, user_rows
 
@@ -60,6 +60,8 @@ FEATURE = Feature(
     state=tz.ZonePrompts,
     tables=(
         Table("reminders", outbox.MIGRATIONS, export=user_rows("reminders"), erase=delete_user_rows("reminders")),
+        # Safety notices go out through this outbox; who was sent which one is the user's data.
+        Table("safety_notices", safety_notices.MIGRATIONS, export=safety_notices.export, erase=safety_notices.erase),
         # Where the user said they are (a city id or a country), shown instead of the zone's capital.
         Table(places.TABLE, (places.MIGRATION,), export=places.export, erase=places.erase),
     ),

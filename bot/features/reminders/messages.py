@@ -3,6 +3,7 @@ check-in with its diary line and buttons), rendered from content; pure functions
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from bot.infra import timezones
@@ -16,13 +17,14 @@ from bot.ui.callbacks import (
     DismissZoneOffer,
     NoSpasmsToday,
     Snooze,
+    StartChecklist,
     StartLog,
     StopDaily,
     StopReminders,
 )
 from bot.ui.keyboards import Screen, button, main_menu_button, markup
 from content.model import Content
-from storage.reminders import DailyPayload, FollowupPayload, Reminder
+from storage.reminders import DailyPayload, FollowupPayload, NoticePayload, Reminder
 
 
 def language_of(content: Content, group: list[Reminder], chosen: str | None = None) -> str:
@@ -67,28 +69,39 @@ def render(
     diary_line: str = "",
     lang: str | None = None,
     offline_before: float | None = None,
+    notices: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Screen:
     """One message for all of a user's due reminders (several pile up after downtime).
 
     `offer_for`: the user's fixed-offset zone, when this message offers a real one instead.
     `diary_line`: what the diary says since the follow-up was set (bot/services/diary.py).
+    `notices`: the messages of the safety notices in the group, by notice id, by language.
     `lang`: the user's language now. `offline_before`: when this process started sending; only
     reminders due before it, and late, say that the bot was offline."""
     lang = lang or language_of(content, group)
+    own = [r for r in group if not isinstance(r.payload, NoticePayload)]  # what the user set
     late = [
         r
-        for r in group
+        for r in own
         if (offline_before is None or r.due_at < offline_before)
         and now - r.due_at > content.reminders.late_after_hours * 3600
     ]
     diary_prompt: DailyPayload | None = None
     dailies: list[DailyPayload] = []
     parts = []
-    if len(group) > 1:
-        parts.append(content.text(lang, "reminders.combined" if late else "userdata.together", n=len(group)))
+    if len(own) > 1:
+        parts.append(content.text(lang, "reminders.combined" if late else "userdata.together", n=len(own)))
     checkin: Reminder | None = None
+    notice_shown = False
     for reminder in group:
-        if isinstance(reminder.payload, DailyPayload):
+        if isinstance(reminder.payload, NoticePayload):
+            # The operator's correction, in the user's language (the default one if it lacks it).
+            messages = (notices or {}).get(reminder.payload.notice, {})
+            text = messages.get(lang) or messages.get(content.default_language)
+            if text:
+                parts.append(content.text(lang, "governance.notice", message=text))
+                notice_shown = True
+        elif isinstance(reminder.payload, DailyPayload):
             parts.append(_daily_text(content, lang, reminder.payload, now))
             dailies.append(reminder.payload)
             if reminder.payload.kind == diary_facts.DAILY_PROMPT:
@@ -102,6 +115,8 @@ def render(
     if late:
         parts.append(content.text(lang, "reminders.late"))
     keyboard = []
+    if notice_shown:  # the notice offers the checklist again, with today's content
+        keyboard.append([button(content.text(lang, "btn.check_again"), StartChecklist())])
     if checkin is not None:
         rid = checkin.id
         outcome = checkin.payload.outcome if isinstance(checkin.payload, FollowupPayload) else None
@@ -149,12 +164,10 @@ def render(
         kind = content.text(lang, f"reminders.kind.{payload.kind}")
         label = content.text(lang, "userdata.btn_stop_this") + (f": {kind}" if len(dailies) > 1 else "")
         keyboard.append([button(label, StopDaily(payload.kind, _minute(payload.time)))])
-    keyboard.append(
-        [
-            button(content.text(lang, "btn.stop_reminders"), StopReminders()),
-            main_menu_button(content, lang),
-        ]
-    )
+    last_row = [main_menu_button(content, lang)]
+    if own:  # only what the user set can be stopped
+        last_row.insert(0, button(content.text(lang, "btn.stop_reminders"), StopReminders()))
+    keyboard.append(last_row)
     return Screen("\n\n".join(parts), markup(keyboard))
 
 
