@@ -20,7 +20,7 @@ from typing import Any
 
 from bench import RESULTS_DIR
 
-BENCHMARKS = ("taps", "concurrency", "dispatch", "storage", "startup", "backup", "diary")
+BENCHMARKS = ("taps", "concurrency", "dispatch", "storage", "startup", "backup", "diary", "search")
 DESCRIPTIONS = {
     "taps": "1. menu tap and checklist step cost vs a bare PTB Application",
     "concurrency": "2. 500 users x 10 pages over HTTP (FakeTelegramServer)",
@@ -29,6 +29,7 @@ DESCRIPTIONS = {
     "startup": "5. process start to first getUpdates, content load",
     "backup": "6. backup while reminders are created and delivered; restore checked",
     "diary": "7. spasm diary: log tap vs menu tap, /diary with 1,000 entries, charts vs other taps",
+    "search": "8. typed search (typos, synonyms, sentences) p99 vs a menu tap p99, same run",
 }
 
 

@@ -31,6 +31,7 @@ from bot.core.turn import Turn, turn_of
 from bot.features.admin import feature as admin
 from bot.features.checklist import feature as checklist
 from bot.features.diary import feature as diary
+from bot.features.freetext import feature as freetext
 from bot.features.menu import feature as menu
 from bot.features.privacy import feature as privacy
 from bot.features.reminders import feature as reminders
@@ -46,6 +47,7 @@ from bot.processing import PerUserProcessor
 from bot.routing import callback_router, on_error
 from bot.services.checked_content import load_checked_content
 from bot.services.commands import CommandMenu
+from bot.services.update_counter import UpdateCounter
 from bot.ui.callbacks import Callback, Codec
 from bot.ui.replies import NoLinkPreview
 from bot.ui.screens import PRIVATE
@@ -60,6 +62,7 @@ FEATURES: tuple[Feature, ...] = (
     admin.FEATURE,
     sharing.FEATURE,  # before menu: its `/start PARAMETER` handler is offered the update first
     menu.FEATURE,
+    freetext.FEATURE,
     diary.FEATURE,
     checklist.FEATURE,
     reminders.FEATURE,
@@ -116,7 +119,7 @@ def build_application(
     test adds one of its own.
     """
     content = content or load_checked_content(settings.content_dir)
-    states: list[object] = [CommandMenu(command_menu(features))]
+    states: list[object] = [CommandMenu(command_menu(features)), UpdateCounter()]
     states += [feature.state() for feature in features if feature.state is not None]
     services = Services(
         settings, content, clock or SystemClock(), database=database, tables=tables_of(features), states=states

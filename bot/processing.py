@@ -21,6 +21,7 @@ from telegram.ext import BaseUpdateProcessor
 
 from bot.infra.logs import hash_user, log_update
 from bot.infra.services import Services
+from bot.services.update_counter import UpdateCounter
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +68,7 @@ class PerUserProcessor(BaseUpdateProcessor):
         health = self._services.health
         try:
             async with lock:
+                self._services.state(UpdateCounter).advance(user_id)  # in order: one user's updates are serial
                 started = time.monotonic()
                 health.updates += 1
                 health.in_flight[id(update)] = started

@@ -212,6 +212,8 @@ def _walk(
 ) -> None:
     """Visit `value`. Before its item is decided, `path` is where it is (the item's id to be) and
     `depth` how many keys it lies below the language fork; inside an item, `field` is where."""
+    if isinstance(value, set | frozenset):  # e.g. words that make a typed sign harmless: order-free
+        value = tuple(sorted(value, key=str))
     cited = _cited(value)
     if cited is not None:
         c.reference(item or ".".join(path), cited)

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from content.builder import Builder
 from content.diary import load_diary
 from content.fingerprints import inventory
+from content.freetext import load_freetext
 from content.limits import MAX_BUTTON, MAX_MESSAGE
 from content.model import (
     ACTIONS,
@@ -37,9 +38,7 @@ from content.model import (
     ReminderConfig,
     Role,
     Rule,
-    SearchEntry,
     WorseCheck,
-    normalize,
     placeholders,
 )
 from content.problems import ContentError, Problem
@@ -77,6 +76,7 @@ def load_content(root: Path | str | None = None, *, checks: Iterable[ContentChec
     checklist = _load_checklist(b, languages)
     reminders = _load_reminders(b, languages, pages.keys())
     diary = load_diary(b, languages)
+    freetext = load_freetext(b, languages, pages, checklist)
     if b.problems:
         raise ContentError(b.problems)
 
@@ -88,15 +88,6 @@ def load_content(root: Path | str | None = None, *, checks: Iterable[ContentChec
                 parts.append(t.safety)
             rendered[(page.id, lang)] = "\n\n".join(parts)
 
-    index = tuple(
-        SearchEntry(
-            page_id=page.id,
-            title_words=normalize(" ".join(t.title + " " + " ".join(t.keywords) for t in page.text.values())),
-            haystack=normalize(" ".join(rendered[(page.id, lang)] for lang in page.text)),
-        )
-        for page in pages.values()
-        if page.id != MAIN_PAGE
-    )
     try:
         signoff = load_signoff(b.root)
     except ContentError as exc:
@@ -110,10 +101,10 @@ def load_content(root: Path | str | None = None, *, checks: Iterable[ContentChec
         checklist=checklist,
         reminders=reminders,
         diary=diary,
+        freetext=freetext,
         strings=MappingProxyType({k: MappingProxyType(v) for k, v in strings.items()}),
         locales=MappingProxyType(locales),
         rendered=MappingProxyType(rendered),
-        search_index=index,
         signoff=signoff,
     )
     # The version a reviewer signs: it changes when, and only when, a reviewable item does.

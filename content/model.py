@@ -22,13 +22,6 @@ T = TypeVar("T")
 ACTIONS = frozenset({"checklist", "reminders", "language", "privacy", "help", "log", "diary"})
 
 
-def normalize(text: str) -> str:
-    """Case- and accent-insensitive form used by search ("Perché" ~ "perche")."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(re.findall(r"\w+", stripped))
-
-
 class FormatDict(dict[str, str]):
     """Leaves unknown placeholders visible instead of raising in front of a user."""
 
@@ -247,13 +240,6 @@ class ReminderConfig:
         return next((d for d in self.snoozes if d.id == snooze_id), None)
 
 
-@dataclass(frozen=True, slots=True)
-class SearchEntry:
-    page_id: str
-    title_words: str
-    haystack: str
-
-
 # --- the spasm diary (content/diary.yaml, <lang>/diary.yaml; loaded by content/diary.py) ------
 
 
@@ -308,6 +294,88 @@ class Diary:
         return self.text[lang]
 
 
+# --- free text (content/freetext.yaml, <lang>/freetext.yaml; loaded by content/freetext.py) ------
+
+APOSTROPHES = re.compile(r"['’‘`´]")
+WORDS = re.compile(r"\w+")
+
+
+def fold(text: str) -> str:
+    """The form phrases are matched in: lower case, no accents, no apostrophes ("can't" -> "cant",
+    "l'aria" -> "laria"), words separated by one space. Phrases and messages go through it alike."""
+    text = APOSTROPHES.sub("", text.casefold())
+    if not text.isascii():  # most messages are: skip the decomposition (a third of a match's time)
+        decomposed = unicodedata.normalize("NFKD", text)
+        text = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return " ".join(WORDS.findall(text))
+
+
+@dataclass(frozen=True, slots=True)
+class SignText:
+    title: str
+    text: str  # Telegram HTML: what to do, how soon, what makes it urgent
+    phrases: tuple[str, ...]  # folded
+    together: tuple[tuple[str, ...], ...]  # groups of folded alternatives, all needed
+    unless_next: frozenset[str]  # folded words that, right after a phrase, make it harmless
+
+
+@dataclass(frozen=True, slots=True)
+class Sign:
+    id: str
+    disposition: str  # a checklist outcome id
+    question: str | None  # the checklist question asking about the same sign
+    checklist: bool  # offer the checklist under the answer
+    page: str | None  # a page to offer under the answer
+    references: tuple[Reference, ...]
+    passage: str  # the words of the reference the wording and disposition follow
+    text: Mapping[str, SignText]
+
+
+@dataclass(frozen=True, slots=True)
+class Examples:
+    fires: Mapping[str, tuple[str, ...]]  # sign id -> messages that must give it
+    quiet: tuple[str, ...]  # messages that must give no sign
+
+
+@dataclass(frozen=True, slots=True)
+class Emergency:
+    signs: tuple[Sign, ...]
+    negations: Mapping[str, frozenset[str]]  # language -> folded words
+    hedges: Mapping[str, frozenset[str]]
+    clause_breaks: Mapping[str, frozenset[str]]  # words that end a clause, as punctuation does
+    examples: Mapping[str, Examples]
+
+
+@dataclass(frozen=True, slots=True)
+class SmallTalk:
+    id: str
+    shows: str  # "menu" | "help"
+    emoji: frozenset[str]
+    phrases: Mapping[str, tuple[str, ...]]  # language -> folded phrases
+    reply: Mapping[str, str]  # language -> Telegram HTML
+
+
+@dataclass(frozen=True, slots=True)
+class SearchWords:
+    stopwords: Mapping[str, frozenset[str]]  # language -> folded words
+    synonyms: Mapping[str, Mapping[str, tuple[str, ...]]]  # language -> folded phrase -> folded targets
+
+
+@dataclass(frozen=True, slots=True)
+class FreeText:
+    emergency: Emergency
+    small_talk: tuple[SmallTalk, ...]
+    search: SearchWords
+    messages: Mapping[str, Mapping[str, str]]  # language -> key -> text
+    see: Mapping[str, tuple[str, ...]]  # page -> the pages its text points to ("see Causes")
+
+    def message(self, lang: str, key: str, /, **values: object) -> str:
+        template = self.messages[lang][key]
+        for name, value in values.items():
+            template = template.replace("{" + name + "}", str(value))
+        return template
+
+
 @dataclass(frozen=True)
 class Content:
     languages: tuple[str, ...]
@@ -317,10 +385,10 @@ class Content:
     checklist: Checklist
     reminders: ReminderConfig
     diary: Diary
+    freetext: FreeText
     strings: Mapping[str, Mapping[str, str]]
     locales: Mapping[str, str]  # language -> CLDR locale for dates in prose ("en" -> "en_GB")
     rendered: Mapping[tuple[str, str], str] = field(repr=False)  # (page, lang) -> HTML
-    search_index: tuple[SearchEntry, ...] = field(repr=False)
     fingerprint: str = ""  # the content version: a hash of every reviewable item's (content/fingerprints.py)
     signoff: SignOff | None = None  # the last clinical sign-off (content/signoff.yaml), None if never signed
     # Views derived from this content (rendered screens; see derived()), built on first use and dropped with
@@ -496,8 +564,6 @@ REQUIRED_STRINGS = frozenset(
         "reminders.tz_ask_time",
         "reminders.tz_set",
         "reminders.worse_next",
-        "search.none",
-        "search.results",
         "search.too_long",
         "sharing.button",
         "sharing.inline_none",

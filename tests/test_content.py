@@ -271,7 +271,6 @@ def test_the_loaded_model_is_immutable(shipped: Content) -> None:
         checklist.rules,
         checklist.questions,
         shipped.reminders.timezones,
-        shipped.search_index,
     ):
         assert isinstance(sequence, tuple)
 

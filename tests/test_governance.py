@@ -197,11 +197,11 @@ def test_a_hazard_naming_a_missing_test_is_refused(tree: Path, capsys: pytest.Ca
 
 
 def test_a_hazard_naming_a_missing_item_or_file_is_refused(tree: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    edit(tree, "hazards.yaml", "items: [stroke, ", "items: [strokes, ")
+    edit(tree, "hazards.yaml", "items: [checklist.questions.stroke, ", "items: [checklist.questions.strokes, ")
     edit(tree, "hazards.yaml", "tests/test_checklist.py::", "tests/test_nowhere.py::")
     code, err = _check(tree, capsys)
     assert code == 1
-    assert "H03: no content item 'strokes'" in err
+    assert "H03: no content item 'checklist.questions.strokes'" in err
     assert "H01: test file tests/test_nowhere.py does not exist" in err
 
 

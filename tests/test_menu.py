@@ -142,7 +142,7 @@ async def test_search(bot, content, query, expected):
 
 async def test_search_miss_and_escaping(bot):
     await bot.send("<i>zzzz</i> <u>qqqq</u>")  # tags shown as typed, never as HTML
-    assert "couldn't find anything about <i>zzzz</i> <u>qqqq</u>" in bot.text()
+    assert "couldn't find a page about <i>zzzz</i> <u>qqqq</u>" in bot.text()
     assert "🔎 Causes" in bot.buttons()
 
 

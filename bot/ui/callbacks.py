@@ -61,6 +61,32 @@ class Nav(Callback):
 
 
 @dataclass(frozen=True, slots=True)
+class NavFrom(Callback):
+    """Show a content page reached from another page's cross-reference: Back returns there."""
+
+    PREFIX = "pf"
+    PATTERNS = (_TOKEN, _TOKEN)
+    page: str
+    origin: str
+
+
+@dataclass(frozen=True, slots=True)
+class NavResult(Callback):
+    """Show a content page opened from search results: Back returns to the results."""
+
+    PREFIX = "pr"
+    PATTERNS = (_TOKEN,)
+    page: str
+
+
+@dataclass(frozen=True, slots=True)
+class BackToResults(Callback):
+    """'‹ Back to results': the user's last search results again."""
+
+    PREFIX = "sr"
+
+
+@dataclass(frozen=True, slots=True)
 class Vote(Callback):
     """'Was this helpful?' on a page."""
 
@@ -609,8 +635,11 @@ parse = CODEC.parse
 
 def all_static_callbacks(content: Content) -> Iterator[Callback]:
     """Every callback whose value depends on content, at its longest."""
+    longest = max(content.pages, key=len)
     for page_id in content.pages:
         yield Nav(page_id)
+        yield NavFrom(page_id, longest)
+        yield NavResult(page_id)
         yield Vote(page_id, helpful=True)
     for lang in content.languages:
         yield SetLang(lang)

@@ -8,7 +8,7 @@ from typing import Any, NamedTuple
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, TelegramObject
 
-from bot.ui.callbacks import ACTION_CALLBACKS, Callback, Nav, Vote
+from bot.ui.callbacks import ACTION_CALLBACKS, BackToResults, Callback, Nav, NavFrom, Vote
 from bot.ui.sharing import share_query
 from content.model import MAIN_PAGE, Content
 
@@ -118,23 +118,41 @@ def footer(content: Content, lang: str, back_to: str | None = MAIN_PAGE) -> list
     return [row]
 
 
-def page_screen(content: Content, page_id: str, lang: str, *, feedback: bool = True, share: bool = False) -> Screen:
+def page_screen(
+    content: Content,
+    page_id: str,
+    lang: str,
+    *,
+    feedback: bool = True,
+    share: bool = False,
+    back: Callback | None = None,
+) -> Screen:
     """A content page with its buttons. `share`: a Share button (only where the bot has inline
-    mode: Telegram would open inline mode in the chosen chat and nobody would answer)."""
+    mode: Telegram would open inline mode in the chosen chat and nobody would answer). `back`:
+    where Back goes when the user came from elsewhere than the page's parent (a cross-reference:
+    NavFrom's origin; search results: BackToResults)."""
     # A page's screen depends only on the content, so it is built once per Content (a menu tap
     # spent a fifth of its time rebuilding the same keyboard: bench/taps.py). Screens are immutable.
     return content.derived(
-        ("page_screen", page_id, lang, feedback, share),
-        lambda: _build_page_screen(content, page_id, lang, feedback=feedback, share=share),
+        ("page_screen", page_id, lang, feedback, share, back),
+        lambda: _build_page_screen(content, page_id, lang, feedback=feedback, share=share, back=back),
     )
 
 
-def _build_page_screen(content: Content, page_id: str, lang: str, *, feedback: bool, share: bool) -> Screen:
+def _build_page_screen(
+    content: Content, page_id: str, lang: str, *, feedback: bool, share: bool, back: Callback | None
+) -> Screen:
     page = content.pages[page_id]
     text = content.page_html(page_id, lang)
     kids = [target_button(content, t, lang) for t in page.children]
     links = [target_button(content, t, lang) for t in page.links]
-    keyboard = rows(kids, page.columns) + rows(links)
+    # Cross-references in the text ("see Causes") as buttons; their Back comes back here.
+    see = [
+        button(content.button_label(t, lang), NavFrom(t, page_id))
+        for t in content.freetext.see.get(page_id, ())
+        if t not in page.buttons
+    ]
+    keyboard = rows(kids, page.columns) + rows(links) + rows(see)
     if page_id != MAIN_PAGE:
         prev_id, next_id = content.siblings(page_id)
         nav: list[AnyButton] = []
@@ -154,5 +172,9 @@ def _build_page_screen(content: Content, page_id: str, lang: str, *, feedback: b
         keyboard.append(nav)
         if share:
             keyboard.append([ShareButton(content.text(lang, "sharing.button"), share_query(content, page_id, lang))])
-        keyboard += footer(content, lang, page.parent)
+        if back is None:
+            keyboard += footer(content, lang, page.parent)
+        else:
+            label = content.freetext.message(lang, "btn_results") if isinstance(back, BackToResults) else None
+            keyboard.append([button(label or content.text(lang, "btn.back"), back), main_menu_button(content, lang)])
     return Screen(text, markup(keyboard))

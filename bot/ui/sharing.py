@@ -25,7 +25,7 @@ from bot.infra.services import BotContext
 from bot.ui import deeplinks
 from bot.ui.deeplinks import OpenPage, StartLink
 from content.limits import MAX_INLINE_RESULTS, MAX_MESSAGE
-from content.model import MAIN_PAGE, Content, normalize
+from content.model import MAIN_PAGE, Content, fold
 from content.telegram_html import parse_html, utf16_len
 
 # Telegram: at most 50 results an answer. We never have more than a page each, and in-bot
@@ -115,8 +115,8 @@ def answer(content: Content, query: str, lang: str, username: str, hits: Sequenc
     if not text:
         pages = shareable(content)
     else:
-        wanted = normalize(text)
-        exact = [p for p in shareable(content) if normalize(share_query(content, p, lang)) == wanted]
+        wanted = fold(text)
+        exact = [p for p in shareable(content) if fold(share_query(content, p, lang)) == wanted]
         pages = exact + [p for p in hits if p not in exact and p != MAIN_PAGE]
     if not pages:
         return InlineAnswer((), _open_button(content.text(lang, "sharing.inline_none")))

@@ -251,4 +251,5 @@ async def text_mid_log(turn: Turn) -> None:
         return  # no log question open: not the diary's
     content = turn.content
     await turn.show(text_screen(content, turn.lang, words_of(content, turn.lang).message("choose_button")), new=True)
+    mark_open(turn.ctx, turn.user.id)  # the question still waits for a tap
     raise ApplicationHandlerStop

@@ -1,4 +1,5 @@
-"""Menu pages, commands, language, search and the fallbacks for everything else."""
+"""Menu pages (Back to where the user came from, feedback asked once), commands, language, and the
+fallbacks for what is not text (free text: bot/features/freetext)."""
 
 from __future__ import annotations
 
@@ -7,15 +8,13 @@ from telegram.ext import filters
 from bot.core.feature import Command, Feature, Message, On, Stage
 from bot.core.turn import Turn
 from bot.services.review_status import review_line
-from bot.services.search import find_pages
-from bot.ui.callbacks import Nav, OpenHelp, OpenLanguage, SetLang, Vote
+from bot.ui.callbacks import BackToResults, Callback, Nav, NavFrom, NavResult, OpenHelp, OpenLanguage, SetLang, Vote
 from bot.ui.keyboards import Screen, button, main_menu_button, markup, page_screen, rows
-from bot.ui.screens import NEW_TEXT, PRIVATE, escape, main_screen, start_screen, text_screen
+from bot.ui.screens import PRIVATE, main_screen, start_screen, text_screen
 from bot.ui.sharing import can_share
 from content.model import Content
 from storage import stats, users
 
-MAX_QUERY = 200
 # Stickers, photos, voice, locations: anything but text (service messages are not the user's).
 NOT_TEXT = PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL & filters.UpdateType.MESSAGE
 
@@ -61,24 +60,6 @@ async def about(turn: Turn) -> None:
     await turn.show(text_screen(content, lang, text), new=True)
 
 
-async def search(turn: Turn) -> None:
-    assert turn.update.message is not None
-    content = turn.content
-    lang = turn.lang
-    query = (turn.update.message.text or "").strip()
-    if len(query) > MAX_QUERY:
-        await turn.show(main_screen(content, lang, content.text(lang, "search.too_long") + "\n\n"))
-        return
-    hits = find_pages(content, query)
-    if not hits:
-        prefix = content.text(lang, "search.none", query=escape(query)) + "\n\n"
-        await turn.show(main_screen(content, lang, prefix))
-        return
-    buttons = [button(content.button_label(p, lang), Nav(p)) for p in hits]
-    text = content.text(lang, "search.results", query=escape(query))
-    await turn.show(Screen(text, markup(rows(buttons), [[main_menu_button(content, lang)]])))
-
-
 async def unknown(turn: Turn) -> None:
     """Stickers, photos, voice, unknown commands: a friendly word and the menu."""
     content = turn.content
@@ -98,12 +79,50 @@ async def private_only(turn: Turn) -> None:
 # --- buttons -------------------------------------------------------------------------------
 
 
-async def on_nav(turn: Turn, cb: Nav) -> str | None:
+class FeedbackAsked:
+    """Which pages each user was asked "Was this page helpful?" on: once per page per user.
+
+    In memory, not stored: it is not worth keeping who read what; after a restart a page may ask
+    once more. Bounded: past MAX_USERS the oldest users are forgotten (they may be asked again)."""
+
+    MAX_USERS = 20_000
+
+    def __init__(self) -> None:
+        self._asked: dict[int, set[str]] = {}
+
+    def first_time(self, user_id: int, page: str) -> bool:
+        pages = self._asked.pop(user_id, set())
+        self._asked[user_id] = pages  # most recent last
+        if len(self._asked) > self.MAX_USERS:
+            del self._asked[next(iter(self._asked))]
+        if page in pages:
+            return False
+        pages.add(page)
+        return True
+
+
+async def _show_page(turn: Turn, page: str, back: Callback | None = None) -> str | None:
     content = turn.content
-    if cb.page not in content.pages:
+    if page not in content.pages:
         return await turn.stale()
-    await turn.show(page_screen(content, cb.page, turn.lang, share=can_share(turn.ctx)))
+    feedback = turn.user is None or turn.services.state(FeedbackAsked).first_time(turn.user.id, page)
+    await turn.show(page_screen(content, page, turn.lang, feedback=feedback, share=can_share(turn.ctx), back=back))
     return None
+
+
+async def on_nav(turn: Turn, cb: Nav) -> str | None:
+    return await _show_page(turn, cb.page)
+
+
+async def on_nav_from(turn: Turn, cb: NavFrom) -> str | None:
+    """A cross-reference ("see Causes"): Back returns to the page it was on."""
+    back = Nav(cb.origin) if cb.origin in turn.content.pages else None
+    return await _show_page(turn, cb.page, back)
+
+
+async def on_nav_result(turn: Turn, cb: NavResult) -> str | None:
+    """A search result: Back returns to the results (the free-text feature shows them again)."""
+    return await _show_page(turn, cb.page, BackToResults())
 
 
 async def on_set_lang(turn: Turn, cb: SetLang) -> str | None:
@@ -154,14 +173,16 @@ FEATURE = Feature(
     ),
     messages=(
         Message(PRIVATE & filters.COMMAND, unknown, Stage.UNCLAIMED_COMMAND),
-        Message(NEW_TEXT, search, Stage.FALLBACK),
         Message(
             PRIVATE & ~filters.TEXT & ~filters.StatusUpdate.ALL & filters.UpdateType.MESSAGE, unknown, Stage.FALLBACK
         ),
         Message(~PRIVATE & filters.COMMAND & filters.UpdateType.MESSAGE, private_only, Stage.FALLBACK),
     ),
+    state=FeedbackAsked,
     callbacks=(
         On(Nav, on_nav),
+        On(NavFrom, on_nav_from),
+        On(NavResult, on_nav_result),
         On(SetLang, on_set_lang),
         On(Vote, on_vote),
         On(OpenLanguage, on_language_button),

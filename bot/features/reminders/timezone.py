@@ -23,6 +23,8 @@ from bot.features.reminders.schedule import next_daily
 from bot.infra import timezones
 from bot.infra.services import BotContext
 from bot.services import cities
+from bot.services import freetext_answers as answers
+from bot.services.update_counter import UpdateCounter
 from bot.ui.callbacks import (
     AskLocalTime,
     ChooseZone,
@@ -48,10 +50,11 @@ PROMPT_FOR = 600.0  # seconds a "type your city" or "share your location" prompt
 
 
 class ZonePrompts:
-    """Per-application state: user id -> (prompt expiry, reply keyboard shown)."""
+    """Per-application state: user id -> (prompt expiry, reply keyboard shown, the turn that
+    opened it: only the user's next message answers it, see bot/services/update_counter.py)."""
 
     def __init__(self) -> None:
-        self.open: dict[int, tuple[float, bool]] = {}
+        self.open: dict[int, tuple[float, bool, int]] = {}
 
 
 # --- screens -------------------------------------------------------------------------------
@@ -112,20 +115,28 @@ def kind_screen(content: Content, lang: str) -> Screen:
 # --- prompts: what the next text or location answers ---------------------------------------
 
 
-def _prompts(ctx: BotContext) -> dict[int, tuple[float, bool]]:
+def _prompts(ctx: BotContext) -> dict[int, tuple[float, bool, int]]:
     return ctx.services.state(ZonePrompts).open
 
 
 def _open_prompt(ctx: BotContext, user_id: int, *, keyboard: bool) -> None:
     prompts = _prompts(ctx)
-    _, shown = prompts.get(user_id, (0.0, False))
-    prompts[user_id] = (ctx.services.clock.now() + PROMPT_FOR, shown or keyboard)
+    _, shown, _ = prompts.get(user_id, (0.0, False, 0))
+    prompts[user_id] = (
+        ctx.services.clock.now() + PROMPT_FOR,
+        shown or keyboard,
+        ctx.services.state(UpdateCounter).now(user_id),
+    )
 
 
 def _take_prompt(ctx: BotContext, user_id: int) -> tuple[bool, bool]:
-    """(a prompt was open, the location keyboard is shown), closing the prompt."""
-    expires, shown = _prompts(ctx).pop(user_id, (0.0, False))
-    return expires >= ctx.services.clock.now(), shown
+    """(a prompt is waiting for this message, the location keyboard is shown), closing the prompt.
+
+    Only the message right after the prompt answers it: after a command, a menu tap or any other
+    message the user has moved on, and the text is theirs to search with (modes do not stick)."""
+    expires, shown, turn = _prompts(ctx).pop(user_id, (0.0, False, 0))
+    waiting = expires >= ctx.services.clock.now() and ctx.services.state(UpdateCounter).follows(user_id, turn)
+    return waiting, shown
 
 
 def is_named(content: Content, zone: str) -> bool:
@@ -245,13 +256,15 @@ async def on_location(turn: Turn) -> None:
     prompts = _prompts(turn.ctx)
     if zone is None or (timezones.is_fixed(zone) and zone not in content.reminders.timezones):
         # Nonsense coordinates, or at sea: ask for a city instead, with the keyboard taken down.
-        prompts[turn.user.id] = (services.clock.now() + PROMPT_FOR, False)
+        prompts.pop(turn.user.id, None)  # the keyboard comes down with this message
+        _open_prompt(turn.ctx, turn.user.id, keyboard=False)
         assert turn.chat is not None
         await turn.bot.send_message(
             turn.chat.id, content.text(lang, "timezone.location_none"), reply_markup=ReplyKeyboardRemove()
         )
         raise ApplicationHandlerStop
-    prompts[turn.user.id] = (services.clock.now() + PROMPT_FOR, True)  # comes down with the answer
+    # The keyboard comes down with the answer; turn 0: no text answers this prompt.
+    prompts[turn.user.id] = (services.clock.now() + PROMPT_FOR, True, 0)
     # The user's own city (Milan), not the zone's capital (Rome); the coordinates stop here.
     place = await asyncio.to_thread(cities.place_at, message.location.latitude, message.location.longitude, zone)
     stored = await asyncio.to_thread(_stored, content, place)
@@ -283,7 +296,8 @@ async def on_text(turn: Turn) -> None:
         await turn.show(timezone_screen(content, lang), new=True)
         raise ApplicationHandlerStop
     # The keyboard stays until a zone is chosen (set_zone takes it down).
-    _prompts(turn.ctx)[user.id] = (services.clock.now() + PROMPT_FOR, keyboard_shown)
+    # The next message answers the question again (a place picked from a list, or another try).
+    _open_prompt(turn.ctx, user.id, keyboard=keyboard_shown)
     # Cities first ("Milano", "Monaco di Baviera", "Stati Uniti"), then IANA names ("UTC",
     # "Europe/Rome"). The first search loads the cities (1-3 s): in a worker thread.
     found = await asyncio.to_thread(cities.search, message.text, tuple(content.languages), _names(content))
@@ -299,6 +313,14 @@ async def on_text(turn: Turn) -> None:
     zones = await asyncio.to_thread(
         timezones.search, message.text, tuple(content.languages), preferred=content.reminders.timezones
     )
+    if not zones and answers.looks_like_a_search(content, lang, message.text):
+        # "tetanus" is not a place: the user has moved on. Answer it, with a way back to the question.
+        _take_prompt(turn.ctx, user.id)
+        again = [[button(content.freetext.message(lang, "btn_type_city"), TypeCity())]]
+        before = content.freetext.message(lang, "city_left") + "\n\n"
+        screen, _ = answers.answer_screen(content, lang, message.text, before=before, extra=again)
+        await turn.show(screen, new=True)
+        raise ApplicationHandlerStop
     if len(zones) == 1:
         label = await asyncio.to_thread(timezones.label, zones[0], lang)
         await set_zone(turn, zones[0], content.text(lang, "reminders.tz_set", zone=escape(label)))

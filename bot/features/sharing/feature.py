@@ -16,7 +16,7 @@ from telegram.ext import ChosenInlineResultHandler, CommandHandler, InlineQueryH
 from bot.core.feature import Feature, enter
 from bot.core.turn import turn_of
 from bot.infra.services import BotContext, Services
-from bot.services.search import find_pages
+from bot.services.fuzzy_search import page_search
 from bot.ui import deeplinks, sharing
 from bot.ui.callbacks import ACTION_CALLBACKS, Callback, Nav, StartChecklist
 from bot.ui.deeplinks import OpenChecklist, OpenDiaryLog, OpenPage, StartLink
@@ -102,7 +102,7 @@ async def on_inline_query(update: Update, ctx: BotContext) -> None:
     content = services.content
     lang = await _language(services, update)
     text = query.query
-    hits = find_pages(content, text) if len(text) <= sharing.MAX_QUERY else []
+    hits = list(page_search(content).search(text, lang).pages) if len(text) <= sharing.MAX_QUERY else []
     answer = sharing.answer(content, text, lang, ctx.bot.username, hits)
     await query.answer(
         answer.results,
