@@ -550,6 +550,17 @@ class OpenDiary(Callback):
 
 
 @dataclass(frozen=True, slots=True)
+class DoctorReport(Callback):
+    """The report for the doctor, as a PDF or as text: from /diary (no session) or from a
+    checklist's result (its run's session, so the report says when those answers are gone)."""
+
+    PREFIX = "gr"
+    PATTERNS = ("pdf|text", f"|{_SESSION}")
+    form: str  # "pdf" or "text"
+    session: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class ExportDiary(Callback):
     PREFIX = "ge"
 

@@ -14,8 +14,8 @@ from bot.ui.callbacks import (
     ChecklistBack,
     ChecklistCancel,
     ChecklistRestart,
-    ChecklistSummary,
     ContextTick,
+    DoctorReport,
     StartLog,
     Step,
 )
@@ -99,7 +99,12 @@ def outcome_screen(content: Content, session: str, path: str, result: Result, la
         return Screen(text, markup([[back, main_menu_button(content, lang)]]))
     keyboard = [
         [button(content.text(lang, "btn.remind"), AddFollowup(new=True, path=path))],
-        [button(content.text(lang, "btn.summary"), ChecklistSummary(session, path))],
+        # The report for the doctor (the result and the signs answered first, then the diary), as
+        # a PDF or as text: made by the diary feature (bot/features/diary/report_flow.py).
+        [
+            button(content.text(lang, "report.pdf"), DoctorReport("pdf", session)),
+            button(content.text(lang, "report.text"), DoctorReport("text", session)),
+        ],
         # Logging spasms turns "come back often" and "gone on for weeks" into facts for next time.
         [button(content.diary.words(lang).buttons["log"], StartLog(new=True))],
         [back, button(content.text(lang, "btn.start_again"), ChecklistRestart(session))],

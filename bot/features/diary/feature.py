@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.core.feature import Chore, Command, Feature, On, TextClaim
-from bot.features.diary import export_flow, overview, retention, state
+from bot.features.diary import export_flow, overview, report_flow, retention, state
 from bot.features.diary import handlers as h
 from bot.ui import callbacks as cb
 from bot.ui.screens import NEW_TEXT
@@ -38,6 +38,7 @@ FEATURE = Feature(
         On(cb.UndoEntry, h.on_undo),
         On(cb.OpenDiary, overview.on_open_diary),
         On(cb.ExportDiary, export_flow.on_export),
+        On(cb.DoctorReport, report_flow.on_report),
         On(cb.NoSpasmsToday, h.on_no_spasms),
     ),
     chores=(Chore("diary-retention", retention.PURGE_EVERY, retention.purge_old),),
