@@ -6,7 +6,6 @@ screens need nothing but the content, the run's session id and the path.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from types import MappingProxyType
 
 from bot.ui.callbacks import (
@@ -19,10 +18,8 @@ from bot.ui.callbacks import (
     StartLog,
     Step,
 )
-from bot.ui.dates import day
 from bot.ui.keyboards import AnyButton, Screen, button, main_menu_button, markup
 from content.model import Content
-from content.telegram_html import parse_html
 from content.triage import CONTEXT, NO, UNSURE, YES, Ask, Result, Triage, mask_context
 
 SIGN_CODES = MappingProxyType({YES: "y", NO: "n", UNSURE: "u"})
@@ -115,28 +112,3 @@ def outcome_screen(content: Content, session: str, path: str, result: Result, la
 
 def _outcome_text(content: Content, result: Result, lang: str) -> str:
     return content.triage.outcome_text(result, lang) + "\n\n" + content.text(lang, "checklist.disclaimer")
-
-
-def summary_text(
-    content: Content, answers: Mapping[str, str], when: float, lang: str, timezone: str | None, diary_line: str = ""
-) -> str:
-    """Plain text a user can forward to their doctor: the advice, then what was answered Yes."""
-    triage = content.triage
-    result = triage.step(answers)
-    lines = [content.text(lang, "summary.header", date=day(content, lang, when, timezone)), ""]
-    if isinstance(result, Result):
-        title = parse_html(triage.text[lang].outcomes[result.level].title)
-        lines.append(content.text(lang, "summary.outcome", outcome=title))
-        positives = triage.positives(answers, lang)
-        yes = [label for label, unsure in positives if not unsure]
-        unsure = [label for label, unsure in positives if unsure]
-        if yes:
-            lines += ["", content.text(lang, "triage.summary_yes"), *(f"• {label}" for label in yes)]
-        if unsure:
-            lines += ["", content.text(lang, "triage.summary_unsure"), *(f"• {label}" for label in unsure)]
-        if not positives:
-            lines += ["", content.text(lang, "triage.summary_none")]
-    if diary_line:  # the diary's 30-day figures: what a doctor asks first
-        lines += ["", diary_line]
-    lines += ["", content.text(lang, "summary.note")]
-    return "\n".join(lines)
