@@ -51,11 +51,13 @@ def main(argv: list[str] | None = None) -> int:
     back.add_argument("--loop", action="store_true", help="with --dir: repeat every BACKUP_EVERY_HOURS")
     rest = sub.add_parser("restore", help="replace the database with a backup (stop the bot first)")
     rest.add_argument("file", type=Path, help="the backup to restore")
-    link = sub.add_parser("link", help="print the t.me link that opens the bot at PAGE (or 'check')")
+    link = sub.add_parser("link", help="print the t.me link that opens the bot at PAGE ('check', 'log')")
     qr = sub.add_parser("qr", help="write a QR code of PAGE's link for print (PNG or SVG)")
     for cmd in (link, qr):
         cmd.add_argument(
-            "page", metavar="PAGE", help="a page id (see content/pages.yaml), or 'check' for the checklist"
+            "page",
+            metavar="PAGE",
+            help="a page id (see content/pages.yaml), 'check' for the checklist or 'log' for the diary's log",
         )
         cmd.add_argument("--lang", help="open it in this language whatever the user's Telegram says (e.g. it)")
         cmd.add_argument("--username", help="the bot's @username; without it, asked from Telegram with the token")

@@ -1,7 +1,7 @@
 """6. The spasm diary: a log tap vs a menu tap, /diary with 1,000 entries, charts under load.
 
 In-process against a zero-latency FakeTelegram, our real Application (production logging, the
-per-user processor), the chart drawn by the real worker process (bot/features/diary/chart.py).
+per-user processor), the chart drawn by the real worker process (bot/services/charts.py).
 
   log vs menu   20 users, one update at a time; each user's taps cycle through the log flow
                 (Log a spasm, how long, how bad: one saved entry per three taps) in one app, and

@@ -22,12 +22,6 @@ from bot.infra.settings import Settings
 from bot.lifecycle import running
 from content.model import Content
 
-HELP = """Type a number to tap a button, or any text to send it (try /start, /check, /log, /diary, "cramp").
-  :wait 2h | :wait 3d   move the clock forward (reminders come due)
-  :lang it | :lang en   send the next messages as an Italian / English Telegram user
-  :location 41.9 12.5   share a location (latitude longitude), as the 📍 keyboard button does
-  :quit                 leave (Ctrl-D works too)"""
-
 _UNITS = MappingProxyType({"m": 60, "h": 3600, "d": 86400})
 
 
@@ -51,13 +45,20 @@ class Demo:
         self.clock = ShiftedClock()
         self.fake = FakeTelegram(clock=self.clock.now)
         self.app = build_application(settings, content=content, clock=self.clock, request=self.fake, rate_limit=False)
-        self.client = ChatClient(self.app, self.fake, user_id=10001, first_name="Demo", language_code="en")
+        self.content = content
+        # The demo's own lines (help, notes, prompts) speak the language the demo user speaks.
+        self.lang = content.default_language
+        self.client = ChatClient(self.app, self.fake, user_id=10001, first_name="Demo", language_code=self.lang)
         self.out = out
         # Photos and documents the bot sends (the diary's chart and CSV) are written here, so a
         # person can open them: a terminal cannot show them.
         self.files = files or Path(settings.database).resolve().parent / "demo-files"
         self._seen = 0
         self._printed: dict[int, object] = {}
+
+    def say(self, key: str, **values: object) -> None:
+        """One of the demo's own lines (content/<lang>/strings.yaml demo.*), in the user's language."""
+        self.print(self.content.text(self.lang, f"demo.{key}", **values).rstrip("\n"))
 
     def print(self, text: str = "") -> None:
         self.out.write(text + "\n")
@@ -71,7 +72,7 @@ class Demo:
             if call.method == "answerCallbackQuery" and call.params.get("text"):
                 self.print(f"  [{call.params['text']}]")
             elif not call.ok and call.method not in ("getUpdates",):
-                self.print(f"  (Telegram refused {call.method}: {call.error})")
+                self.say("refused", method=call.method, error=call.error)
         for message in self.fake.bot_messages(self.client.chat_id):
             state = (message.plain, message.buttons)
             if self._printed.get(message.message_id) != state:
@@ -79,7 +80,8 @@ class Demo:
                 self._print_message(message)
 
     def _print_message(self, message: FakeMessage) -> None:
-        self.print("─" * 60 + (" (edited)" if message.edited else ""))
+        edited = self.content.text(self.lang, "demo.edited") if message.edited else ""
+        self.print("─" * 60 + edited)
         if message.kind in ("photo", "document") and message.file_bytes:
             self.files.mkdir(parents=True, exist_ok=True)
             if message.kind == "photo":
@@ -88,8 +90,7 @@ class Demo:
                 name = f"{message.message_id}-{Path(message.file_name or 'file').name}"
             path = self.files / name
             path.write_bytes(message.file_bytes)
-            what = "picture" if message.kind == "photo" else "file"
-            self.print(f"📎 The bot sent a {what}; it is written to {path} (open it to see it).")
+            self.say("picture" if message.kind == "photo" else "file", path=path)
         self.print(message.plain)
         number = 1
         for row in message.buttons:
@@ -101,13 +102,13 @@ class Demo:
         keyboard = message.reply_keyboard
         if keyboard and "keyboard" in keyboard:
             keys = [b["text"] if isinstance(b, dict) else str(b) for row in keyboard["keyboard"] for b in row]
-            self.print("keyboard: " + "   ".join(f"[{k}]" for k in keys) + "   (type a key's text, or :location)")
+            self.say("keyboard", keys="   ".join(f"[{k}]" for k in keys))
 
     async def tap_number(self, number: int) -> None:
         current = self.fake.current(self.client.chat_id)
         buttons = [b for row in current.buttons for b in row] if current else []
         if not 1 <= number <= len(buttons):
-            self.print(f"  (no button {number} on the last message)")
+            self.say("no_button", number=number)
             return
         await self.client.tap_data(buttons[number - 1].callback_data or "", current.message_id if current else None)
 
@@ -118,16 +119,20 @@ class Demo:
         if line in (":quit", ":q", ":exit"):
             return False
         if line in (":help", ":h", "?"):
-            self.print(HELP)
+            self.say("help")
             return True
         if match := re.fullmatch(r":wait\s+(\d+)\s*([mhd])", line):
             self.clock.advance(int(match[1]) * _UNITS[match[2]])
             services_of(self.app).wake_delivery()
             await asyncio.sleep(0.05)  # let the delivery pass run before we print
-            self.print(f"  (time moved forward {match[1]}{match[2]})")
+            self.say("waited", amount=f"{match[1]}{match[2]}")
         elif match := re.fullmatch(r":lang\s+([a-z]{2})", line):
-            self.client = ChatClient(self.app, self.fake, user_id=10001, first_name="Demo", language_code=match[1])
-            self.print(f"  (you are now a Telegram user with language {match[1]})")
+            if match[1] not in self.content.languages:
+                self.say("unknown_language", languages=", ".join(self.content.languages))
+                return True
+            self.lang = match[1]
+            self.client = ChatClient(self.app, self.fake, user_id=10001, first_name="Demo", language_code=self.lang)
+            self.say("language", language=self.content.text(self.lang, f"language.name.{self.lang}"))
         elif match := re.fullmatch(r":location\s+(-?[\d.]+)[\s,]+(-?[\d.]+)", line):
             await self.client.send_update(self.fake.location_update(self.client.user, float(match[1]), float(match[2])))
         elif line.isdigit():
@@ -140,8 +145,8 @@ class Demo:
 
     async def run(self, lines: TextIO = sys.stdin) -> None:
         async with running(self.app):
-            self.print("Spasm Guide demo: a local chat with the real bot, no Telegram needed.")
-            self.print(HELP)
+            self.say("intro")
+            self.say("help")
             await self.client.send("/start")
             self.render()
             while True:

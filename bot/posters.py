@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Final, Literal
 
 from bot.ui import deeplinks
 from content.model import MAIN_PAGE, Content
-from content.start_parameters import CHECKLIST, LANGUAGE_SEPARATOR
+from content.start_parameters import CHECKLIST, DIARY_LOG, LANGUAGE_SEPARATOR
 
 if TYPE_CHECKING:
     import segno
@@ -39,6 +39,9 @@ QUIET_ZONE: Final = 4
 SVG_MODULE_MM: Final = 2
 PNG_MODULE_PX: Final = 24
 PNG_DPI: Final = 300
+# The link is printed under the code, for whoever cannot scan it: a caption band of 2.5 quiet
+# zones' height (5 mm on paper), the text at most 3.5 mm tall and always within the code's width.
+CAPTION_MM: Final = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +65,7 @@ def qr_image(link: str, fmt: Format, *, title: str | None = None) -> QrImage:
     out = io.BytesIO()
     if fmt == "png":
         qr.save(out, kind="png", scale=PNG_MODULE_PX, border=QUIET_ZONE, dpi=PNG_DPI)
+        data = _png_with_caption(out.getvalue(), link)
     elif fmt == "svg":
         qr.save(
             out,
@@ -73,12 +77,61 @@ def qr_image(link: str, fmt: Format, *, title: str | None = None) -> QrImage:
             dark="#000",
             light="#fff",  # an explicit white background: a transparent one prints as the paper's colour
         )
+        data = _svg_with_caption(out.getvalue().decode(), link).encode()
     else:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
     width, _ = qr.symbol_size(scale=1, border=0)
     version = qr.version
     assert isinstance(version, int)  # a QR code, never a Micro QR code: make_qr
-    return QrImage(out.getvalue(), fmt, int(width), version)
+    return QrImage(data, fmt, int(width), version)
+
+
+def _caption_size(link: str, width: float, max_size: float) -> float:
+    """A font size (in the image's units) at which the link fits `width`: DejaVu Sans averages
+    ~0.6 em a character for a URL's letters, digits and punctuation."""
+    return min(max_size, width / (0.6 * max(len(link), 1)))
+
+
+def _svg_with_caption(svg: str, link: str) -> str:
+    """segno's SVG (a square in millimetres) made taller by a white band with the link."""
+    import re
+    from xml.sax.saxutils import escape
+
+    side = float(re.search(r'viewBox="0 0 ([\d.]+)', svg).group(1))  # type: ignore[union-attr]
+    height = side + CAPTION_MM
+    svg = svg.replace(f'height="{side:g}mm"', f'height="{height:g}mm"', 1)
+    svg = svg.replace(f'viewBox="0 0 {side:g} {side:g}"', f'viewBox="0 0 {side:g} {height:g}"', 1)
+    margin = QUIET_ZONE * SVG_MODULE_MM / 2
+    size = _caption_size(link, side - 2 * margin, 3.5)
+    caption = (
+        f'<rect y="{side:g}" width="{side:g}" height="{CAPTION_MM}" fill="#fff"/>'
+        f'<text x="{side / 2:g}" y="{side + CAPTION_MM / 2 - 1:g}" font-family="DejaVu Sans, Arial, sans-serif" '
+        f'font-size="{size:.2f}" text-anchor="middle" fill="#000">{escape(link)}</text>'
+    )
+    return svg.replace("</svg>", caption + "</svg>", 1)
+
+
+def _png_with_caption(png: bytes, link: str) -> bytes:
+    """segno's PNG with a white band below it and the link in DejaVu Sans (Pillow, which
+    matplotlib brings; imported here only, for `main.py qr`)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from bot.infra.fonts import dejavu
+
+    code = Image.open(io.BytesIO(png)).convert("L")
+    px_per_mm = PNG_DPI / 25.4
+    band = round(CAPTION_MM * px_per_mm)
+    image = Image.new("L", (code.width, code.height + band), 255)
+    image.paste(code, (0, 0))
+    margin = QUIET_ZONE * PNG_MODULE_PX // 2
+    size = _caption_size(link, code.width - 2 * margin, 3.5 * px_per_mm)
+    font_path = dejavu()
+    font = ImageFont.truetype(str(font_path), round(size)) if font_path else ImageFont.load_default(round(size))
+    draw = ImageDraw.Draw(image)
+    draw.text((code.width / 2, code.height + band / 2 - px_per_mm), link, fill=0, font=font, anchor="mm")
+    out = io.BytesIO()
+    image.save(out, format="PNG", dpi=(PNG_DPI, PNG_DPI), optimize=True)
+    return out.getvalue()
 
 
 def format_for(path: str, requested: str | None) -> Format:
@@ -107,13 +160,13 @@ class PosterError(Exception):
 
 
 def start_link(content: Content, target: str, language: str | None) -> deeplinks.StartLink:
-    """The link for ``target`` (a page id, or ``check``), checked against the content."""
+    """The link for ``target`` (a page id, ``check`` or ``log``), checked against the content."""
     if language is not None and language not in content.languages:
         raise PosterError(f"unknown language {language!r}; the content has {', '.join(content.languages)}")
     parameter = target if language is None else f"{target}{LANGUAGE_SEPARATOR}{language}"
     link = deeplinks.parse(parameter, pages=content.pages.keys(), languages=content.languages)
     if link is None:
-        known = ", ".join([*content.pages, CHECKLIST])
+        known = ", ".join([*content.pages, CHECKLIST, DIARY_LOG])
         raise PosterError(f"unknown page {target!r}; choose one of: {known}")
     return link
 

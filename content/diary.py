@@ -58,13 +58,12 @@ MESSAGES = (
     "checklist_hint_long",
     "checkin_compare",
     "checkin_compare_none",
-    "doctor_summary",
     "daily_none",
 )
 # Plain text: Telegram shows these without parsing HTML (alerts, captions of files are HTML
 # here, since we send them with parse_mode; the doctor summary is forwarded as plain text).
-PLAIN_MESSAGES = frozenset({"chart_busy", "export_busy", "already_undone", "doctor_summary", "stale"})
-CHART = ("title", "y_label", "legend", "empty", "months")
+PLAIN_MESSAGES = frozenset({"chart_busy", "export_busy", "already_undone", "stale"})
+CHART = ("title", "title_young", "y_label", "legend", "empty", "months")
 PRIVACY = ("kept", "mydata")
 
 

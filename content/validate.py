@@ -17,7 +17,8 @@ PLAIN_PREFIXES = (
     "reminders.delay.",
     "reminders.snooze.",
     "reminders.sooner.",
-    "summary.",
+    "report.",
+    "demo.",
     "profile.",
     "sharing.",
 )

@@ -7,6 +7,10 @@ import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+# A run idle this long ends and its answers are deleted (the checklist's chore); a finished one is
+# kept no longer for its report and reminder.
+IDLE_SECONDS = 30 * 60
+
 # Declared by the checklist feature's table (storage/tables.py); applied in name order.
 MIGRATIONS: tuple[tuple[str, str], ...] = (
     (

@@ -186,7 +186,7 @@ def day_counts(conn: sqlite3.Connection, user_id: int, first: date, last: date) 
     """Episodes per (day, duration, severity) from `first` to `last` inclusive.
 
     Grouped in SQL: 1,000 entries in 60 days come back as at most 60 x 4 x 3 small rows, and the
-    maths on them (bot.features.diary.summary) is pure."""
+    maths on them (bot.services.diary_summary) is pure."""
     rows = conn.execute(
         """
         SELECT day, duration, severity, COUNT(*) FROM diary_entries
@@ -270,6 +270,20 @@ def total(conn: sqlite3.Connection, user_id: int) -> int:
 def first_day(conn: sqlite3.Connection, user_id: int) -> date | None:
     row = conn.execute("SELECT MIN(day) FROM diary_entries WHERE user_id = ?", (user_id,)).fetchone()
     return date.fromisoformat(row[0]) if row and row[0] else None
+
+
+def latest(conn: sqlite3.Connection, user_id: int, first: date, last: date, limit: int) -> tuple[list[Entry], int]:
+    """The newest `limit` entries from `first` to `last` inclusive (newest first), and how many
+    there are in all: the doctor's report's table."""
+    rows = conn.execute(
+        "SELECT * FROM diary_entries WHERE user_id = ? AND day BETWEEN ? AND ? ORDER BY day DESC, id DESC LIMIT ?",
+        (user_id, first.isoformat(), last.isoformat(), limit),
+    ).fetchall()
+    (count,) = conn.execute(
+        "SELECT COUNT(*) FROM diary_entries WHERE user_id = ? AND day BETWEEN ? AND ?",
+        (user_id, first.isoformat(), last.isoformat()),
+    ).fetchone()
+    return [_entry(r) for r in rows], int(count)
 
 
 def purge(conn: sqlite3.Connection, before: date) -> int:

@@ -38,6 +38,8 @@ def _sample(cls: type[Callback], longest: bool) -> Callback:
             values.append("ff" if longest else "y")
         elif field.name == "answer":
             values.append("unsure")
+        elif field.name == "form":
+            values.append("text")  # the doctor's report: "pdf" or "text"
         elif field.name == "lang":
             values.append("it")
         elif field.name == "country":

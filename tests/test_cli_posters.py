@@ -90,7 +90,7 @@ async def test_a_wrong_token_or_no_network_is_said_plainly(telegram: FakeTelegra
 @pytest.mark.parametrize(
     ("args", "words"),
     [
-        (("link", "crampz", "--username", "spasm_guide_bot"), ("unknown page 'crampz'", "cramps", "check")),
+        (("link", "crampz", "--username", "spasm_guide_bot"), ("unknown page 'crampz'", "cramps", "check", "log")),
         (("link", "cramps", "--lang", "de", "--username", "spasm_guide_bot"), ("unknown language 'de'",)),
         (("link", "cramps", "--username", "no way"), ("not a Telegram username",)),
         (("qr", "cramps", "--username", "spasm_guide_bot", "--output", "x.gif"), ("--format png",)),

@@ -75,9 +75,9 @@ async def test_three_taps_from_the_main_menu_log_a_spasm(bot):
     assert "When did the spasm happen?" in bot.text() and "How long did it last?" in bot.text()
     assert bot.buttons()[:3] == ["● Just now", "Earlier today", "Yesterday"]
     await bot.tap("1–10 minutes")
-    assert "How bad was it?" in bot.text() and "Just now, 1–10 minutes" in bot.text()
+    assert "How bad was it?" in bot.text() and "Just now · 1–10 minutes" in bot.text()
     await bot.tap("Severe")
-    assert "Saved in your diary: Just now, 1–10 minutes, Severe." in bot.text()
+    assert "Saved in your diary.\n🗓 Just now · ⏱ 1–10 minutes · 🌡 Severe" in bot.text()
     assert "↩️ Undo" in bot.buttons()
     assert await entries(bot) == [
         {
@@ -115,11 +115,11 @@ async def test_optional_where_and_what(bot):
     await bot.tap("Add where")
     assert "Where was it? (optional)" in bot.text()
     await bot.tap("Calf")
-    assert "Saved: Calf." in bot.text()
+    assert "Saved: Calf" in bot.text()
     assert "📍 Add where" not in bot.buttons()
     await bot.tap("Add what was going on")
     await bot.tap("At night")
-    assert "Saved: Calf, At night." in bot.text()
+    assert "Saved: Calf · At night" in bot.text()
     [row] = await entries(bot)
     assert (row["location"], row["context"]) == ("calf", "night")
     await bot.tap("Add what") if "🔎 Add what was going on" in bot.buttons() else None
@@ -242,7 +242,7 @@ async def test_italian_user_logs_in_italian(bot):
     assert "Quando è successo lo spasmo?" in maria.last_text()
     await maria.tap("Meno di un minuto")
     await maria.tap("Lieve")
-    assert "Salvato nel tuo diario: Proprio ora, Meno di un minuto, Lieve." in maria.last_text()
+    assert "Salvato nel tuo diario.\n🗓 Proprio ora · ⏱ Meno di un minuto · 🌡 Lieve" in maria.last_text()
     await maria.send("/diary")
     # Dates in prose are Italian words, not ISO (the clock starts on a Sunday, 1 February 2026).
     assert re.search(r"Prima voce del tuo diario: \w+ \d+ \w+ 2026\. Voci in tutto: 1\.", maria.last_text())
@@ -414,11 +414,13 @@ async def test_checklist_shows_what_was_logged_before_asking(bot):
     assert "Spasms in your diary, last 14 days: 3, of which 2 lasted over 10 minutes." in bot.text()
     await bot.tap("Yes")
     assert "Log a spasm" in " ".join(bot.buttons())
-    await bot.tap("Summary for my doctor")
-    summary = bot.text()
-    assert (
-        "Spasm diary, last 30 days: 4 logged, 3 lasting over 10 minutes, 1 severe (the 30 days before: 0)." in summary
-    )
+    await bot.tap("The report as text")
+    report = bot.text()
+    # The figures as /diary words them: a 20-day-old diary is not "none in the 30 days before".
+    assert "Spasms logged: 4" in report and "lasting over 10 minutes: 3" in report and "severe: 1" in report
+    assert "Your diary began less than 30 days ago" in report and "30 days before: 0" not in report
+    await bot.send("/diary")
+    assert "Your diary began less than 30 days ago" in bot.fake.bot_messages(42)[-2].plain
 
 
 async def test_checklist_without_a_diary_asks_as_before(bot):
@@ -577,7 +579,7 @@ async def test_a_chart_that_cannot_be_drawn_is_said_and_the_buttons_stay(bot):
     from concurrent.futures import ThreadPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
 
-    from bot.features.diary.chart import ChartDrawer
+    from bot.services.charts import ChartDrawer
 
     class Broken(ThreadPoolExecutor):  # the worker process died (killed for memory, say)
         def submit(self, *args, **kwargs):

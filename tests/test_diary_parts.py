@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from bot.features.diary import summary
-from bot.features.diary.chart import ChartBusyError, ChartDrawer, ChartSpec, Series, render_png, tick_labels
 from bot.features.diary.export import COLUMNS, ENCODING, CsvLabels, CsvWriter
+from bot.services import chart_days
+from bot.services import diary_summary as summary
+from bot.services.charts import ChartBusyError, ChartDrawer, ChartSpec, Series, render_png
 from storage.diary import DayCount, Entry
 
 TODAY = date(2026, 12, 1)
@@ -127,7 +128,7 @@ def _spec(counts: list[tuple[int, int, int]]) -> ChartSpec:
     return ChartSpec(
         title=f"Spasms in the last 30 days: {sum(map(sum, counts))}",
         y_label="Spasms per day",
-        x_labels=tick_labels([f"{d.day} {d.strftime('%b')}" for d in days]),
+        x_labels=chart_days.labels(days, [date(2026, m, 1).strftime("%b") for m in range(1, 13)]),
         series=tuple(
             Series(f"{name} ({sum(col)})", colour, tuple(col))
             for name, colour, col in zip(
@@ -184,11 +185,6 @@ def test_chart_needs_a_count_per_day():
         render_png(broken)
 
 
-def test_tick_labels_always_label_today():
-    labels = tick_labels([str(i) for i in range(30)])
-    assert labels[-1] == "29" and labels[-8] == "22" and labels[-2] == ""
-
-
 async def test_drawer_draws_in_a_worker_and_refuses_a_users_second_request():
     drawer = ChartDrawer()
     try:
@@ -216,8 +212,8 @@ async def test_drawer_draws_in_a_worker_and_refuses_a_users_second_request():
         ("en/diary.yaml", "      mild: Mild\n", "", "en/diary.yaml:"),
         (
             "it/diary.yaml",
-            '  saved: "✅ Salvato nel tuo diario: <b>{when}</b>',
-            '  saved: "✅ <b>{quando}</b>',
+            "🗓 <b>{when}</b> · ⏱ {duration}",
+            "🗓 <b>{quando}</b> · ⏱ {duration}",
             "placeholders",
         ),
         (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -14,7 +15,7 @@ from bot import posters
 from bot.fake_telegram.http import FakeTelegramServer
 from content.model import Content
 from tests.browser import chromium, needs_browser
-from tests.images import modules_from_png, read_png, svg_matrix
+from tests.images import Png, modules_from_png, read_png, svg_matrix
 
 LINK = "https://t.me/spasm_guide_bot?start=therapy_selfcare-it"  # the longest page link in Italian
 
@@ -36,15 +37,31 @@ def test_png_scans_back_to_the_link_with_a_quiet_zone_at_print_resolution() -> N
     assert code.format == zxingcpp.BarcodeFormat.QRCode
     assert code.ec_level in ("Q", "H")  # at least Q: a poster survives a stain
     side = (image.modules + 2 * posters.QUIET_ZONE) * posters.PNG_MODULE_PX
-    assert (png.width, png.height) == (side, side)
+    band = round(posters.CAPTION_MM * posters.PNG_DPI / 25.4)
+    assert (png.width, png.height) == (side, side + band)  # the code, and the link's line under it
     assert png.dpi is not None and round(png.dpi) == posters.PNG_DPI
     assert 80 <= png.width / png.dpi * 25.4 <= 120  # millimetres across: readable from a metre away
-    # The quiet zone: four modules of white on every side.
+    # The quiet zone: four modules of white on every side of the code.
     edge = posters.QUIET_ZONE * posters.PNG_MODULE_PX
-    for y in range(png.height):
+    for y in range(side):
         for x in (*range(edge), *range(png.width - edge, png.width)):
             assert png.pixel(x, y) == 255 and png.pixel(y, x) == 255
-    assert modules_from_png(png, posters.PNG_MODULE_PX) == expected_matrix(LINK)
+    square = Png(side, side, png.grey[: side * side], png.dpi)
+    assert modules_from_png(square, posters.PNG_MODULE_PX) == expected_matrix(LINK)
+
+
+def test_the_png_prints_the_link_under_the_code_within_its_width() -> None:
+    png = read_png(posters.qr_image(LINK, "png").data)
+    side = png.width
+    inked = [(x, y) for y in range(side, png.height) for x in range(png.width) if png.pixel(x, y) < 128]
+    assert inked, "no caption under the code"
+    xs = [x for x, _ in inked]
+    ys = [y for _, y in inked]
+    margin = posters.QUIET_ZONE * posters.PNG_MODULE_PX // 2
+    assert margin <= min(xs) and max(xs) < png.width - margin  # the whole line, within the code's width
+    assert abs((min(xs) + max(xs)) / 2 - png.width / 2) < 20  # centred under it
+    height_mm = (max(ys) - min(ys)) / posters.PNG_DPI * 25.4
+    assert 1.5 < height_mm < 4.5  # readable on paper, as tall as small print
 
 
 def test_svg_draws_the_encoders_matrix_in_millimetres_on_white() -> None:
@@ -53,9 +70,12 @@ def test_svg_draws_the_encoders_matrix_in_millimetres_on_white() -> None:
     grid, attrs = svg_matrix(svg)
     assert grid == expected_matrix(LINK)
     side = (image.modules + 2 * posters.QUIET_ZONE) * posters.SVG_MODULE_MM
-    assert attrs["width"] == attrs["height"] == f"{side}mm"
+    assert attrs["width"] == f"{side}mm" and attrs["height"] == f"{side + posters.CAPTION_MM}mm"
     assert '<path fill="#fff"' in svg  # a white background, not the paper's colour
     assert "<title>Spasm Guide: Cramps</title>" in svg
+    # The link, under the code, on white.
+    assert f'<rect y="{side}" width="{side}" height="{posters.CAPTION_MM}" fill="#fff"/>' in svg
+    assert re.search(rf'<text x="{side / 2:g}" y="[\d.]+"[^>]*text-anchor="middle"[^>]*>{re.escape(LINK)}</text>', svg)
     # And a reader finds the link in it, drawn at 10 px a module.
     scale = 10
     size = len(grid) * scale

@@ -1,6 +1,6 @@
-"""What the diary says to other features: the checklist's hints, the doctor summary's figures and
-the check-in's comparison. Shared queries live here (not in the diary feature), so the checklist
-and reminders use the diary's data without importing its handlers.
+"""What the diary says to other features: the checklist's hints and the check-in's comparison.
+Shared queries live here (not in the diary feature), so the checklist and reminders use the
+diary's data without importing its handlers.
 """
 
 from __future__ import annotations
@@ -149,28 +149,6 @@ async def checklist_hint(services: Services, user_id: int, lang: str, question_i
     if count == 0:
         return ""
     return cfg.words(lang).message(key, count=count, long=long, days=cfg.checklist_days)
-
-
-async def doctor_summary(services: Services, user_id: int, lang: str, timezone: str | None) -> str:
-    """The doctor summary's diary line (plain text), or "" when nothing was logged in the window
-    or the one before."""
-    cfg = services.content.diary
-    today = local_today(services, timezone)
-    days = cfg.summary_days
-    first = today - timedelta(days=days - 1)
-
-    def read(conn: sqlite3.Connection) -> tuple[tuple[int, int, int], int]:
-        current = diary.totals(conn, user_id, first, today)
-        previous, _, _ = diary.totals(conn, user_id, first - timedelta(days=days), first - timedelta(days=1))
-        return current, previous
-
-    await flush(services)
-    (count, long, severe), previous = await services.db.read(read)
-    if count == 0 and previous == 0:
-        return ""
-    return cfg.words(lang).message(
-        "doctor_summary", days=days, count=count, long=long, severe=severe, previous=previous
-    )
 
 
 async def checkin_comparison(services: Services, user_id: int, lang: str, since: float, timezone: str | None) -> str:

@@ -188,6 +188,17 @@ class NoSpasmsToday(Callback):
     yesterday: bool = False
 
 
+@dataclass(frozen=True, slots=True)
+class DoctorReport(Callback):
+    """The report for the doctor, as a PDF or as text: from /diary (no session) or from a
+    checklist's result (its run's session, so the report says when those answers are gone)."""
+
+    PREFIX = "gr"
+    PATTERNS = ("pdf|text", f"|{SESSION}")
+    form: str  # "pdf" or "text"
+    session: str = ""
+
+
 # --- page actions ----------------------------------------------------------------------------
 
 # A page's "@name" target opens a feature: which operation each name stands for.

@@ -21,6 +21,7 @@ from functools import partial
 from telegram import Bot, Update
 from telegram.ext import ApplicationHandlerStop
 
+from bot.core.feature import enter
 from bot.core.turn import Turn
 from bot.features.checklist.callbacks import (
     ChecklistBack,
@@ -30,11 +31,11 @@ from bot.features.checklist.callbacks import (
     ContextTick,
     Step,
 )
-from bot.features.checklist.screens import CODE_SIGNS, ask_screen, outcome_screen, summary_text
+from bot.features.checklist.screens import CODE_SIGNS, ask_screen, outcome_screen
 from bot.features.checklist.state import PendingTraces
 from bot.infra.services import Services
 from bot.services import diary as diary_facts
-from bot.ui.callbacks import StartChecklist
+from bot.ui.callbacks import DoctorReport, StartChecklist
 from bot.ui.keyboards import Screen
 from bot.ui.screens import main_screen
 from content.fingerprints import trace
@@ -246,21 +247,9 @@ async def on_restart(turn: Turn, _: ChecklistRestart) -> str | None:
 
 
 async def on_summary(turn: Turn, cb: ChecklistSummary) -> str | None:
-    services = turn.services
-    content = services.content
-    assert turn.user is not None and turn.chat is not None
-    lang = turn.lang
-    hit = content.triage.at(cb.path)
-    if hit is None or not isinstance(hit[1], Result):
-        return await turn.stale()
-    user_id = turn.user.id
-    run = await _current(services, user_id)
-    when = run.updated_at if run is not None and run.session == cb.session else services.now()
-    cached = await services.cached_user(user_id)
-    diary_line = await diary_facts.doctor_summary(services, user_id, lang, cached.timezone)
-    text = summary_text(content, hit[0], when, lang, cached.timezone, diary_line)
-    await turn.bot.send_message(turn.chat.id, text, parse_mode=None)
-    return content.text(lang, "alerts.summary_sent")
+    """A "Summary for my doctor" button from before the report: it opens the report as text."""
+    await enter(turn, DoctorReport("text", cb.session))
+    return None
 
 
 # --- typed answers ---------------------------------------------------------------------------

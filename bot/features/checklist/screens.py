@@ -6,22 +6,12 @@ screens need nothing but the content, the run's session id and the path.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from types import MappingProxyType
 
-from bot.features.checklist.callbacks import (
-    ChecklistBack,
-    ChecklistCancel,
-    ChecklistRestart,
-    ChecklistSummary,
-    ContextTick,
-    Step,
-)
-from bot.ui.callbacks import AddFollowup, StartLog
-from bot.ui.dates import day
+from bot.features.checklist.callbacks import ChecklistBack, ChecklistCancel, ChecklistRestart, ContextTick, Step
+from bot.ui.callbacks import AddFollowup, DoctorReport, StartLog
 from bot.ui.keyboards import AnyButton, Screen, button, main_menu_button, markup
 from content.model import Content
-from content.telegram_html import parse_html
 from content.triage import CONTEXT, NO, UNSURE, YES, Ask, Result, Triage, mask_context
 
 SIGN_CODES = MappingProxyType({YES: "y", NO: "n", UNSURE: "u"})
@@ -98,7 +88,12 @@ def outcome_screen(content: Content, session: str, path: str, result: Result, la
         return Screen(text, markup([[back, main_menu_button(content, lang)]]))
     keyboard = [
         [button(content.text(lang, "btn.remind"), AddFollowup(new=True, path=path))],
-        [button(content.text(lang, "btn.summary"), ChecklistSummary(session, path))],
+        # The report for the doctor (the result and the signs answered first, then the diary), as
+        # a PDF or as text: made by the diary feature (bot/features/diary/report_flow.py).
+        [
+            button(content.text(lang, "report.pdf"), DoctorReport("pdf", session)),
+            button(content.text(lang, "report.text"), DoctorReport("text", session)),
+        ],
         # Logging spasms turns "come back often" and "gone on for weeks" into facts for next time.
         [button(content.diary.words(lang).buttons["log"], StartLog(new=True))],
         [back, button(content.text(lang, "btn.start_again"), ChecklistRestart(session))],
@@ -109,28 +104,3 @@ def outcome_screen(content: Content, session: str, path: str, result: Result, la
 
 def _outcome_text(content: Content, result: Result, lang: str) -> str:
     return content.triage.outcome_text(result, lang) + "\n\n" + content.text(lang, "checklist.disclaimer")
-
-
-def summary_text(
-    content: Content, answers: Mapping[str, str], when: float, lang: str, timezone: str | None, diary_line: str = ""
-) -> str:
-    """Plain text a user can forward to their doctor: the advice, then what was answered Yes."""
-    triage = content.triage
-    result = triage.step(answers)
-    lines = [content.text(lang, "summary.header", date=day(content, lang, when, timezone)), ""]
-    if isinstance(result, Result):
-        title = parse_html(triage.text[lang].outcomes[result.level].title)
-        lines.append(content.text(lang, "summary.outcome", outcome=title))
-        positives = triage.positives(answers, lang)
-        yes = [label for label, unsure in positives if not unsure]
-        unsure = [label for label, unsure in positives if unsure]
-        if yes:
-            lines += ["", content.text(lang, "triage.summary_yes"), *(f"• {label}" for label in yes)]
-        if unsure:
-            lines += ["", content.text(lang, "triage.summary_unsure"), *(f"• {label}" for label in unsure)]
-        if not positives:
-            lines += ["", content.text(lang, "triage.summary_none")]
-    if diary_line:  # the diary's 30-day figures: what a doctor asks first
-        lines += ["", diary_line]
-    lines += ["", content.text(lang, "summary.note")]
-    return "\n".join(lines)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from bot.core.feature import Chore, Command, Feature, On, TextClaim
 from bot.features.diary import callbacks as cb
-from bot.features.diary import export_flow, overview, retention, state
+from bot.features.diary import export_flow, overview, report_flow, retention, state
 from bot.features.diary import handlers as h
-from bot.ui.callbacks import NoSpasmsToday, OpenDiary, StartLog
+from bot.ui.callbacks import DoctorReport, NoSpasmsToday, OpenDiary, StartLog
 from bot.ui.screens import NEW_TEXT
 from storage import diary, spasm_free
 from storage.tables import Table
@@ -40,6 +40,7 @@ FEATURE = Feature(
         On(cb.UndoEntry, h.on_undo),
         On(OpenDiary, overview.on_open_diary),
         On(cb.ExportDiary, export_flow.on_export),
+        On(DoctorReport, report_flow.on_report),
         On(NoSpasmsToday, h.on_no_spasms),
     ),
     chores=(Chore("diary-retention", retention.PURGE_EVERY, retention.purge_old),),

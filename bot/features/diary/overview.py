@@ -11,11 +11,11 @@ from datetime import date
 from telegram import Bot
 
 from bot.core.turn import Turn
-from bot.features.diary import summary as maths
-from bot.features.diary.chart import ChartBusyError, ChartSpec
-from bot.features.diary.screens import chart_spec, diary_keyboard, summary_text, words_of
+from bot.features.diary.screens import diary_keyboard, words_of
 from bot.features.diary.state import DiaryState, state_of, user_id_of
 from bot.services import diary as diary_facts
+from bot.services import diary_summary as maths
+from bot.services.charts import ChartBusyError, ChartSpec
 from bot.services.diary import local_today
 from bot.ui.callbacks import (
     OpenDiary,
@@ -54,7 +54,7 @@ async def _diary(turn: Turn) -> str | None:
     await diary_facts.flush(services)
     rows_, total, first, free_days = await services.db.read(read)
     s = maths.summarise(rows_, today, days)
-    text = summary_text(content, lang, s, total, first)
+    text = maths.summary_text(content, lang, s, total, first)
     if free_days:  # "No spasms today" answers: good days, not forgotten ones
         text += "\n" + content.text(lang, "userdata.diary_spasm_free", count=len(free_days), days=days)
     free = frozenset(free_days)
@@ -70,9 +70,10 @@ async def _diary(turn: Turn) -> str | None:
     # the buttons, so this user's next taps are not held up behind the drawing.
     await turn.show(Screen(text), new=turn.update.callback_query is None)
     state.charting.add(user_id)
+    spec = maths.chart_spec(content, lang, s, first, free)
     # Our own task set, awaited at shutdown (stop): PTB's create_task warns outside run_polling.
     task = asyncio.get_running_loop().create_task(
-        _send_chart(turn.bot, state, chat.id, user_id, chart_spec(content, lang, s, free), words, keyboard, days),
+        _send_chart(turn.bot, state, chat.id, user_id, spec, words, keyboard, days),
         name="diary-chart",
     )
     state.tasks.add(task)

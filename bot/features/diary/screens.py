@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
-from bot.features.diary import summary as maths
 from bot.features.diary.callbacks import (
     AskWhat,
     AskWhere,
@@ -18,9 +15,7 @@ from bot.features.diary.callbacks import (
     ShowEntry,
     UndoEntry,
 )
-from bot.features.diary.chart import ChartSpec, Series, tick_labels
-from bot.ui.callbacks import OpenDiary, PickKind, StartLog
-from bot.ui.dates import calendar_day
+from bot.ui.callbacks import DoctorReport, OpenDiary, PickKind, StartLog
 from bot.ui.keyboards import Button, Screen, button, main_menu_button, markup, rows
 from content.model import Content, DiaryText, FormatDict
 from storage import diary
@@ -47,7 +42,7 @@ def first_screen(content: Content, lang: str, draft: str, when: str, prefix: str
 
 def severity_screen(content: Content, lang: str, draft: str, when: str, duration: str) -> Screen:
     words = words_of(content, lang)
-    so_far = f"{words.label('when', when)}, {words.label('duration', duration)}"
+    so_far = f"{words.label('when', when)} · {words.label('duration', duration)}"  # labels, not a sentence
     text = f"{words.message('title')}\n<i>{so_far}</i>\n\n{words.fields['severity'].question}"
     severities = [
         button(words.label("severity", c), LogSeverity(draft, when, duration, c))
@@ -65,7 +60,7 @@ def _saved_text(words: DiaryText, entry: diary.Entry) -> str:
     )
     details = [words.label(f, v) for f, v in (("location", entry.location), ("context", entry.context)) if v]
     if details:
-        text += "\n" + words.message("detail_saved", detail=", ".join(details))
+        text += "\n" + words.message("detail_saved", detail=" · ".join(details))
     return text
 
 
@@ -98,64 +93,8 @@ def detail_screen(content: Content, lang: str, entry: diary.Entry, field: str) -
     return Screen(text, markup(rows(choices, cfg.columns), [[button(words.buttons["done"], ShowEntry(entry.token))]]))
 
 
-def _month_day(words: DiaryText, d: date) -> str:
-    months = words.chart["months"].split()
-    return f"{d.day} {months[d.month - 1]}"
-
-
 def fill_in(template: str, **values: object) -> str:
     return template.format_map(FormatDict({k: str(v) for k, v in values.items()}))
-
-
-def chart_spec(content: Content, lang: str, s: maths.Summary, free: frozenset[str] = frozenset()) -> ChartSpec:
-    words = words_of(content, lang)
-    days = content.diary.summary_days
-    severities = content.diary.fields["severity"].choices
-    series = tuple(
-        Series(
-            fill_in(words.chart["legend"], label=words.label("severity", sev), count=sum(s.per_day[i])),
-            content.diary.colours[sev],
-            s.per_day[i],
-        )
-        for i, sev in enumerate(severities)
-    )
-    return ChartSpec(
-        title=fill_in(words.chart["title"], days=days, count=s.count),
-        y_label=words.chart["y_label"],
-        x_labels=tick_labels([_month_day(words, d) for d in s.window.days]),
-        series=series,
-        empty_text=fill_in(words.chart["empty"], days=days) if not free else "",
-        # Days marked spasm-free ("No spasms today"): a green dot each, not an empty day.
-        spasm_free=tuple(d.isoformat() in free for d in s.window.days),
-        spasm_free_label=content.text(lang, "userdata.chart_spasm_free", count=len(free)),
-    )
-
-
-def summary_text(content: Content, lang: str, s: maths.Summary, total: int, first: date | None) -> str:
-    words = words_of(content, lang)
-    days = content.diary.summary_days
-    parts = [words.message("summary_title", days=days)]
-    if s.count == 0:
-        parts.append(words.message("empty", days=days))
-    else:
-        # A diary younger than the window is averaged over its own days (at least a week), not
-        # over 30 days it did not exist for (QA: "0.5 a week" for 2 spasms in a 2-day-old diary).
-        age = (s.window.last - first).days + 1 if first is not None else days
-        per_week = f"{s.count * 7 / min(days, max(7, age)):.1f}".rstrip("0").rstrip(".")
-        if lang != "en":
-            per_week = per_week.replace(".", ",")
-        parts.append(words.message("summary", count=s.count, per_week=per_week, long=s.long, severe=s.severe))
-        if s.busiest is not None and s.busiest[1] > 1:
-            busiest = calendar_day(content, lang, s.busiest[0], year=False)
-            parts.append(words.message("busiest", count=s.busiest[1], day=busiest))
-    if first is not None and first > s.window.previous_last:
-        parts.append(words.message("trend_young", days=days))  # no "none in the 30 days before"
-    else:
-        parts.append(words.message(f"trend_{s.trend}", days=days, previous=s.previous))
-    if first is not None:
-        parts.append(words.message("since", day=calendar_day(content, lang, first), total=total))
-    parts.append(words.safety)
-    return "\n\n".join(parts)
 
 
 def diary_keyboard(content: Content, lang: str, total: int) -> list[list[Button]]:
@@ -163,8 +102,15 @@ def diary_keyboard(content: Content, lang: str, total: int) -> list[list[Button]
     first_row = [button(words.buttons["log"], StartLog())]
     if total:
         first_row.append(button(words.buttons["export"], ExportDiary()))
+    report = []
+    if total:  # the report for the doctor, as a PDF or as text (bot/features/diary/report_flow.py)
+        report = [
+            button(content.text(lang, "report.pdf"), DoctorReport("pdf")),
+            button(content.text(lang, "report.text"), DoctorReport("text")),
+        ]
     return [
         first_row,
+        report,
         [button(words.buttons["daily_prompt"], PickKind("diary"))],
         [main_menu_button(content, lang)],
     ]

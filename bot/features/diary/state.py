@@ -7,8 +7,8 @@ import asyncio
 
 from telegram import Update
 
-from bot.features.diary.chart import ChartDrawer
 from bot.infra.services import BotApp, BotContext, Services, services_of
+from bot.services.charts import ChartDrawer
 from bot.services.update_counter import UpdateCounter
 
 DRAFT_IDLE = 30 * 60  # free text within this long of a log question is answered as a stray reply

@@ -28,8 +28,9 @@ def privacy_text(services: Services, lang: str) -> str:
     days = services.settings.backup_retention_days
     # The diary's line says how long its entries are kept (DIARY_RETENTION_DAYS).
     kept = content.diary.words(lang).privacy["kept"].replace("{days}", str(services.settings.diary_retention_days))
-    text = content.text(lang, "privacy.text", diary=kept).rstrip("\n")
-    return text + "\n" + content.text(lang, "privacy.backups", days=days)
+    # The backups bullet among the others, before the closing sentences (it came after them).
+    backups = content.text(lang, "privacy.backups", days=days)
+    return content.text(lang, "privacy.text", diary=kept, backups=backups).rstrip("\n")
 
 
 async def on_privacy_button(turn: Turn, _: OpenPrivacy) -> str | None:
