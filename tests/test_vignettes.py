@@ -4,11 +4,16 @@ languages; and the bot's advice is the graph's own, story by story."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tests.vignettes import Run, Vignette, answer_purely, answer_through_bot, load, metrics, report
 
 VIGNETTES = load()
+# An independent reviewer's stories, written without reading the graph or the suite above (the
+# product is also judged on stories we do not see): the same bar for safety.
+HELD_OUT = load(Path(__file__).resolve().parent / "vignettes_heldout.yaml")
 
 
 @pytest.mark.parametrize("lang", ["en", "it"])
@@ -24,6 +29,17 @@ async def test_the_vignette_suite_through_the_bot(bot, lang, capsys):
     assert m.in_range >= 0.9 * m.total
     assert m.screens_max <= 10
     assert [r.level for r in runs] == [answer_purely(triage, v).level for v in VIGNETTES]
+
+
+async def test_the_held_out_stories_through_the_bot(bot, capsys):
+    triage = bot.content.triage
+    runs = [await answer_through_bot(bot, v, 20_000 + i, "en") for i, v in enumerate(HELD_OUT)]
+    m = metrics(triage, runs)
+    with capsys.disabled():
+        print("\n" + report(triage, runs, "en"))
+    assert m.total >= 40
+    assert m.safe == m.total and m.missed == 0, report(triage, runs, "en")
+    assert m.in_range >= 0.9 * m.total
 
 
 def test_the_figures_count_what_they_say(content):
