@@ -209,15 +209,17 @@ async def test_a_restart_of_the_bot_loses_nothing_the_buttons_carry_the_answers(
     assert bot.text().startswith("🏥 Go to A&E now")
 
 
-async def test_no_answer_is_ever_written_the_buttons_carry_them(bot):
+async def test_a_step_writes_nothing_the_finished_run_is_written_once(bot):
     await bot.send("/check")
     await taps(bot, ADULT, "No", NONE)
-    assert await bot.rows("SELECT * FROM checklist_sessions") == []
+    assert await bot.rows("SELECT * FROM checklist_sessions") == []  # the buttons carry the answers
     await taps(bot, "No", "No", "Yes")
-    assert await bot.rows("SELECT * FROM checklist_sessions") == []
-    await bot.restart()  # Summary and Remind me still work: their buttons hold the answers
-    await taps(bot, "Summary for my doctor")
-    assert "Book an appointment" in bot.text() and "Answered yes:" in bot.text()
+    await bot.services.flush()
+    rows = await bot.rows("SELECT outcome FROM checklist_sessions")
+    assert rows == [{"outcome": "appointment"}]
+    await bot.restart()  # the report and Remind me still work: the finished run is kept
+    await taps(bot, "The report as text")
+    assert "Book an appointment" in bot.text() and "I answered yes or not sure to" in bot.text()
     counters = {r["name"]: r["value"] for r in await bot.rows("SELECT name, value FROM counters")}
     assert counters["checklist_finished"] == 1 and counters["outcome_appointment"] == 1
 
@@ -239,13 +241,13 @@ async def test_an_idle_checklist_expires_with_a_note(bot):
     assert "idle for 30 minutes" in bot.fake.message(bot.ada.chat_id, message_id).plain
 
 
-async def test_summary_for_the_doctor_lists_the_yes_answers_first(bot):
+async def test_the_report_for_the_doctor_lists_the_yes_answers_first(bot):
     await bot.send("/check")
-    await taps(bot, ADULT, "No", NONE, "No", "Yes", "📄 Summary")
+    await taps(bot, ADULT, "No", NONE, "No", "Yes", "📝 The report as text")
     text = bot.text()
-    assert text.startswith("Spasm Guide: checklist summary")
+    assert text.startswith("Muscle spasms: a report for my doctor")
     assert "Get medical help today" in text
-    assert text.index("Answered yes") < text.index("swollen leg")
+    assert text.index("I answered yes or not sure to") < text.index("swollen leg")
 
 
 async def test_stale_and_forged_buttons_are_answered_gracefully(bot):

@@ -162,8 +162,12 @@ async def _advance(turn: Turn, run: ChecklistRun, path: str, lang: str, *, typed
     # Nothing is written, the result neither: its buttons (Summary, Remind me) carry its answers.
     # The anonymous counters are committed with the next write or flush (the expiry chore flushes
     # every minute), not by a commit of their own on every result.
-    counts = (Count.CHECKLIST_FINISHED, Family.OUTCOME.of(outcome)) if outcome else ()
-    services.checklists.remember(run, *counts)
+    if outcome is None:
+        services.checklists.remember(run)
+    else:
+        # Finished: one queued write, so the report for the doctor and "Remind me" still find
+        # the answers after a restart (until the 30 idle minutes end them).
+        services.checklists.put(run, Count.CHECKLIST_FINISHED, Family.OUTCOME.of(outcome))
     if outcome is not None:
         await _trace(services, run, answers)
     await _show(turn, run, path, lang, new_message=typed)
