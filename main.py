@@ -67,7 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     command = args.command or "run"
 
     # The codec's own check (every button's data fits 64 bytes) is part of "valid content".
-    from bot.services.checked_content import load_checked_content as load_content
+    from bot.app import load_checked_content as load_content
     from content.problems import ContentError
 
     if command == "check-content":

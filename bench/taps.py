@@ -218,12 +218,13 @@ async def _same(n: int, production: bool, concurrent: bool, kind: str, content: 
 
 
 async def _ours(n: int, production: bool, concurrent: bool, kind: str, content: Any) -> tuple[list[float], float]:
-    from bot.app import build_application
+    from bot.app import FEATURES, build_application, codec_of
     from bot.fake_telegram import ChatClient, FakeTelegram
+    from bot.features.checklist.callbacks import ChecklistRestart, Step
     from bot.infra.services import services_of
     from bot.lifecycle import running
-    from bot.ui.callbacks import ChecklistRestart, Step, parse
 
+    parse = codec_of(FEATURES).parse
     fake = FakeTelegram()
     with tempfile.TemporaryDirectory() as tmp:
         settings = bench_settings(Path(tmp))

@@ -9,6 +9,7 @@ collected from its `Feature` here (see bot/core/feature.py).
 from __future__ import annotations
 
 from collections.abc import Callable, Coroutine
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
@@ -45,7 +46,7 @@ from bot.infra.settings import Settings
 from bot.lifecycle import Lifecycle, post_init, post_shutdown, post_stop
 from bot.processing import PerUserProcessor
 from bot.routing import callback_router, on_error
-from bot.services.checked_content import load_checked_content
+from bot.services.checked_content import ContentChecks
 from bot.services.commands import CommandMenu
 from bot.services.update_counter import UpdateCounter
 from bot.ui.callbacks import Callback, Codec
@@ -92,6 +93,23 @@ def command_menu(features: tuple[Feature, ...]) -> tuple[str, ...]:
     return tuple(name for _, name in sorted(listed))
 
 
+def codec_of(features: tuple[Feature, ...]) -> Codec:
+    """The parser of exactly the operations some feature routes (its own classes and entries)."""
+    return Codec(on.kind for feature in features for on in feature.callbacks)
+
+
+def content_checks(features: tuple[Feature, ...] = FEATURES) -> ContentChecks:
+    """The code's checks of content: every button a feature's content produces fits the codec."""
+    produced = tuple(f.static_callbacks for f in features if f.static_callbacks is not None)
+    return ContentChecks(codec_of(features), produced)
+
+
+def load_checked_content(root: Path | str | None = None, features: tuple[Feature, ...] = FEATURES) -> Content:
+    """The content at `root` (the shipped content by default) with the code's checks: the CLI's,
+    the tests' and build_application's loader; /reload uses the same ContentChecks."""
+    return content_checks(features).load(root)
+
+
 # The schema of the shipped bot: what backups, restores and the CLI check a database against.
 MIGRATIONS = migrations_of(FEATURES)
 TABLES = tables_of(FEATURES)
@@ -118,8 +136,9 @@ def build_application(
     SIGHUP reload and the health heartbeat file (the runner's). `features` is FEATURES unless a
     test adds one of its own.
     """
-    content = content or load_checked_content(settings.content_dir)
-    states: list[object] = [CommandMenu(command_menu(features)), UpdateCounter()]
+    checks = content_checks(features)
+    content = content or checks.load(settings.content_dir)
+    states: list[object] = [CommandMenu(command_menu(features)), UpdateCounter(), checks]
     states += [feature.state() for feature in features if feature.state is not None]
     services = Services(
         settings, content, clock or SystemClock(), database=database, tables=tables_of(features), states=states
@@ -189,7 +208,7 @@ def register(app: BotApp, features: tuple[Feature, ...]) -> None:
         for update_handler in feature.updates:
             app.add_handler(update_handler, _COMMANDS_GROUP)
     # The codec knows exactly the operations some feature routes (theirs, declared in `callbacks`).
-    codec = Codec(routes.by_kind)
+    codec = codec_of(features)
     app.add_handler(CallbackQueryHandler(callback_router(routes.by_kind, codec)), _COMMANDS_GROUP)
     claims = sorted((claim for feature in features for claim in feature.claims), key=lambda c: c.precedence)
     precedences = [claim.precedence for claim in claims]
@@ -248,4 +267,13 @@ def _claims_dispatcher(claims: tuple[TextClaim, ...]) -> Callable[[Update, BotCo
     return dispatch
 
 
-__all__ = ["FEATURES", "MIGRATIONS", "TABLES", "build_application", "register"]
+__all__ = [
+    "FEATURES",
+    "MIGRATIONS",
+    "TABLES",
+    "build_application",
+    "codec_of",
+    "content_checks",
+    "load_checked_content",
+    "register",
+]

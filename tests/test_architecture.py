@@ -270,3 +270,80 @@ def test_handlers_take_a_turn_and_never_resolve_the_language_themselves() -> Non
     for module, path in MODULES.items():
         if module.startswith("bot.features."):
             assert "user_language(" not in path.read_text(encoding="utf-8"), f"{module} resolves the language itself"
+
+
+# Where a callback class lives. A feature's own operations are in its package
+# (bot/features/<name>/callbacks.py); bot/ui/callbacks.py keeps the base and the *entries*: the
+# operations another feature's button, or bot/ui itself (a page's keyboard, a page's "@action"),
+# must build, since a feature never imports another feature.
+SHARED_CALLBACKS = "bot.ui.callbacks"
+
+
+def _callback_classes(tree: ast.Module) -> list[ast.ClassDef]:
+    return [
+        node
+        for node in tree.body
+        if isinstance(node, ast.ClassDef) and any(isinstance(b, ast.Name) and b.id == "Callback" for b in node.bases)
+    ]
+
+
+def _names_used(tree: ast.AST, skip: ast.AST | None = None) -> set[str]:
+    """Every name a module mentions (loads, attributes, imports), outside the node `skip`."""
+    skipped = {id(inner) for inner in ast.walk(skip)} if skip is not None else set()
+    used: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.Name):
+            used.add(node.id)
+        elif isinstance(node, ast.Attribute):
+            used.add(node.attr)
+        elif isinstance(node, ast.ImportFrom):
+            used.update(alias.name for alias in node.names)
+    return used
+
+
+def misplaced_callbacks(sources: dict[str, str]) -> list[str]:
+    """What breaks the rule above, for modules given as name -> source."""
+    trees = {module: ast.parse(source) for module, source in sources.items()}
+    problems = []
+    for module, tree in trees.items():
+        feature = _feature_of(module)
+        for cls in _callback_classes(tree):
+            if module != SHARED_CALLBACKS and not (feature and module == f"bot.features.{feature}.callbacks"):
+                problems.append(f"{cls.name} is defined in {module}: a feature's callbacks.py or {SHARED_CALLBACKS}")
+    shared = trees.get(SHARED_CALLBACKS)
+    for cls in _callback_classes(shared) if shared else []:
+        features, by_ui = set(), False
+        for module, tree in trees.items():
+            if cls.name not in _names_used(tree, cls if module == SHARED_CALLBACKS else None):
+                continue
+            if _feature_of(module):
+                features.add(_feature_of(module))
+            elif _layer(module) == "bot.ui":
+                by_ui = True
+        if len(features) < 2 and not by_ui:
+            owner = f"bot/features/{next(iter(features))}/callbacks.py" if features else "the feature that routes it"
+            problems.append(f"{cls.name} is built by {sorted(features) or 'no feature'} alone: it belongs in {owner}")
+    return problems
+
+
+def test_a_callback_class_lives_with_its_only_builder() -> None:
+    sources = {module: path.read_text(encoding="utf-8") for module, path in MODULES.items() if module.startswith("bot")}
+    problems = misplaced_callbacks(sources)
+    assert not problems, problems
+
+
+def test_the_callback_rule_can_fail() -> None:
+    """A shared class only one feature builds, and a feature's class outside its callbacks.py."""
+    base = "from dataclasses import dataclass\nclass Callback: ...\n"
+    sources = {
+        "bot.ui.callbacks": base + "class Lonely(Callback): ...\nclass Entry(Callback): ...\nACTIONS = (Entry(),)\n",
+        "bot.ui.keyboards": "",
+        "bot.features.a.handlers": "from bot.ui.callbacks import Callback, Lonely\nclass Stray(Callback): ...\n",
+        "bot.features.a.callbacks": "from bot.ui.callbacks import Callback\nclass Mine(Callback): ...\n",
+    }
+    assert misplaced_callbacks(sources) == [
+        "Stray is defined in bot.features.a.handlers: a feature's callbacks.py or bot.ui.callbacks",
+        "Lonely is built by ['a'] alone: it belongs in bot/features/a/callbacks.py",
+    ]

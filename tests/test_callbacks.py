@@ -7,13 +7,18 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import FEATURES
-from bot.services.checked_content import load_checked_content
+from bot.app import FEATURES, codec_of, load_checked_content
+from bot.features.reminders.callbacks import PickTime, SetOffset, Snooze
 from bot.ui import callbacks
-from bot.ui.callbacks import KINDS, Callback, PickTime, SetOffset, Snooze, Vote, parse
+from bot.ui.callbacks import Callback, Vote
 from content.limits import MAX_CALLBACK_BYTES
 from content.problems import ContentError
 from tests.test_content import copy_content, replace
+
+# Every operation of the shipped bot: each feature's own classes and the shared entries.
+CODEC = codec_of(FEATURES)
+KINDS = CODEC.kinds
+parse = CODEC.parse
 
 
 def _sample(cls: type[Callback], longest: bool) -> Callback:
@@ -94,6 +99,21 @@ def test_every_operation_has_exactly_one_route() -> None:
     routed = [on.kind for feature in FEATURES for on in feature.callbacks]
     assert len(routed) == len(set(routed)), "an operation is routed by two features"
     assert set(routed) == set(KINDS.values()), f"not routed: {set(KINDS.values()) - set(routed)}"
+
+
+def test_each_feature_declares_the_content_buttons_of_what_it_routes() -> None:
+    """`static_callbacks` (checked at load and on /reload) yields only its feature's routed
+    operations, and every feature whose buttons carry content ids declares some."""
+    content = load_checked_content()
+    declaring = set()
+    for feature in FEATURES:
+        if feature.static_callbacks is None:
+            continue
+        routed = {on.kind for on in feature.callbacks}
+        produced = {type(callback) for callback in feature.static_callbacks(content)}
+        assert produced and produced <= routed, f"{feature.name}: {produced - routed}"
+        declaring.add(feature.name)
+    assert declaring == {"menu", "checklist", "reminders", "diary"}
 
 
 def test_every_page_action_opens_a_routed_operation() -> None:

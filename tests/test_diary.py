@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pytest
 
+from bot.features.diary.callbacks import LogSeverity, LogWhen, SetWhere, UndoEntry
 from bot.features.diary.retention import purge_old
 from bot.features.diary.state import state_of
-from bot.ui.callbacks import LogSeverity, LogWhen, SetWhere, UndoEntry
 from storage import diary, spasm_free
 from tests.flows import no_until
 from tests.test_diary_parts import png_info
@@ -396,7 +396,7 @@ async def test_export_of_an_empty_diary(bot):
     await bot.send("/diary")
     await settle(bot)
     assert "Export (CSV)" not in " ".join(bot.buttons())
-    from bot.ui.callbacks import ExportDiary
+    from bot.features.diary.callbacks import ExportDiary
 
     await bot.ada.tap_data(ExportDiary().encode(), message_id=stale.message_id)
     assert "nothing to export" in bot.text()

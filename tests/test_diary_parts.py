@@ -240,7 +240,7 @@ def test_broken_diary_content_is_refused(tmp_path: Path, rel, old, new, problem)
 
 
 def test_diary_choices_must_be_the_stored_codes(tmp_path: Path):
-    from bot.services.checked_content import load_checked_content
+    from bot.app import load_checked_content
     from content.problems import ContentError
     from tests.test_content import copy_content, replace
 

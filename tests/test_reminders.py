@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 
 from telegram.error import NetworkError, TimedOut
 
+from bot.features.reminders.callbacks import CancelReminder, PickDelay
 from bot.features.reminders.delivery import MAX_ATTEMPTS
-from bot.ui.callbacks import CancelReminder, PickDelay
 from tests.flows import followup_comes, no_until
 
 DAY = 86400

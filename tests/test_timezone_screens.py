@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from bot.ui.callbacks import KeepOffset, SetZone
+from bot.features.reminders.callbacks import KeepOffset, SetZone
 
 ROME = (41.9028, 12.4964)
 NEW_YORK = (40.7128, -74.0060)

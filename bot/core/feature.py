@@ -9,7 +9,7 @@ package and one line in FEATURES; nothing else learns its name.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from enum import Enum
 from typing import Any, Generic, Protocol, TypeVar
@@ -21,6 +21,7 @@ from telegram.ext.filters import BaseFilter
 from bot.core.turn import Turn
 from bot.infra.services import BotApp, Services
 from bot.ui.callbacks import Callback
+from content.model import Content
 from storage.tables import Table
 
 C = TypeVar("C", bound=Callback)
@@ -110,6 +111,10 @@ class Feature:
     messages: tuple[Message, ...] = ()
     claims: tuple[TextClaim, ...] = ()
     callbacks: tuple[On[Any], ...] = ()
+    # The buttons of the classes it routes whose data depends on content (a page id, a daily
+    # kind, a diary choice), at their longest: checked against the codec and Telegram's 64 bytes
+    # when content loads and on /reload (bot/services/checked_content.py).
+    static_callbacks: Callable[[Content], Iterable[Callback]] | None = None
     # Other update kinds (my_chat_member...), registered with the commands.
     updates: tuple[BaseHandler[Any, Any, Any], ...] = ()
     # Per-application state: called once per Application, found again by its type with

@@ -8,7 +8,7 @@ import logging
 from bot.core.feature import Command, Feature
 from bot.core.turn import Turn
 from bot.infra.services import BotApp, Services
-from bot.services.checked_content import load_checked_content
+from bot.services.checked_content import ContentChecks
 from bot.services.commands import register_commands
 from bot.services.profile import register_profile
 from bot.ui.keyboards import Screen
@@ -59,7 +59,8 @@ async def reload_content(services: Services, app: BotApp) -> tuple[bool, str]:
     """Load and validate the content again; keep serving the old content on any error."""
     try:
         # Reading and validating YAML is blocking work: keep it off the event loop.
-        content = await asyncio.to_thread(load_checked_content, services.settings.content_dir)
+        # The checks the wiring collected from every feature (its buttons' data), as at start-up.
+        content = await asyncio.to_thread(services.state(ContentChecks).load, services.settings.content_dir)
     except ContentError as exc:
         log.error("content reload failed, keeping version %s:\n%s", services.content.fingerprint, exc)
         return False, str(exc)

@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from bot.core.feature import Chore, Command, Feature, On, TextClaim
 from bot.features.checklist import handlers as h
-from bot.features.checklist.state import PendingTraces
-from bot.ui.callbacks import (
+from bot.features.checklist.callbacks import (
     ChecklistBack,
     ChecklistCancel,
     ChecklistRestart,
     ChecklistSummary,
     ContextTick,
-    StartChecklist,
     Step,
+    static_callbacks,
 )
+from bot.features.checklist.state import PendingTraces
+from bot.ui.callbacks import StartChecklist
 from bot.ui.screens import NEW_TEXT
 from storage import checklists, outcomes
 from storage.tables import Table, delete_user_rows, user_rows
@@ -26,6 +27,7 @@ FEATURE = Feature(
     commands=(Command("check", h.check_command, listed=3),),
     # Text while a question is open answers it ("yes", "no", "non so") or re-asks; never a search.
     claims=(TextClaim(20, NEW_TEXT, h.text_mid_checklist),),
+    static_callbacks=static_callbacks,
     callbacks=(
         On(StartChecklist, h.on_start_button),
         On(Step, h.on_step),

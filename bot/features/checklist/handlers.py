@@ -23,20 +23,19 @@ from telegram.ext import ApplicationHandlerStop
 
 from bot.core.feature import enter
 from bot.core.turn import Turn
-from bot.features.checklist.screens import CODE_SIGNS, ask_screen, outcome_screen
-from bot.features.checklist.state import PendingTraces
-from bot.infra.services import Services
-from bot.services import diary as diary_facts
-from bot.ui.callbacks import (
+from bot.features.checklist.callbacks import (
     ChecklistBack,
     ChecklistCancel,
     ChecklistRestart,
     ChecklistSummary,
     ContextTick,
-    DoctorReport,
-    StartChecklist,
     Step,
 )
+from bot.features.checklist.screens import CODE_SIGNS, ask_screen, outcome_screen
+from bot.features.checklist.state import PendingTraces
+from bot.infra.services import Services
+from bot.services import diary as diary_facts
+from bot.ui.callbacks import DoctorReport, StartChecklist
 from bot.ui.keyboards import Screen
 from bot.ui.screens import main_screen
 from content.fingerprints import trace

@@ -8,16 +8,8 @@ from __future__ import annotations
 
 from types import MappingProxyType
 
-from bot.ui.callbacks import (
-    AddFollowup,
-    ChecklistBack,
-    ChecklistCancel,
-    ChecklistRestart,
-    ContextTick,
-    DoctorReport,
-    StartLog,
-    Step,
-)
+from bot.features.checklist.callbacks import ChecklistBack, ChecklistCancel, ChecklistRestart, ContextTick, Step
+from bot.ui.callbacks import AddFollowup, DoctorReport, StartLog
 from bot.ui.keyboards import AnyButton, Screen, button, main_menu_button, markup
 from content.model import Content
 from content.triage import CONTEXT, NO, UNSURE, YES, Ask, Result, Triage, mask_context

@@ -10,14 +10,12 @@ from datetime import UTC as _UTC
 from types import MappingProxyType
 
 from bot.core.turn import Turn
+from bot.features.diary.callbacks import ExportDiary
 from bot.features.diary.export import COLUMNS, ENCODING, CsvLabels, CsvWriter
 from bot.features.diary.screens import fill_in, words_of
 from bot.features.diary.state import state_of, user_id_of
 from bot.services import diary as diary_facts
 from bot.services.diary import local_today
-from bot.ui.callbacks import (
-    ExportDiary,
-)
 from bot.ui.dates import zone_of
 from bot.ui.screens import text_screen
 from content.model import Content

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from bot.core.feature import Chore, Command, Feature, On, TextClaim
+from bot.features.diary import callbacks as cb
 from bot.features.diary import export_flow, overview, report_flow, retention, state
 from bot.features.diary import handlers as h
-from bot.ui import callbacks as cb
+from bot.ui.callbacks import DoctorReport, NoSpasmsToday, OpenDiary, StartLog
 from bot.ui.screens import NEW_TEXT
 from storage import diary, spasm_free
 from storage.tables import Table
@@ -13,8 +14,8 @@ from storage.tables import Table
 FEATURE = Feature(
     name="diary",
     commands=(
-        Command("log", opens=cb.StartLog(new=True), listed=4),
-        Command("diary", opens=cb.OpenDiary(), listed=5),
+        Command("log", opens=StartLog(new=True), listed=4),
+        Command("diary", opens=OpenDiary(), listed=5),
     ),
     # First: a user with a log question open is answered about it, whatever else is open.
     claims=(TextClaim(10, NEW_TEXT, h.text_mid_log),),
@@ -24,8 +25,9 @@ FEATURE = Feature(
         # "No spasms today": a spasm-free day, told apart from a forgotten one.
         Table(spasm_free.TABLE, (spasm_free.MIGRATION,), export=spasm_free.export, erase=spasm_free.erase),
     ),
+    static_callbacks=cb.static_callbacks,
     callbacks=(
-        On(cb.StartLog, h.on_start),
+        On(StartLog, h.on_start),
         On(cb.LogWhen, h.on_when),
         On(cb.LogDuration, h.on_duration),
         On(cb.LogSeverity, h.on_severity),
@@ -36,10 +38,10 @@ FEATURE = Feature(
         On(cb.AskWhat, h.on_ask_what),
         On(cb.SetWhat, h.on_set_what),
         On(cb.UndoEntry, h.on_undo),
-        On(cb.OpenDiary, overview.on_open_diary),
+        On(OpenDiary, overview.on_open_diary),
         On(cb.ExportDiary, export_flow.on_export),
-        On(cb.DoctorReport, report_flow.on_report),
-        On(cb.NoSpasmsToday, h.on_no_spasms),
+        On(DoctorReport, report_flow.on_report),
+        On(NoSpasmsToday, h.on_no_spasms),
     ),
     chores=(Chore("diary-retention", retention.PURGE_EVERY, retention.purge_old),),
     stops=(state.stop,),

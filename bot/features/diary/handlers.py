@@ -1,7 +1,7 @@
 """The log flow, the user's side: log an episode, undo it, add details; free text mid-log.
 
 The log flow keeps no state on the server: each step's buttons carry the answers so far and a
-random draft id (bot/ui/callbacks.py), and the final tap saves under that id, so a double tap
+random draft id (bot/features/diary/callbacks.py), and the final tap saves under that id, so a double tap
 or a retried update is one entry. "When" starts at "now", so the common case is three taps from
 the main menu: Log a spasm, how long, how bad.
 """
@@ -17,26 +17,24 @@ from telegram import Update
 from telegram.ext import ApplicationHandlerStop
 
 from bot.core.turn import Turn
-from bot.features.diary.screens import detail_screen, first_screen, saved_screen, severity_screen, words_of
-from bot.features.diary.state import in_log, mark_closed, mark_open, user_id_of
-from bot.services import diary as diary_facts
-from bot.services.diary import local_today
-from bot.services.local_time import zone_for
-from bot.ui.callbacks import (
+from bot.features.diary.callbacks import (
     AskWhat,
     AskWhere,
     LogCancel,
     LogDuration,
     LogSeverity,
     LogWhen,
-    NoSpasmsToday,
-    OpenDiary,
     SetWhat,
     SetWhere,
     ShowEntry,
-    StartLog,
     UndoEntry,
 )
+from bot.features.diary.screens import detail_screen, first_screen, saved_screen, severity_screen, words_of
+from bot.features.diary.state import in_log, mark_closed, mark_open, user_id_of
+from bot.services import diary as diary_facts
+from bot.services.diary import local_today
+from bot.services.local_time import zone_for
+from bot.ui.callbacks import NoSpasmsToday, OpenDiary, StartLog
 from bot.ui.dates import calendar_day
 from bot.ui.keyboards import Screen, button, main_menu_button, markup
 from bot.ui.screens import main_screen, text_screen

@@ -2,23 +2,20 @@
 
 from __future__ import annotations
 
-from bot.ui.callbacks import (
+from bot.features.diary.callbacks import (
     AskWhat,
     AskWhere,
-    DoctorReport,
     ExportDiary,
     LogCancel,
     LogDuration,
     LogSeverity,
     LogWhen,
-    OpenDiary,
-    PickKind,
     SetWhat,
     SetWhere,
     ShowEntry,
-    StartLog,
     UndoEntry,
 )
+from bot.ui.callbacks import DoctorReport, OpenDiary, PickKind, StartLog
 from bot.ui.keyboards import Button, Screen, button, main_menu_button, markup, rows
 from content.model import Content, DiaryText, FormatDict
 from storage import diary

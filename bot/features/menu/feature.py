@@ -7,8 +7,9 @@ from telegram.ext import filters
 
 from bot.core.feature import Command, Feature, Message, On, Stage
 from bot.core.turn import Turn
+from bot.features.menu.callbacks import SetLang, static_callbacks
 from bot.services.review_status import review_line
-from bot.ui.callbacks import BackToResults, Callback, Nav, NavFrom, NavResult, OpenHelp, OpenLanguage, SetLang, Vote
+from bot.ui.callbacks import BackToResults, Callback, Nav, NavFrom, NavResult, OpenHelp, OpenLanguage, Vote
 from bot.ui.keyboards import Screen, button, main_menu_button, markup, page_screen, rows
 from bot.ui.screens import PRIVATE, main_screen, start_screen, text_screen
 from bot.ui.sharing import can_share
@@ -178,6 +179,7 @@ FEATURE = Feature(
         ),
         Message(~PRIVATE & filters.COMMAND & filters.UpdateType.MESSAGE, private_only, Stage.FALLBACK),
     ),
+    static_callbacks=static_callbacks,
     state=FeedbackAsked,
     callbacks=(
         On(Nav, on_nav),

@@ -9,10 +9,11 @@ from telegram import Bot
 
 from bot.core.feature import Chore, Command, Feature, On
 from bot.core.turn import Turn
+from bot.features.privacy.callbacks import ConfirmDelete, KeepData
 from bot.infra.services import Services
 from bot.services import diary as diary_facts
 from bot.services import mydata
-from bot.ui.callbacks import ConfirmDelete, KeepData, OpenPrivacy
+from bot.ui.callbacks import OpenPrivacy
 from bot.ui.keyboards import Screen, button, main_menu_button, markup
 from bot.ui.screens import escape, main_screen, text_screen
 from storage import places, users

@@ -5,10 +5,11 @@ from __future__ import annotations
 from telegram.ext import ChatMemberHandler, filters
 
 from bot.core.feature import Chore, Command, Feature, On, TextClaim
+from bot.features.reminders import callbacks as cb
 from bot.features.reminders import handlers as h
 from bot.features.reminders import timezone as tz
 from bot.features.reminders.delivery import PRUNE_EVERY, prune_outbox
-from bot.ui import callbacks as cb
+from bot.ui.callbacks import AddFollowup, OpenReminders, PickKind
 from bot.ui.screens import NEW_TEXT, PRIVATE
 from storage import places, safety_notices
 from storage import reminders as outbox
@@ -16,10 +17,11 @@ from storage.tables import Table, delete_user_rows, user_rows
 
 FEATURE = Feature(
     name="reminders",
-    commands=(Command("reminders", opens=cb.OpenReminders(), listed=6),),
+    commands=(Command("reminders", opens=OpenReminders(), listed=6),),
+    static_callbacks=cb.static_callbacks,
     callbacks=(
-        On(cb.OpenReminders, h.on_open),
-        On(cb.AddFollowup, h.on_add_followup),
+        On(OpenReminders, h.on_open),
+        On(AddFollowup, h.on_add_followup),
         On(cb.PickDelay, h.on_delay),
         On(cb.AddDaily, h.on_add_daily),
         On(cb.SetZone, tz.on_set_zone),
@@ -32,7 +34,7 @@ FEATURE = Feature(
         On(cb.ShareLocation, tz.on_share_location),
         On(cb.TypeCity, tz.on_type_city),
         On(cb.DismissZoneOffer, tz.on_dismiss_offer),
-        On(cb.PickKind, h.on_kind),
+        On(PickKind, h.on_kind),
         On(cb.PickTime, h.on_time),
         On(cb.CancelReminder, h.on_cancel),
         On(cb.CheckinBetter, h.on_better),

@@ -9,14 +9,8 @@ from telegram import Update
 from telegram.constants import ChatMemberStatus
 
 from bot.core.turn import Turn
-from bot.features.reminders.messages import checkin_result
-from bot.features.reminders.schedule import next_daily
-from bot.features.reminders.timezone import kind_screen, timezone_screen
-from bot.infra import timezones
-from bot.infra.services import BotContext, Services
-from bot.ui.callbacks import (
+from bot.features.reminders.callbacks import (
     AddDaily,
-    AddFollowup,
     CancelReminder,
     ChangeDaily,
     CheckinBetter,
@@ -24,19 +18,22 @@ from bot.ui.callbacks import (
     CheckinWorse,
     ChooseZone,
     KeepReminders,
-    OpenReminders,
     PickDelay,
     PickHour,
-    PickKind,
     PickTime,
     Snooze,
-    StartChecklist,
     StopAllConfirmed,
     StopDaily,
     StopReminders,
     UndoDelete,
     WorseAnswer,
 )
+from bot.features.reminders.messages import checkin_result
+from bot.features.reminders.schedule import next_daily
+from bot.features.reminders.timezone import kind_screen, timezone_screen
+from bot.infra import timezones
+from bot.infra.services import BotContext, Services
+from bot.ui.callbacks import AddFollowup, OpenReminders, PickKind, StartChecklist
 from bot.ui.dates import when, zone_of
 from bot.ui.keyboards import Button, Screen, button, main_menu_button, markup, rows
 from bot.ui.labels import reminder_button_label, reminder_label

@@ -6,21 +6,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from bot.infra import timezones
-from bot.services import diary as diary_facts
-from bot.ui.callbacks import (
+from bot.features.reminders.callbacks import (
     CheckinBetter,
     CheckinSame,
     CheckinWorse,
     ChooseZone,
     DismissZoneOffer,
-    NoSpasmsToday,
     Snooze,
-    StartChecklist,
-    StartLog,
     StopDaily,
     StopReminders,
 )
+from bot.infra import timezones
+from bot.services import diary as diary_facts
+from bot.ui.callbacks import NoSpasmsToday, StartChecklist, StartLog
 from bot.ui.keyboards import Screen, button, main_menu_button, markup
 from content.model import Content
 from content.triage import Result, decode_path

@@ -19,26 +19,25 @@ from telegram import KeyboardButton, ReplyKeyboardMarkup, ReplyKeyboardRemove
 from telegram.ext import ApplicationHandlerStop
 
 from bot.core.turn import Turn
-from bot.features.reminders.schedule import next_daily
-from bot.infra import timezones
-from bot.infra.services import BotContext
-from bot.services import cities
-from bot.services import freetext_answers as answers
-from bot.services.update_counter import UpdateCounter
-from bot.ui.callbacks import (
+from bot.features.reminders.callbacks import (
     AskLocalTime,
     ChooseZone,
     DismissZoneOffer,
     KeepOffset,
     MoreZones,
-    OpenReminders,
-    PickKind,
     SetCity,
     SetOffset,
     SetZone,
     ShareLocation,
     TypeCity,
 )
+from bot.features.reminders.schedule import next_daily
+from bot.infra import timezones
+from bot.infra.services import BotContext
+from bot.services import cities
+from bot.services import freetext_answers as answers
+from bot.services.update_counter import UpdateCounter
+from bot.ui.callbacks import OpenReminders, PickKind
 from bot.ui.keyboards import Screen, button, main_menu_button, markup, rows
 from bot.ui.screens import escape
 from content.model import Content
