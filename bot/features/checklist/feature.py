@@ -13,7 +13,6 @@ from bot.features.checklist.callbacks import (
     Step,
     static_callbacks,
 )
-from bot.features.checklist.state import PendingTraces
 from bot.ui.callbacks import StartChecklist
 from bot.ui.screens import NEW_TEXT
 from storage import checklists, outcomes
@@ -23,7 +22,6 @@ IDLE_SECONDS = h.IDLE_SECONDS
 
 FEATURE = Feature(
     name="checklist",
-    state=PendingTraces,
     commands=(Command("check", h.check_command, listed=3),),
     # Text while a question is open answers it ("yes", "no", "non so") or re-asks; never a search.
     claims=(TextClaim(20, NEW_TEXT, h.text_mid_checklist),),

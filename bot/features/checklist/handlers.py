@@ -13,7 +13,6 @@ from __future__ import annotations
 import difflib
 import logging
 import secrets
-import sqlite3
 from collections.abc import Mapping
 from dataclasses import replace
 from functools import partial
@@ -32,7 +31,7 @@ from bot.features.checklist.callbacks import (
     Step,
 )
 from bot.features.checklist.screens import CODE_SIGNS, ask_screen, outcome_screen
-from bot.features.checklist.state import PendingTraces
+from bot.features.checklist.state import TraceQueue
 from bot.infra.services import Services
 from bot.services import diary as diary_facts
 from bot.ui.callbacks import DoctorReport, StartChecklist
@@ -327,32 +326,20 @@ async def _trace(services: Services, run: ChecklistRun, answers: Mapping[str, st
         version=content.fingerprint,
         items=trace(content, [*shown, run.outcome]),
     )
-    pending = services.state(PendingTraces).writes
-    pending.append(record)
-    await _write_traces(services)
-
-
-async def _write_traces(services: Services) -> None:
-    """Write the waiting traces, oldest first; on a locked database they wait for the next try."""
-    pending = services.state(PendingTraces).writes
-    while pending:
-        try:
-            await services.db.run(pending[0], durable=False)
-        except sqlite3.OperationalError as exc:
-            log.warning("outcome traces wait for the database (%d queued): %s", len(pending), exc)
-            return
-        pending.pop(0)
+    # Queued, not awaited here (bot/features/checklist/state.py says why).
+    services.queue(TraceQueue, TraceQueue).writes.append(record)
 
 
 async def purge_outcomes(services: Services, bot: Bot) -> int:
     """Chore: outcomes are kept as long as diary entries (DIARY_RETENTION_DAYS), then deleted."""
+    await services.queue(TraceQueue, TraceQueue).try_flush()  # queued traces age like the rest
     before = services.now() - services.settings.diary_retention_days * 86400
     return await services.db.run(outcomes.purge_older, before)
 
 
 async def expire_idle(services: Services, bot: Bot) -> int:
     """End checklists idle for 30 minutes: forget the answers, close the message in place."""
-    await _write_traces(services)
+    await services.queue(TraceQueue, TraceQueue).try_flush()
     runs = await services.checklists.take_idle(services.now() - IDLE_SECONDS)
     content = services.content
     for run in runs:
