@@ -118,8 +118,8 @@ class Harness:
     async def send(self, text: str) -> None:
         await self.ada.send(text)
 
-    async def tap(self, label: str) -> None:
-        await self.ada.tap(label)
+    async def tap(self, *labels: str) -> None:
+        await self.ada.tap(*labels)
 
     def screen(self) -> FakeMessage:
         return self.ada.screen()

@@ -14,8 +14,7 @@ async def _checkin_after(bot, *labels):
     for label in labels:
         bot.clock.advance(2)
         await bot.tap(label)
-    await bot.tap("Remind me to check again")
-    await bot.tap("In 1 day")
+    await bot.tap("Remind me to check again", "In 1 day")
     bot.clock.advance(DAY)
     assert await bot.dispatch() == 1
     return bot.screen()
@@ -37,9 +36,7 @@ async def test_better_after_get_help_today_still_says_do_it_today(bot):
 async def test_same_after_book_an_appointment_reminds_of_it(bot):
     await bot.send("/check")
     await no_until(bot, "about your spasms")
-    await bot.tap("Yes")
-    await bot.tap("Remind me to check again")
-    await bot.tap("In 1 day")
+    await bot.tap("Yes", "Remind me to check again", "In 1 day")
     bot.clock.advance(DAY)
     await bot.dispatch()
     await bot.tap("Same")
@@ -77,8 +74,7 @@ async def test_check_ins_answer_in_italian(bot):
     for label in ("Una persona adulta", "No", "Nessuna di queste", "No", "Sì"):
         bot.clock.advance(2)
         await ugo.tap(label)
-    await ugo.tap("Ricordami di ricontrollare")
-    await ugo.tap("Tra 1 giorno")
+    await ugo.tap("Ricordami di ricontrollare", "Tra 1 giorno")
     bot.clock.advance(DAY)
     await bot.dispatch()
     await ugo.tap("Meglio")

@@ -68,8 +68,7 @@ async def test_stretches_come_one_at_a_time_with_previous_and_next(bot) -> None:
 
 async def test_medicines_page_says_never_to_stop_a_medicine_alone(bot) -> None:
     await bot.send("/start")
-    await bot.tap("Causes")
-    await bot.tap("Medicines")
+    await bot.tap("Causes", "Medicines")
     text = bot.text()
     assert "Never stop a prescribed medicine on your own" in text
     assert "statins" in text and "diuretics" in text
@@ -82,8 +81,7 @@ async def test_self_care_no_longer_says_take_minerals(bot, content: Content) -> 
         html = content.page_html("therapy_selfcare", lang).casefold()
         assert "take minerals" not in html and "assumere acqua" not in html
     await bot.send("/start")
-    await bot.tap("Therapy")
-    await bot.tap("Self-care")
+    await bot.tap("Therapy", "Self-care")
     assert "oral rehydration solution" in bot.text()
     assert "Ask a pharmacist before taking potassium or magnesium supplements" in bot.text()
 

@@ -31,8 +31,7 @@ async def log(bot, duration="1–10 minutes", severity="Moderate", when=None, us
     await user.tap(button)
     if when:
         await user.tap(when)
-    await user.tap(duration)
-    await user.tap(severity)
+    await user.tap(duration, severity)
 
 
 async def settle(bot):
@@ -95,8 +94,7 @@ async def test_log_command_and_yesterday(bot):
     await bot.send("/log")
     await bot.tap("Yesterday")
     assert bot.buttons()[:3] == ["Just now", "Earlier today", "● Yesterday"]
-    await bot.tap("Longer than an hour")
-    await bot.tap("Mild")
+    await bot.tap("Longer than an hour", "Mild")
     [row] = await entries(bot)
     assert (row["day"], row["at_when"], row["duration"]) == ("2026-02-28", "yesterday", "gt60")
 
@@ -117,8 +115,7 @@ async def test_optional_where_and_what(bot):
     await bot.tap("Calf")
     assert "Saved: Calf" in bot.text()
     assert "📍 Add where" not in bot.buttons()
-    await bot.tap("Add what was going on")
-    await bot.tap("At night")
+    await bot.tap("Add what was going on", "At night")
     assert "Saved: Calf · At night" in bot.text()
     [row] = await entries(bot)
     assert (row["location"], row["context"]) == ("calf", "night")
@@ -128,8 +125,7 @@ async def test_optional_where_and_what(bot):
 
 async def test_details_question_has_a_way_out(bot):
     await log(bot)
-    await bot.tap("Add where")
-    await bot.tap("Done")
+    await bot.tap("Add where", "Done")
     assert "Saved in your diary" in bot.text()
     assert [r["location"] for r in await entries(bot)] == [None]
 
@@ -164,8 +160,7 @@ async def test_two_logs_are_two_entries(bot):
 
 async def test_cancel_saves_nothing(bot):
     await bot.send("/log")
-    await bot.tap("1–10 minutes")
-    await bot.tap("Cancel")
+    await bot.tap("1–10 minutes", "Cancel")
     assert "Nothing was saved." in bot.text()
     assert await entries(bot) == []
 
@@ -240,8 +235,7 @@ async def test_italian_user_logs_in_italian(bot):
     await maria.send("/start")
     await maria.tap("Registra uno spasmo")
     assert "Quando è successo lo spasmo?" in maria.last_text()
-    await maria.tap("Meno di un minuto")
-    await maria.tap("Lieve")
+    await maria.tap("Meno di un minuto", "Lieve")
     assert "Salvato nel tuo diario.\n🗓 Proprio ora · ⏱ Meno di un minuto · 🌡 Lieve" in maria.last_text()
     await maria.send("/diary")
     # Dates in prose are Italian words, not ISO (the clock starts on a Sunday, 1 February 2026).
@@ -349,8 +343,7 @@ async def test_other_users_charts_are_drawn_concurrently(bot):
 
 async def test_csv_export_parses_back_to_the_entries(bot):
     await log(bot)
-    await bot.tap("Add where")
-    await bot.tap("Foot")
+    await bot.tap("Add where", "Foot")
     await seed(bot, 42, [(d, "severe", "gt60") for d in range(1, 1201)])
     await bot.send("/diary")
     await settle(bot)
@@ -441,8 +434,7 @@ async def test_log_from_the_checklist_outcome_keeps_the_outcome(bot):
 async def test_checkin_compares_with_the_week_before_and_offers_logging(bot):
     await seed(bot, 42, [(1, "mild", "lt1"), (3, "mild", "lt1"), (5, "mild", "lt1"), (6, "mild", "lt1")])
     await bot.send("/reminders")
-    await bot.tap("Follow-up check-in")
-    await bot.tap("In 3 days")
+    await bot.tap("Follow-up check-in", "In 3 days")
     bot.clock.advance(DAY)
     await log(bot)
     bot.clock.advance(DAY)
@@ -451,9 +443,7 @@ async def test_checkin_compares_with_the_week_before_and_offers_logging(bot):
     bot.clock.advance(DAY)
     assert await bot.dispatch() == 1
     assert "Spasms logged since we last spoke: 3 (in the week before: 4)." in bot.text()
-    await bot.tap("Log a spasm")
-    await bot.tap("Under a minute")
-    await bot.tap("Mild")
+    await bot.tap("Log a spasm", "Under a minute", "Mild")
     assert len(await entries(bot)) == 8
 
 
@@ -463,8 +453,7 @@ async def test_checkin_counts_only_what_was_logged_after_it_was_set(bot):
     await log(bot)
     bot.clock.advance(3600)
     await bot.send("/reminders")
-    await bot.tap("Follow-up check-in")
-    await bot.tap("In 1 day")
+    await bot.tap("Follow-up check-in", "In 1 day")
     bot.clock.advance(6 * 3600)
     await log(bot)
     bot.clock.advance(DAY)
@@ -474,10 +463,7 @@ async def test_checkin_counts_only_what_was_logged_after_it_was_set(bot):
 
 async def test_daily_prompt_with_one_tap_answers(bot):
     await bot.send("/diary")
-    await bot.tap("Ask me every day")
-    await bot.tap("UTC")
-    await bot.tap("Did I have spasms today?")
-    await bot.tap("21:00")
+    await bot.tap("Ask me every day", "UTC", "Did I have spasms today?", "21:00")
     assert "Every day at 21:00" in bot.text()
     bot.clock.advance(12 * 3600)
     assert await bot.dispatch() == 1
@@ -488,8 +474,7 @@ async def test_daily_prompt_with_one_tap_answers(bot):
     assert await entries(bot) == []
     assert await bot.rows("SELECT day FROM diary_free_days") == [{"day": "2026-03-01"}]
     await bot.ada.tap_data(prompt.callback_data[1], message_id=prompt.message_id)  # Yes, log one
-    await bot.tap("Under a minute")
-    await bot.tap("Mild")
+    await bot.tap("Under a minute", "Mild")
     assert len(await entries(bot)) == 1
     assert bot.fake.message(42, prompt.message_id).plain == prompt.plain  # the prompt stays
 
@@ -513,8 +498,7 @@ async def test_retention_purges_old_entries(bot, settings):
 
 async def test_mydata_shows_entries_and_delete_erases_them(bot, settings):
     await log(bot)
-    await bot.tap("Add where")
-    await bot.tap("Thigh")
+    await bot.tap("Add where", "Thigh")
     await bot.send("/mydata")
     messages = [m.plain for m in bot.fake.bot_messages(42)]
     assert any("Spasms logged: 1;" in t and "Sunday 1 March: 1–10 minutes, Moderate, Thigh" in t for t in messages)
@@ -570,8 +554,7 @@ async def test_mydata_with_a_long_diary_is_one_file_with_everything(bot):
 async def test_deep_link_opens_the_log(bot):
     await bot.send("/start log")
     assert "When did the spasm happen?" in bot.text()
-    await bot.tap("Under a minute")
-    await bot.tap("Mild")
+    await bot.tap("Under a minute", "Mild")
     assert len(await entries(bot)) == 1
 
 

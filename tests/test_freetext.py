@@ -180,8 +180,7 @@ async def test_was_this_page_helpful_is_asked_once_per_page(bot):
     await bot.send("/start")
     await bot.tap("What are spasms?")
     assert "Was this page helpful?" in bot.text()
-    await bot.tap("Main menu")
-    await bot.tap("What are spasms?")
+    await bot.tap("Main menu", "What are spasms?")
     assert "Was this page helpful?" not in bot.text()
     assert "Main menu" in " ".join(bot.buttons())
 
@@ -211,8 +210,7 @@ async def test_a_cross_reference_in_italian(bot):
     await rosa.send("/start")
     await rosa.tap("Cosa sono gli spasmi?")
     assert "vedi Cause" in rosa.last_text()
-    await rosa.tap("🔎 Cause")
-    await rosa.tap("‹ Indietro")
+    await rosa.tap("🔎 Cause", "‹ Indietro")
     assert rosa.last_text().startswith("Cosa sono gli spasmi muscolari?")
 
 

@@ -44,8 +44,7 @@ async def test_tap_edits_in_place_and_back_and_main_menu(bot):
     assert "strychnine" in bot.text()
     await bot.tap("‹ Back")
     assert bot.text().startswith("Causes of muscle spasms")
-    await bot.tap("Everyday")
-    await bot.tap("Main menu")
+    await bot.tap("Everyday", "Main menu")
     assert bot.text().startswith("Spasm Guide")
     assert len(bot.fake.bot_messages(42)) == 1
 
@@ -231,8 +230,7 @@ async def test_edited_messages_and_channel_posts_are_ignored(bot):
 
 async def test_helpful_vote_counts_without_user(bot):
     await bot.send("/start")
-    await bot.tap("What are spasms")
-    await bot.tap("👍 Helpful")
+    await bot.tap("What are spasms", "👍 Helpful")
     assert "Helpful" not in " ".join(bot.buttons())
     rows = await bot.rows("SELECT * FROM page_feedback")
     assert rows == [{"page_id": "what", "language": "en", "helpful": 1, "not_helpful": 0}]

@@ -43,15 +43,12 @@ async def test_a_saved_spasm_reads_as_labelled_facts_not_a_sentence_of_capitals(
     ):
         log, today, duration, severity, where, calf = words
         await user.send("/start")
-        await user.tap(log)
-        await user.tap(today)
-        await user.tap(duration)
+        await user.tap(log, today, duration)
         assert re.search(r", [A-Z]", user.last_text()) is None  # "Earlier today, Under a minute"
         await user.tap(severity)
         assert re.search(r", [A-Z]", user.last_text()) is None, user.last_text()
         assert f"🗓 {today} · ⏱ {duration} · 🌡 {severity}" in user.last_text()
-        await user.tap(where)
-        await user.tap(calf)
+        await user.tap(where, calf)
         assert re.search(r", [A-Z]", user.last_text()) is None
 
 
@@ -84,9 +81,7 @@ def _bar_columns(png_bytes: bytes) -> int:
 
 async def test_a_new_diarys_chart_is_not_a_corner_of_an_empty_month(bot: Harness, tmp_path) -> None:
     await bot.send("/start")
-    await bot.tap("Log a spasm")
-    await bot.tap("1–10 minutes")
-    await bot.tap("Moderate")
+    await bot.tap("Log a spasm", "1–10 minutes", "Moderate")
     await bot.send("/diary")
     await state_of(bot.app).settled()
     (chart,) = bot.ada.files("photo")

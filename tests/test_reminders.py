@@ -91,8 +91,7 @@ async def test_snooze_and_stop(bot):
 async def test_list_and_cancel(bot):
     await bot.send("/reminders")
     assert "no active reminders" in bot.text()
-    await bot.tap("Follow-up check-in")
-    await bot.tap("In 1 week")
+    await bot.tap("Follow-up check-in", "In 1 week")
     await bot.send("/reminders")
     assert "Check-in on Sunday 8 March at 09:00 (London time" in bot.text()
     assert "🗑 Delete: Sun 8 Mar, 09:00" in bot.buttons()
@@ -123,8 +122,7 @@ async def test_daily_reminder_asks_zone_and_keeps_local_time_across_dst(bot):
     assert "time zone" in bot.text()
     await bot.tap("Rome, Italy")
     assert "Rome, Italy" in bot.text()
-    await bot.tap("Stretching")
-    await bot.tap("08:00")
+    await bot.tap("Stretching", "08:00")
     assert "Every day at 08:00" in bot.text()
     due = [r["due_at"] for r in await bot.rows("SELECT due_at FROM reminders WHERE status='pending'")]
     assert datetime.fromtimestamp(due[0], UTC) == datetime(2026, 3, 28, 7, 0, tzinfo=UTC)  # CET
@@ -142,8 +140,7 @@ async def test_daily_reminder_asks_zone_and_keeps_local_time_across_dst(bot):
 
 async def test_time_zone_by_local_time(bot):
     await bot.send("/reminders")
-    await bot.tap("Daily reminder")
-    await bot.tap("Tell you my time")
+    await bot.tap("Daily reminder", "Tell you my time")
     await bot.tap("11:00")  # clock is 09:00 UTC: UTC+2
     assert "It is 11:00 for you. Which of these is your time zone?" in bot.text()
     await bot.tap("Keep UTC+2 anyway")  # the user insists on a fixed offset
@@ -153,10 +150,7 @@ async def test_time_zone_by_local_time(bot):
 
 async def test_overdue_after_downtime_combined_once_and_marked_late(bot):
     await bot.send("/reminders")
-    await bot.tap("Daily reminder")
-    await bot.tap("UTC")
-    await bot.tap("Drinking water")
-    await bot.tap("12:00")
+    await bot.tap("Daily reminder", "UTC", "Drinking water", "12:00")
     await add_followup(bot)
     await bot.stop()
     bot.clock.advance(3 * DAY)  # the bot was down for three days

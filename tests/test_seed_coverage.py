@@ -1,116 +1,26 @@
 """Every fact of the seed text (shared/seed/muscle-spasms.txt) reaches the user, in every
 language, and wording that is not from the seed (emergency advice) stays under `safety` keys.
 
-FACTS pairs each fact with its key phrase in content/en/pages.yaml and content/it/pages.yaml.
+FACTS (tests/seed_facts.yaml) pairs each fact with its key phrase in content/en/pages.yaml and content/it/pages.yaml.
 A phrase must appear, case-insensitively, in the visible text of some page.
 """
 
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
+import yaml
 
 from content.loader import load_content
 from content.model import Content
 from content.telegram_html import parse_html
 
-# (seed fact, English phrase, Italian phrase)
+# (seed fact, English phrase, Italian phrase): data, kept beside this test in seed_facts.yaml.
 FACTS: list[tuple[str, str, str]] = [
-    # What spasms are
-    ("involuntary contractions", "involuntary contractions", "contrazioni involontarie"),
-    ("of one or more muscles", "one or more muscles", "uno o più muscoli"),
-    (
-        "anomalies in any of the steps",
-        "anomaly in any of the steps",
-        "anomalia in una qualsiasi delle fasi",
-    ),
-    (
-        "that lead to muscle contraction",
-        "lead to muscle contraction",
-        "portano alla contrazione muscolare",
-    ),
-    ("damage to the nerve pathways", "damage to the nerve pathways", "danno alle vie nervose"),
-    # Causes
-    ("prolonged physical activity", "prolonged physical activity", "attività fisica prolungata"),
-    ("dehydration", "dehydration", "disidratazione"),
-    ("mineral deficiency", "mineral deficiency", "carenza di sali minerali"),
-    ("metabolic diseases", "metabolic diseases", "malattie metaboliche"),
-    ("myotonias", "myotonias", "miotonie"),
-    ("myotonic dystrophy", "myotonic dystrophy", "distrofia miotonica"),
-    ("stroke", "stroke", "ictus"),
-    ("multiple sclerosis", "multiple sclerosis", "sclerosi multipla"),
-    ("cerebral palsy", "cerebral palsy", "paralisi cerebrale"),
-    ("neurodegenerative disease", "neurodegenerative disease", "malattie neurodegenerative"),
-    ("trauma", "trauma", "traumi"),
-    ("spinal damage", "spinal damage", "lesioni spinali"),
-    (
-        "poisoning of the nervous system",
-        "poisoning of the nervous system",
-        "avvelenamento del sistema nervoso",
-    ),
-    ("insecticides", "insecticides", "insetticidi"),
-    ("strychnine", "strychnine", "stricnina"),
-    # Cramps and contractures
-    ("associated with a muscle cramp", "muscle cramp", "crampo muscolare"),
-    ("localized pain", "localized pain", "dolore localizzato"),
-    ("sometimes very intense", "sometimes very intense", "a volte molto intenso"),
-    ("contractures", "persistent tightening of the muscle", "contratture"),
-    ("develop more slowly", "develops more slowly", "si sviluppano più lentamente"),
-    ("days or even weeks", "days or even weeks", "giorni o persino settimane"),
-    ("before they manifest with symptoms", "shows symptoms", "si manifestino con dei sintomi"),
-    # Associated diseases: all eleven
-    ("Angina pectoris", "angina pectoris", "angina pectoris"),
-    ("Myotonic dystrophy (list)", "• myotonic dystrophy", "• distrofia miotonica"),
-    ("Esophageal diverticula", "esophageal diverticula", "diverticoli esofagei"),
-    (
-        "Inflammation of the trigeminal nerve",
-        "inflammation of the trigeminal nerve",
-        "infiammazione del nervo trigemino",
-    ),
-    ("Myotonia congenita", "myotonia congenita", "miotonia congenita"),
-    ("Neuromyotonia", "neuromyotonia", "neuromiotonia"),
-    ("Paramyotonia congenita", "paramyotonia congenita", "paramiotonia congenita"),
-    ("Anal fissures", "anal fissures", "ragadi anali"),
-    ("Gastroesophageal reflux", "gastroesophageal reflux", "reflusso gastroesofageo"),
-    ("Multiple sclerosis (list)", "• multiple sclerosis", "• sclerosi multipla"),
-    ("Tetanus", "tetanus", "tetano"),
-    ("not an exhaustive list", "not an exhaustive list", "non è esaustivo"),
-    ("consult your doctor if symptoms persist", "symptoms persist", "i sintomi persistono"),
-    # Therapy
-    ("cramps that do not require treatment", "need no treatment", "non richiedono cure"),
-    ("stretching", "stretching", "stretching"),
-    ("massage", "massage", "massaggi"),
-    ("patience", "patience", "pazienza"),
-    ("prolonged cramps", "prolonged cramps", "crampi prolungati"),
-    (
-        "medicines recommended by your doctor",
-        "medicines recommended by your doctor",
-        "farmaci consigliati dal medico",
-    ),
-    (
-        "dehydration: water and minerals",
-        "replace water and minerals",
-        "reintegrare acqua e sali minerali",
-    ),
-    ("severe cases, oral intake not enough", "drinking is not enough", "bere non basta"),
-    ("the drip", "intravenous drip", "flebo"),
-    (
-        "neurological or metabolic problem",
-        "neurological or metabolic problem",
-        "problema neurologico o metabolico",
-    ),
-    ("a specific therapy", "specific therapy", "terapia specifica"),
-    # When to see a doctor
-    ("consult your doctor", "consult your doctor", "consultare il medico"),
-    ("intense", "are intense", "sono intensi"),
-    (
-        "not solved simply by stretching",
-        "not relieved simply by stretching",
-        "non passano semplicemente con lo stretching",
-    ),
-    ("recur often", "recur often", "si ripresentano spesso"),
-    ("last long", "last long", "durano a lungo"),
+    (row["fact"], row["en"], row["it"])
+    for row in yaml.safe_load((Path(__file__).parent / "seed_facts.yaml").read_text(encoding="utf-8"))
 ]
 
 SAFETY_WORDS = {"en": ("emergency",), "it": ("emergenza", "112")}

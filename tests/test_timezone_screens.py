@@ -22,9 +22,7 @@ async def open_zone_question(client) -> None:
 async def _stretching_in_utc(bot, at: str) -> None:
     """A daily stretching reminder at ``at``, UTC picked from the list of zones."""
     await open_zone_question(bot.ada)
-    await bot.tap("UTC")
-    await bot.tap("Stretching")
-    await bot.tap(at)
+    await bot.tap("UTC", "Stretching", at)
 
 
 async def zone_of(bot, user_id: int = 42) -> str | None:
@@ -166,9 +164,7 @@ async def test_fixed_offset_only_when_insisting_with_the_warning(bot):
     bot.clock.set(datetime(2027, 1, 15, 9, 0, tzinfo=UTC))
     rosa = bot.user(50, "Rosa", language_code="it")
     await open_zone_question(rosa)
-    await rosa.tap("Ti dico io che ore sono")
-    await rosa.tap("10:00")
-    await rosa.tap("Tieni comunque UTC+1")
+    await rosa.tap("Ti dico io che ore sono", "10:00", "Tieni comunque UTC+1")
     assert await zone_of(bot, 50) == "Etc/GMT-1"
     text = rosa.last_text()
     assert "scostamento fisso UTC+1" in text and "Non segue l'ora legale" in text
@@ -188,11 +184,7 @@ async def test_forged_zone_buttons_are_refused(bot):
 async def test_fixed_offset_user_is_offered_a_real_zone_once(bot):
     bot.clock.set(datetime(2027, 1, 15, 9, 0, tzinfo=UTC))
     await open_zone_question(bot.ada)
-    await bot.tap("Tell you my time")
-    await bot.tap("10:00")
-    await bot.tap("Keep UTC+1 anyway")
-    await bot.tap("Stretching")
-    await bot.tap("08:00")
+    await bot.tap("Tell you my time", "10:00", "Keep UTC+1 anyway", "Stretching", "08:00")
     bot.clock.set(datetime(2027, 1, 16, 7, 0, tzinfo=UTC))  # 08:00 at UTC+1
     assert await bot.dispatch() == 1
     first = bot.text()
@@ -228,11 +220,9 @@ async def test_utc_picked_from_the_list_is_a_choice_not_offered_a_better_zone(bo
 async def test_the_zone_can_be_changed_from_the_reminders_list(bot):
     await bot.send("/reminders")
     assert "🌍 Set my time zone" not in bot.buttons()  # no zone yet: asked when adding a daily
-    await bot.tap("Daily")
-    await bot.tap("London, United Kingdom")
+    await bot.tap("Daily", "London, United Kingdom")
     await bot.send("/reminders")
-    await bot.tap("🌍 Set my time zone")
-    await bot.tap("Type my city")
+    await bot.tap("🌍 Set my time zone", "Type my city")
     await bot.send("Tokyo")  # one place: set at once
     assert await zone_of(bot) == "Asia/Tokyo"
 
@@ -257,8 +247,7 @@ async def _daily_at_eight(bot, city: str) -> None:
     await bot.send(city)
     if "Which one" in bot.text():
         await bot.tap(bot.buttons()[0])
-    await bot.tap("Stretching")
-    await bot.tap("08:00")
+    await bot.tap("Stretching", "08:00")
 
 
 async def _daily_at_eight_again(bot, now: datetime) -> None:
@@ -267,9 +256,7 @@ async def _daily_at_eight_again(bot, now: datetime) -> None:
     await bot.dispatch()
     await bot.rows("DELETE FROM reminders WHERE status = 'pending'")
     await bot.send("/reminders")
-    await bot.tap("Daily")
-    await bot.tap("Stretching")
-    await bot.tap("08:00")
+    await bot.tap("Daily", "Stretching", "08:00")
 
 
 async def _deliveries(bot, expected: list[datetime]) -> None:

@@ -18,8 +18,7 @@ def refused(bot) -> list[str]:
 
 async def set_zone(user, zone_button: str = "Rome") -> None:
     await user.send("/reminders")
-    await user.tap("Daily reminder")
-    await user.tap(zone_button)
+    await user.tap("Daily reminder", zone_button)
 
 
 async def daily_in_london(user, kind: str, *times: str) -> None:
@@ -35,8 +34,7 @@ async def daily_in_london(user, kind: str, *times: str) -> None:
 
 async def test_a_daily_reminder_follows_a_language_switch(bot):
     await set_zone(bot.ada)
-    await bot.tap("Drinking water")
-    await bot.tap("12:00")
+    await bot.tap("Drinking water", "12:00")
     await bot.send("/language")
     await bot.tap("Italiano")
     bot.clock.advance(DAY)
@@ -48,8 +46,7 @@ async def test_a_daily_reminder_follows_a_language_switch(bot):
 async def test_a_checkin_set_in_italian_is_answered_in_the_language_of_now(bot):
     luca = bot.user(50, "Luca", language_code="it")
     await luca.send("/reminders")
-    await luca.tap("Promemoria di controllo")
-    await luca.tap("Tra 1 giorno")
+    await luca.tap("Promemoria di controllo", "Tra 1 giorno")
     await luca.send("/language")
     await luca.tap("English")
     bot.clock.advance(DAY)
@@ -62,14 +59,10 @@ async def test_a_checkin_set_in_italian_is_answered_in_the_language_of_now(bot):
 async def test_two_reminders_due_together_are_not_called_late_or_offline(bot):
     luca = bot.user(50, "Luca", language_code="it")
     await luca.send("/reminders")
-    await luca.tap("Promemoria di ogni giorno")
-    await luca.tap("Roma")
-    await luca.tap("Bere acqua")
-    await luca.tap("12:00")
+    await luca.tap("Promemoria di ogni giorno", "Roma", "Bere acqua", "12:00")
     luca.clock = bot.clock
     await luca.send("/reminders")
-    await luca.tap("Promemoria di controllo")
-    await luca.tap("Tra 1 giorno")
+    await luca.tap("Promemoria di controllo", "Tra 1 giorno")
     # Both due at 12:00 tomorrow (Rome): one message, no "offline", in Italian.
     [row] = await bot.rows("SELECT due_at FROM reminders WHERE kind = 'daily'")
     bot.clock.advance(row["due_at"] - bot.clock.now())
@@ -86,8 +79,7 @@ async def test_two_reminders_due_together_are_not_called_late_or_offline(bot):
 async def test_a_typed_italian_city_sets_its_zone_and_is_shown_by_name(bot):
     luca = bot.user(50, "Luca", language_code="it")
     await luca.send("/reminders")
-    await luca.tap("Promemoria di ogni giorno")
-    await luca.tap("Scrivo la mia città")
+    await luca.tap("Promemoria di ogni giorno", "Scrivo la mia città")
     await luca.send("Milano")
     # One place: no "Which one is your time zone?" with a single choice.
     assert "Milano, Italia" in luca.last_text()
@@ -102,15 +94,13 @@ async def test_a_typed_italian_city_sets_its_zone_and_is_shown_by_name(bot):
     await luca.send("/language")
     await luca.tap("English")
     await luca.send("/reminders")
-    await luca.tap("Daily reminder")
-    await luca.tap("Stretching")
+    await luca.tap("Daily reminder", "Stretching")
     assert "your time zone: Milan, Italy" in luca.last_text()  # in the language of now
 
 
 async def test_a_shared_location_in_milan_is_milan(bot):
     await bot.send("/reminders")
-    await bot.tap("Daily reminder")
-    await bot.tap("Share my location")
+    await bot.tap("Daily reminder", "Share my location")
     await bot.ada.share_location(45.46, 9.19)
     said = "\n".join(m.plain for m in bot.fake.bot_messages(42)[-2:])
     assert "Time zone set: Milan, Italy" in said
@@ -119,8 +109,7 @@ async def test_a_shared_location_in_milan_is_milan(bot):
 
 async def test_the_united_states_offers_phoenix_hawaii_and_more(bot):
     await bot.send("/reminders")
-    await bot.tap("Daily reminder")
-    await bot.tap("Type my city")
+    await bot.tap("Daily reminder", "Type my city")
     await bot.send("United States")
     labels = bot.buttons()
     assert any("Phoenix" in b for b in labels) and any("Honolulu" in b for b in labels)
@@ -133,8 +122,7 @@ async def test_the_united_states_offers_phoenix_hawaii_and_more(bot):
 async def test_without_a_zone_an_italian_gets_rome_time_said_so_and_a_way_to_set_it(bot):
     luca = bot.user(50, "Luca", language_code="it")
     await luca.send("/reminders")
-    await luca.tap("Promemoria di controllo")
-    await luca.tap("Tra 1 giorno")
+    await luca.tap("Promemoria di controllo", "Tra 1 giorno")
     assert "Greenwich" not in luca.last_text()
     assert "dalla lingua" in luca.last_text()
     assert any("fuso orario" in b for b in luca.buttons())
@@ -144,8 +132,7 @@ async def test_a_spasm_just_after_midnight_in_italy_is_saved_on_that_day(bot):
     bot.clock.set(datetime(2026, 3, 1, 23, 7, tzinfo=UTC))  # 00:07 on 2 March in Rome
     luca = bot.user(50, "Luca", language_code="it")
     await luca.send("/log")
-    await luca.tap("Meno di un minuto")
-    await luca.tap("Lieve")
+    await luca.tap("Meno di un minuto", "Lieve")
     [row] = await bot.rows("SELECT day FROM diary_entries")
     assert row["day"] == "2026-03-02"
 
@@ -156,8 +143,7 @@ async def test_a_spasm_just_after_midnight_in_italy_is_saved_on_that_day(bot):
 async def test_mydata_is_words_and_one_json_file(bot):
     await daily_in_london(bot.ada, "Stretching", "21:00")
     await bot.send("/log")
-    await bot.tap("Under a minute")
-    await bot.tap("Mild")
+    await bot.tap("Under a minute", "Mild")
     await bot.send("/mydata")
     words = "\n".join(m.plain for m in bot.fake.bot_messages(42)[-3:] if m.kind == "text")
     for heading in ("Profile", "Reminders", "Checklist outcomes", "Diary"):
@@ -201,9 +187,7 @@ async def test_no_spasms_today_is_recorded_and_shown(bot):
 async def test_stop_on_one_reminder_stops_only_that_one(bot):
     await daily_in_london(bot.ada, "Stretching", "08:00")
     await bot.send("/reminders")
-    await bot.tap("Daily reminder")
-    await bot.tap("Did I have spasms today")
-    await bot.tap("21:00")
+    await bot.tap("Daily reminder", "Did I have spasms today", "21:00")
     bot.clock.advance(DAY)
     await bot.dispatch()
     assert "You have 2 reminders:" in bot.text()  # due together: not "while I was offline"
@@ -228,9 +212,7 @@ async def test_a_daily_reminder_at_any_minute(bot):
     assert "07:45" in bot.text()
     # And changed later: the same reminder at another time, not a second one.
     await bot.send("/reminders")
-    await bot.tap("Change time")
-    await bot.tap("08")
-    await bot.tap(":30")
+    await bot.tap("Change time", "08", ":30")
     assert "now comes every day at 08:30" in bot.text()
     rows = await bot.rows("SELECT payload FROM reminders WHERE status = 'pending'")
     assert len(rows) == 1 and '"time":"08:30"' in rows[0]["payload"]
@@ -238,11 +220,9 @@ async def test_a_daily_reminder_at_any_minute(bot):
 
 async def test_the_same_checkin_twice_is_refused(bot):
     await bot.send("/reminders")
-    await bot.tap("Follow-up check-in")
-    await bot.tap("In 1 day")
+    await bot.tap("Follow-up check-in", "In 1 day")
     await bot.send("/reminders")
-    await bot.tap("Follow-up check-in")
-    await bot.tap("In 1 day")
+    await bot.tap("Follow-up check-in", "In 1 day")
     assert "already have a check-in" in bot.text()
     assert len(await bot.rows("SELECT id FROM reminders")) == 1
 
@@ -262,8 +242,7 @@ async def test_the_stretching_reminder_shows_a_stretch(bot):
 
 async def test_buttons_under_the_chart_work_the_first_time(bot):
     await bot.send("/log")
-    await bot.tap("Under a minute")
-    await bot.tap("Mild")
+    await bot.tap("Under a minute", "Mild")
     await bot.send("/diary")
     await settle(bot)
     [photo] = bot.ada.files("photo")

@@ -93,13 +93,15 @@ class ChatClient:
             )
         return matches[0]
 
-    async def tap(self, label: str) -> None:
+    async def tap(self, *labels: str) -> None:
         """Tap the button labelled ``label`` (exact, else a unique case-insensitive substring)
-        on the current screen; assert the bot answered the callback query."""
-        button = self._find_button(label)
-        if button.callback_data is None:
-            raise AssertionError(f"button {button.text!r} is a URL button (url={button.url!r})")
-        await self.tap_data(button.callback_data, self.screen().message_id)
+        on the current screen, then the next label's on the screen that brings, and so on (a
+        path through the menus in one line); assert the bot answered each callback query."""
+        for label in labels:
+            button = self._find_button(label)
+            if button.callback_data is None:
+                raise AssertionError(f"button {button.text!r} is a URL button (url={button.url!r})")
+            await self.tap_data(button.callback_data, self.screen().message_id)
 
     async def tap_data(self, data: str, message_id: int | None = None) -> None:
         """Send a callback query with arbitrary ``data`` (forged or stale taps); by default on
