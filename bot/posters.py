@@ -1,7 +1,7 @@
 """Links and QR codes for print: `python main.py link PAGE` and `python main.py qr PAGE --output FILE`.
 
 A clinic's poster or a pharmacy leaflet carries a QR code of ``https://t.me/<bot>?start=<page>``;
-scanning it opens the bot at that page (see bot/ui/deeplinks.py). The bot's username comes from
+scanning it opens the bot at that page (see bot/services/deeplinks.py). The bot's username comes from
 ``getMe`` with the operator's token, or from ``--username`` with no network at all.
 
 QR codes are made by segno (pure Python, no dependencies, maintained; writes PNG and SVG itself,
@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Final, Literal
 
-from bot.ui import deeplinks
+from bot.services import deeplinks
 from content.model import MAIN_PAGE, Content
 from content.start_parameters import CHECKLIST, DIARY_LOG, LANGUAGE_SEPARATOR
 

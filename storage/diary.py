@@ -291,15 +291,5 @@ def purge(conn: sqlite3.Connection, before: date) -> int:
     return conn.execute("DELETE FROM diary_entries WHERE day < ?", (before.isoformat(),)).rowcount
 
 
-def erase(conn: sqlite3.Connection, user_id: int) -> int:
-    return conn.execute("DELETE FROM diary_entries WHERE user_id = ?", (user_id,)).rowcount
-
-
-def export(conn: sqlite3.Connection, user_id: int) -> list[dict[str, object]]:
-    """The user's entries as plain rows for /mydata (the draft token is ours, not theirs)."""
-    rows = conn.execute(
-        "SELECT id, day, at_when, duration, severity, location, context, logged_at "
-        "FROM diary_entries WHERE user_id = ? ORDER BY day, id",
-        (user_id,),
-    ).fetchall()
-    return [dict(r) for r in rows]
+# What /mydata shows of an entry (the draft token is ours, not theirs).
+EXPORTED = "id, day, at_when, duration, severity, location, context, logged_at"

@@ -69,17 +69,8 @@ def latest(conn: sqlite3.Connection, user_id: int) -> sqlite3.Row | None:
     return row
 
 
-def export(conn: sqlite3.Connection, user_id: int) -> list[dict[str, object]]:
-    rows = conn.execute(
-        "SELECT finished_at, language, outcome, content_version, items FROM checklist_outcomes "
-        "WHERE user_id = ? ORDER BY finished_at",
-        (user_id,),
-    ).fetchall()
-    return [{**dict(r), "items": json.loads(r["items"])} for r in rows]
-
-
-def erase(conn: sqlite3.Connection, user_id: int) -> int:
-    return conn.execute("DELETE FROM checklist_outcomes WHERE user_id = ?", (user_id,)).rowcount
+# What /mydata shows of an outcome (`items`: JSON, shown decoded).
+EXPORTED = "finished_at, language, outcome, content_version, items"
 
 
 def purge_older(conn: sqlite3.Connection, before: int) -> int:

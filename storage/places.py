@@ -62,7 +62,3 @@ def export(conn: sqlite3.Connection, user_id: int) -> list[dict[str, object]]:
     if row is None:
         return []
     return [{"zone": row.zone, "geonameid": row.geonameid, "country": row.country, "labels": dict(row.labels)}]
-
-
-def erase(conn: sqlite3.Connection, user_id: int) -> int:
-    return conn.execute("DELETE FROM user_places WHERE user_id = ?", (user_id,)).rowcount

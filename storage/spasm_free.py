@@ -49,10 +49,6 @@ def export(conn: sqlite3.Connection, user_id: int) -> list[dict[str, object]]:
     return [{"day": r[0], "recorded_at": r[1]} for r in rows]
 
 
-def erase(conn: sqlite3.Connection, user_id: int) -> int:
-    return conn.execute("DELETE FROM diary_free_days WHERE user_id = ?", (user_id,)).rowcount
-
-
 def purge_before(conn: sqlite3.Connection, day: str) -> int:
     """Retention: the same as the diary's entries (DIARY_RETENTION_DAYS)."""
     return conn.execute("DELETE FROM diary_free_days WHERE day < ?", (day,)).rowcount

@@ -8,6 +8,7 @@ declaration, so a new table is one `Table(...)` in its feature and nothing else.
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -16,39 +17,41 @@ Migration = tuple[str, str]  # (name, SQL): named "NNNN_what", applied in name o
 Rows = list[dict[str, object]]
 
 
-def _no_rows(conn: sqlite3.Connection, user_id: int) -> Rows:
-    return []
-
-
-def _nothing(conn: sqlite3.Connection, user_id: int) -> int:
-    return 0
+Export = Callable[[sqlite3.Connection, int], Rows]
+Erase = Callable[[sqlite3.Connection, int], int]
 
 
 @dataclass(frozen=True, slots=True)
 class Table:
+    """A table of rows keyed by `user_id`. By default /mydata shows every column of the user's
+    rows and /delete_my_data (and user retention) deletes them; `columns`, `order_by` and
+    `json_columns` narrow what is shown (leave out what is ours, not theirs: a draft token), and
+    `export_with` / `erase_with` replace either for what one SELECT of its own rows cannot say
+    (a join, rows kept in a second table)."""
+
     name: str
     migrations: tuple[Migration, ...] = ()
-    # The user's rows as plain dicts for /mydata (leave out what is ours, not theirs: tokens).
-    export: Callable[[sqlite3.Connection, int], Rows] = _no_rows
-    # Delete the user's rows; runs before the users row goes (/delete_my_data, retention).
-    erase: Callable[[sqlite3.Connection, int], int] = _nothing
+    columns: str = "*"
+    order_by: str = "rowid"
+    json_columns: tuple[str, ...] = ()  # stored as JSON text, shown as what it encodes
+    export_with: Export | None = None
+    erase_with: Erase | None = None
 
+    def export(self, conn: sqlite3.Connection, user_id: int) -> Rows:
+        """The user's rows as plain dicts, for /mydata."""
+        if self.export_with is not None:
+            return self.export_with(conn, user_id)
+        rows = conn.execute(
+            f"SELECT {self.columns} FROM {self.name} WHERE user_id = ? ORDER BY {self.order_by}",  # noqa: S608
+            (user_id,),
+        ).fetchall()
+        return [{k: json.loads(r[k]) if k in self.json_columns else r[k] for k in r.keys()} for r in rows]  # noqa: SIM118
 
-def user_rows(table: str) -> Callable[[sqlite3.Connection, int], Rows]:
-    """The plain export of a table keyed by user_id: every column of the user's rows."""
-
-    def export(conn: sqlite3.Connection, user_id: int) -> Rows:
-        rows = conn.execute(f"SELECT * FROM {table} WHERE user_id = ?", (user_id,)).fetchall()  # noqa: S608
-        return [dict(r) for r in rows]
-
-    return export
-
-
-def delete_user_rows(table: str) -> Callable[[sqlite3.Connection, int], int]:
-    def erase(conn: sqlite3.Connection, user_id: int) -> int:
-        return conn.execute(f"DELETE FROM {table} WHERE user_id = ?", (user_id,)).rowcount  # noqa: S608
-
-    return erase
+    def erase(self, conn: sqlite3.Connection, user_id: int) -> int:
+        """Delete the user's rows; runs before the users row goes (/delete_my_data, retention)."""
+        if self.erase_with is not None:
+            return self.erase_with(conn, user_id)
+        return conn.execute(f"DELETE FROM {self.name} WHERE user_id = ?", (user_id,)).rowcount  # noqa: S608
 
 
 def schema(*groups: Iterable[Migration]) -> tuple[Migration, ...]:

@@ -8,9 +8,11 @@ from pathlib import Path
 import pytest
 
 from bot.app import FEATURES, codec_of, load_checked_content
+from bot.core.feature import routes
+from bot.core.turn import Turn
 from bot.features.reminders.callbacks import PickTime, SetOffset, Snooze
 from bot.ui import callbacks
-from bot.ui.callbacks import Callback, Vote
+from bot.ui.callbacks import Callback, Codec, Vote
 from content.limits import MAX_CALLBACK_BYTES
 from content.problems import ContentError
 from tests.test_content import copy_content, replace
@@ -23,10 +25,10 @@ parse = CODEC.parse
 
 def _sample(cls: type[Callback], longest: bool) -> Callback:
     values: list[object] = []
-    for field in dataclasses.fields(cls):
-        if field.type in ("int", int):
+    for field, (pattern, read) in zip(dataclasses.fields(cls), cls.WIRE, strict=True):
+        if read is int:
             values.append(10**12 - 1 if longest and field.name in ("reminder_id", "entry_id") else 7)
-        elif field.type in ("bool", bool):
+        elif pattern == callbacks.BOOL:
             values.append(True)
         elif field.name in ("session", "draft"):
             values.append("a1b2c3d4")
@@ -130,3 +132,31 @@ def test_content_a_button_cannot_carry_is_refused(tmp_path: Path) -> None:
     with pytest.raises(ContentError) as info:
         load_checked_content(root)
     assert any("water-intake" in p.message and "button" in p.message for p in info.value.problems)
+
+
+def test_a_route_is_read_from_its_handlers_signature() -> None:
+    async def on_snooze(turn: Turn, cb: Snooze) -> str | None:
+        return None
+
+    async def on_text(turn: Turn, page: str) -> str | None:
+        return None
+
+    [on] = routes(on_snooze)
+    assert on.kind is Snooze and on.route is on_snooze
+    with pytest.raises(TypeError, match="on_text"):
+        routes(on_text)  # type: ignore[arg-type]
+
+
+def test_a_field_a_button_cannot_carry_is_refused_where_it_is_declared() -> None:
+    with pytest.raises(TypeError, match=r"Odd\.when"):
+
+        class Odd(Callback, prefix="zq"):
+            when: float
+
+
+def test_a_base_of_operations_is_not_one() -> None:
+    class _Shared(Callback):
+        reminder_id: int
+
+    with pytest.raises(ValueError, match="_Shared has no prefix"):
+        Codec([_Shared])

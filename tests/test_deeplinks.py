@@ -6,8 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.ui import deeplinks
-from bot.ui.deeplinks import OpenChecklist, OpenDiaryLog, OpenPage, StartLink
+from bot.services import deeplinks
+from bot.services.deeplinks import OpenChecklist, OpenDiaryLog, OpenPage, StartLink
 from content.model import Content
 from content.start_parameters import MAX_LENGTH, is_start_parameter, page_id_problem
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.ui import sharing
+from bot.features.sharing import inline as sharing
 from bot.ui.keyboards import page_screen
 from content.model import MAIN_PAGE, Content
 from content.telegram_html import parse_html, utf16_len

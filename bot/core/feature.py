@@ -9,6 +9,8 @@ package and one line in FEATURES; nothing else learns its name.
 
 from __future__ import annotations
 
+import inspect
+import typing
 from collections.abc import Awaitable, Callable, Coroutine, Iterable
 from dataclasses import dataclass
 from enum import Enum
@@ -41,6 +43,21 @@ class On(Generic[C]):
 
     kind: type[C]
     route: Route[C]
+
+
+def routes(*handlers: Route[Any]) -> tuple[On[Any], ...]:
+    """Each handler routed for the operation its signature names (`async def on_when(turn: Turn,
+    cb: LogWhen)` takes LogWhen): the route is read from the type it already declares, so the two
+    cannot disagree, and the codec refuses a class routed twice when the wiring collects them."""
+    routed: list[On[Any]] = []
+    for handler in handlers:
+        hints = typing.get_type_hints(handler)
+        names = [n for n in inspect.signature(handler).parameters]
+        kind = hints.get(names[1]) if len(names) == 2 else None
+        if not (isinstance(kind, type) and issubclass(kind, Callback)):
+            raise TypeError(f"{getattr(handler, '__qualname__', handler)} is not (turn, callback) with a Callback type")
+        routed.append(On(kind, handler))
+    return tuple(routed)
 
 
 # A command's, a message's or a text claim's handler: the update's Turn, built by the wiring.

@@ -37,6 +37,21 @@ class Turn:
     chat: Chat | None
 
     @property
+    def user_id(self) -> int:
+        """The user's id. Every button and every private message has a user; only a channel post
+        has none, and no handler is offered one (the wiring's filters are PRIVATE)."""
+        if self.user is None:  # pragma: no cover - the filters keep such updates out
+            raise LookupError("this update has no user")
+        return self.user.id
+
+    @property
+    def chat_id(self) -> int:
+        """The chat to answer in (every update a feature handles has one)."""
+        if self.chat is None:  # pragma: no cover - the filters keep such updates out
+            raise LookupError("this update has no chat")
+        return self.chat.id
+
+    @property
     def bot(self) -> Bot:
         return self.ctx.bot
 

@@ -20,33 +20,88 @@ this codec (p, l, c, h) are kept, so buttons already in users' chats keep workin
 from __future__ import annotations
 
 import re
+import typing
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, fields
 from types import MappingProxyType
-from typing import ClassVar
+from typing import Annotated, Any, ClassVar, dataclass_transform
 
 from content.limits import MAX_CALLBACK_BYTES
 from content.model import ACTIONS
 from content.problems import Problem
 
-# Field patterns the operations share (a feature's own ones live beside its classes).
-TOKEN = r"[a-z0-9_]{1,24}"  # noqa: S105 - an identifier pattern, not a secret
-SESSION = r"[a-z0-9]{6,12}"  # a checklist run id (the checklist makes 8 hex digits)
-PATH = r"[0-9a-fynu]{0,16}"  # a checklist's answers so far (content.triage: at most 11 characters)
-LONGEST_PATH = "y" * 16  # the longest PATH, for the content checks (the features' static_callbacks)
-ID = r"\d{1,12}"
-BOOL = r"[01]"
-
 
 @dataclass(frozen=True, slots=True)
+class Wire:
+    """What a field may look like on the wire (a regular expression), for `Annotated` types."""
+
+    pattern: str
+
+
+# A field's type says what it may carry: plain `str` is a TOKEN, `int` an ID, `bool` "0"/"1";
+# an `Annotated[..., Wire(...)]` alias says anything narrower or wider (a feature's own ones live
+# beside its classes).
+TOKEN = r"[a-z0-9_]{1,24}"  # noqa: S105 - an identifier pattern, not a secret
+ID = r"\d{1,12}"
+BOOL = r"[01]"
+SESSION = r"[a-z0-9]{6,12}"  # a checklist run id (the checklist makes 8 hex digits)
+Session = Annotated[str, Wire(SESSION)]
+Path = Annotated[str, Wire(r"[0-9a-fynu]{0,16}")]  # a checklist's answers so far (content.triage: at most 11)
+LONGEST_PATH = "y" * 16  # the longest Path, for the content checks (the features' static_callbacks)
+ReportForm = Annotated[str, Wire("pdf|text")]
+MaybeSession = Annotated[str, Wire(f"|{SESSION}")]
+_DEFAULT_WIRE: Mapping[type, str] = MappingProxyType({str: TOKEN, int: ID, bool: BOOL})
+
+_Reader = Callable[[str], object]
+
+
+def _bool(raw: str) -> bool:
+    return raw == "1"
+
+
+def _wire(cls: type) -> tuple[tuple[str, _Reader], ...]:
+    """Each field's pattern and reader, from its type (worked out once per class, not per tap)."""
+    hints = typing.get_type_hints(cls, include_extras=True)
+    shape: list[tuple[str, _Reader]] = []
+    for field in fields(cls):
+        hint = hints[field.name]
+        annotated = typing.get_origin(hint) is Annotated
+        base = typing.get_args(hint)[0] if annotated else hint
+        wires = [m.pattern for m in getattr(hint, "__metadata__", ()) if isinstance(m, Wire)]
+        if base not in _DEFAULT_WIRE:
+            raise TypeError(f"{cls.__name__}.{field.name}: a button carries only str, int or bool")
+        shape.append((wires[0] if wires else _DEFAULT_WIRE[base], _bool if base is bool else base))
+    return tuple(shape)
+
+
+@dataclass_transform(frozen_default=True)
 class Callback:
+    """One operation a button carries. A subclass is a frozen dataclass: given `prefix=`, an
+    operation the codec routes; without it, a base sharing fields between operations (the three
+    check-in answers, a checklist run's buttons). A field's type is its wire pattern:
+
+        class Snooze(Callback, prefix="rn"):
+            reminder_id: int
+            snooze: str
+    """
+
+    __slots__ = ()
     PREFIX: ClassVar[str]
-    PATTERNS: ClassVar[tuple[str, ...]] = ()
+    WIRE: ClassVar[tuple[tuple[str, _Reader], ...]]  # each field's pattern and reader, in order
+
+    def __init_subclass__(cls, *, prefix: str | None = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        # Without slots: dataclass(slots=True) returns a new class, which __init_subclass__
+        # cannot put in the old one's place (an instance's __dict__ costs nothing we measure).
+        dataclass(frozen=True)(cls)
+        if prefix is not None:
+            cls.PREFIX = prefix
+            cls.WIRE = _wire(cls)
 
     def encode(self) -> str:
         # __match_args__ is the dataclass's field names in order; dataclasses.fields() would
         # rebuild its tuple for every button, and a checklist step encodes five.
-        names: tuple[str, ...] = self.__match_args__
+        names: tuple[str, ...] = getattr(self, "__match_args__", ())
         if not names:
             return self.PREFIX
         return ":".join([self.PREFIX, *(_text(getattr(self, name)) for name in names)])
@@ -61,142 +116,106 @@ def _text(value: object) -> str:
 # --- menu ------------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Nav(Callback):
+class Nav(Callback, prefix="p"):
     """Show a content page."""
 
-    PREFIX = "p"
-    PATTERNS = (TOKEN,)
     page: str
 
 
-@dataclass(frozen=True, slots=True)
-class NavFrom(Callback):
+class NavFrom(Callback, prefix="pf"):
     """Show a content page reached from another page's cross-reference: Back returns there."""
 
-    PREFIX = "pf"
-    PATTERNS = (TOKEN, TOKEN)
     page: str
     origin: str
 
 
-@dataclass(frozen=True, slots=True)
-class NavResult(Callback):
+class NavResult(Callback, prefix="pr"):
     """Show a content page opened from search results: Back returns to the results."""
 
-    PREFIX = "pr"
-    PATTERNS = (TOKEN,)
     page: str
 
 
-@dataclass(frozen=True, slots=True)
-class BackToResults(Callback):
+class BackToResults(Callback, prefix="sr"):
     """'‹ Back to results': the user's last search results again."""
 
-    PREFIX = "sr"
 
-
-@dataclass(frozen=True, slots=True)
-class Vote(Callback):
+class Vote(Callback, prefix="h"):
     """'Was this helpful?' on a page."""
 
-    PREFIX = "h"
-    PATTERNS = (TOKEN, BOOL)
     page: str
     helpful: bool
 
 
-@dataclass(frozen=True, slots=True)
-class OpenLanguage(Callback):
-    PREFIX = "al"
+class OpenLanguage(Callback, prefix="al"):
+    """The language chooser."""
 
 
-@dataclass(frozen=True, slots=True)
-class OpenHelp(Callback):
-    PREFIX = "ah"
+class OpenHelp(Callback, prefix="ah"):
+    """/help, from a button."""
 
 
 # --- privacy ---------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class OpenPrivacy(Callback):
-    PREFIX = "ap"
+class OpenPrivacy(Callback, prefix="ap"):
+    """/privacy, from a button: what is kept, /mydata and /delete_my_data."""
 
 
 # --- checklist -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class StartChecklist(Callback):
-    PREFIX = "ac"
+class StartChecklist(Callback, prefix="ac"):
+    """A new "Should I see a doctor?" checklist run."""
 
 
 # --- reminders -------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class OpenReminders(Callback):
-    PREFIX = "ar"
+class OpenReminders(Callback, prefix="ar"):
+    """/reminders, from a button: the user's reminders and what can be added."""
 
 
-@dataclass(frozen=True, slots=True)
-class AddFollowup(Callback):
+class AddFollowup(Callback, prefix="rf"):
     """Ask when to check in; a finished checklist run, if any, gives the check-in its reasons.
     new: below the tapped message (the checklist's advice stays on screen) rather than in its place."""
 
-    PREFIX = "rf"
-    PATTERNS = (BOOL, PATH)
     new: bool = False
-    path: str = ""  # from the checklist's result: its answers, which the check-in follows up
+    path: Path = ""  # from the checklist's result: its answers, which the check-in follows up
 
 
-@dataclass(frozen=True, slots=True)
-class PickKind(Callback):
-    PREFIX = "rk"
-    PATTERNS = (TOKEN,)
+class PickKind(Callback, prefix="rk"):
+    """A daily reminder of this kind (content's `daily_kinds`): its time next."""
+
     kind: str
 
 
 # --- diary -----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class StartLog(Callback):
+class StartLog(Callback, prefix="gl"):
     """'Log a spasm': a new draft. new: below the tapped message (a check-in, a daily prompt,
     the checklist's outcome stay in the chat) rather than in its place (the menu)."""
 
-    PREFIX = "gl"
-    PATTERNS = (BOOL,)
     new: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class OpenDiary(Callback):
+class OpenDiary(Callback, prefix="gy"):
     """The last 30 days in words and as a chart."""
 
-    PREFIX = "gy"
 
-
-@dataclass(frozen=True, slots=True)
-class NoSpasmsToday(Callback):
+class NoSpasmsToday(Callback, prefix="gn"):
     """The daily 'Did you have spasms today?' prompt's one-tap 'no': a spasm-free day recorded
     (`yesterday`: asked in the morning, about the day before)."""
 
-    PREFIX = "gn"
-    PATTERNS = (BOOL,)
     yesterday: bool = False
 
 
-@dataclass(frozen=True, slots=True)
-class DoctorReport(Callback):
+class DoctorReport(Callback, prefix="gr"):
     """The report for the doctor, as a PDF or as text: from /diary (no session) or from a
     checklist's result (its run's session, so the report says when those answers are gone)."""
 
-    PREFIX = "gr"
-    PATTERNS = ("pdf|text", f"|{SESSION}")
-    form: str  # "pdf" or "text"
-    session: str = ""
+    form: ReportForm  # "pdf" or "text"
+    session: MaybeSession = ""
 
 
 # --- page actions ----------------------------------------------------------------------------
@@ -215,17 +234,6 @@ ACTION_CALLBACKS: Mapping[str, Callback] = MappingProxyType(
 )
 
 
-_Reader = Callable[[str], object]
-
-
-def _bool(raw: str) -> bool:
-    return raw == "1"
-
-
-def _reader(kind: object) -> _Reader:
-    return int if kind in ("int", int) else _bool if kind in ("bool", bool) else str
-
-
 class Codec:
     """The parser of a set of operations: the wiring builds one from every feature's declared
     callbacks (a feature's own classes included), so a new feature's buttons need no edit here.
@@ -234,17 +242,17 @@ class Codec:
     def __init__(self, kinds: Iterable[type[Callback]]) -> None:
         by_prefix: dict[str, type[Callback]] = {}
         for cls in kinds:
+            if not hasattr(cls, "WIRE"):
+                raise ValueError(f"{cls.__name__} has no prefix: a base of operations, not one")
             if cls.PREFIX in by_prefix:
                 raise ValueError(f"callback prefix {cls.PREFIX!r} is used twice")
-            if len(cls.PATTERNS) != len(fields(cls)):
-                raise ValueError(f"{cls.__name__} needs one pattern per field")
             by_prefix[cls.PREFIX] = cls
         self.kinds: Mapping[str, type[Callback]] = MappingProxyType(by_prefix)
         self._shapes: dict[str, tuple[type[Callback], re.Pattern[str], tuple[_Reader, ...]]] = {
             prefix: (
                 cls,
-                re.compile("^" + re.escape(prefix) + "".join(f":({p})" for p in cls.PATTERNS) + "$"),
-                tuple(_reader(f.type) for f in fields(cls)),
+                re.compile("^" + re.escape(prefix) + "".join(f":({p})" for p, _ in cls.WIRE) + "$"),
+                tuple(read for _, read in cls.WIRE),
             )
             for prefix, cls in by_prefix.items()
         }

@@ -8,8 +8,8 @@ from typing import Any, NamedTuple
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, TelegramObject
 
+from bot.infra.services import BotContext
 from bot.ui.callbacks import ACTION_CALLBACKS, BackToResults, Callback, Nav, NavFrom, Vote
-from bot.ui.sharing import share_query
 from content.model import MAIN_PAGE, Content
 
 
@@ -22,7 +22,7 @@ class Button(NamedTuple):
 
 class ShareButton(NamedTuple):
     """A Share button: the user picks a person or a group, and `@bot <query>` is typed there
-    (switch_inline_query_chosen_chat; bot/ui/sharing.py answers the inline query)."""
+    (switch_inline_query_chosen_chat; the sharing feature answers the inline query)."""
 
     text: str
     query: str
@@ -178,3 +178,14 @@ def _build_page_screen(
             label = content.freetext.message(lang, "btn_results") if isinstance(back, BackToResults) else None
             keyboard.append([button(label or content.text(lang, "btn.back"), back), main_menu_button(content, lang)])
     return Screen(text, markup(keyboard))
+
+
+def can_share(ctx: BotContext) -> bool:
+    """Whether pages get a Share button: only with inline mode on (@BotFather /setinline, seen
+    in getMe at start-up); without it the button would open inline mode and nothing would answer."""
+    return ctx.bot.bot.supports_inline_queries is True
+
+
+def share_query(content: Content, page_id: str, lang: str) -> str:
+    """What the Share button types after @bot: the page's title, which :func:`answer` puts first."""
+    return content.pages[page_id].text[lang].title

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.ui.callbacks import Callback
 
 
-@dataclass(frozen=True, slots=True)
-class ToyAgain(Callback):
-    PREFIX = "zz"
+class ToyAgain(Callback, prefix="zz"):
+    """ "Again": the toy counts one more."""

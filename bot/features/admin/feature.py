@@ -26,7 +26,7 @@ async def stats_command(turn: Turn) -> None:
     services = turn.services
     await services.flush()  # counters still queued (the checklist's ride with the next commit)
     snap = await services.db.read(stats.snapshot, services.now())
-    content = services.content
+    content = turn.content
 
     def line(key: str, **values: object) -> str:
         return content.text(turn.lang, f"admin.stats_{key}", **values)
@@ -75,7 +75,7 @@ async def reload_content(services: Services, app: BotApp) -> tuple[bool, str]:
 async def reload_command(turn: Turn) -> None:
     services = turn.services
     ok, detail = await reload_content(services, turn.ctx.application)
-    content = services.content
+    content = turn.content
     if ok:
         text = content.text(turn.lang, "admin.reloaded", summary=escape(detail))
     else:

@@ -3,67 +3,53 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import Annotated
 
-from bot.ui.callbacks import LONGEST_PATH, PATH, SESSION, Callback
+from bot.ui.callbacks import LONGEST_PATH, Callback, Path, Session, Wire
 from content.model import Content
 
-
-@dataclass(frozen=True, slots=True)
-class Step(Callback):
-    """A checklist answer. `path`: the answers so far (content.triage.encode_path), so the step
-    needs no stored state; `session` ties it to one run, so an ended run's buttons are known."""
-
-    PREFIX = "cs"
-    PATTERNS = (SESSION, PATH, r"[0-9a-fynu]{1,2}")
-    session: str
-    path: str
-    choice: str  # an audience's index, y / n / u, or the ticked contexts as a hex bit mask
+Answer = Annotated[str, Wire(r"[0-9a-fynu]{1,2}")]  # an audience's index, y / n / u, or a hex bit mask
+Mask = Annotated[int, Wire(r"\d{1,3}")]  # the ticked context options (8 at most: 255)
 
 
-@dataclass(frozen=True, slots=True)
-class ContextTick(Callback):
+class _OfRun(Callback):
+    """A button of one run: `session` ties it to that run, so an ended run's buttons are known."""
+
+    session: Session
+
+
+class _AtPath(_OfRun):
+    """`path`: the answers so far (content.triage.encode_path), so a step needs no stored state."""
+
+    path: Path
+
+
+class Step(_AtPath, prefix="cs"):
+    """A checklist answer."""
+
+    choice: Answer
+
+
+class ContextTick(_AtPath, prefix="ct"):
     """Tick or untick a context option: the same screen again, with the options now ticked."""
 
-    PREFIX = "ct"
-    PATTERNS = (SESSION, PATH, r"\d{1,3}")
-    session: str
-    path: str
-    mask: int
+    mask: Mask
 
 
-@dataclass(frozen=True, slots=True)
-class ChecklistBack(Callback):
+class ChecklistBack(_AtPath, prefix="kb"):
     """Back to the screen the answers in `path` lead to (one answer fewer than the screen shown)."""
 
-    PREFIX = "kb"
-    PATTERNS = (SESSION, PATH)
-    session: str
-    path: str
+
+class ChecklistSummary(_AtPath, prefix="ks"):
+    """Send the run's answers as plain text a user can forward to their doctor."""
 
 
-@dataclass(frozen=True, slots=True)
-class ChecklistCancel(Callback):
-    PREFIX = "kc"
-    PATTERNS = (SESSION,)
-    session: str
+class ChecklistCancel(_OfRun, prefix="kc"):
+    """Stop the run (its answers are not kept)."""
 
 
-@dataclass(frozen=True, slots=True)
-class ChecklistRestart(Callback):
-    PREFIX = "kr"
-    PATTERNS = (SESSION,)
-    session: str
-
-
-@dataclass(frozen=True, slots=True)
-class ChecklistSummary(Callback):
-    """Send the run's answers as plain text a user can forward to their doctor (`path`: the answers)."""
-
-    PREFIX = "ks"
-    PATTERNS = (SESSION, PATH)
-    session: str
-    path: str
+class ChecklistRestart(_OfRun, prefix="kr"):
+    """Start again from the first screen, in a new message (the advice above stays on screen)."""
 
 
 def static_callbacks(content: Content) -> Iterator[Callback]:

@@ -2,21 +2,12 @@
 
 from __future__ import annotations
 
-from bot.core.feature import Chore, Command, Feature, On, TextClaim
+from bot.core.feature import Chore, Command, Feature, TextClaim, routes
+from bot.features.checklist import callbacks as cb
 from bot.features.checklist import handlers as h
-from bot.features.checklist.callbacks import (
-    ChecklistBack,
-    ChecklistCancel,
-    ChecklistRestart,
-    ChecklistSummary,
-    ContextTick,
-    Step,
-    static_callbacks,
-)
-from bot.ui.callbacks import StartChecklist
 from bot.ui.screens import NEW_TEXT
 from storage import checklists, outcomes
-from storage.tables import Table, delete_user_rows, user_rows
+from storage.tables import Table
 
 IDLE_SECONDS = h.IDLE_SECONDS
 
@@ -25,26 +16,19 @@ FEATURE = Feature(
     commands=(Command("check", h.check_command, listed=3),),
     # Text while a question is open answers it ("yes", "no", "non so") or re-asks; never a search.
     claims=(TextClaim(20, NEW_TEXT, h.text_mid_checklist),),
-    static_callbacks=static_callbacks,
-    callbacks=(
-        On(StartChecklist, h.on_start_button),
-        On(Step, h.on_step),
-        On(ContextTick, h.on_tick),
-        On(ChecklistBack, h.on_back),
-        On(ChecklistCancel, h.on_cancel),
-        On(ChecklistRestart, h.on_restart),
-        On(ChecklistSummary, h.on_summary),
-    ),
+    static_callbacks=cb.static_callbacks,
+    callbacks=routes(h.on_start_button, h.on_step, h.on_tick, h.on_back, h.on_cancel, h.on_restart, h.on_summary),
     # Every minute: a run idle for IDLE_SECONDS (30 min) closes at most a minute late.
     chores=(Chore("checklist-expiry", 60.0, h.expire_idle), Chore("outcome-retention", 3600.0, h.purge_outcomes)),
     tables=(
-        Table(
-            "checklist_sessions",
-            checklists.MIGRATIONS,
-            export=user_rows("checklist_sessions"),
-            erase=delete_user_rows("checklist_sessions"),
-        ),
+        Table("checklist_sessions", checklists.MIGRATIONS),
         # Every finished checklist with the words that produced it (issue 21: traceability).
-        Table("checklist_outcomes", outcomes.MIGRATIONS, export=outcomes.export, erase=outcomes.erase),
+        Table(
+            "checklist_outcomes",
+            outcomes.MIGRATIONS,
+            columns=outcomes.EXPORTED,
+            order_by="finished_at",
+            json_columns=("items",),
+        ),
     ),
 )

@@ -76,7 +76,7 @@ async def _show(
     restart: bool = False,
 ) -> None:
     services = turn.services
-    content = services.content
+    content = turn.content
     hit = content.triage.at(path)
     state = hit[1] if hit else content.triage.step({})
     if isinstance(state, Result):
@@ -115,10 +115,9 @@ async def _run_of(turn: Turn, session: str, lang: str) -> ChecklistRun | None:
     """The run a button belongs to. None (with the menu shown) when the user has started another
     since; a run the bot no longer holds (a restart, the expiry) goes on from the button's path."""
     services = turn.services
-    assert turn.user is not None
-    run = await _current(services, turn.user.id)
+    run = await _current(services, turn.user_id)
     if run is not None and run.session != session:
-        await turn.show(main_screen(services.content, lang))
+        await turn.show(main_screen(turn.content, lang))
         return None
     return run or _new_run(turn, lang, services.now(), session)
 
@@ -130,13 +129,12 @@ def _message_id(update: Update) -> int | None:
 
 async def check_command(turn: Turn) -> None:
     """/check: a new checklist; after leaving one mid-way, where it was, said so, with Start over."""
-    assert turn.user is not None
     services = turn.services
-    run = await _current(services, turn.user.id)
+    run = await _current(services, turn.user_id)
     if run is not None and run.outcome is None and run.answers:
         lang = turn.lang
-        path = encode_path(services.content.triage, run.as_dict)
-        resumed = services.content.text(lang, "triage.resumed") + "\n\n"
+        path = encode_path(turn.content.triage, run.as_dict)
+        resumed = turn.content.text(lang, "triage.resumed") + "\n\n"
         await _show(turn, run, path, lang, new_message=True, prefix=resumed, restart=True)
         return
     await begin(turn, new_message=True)
@@ -150,7 +148,7 @@ async def on_start_button(turn: Turn, _: StartChecklist) -> str | None:
 async def _advance(turn: Turn, run: ChecklistRun, path: str, lang: str, *, typed: bool = False) -> None:
     """The answer that makes `path` is given: remember it, and show where it leads."""
     services = turn.services
-    hit = services.content.triage.at(path)
+    hit = turn.content.triage.at(path)
     assert hit is not None
     answers, state = hit
     outcome = state.level if isinstance(state, Result) else None
@@ -185,8 +183,7 @@ def _choice(triage: Triage, ask: Ask, code: str) -> str | None:
 
 
 async def on_step(turn: Turn, cb: Step) -> str | None:
-    services = turn.services
-    content = services.content
+    content = turn.content
     triage = content.triage
     lang = turn.lang
     hit = triage.at(cb.path)
@@ -203,14 +200,14 @@ async def on_step(turn: Turn, cb: Step) -> str | None:
 
 async def on_tick(turn: Turn, cb: ContextTick) -> str | None:
     """A context option ticked or unticked: the same screen in the same message, new ticks."""
-    triage = turn.services.content.triage
+    triage = turn.content.triage
     hit = triage.at(cb.path)
     ok = hit is not None and isinstance(hit[1], Ask) and hit[1].screen.kind == CONTEXT
     return await _redraw(turn, cb.session, cb.path, ok and not cb.mask >> len(triage.contexts), mask=cb.mask)
 
 
 async def on_back(turn: Turn, cb: ChecklistBack) -> str | None:
-    hit = turn.services.content.triage.at(cb.path)
+    hit = turn.content.triage.at(cb.path)
     return await _redraw(turn, cb.session, cb.path, hit is not None and isinstance(hit[1], Ask))
 
 
@@ -222,8 +219,8 @@ async def _redraw(turn: Turn, session: str, path: str, ok: bool, *, mask: int = 
     lang = turn.lang
     run = await _run_of(turn, session, lang)
     if run is None:
-        return services.content.text(lang, "alerts.checklist_ended")
-    hit = services.content.triage.at(path)
+        return turn.content.text(lang, "alerts.checklist_ended")
+    hit = turn.content.triage.at(path)
     answers = tuple(hit[0].items()) if hit else ()
     run = replace(run, answers=answers, outcome=None, updated_at=services.now())
     services.checklists.remember(run)
@@ -233,10 +230,9 @@ async def _redraw(turn: Turn, session: str, path: str, ok: bool, *, mask: int = 
 
 async def on_cancel(turn: Turn, cb: ChecklistCancel) -> str | None:
     services = turn.services
-    content = services.content
-    assert turn.user is not None
+    content = turn.content
     lang = turn.lang
-    run = await _current(services, turn.user.id)
+    run = await _current(services, turn.user_id)
     if run is not None and run.session == cb.session:
         services.checklists.drop(run.user_id)
     await turn.show(main_screen(content, lang, content.text(lang, "checklist.cancelled") + "\n\n"))
@@ -284,9 +280,9 @@ async def text_mid_checklist(turn: Turn) -> None:
     """Text while a question is open: "yes", "no", "non so" answer it; anything else re-asks."""
     assert turn.user is not None and turn.update.message is not None
     services = turn.services
-    content = services.content
+    content = turn.content
     triage = content.triage
-    run = await _current(services, turn.user.id)
+    run = await _current(services, turn.user_id)
     if run is None or run.outcome is not None:
         return  # not in a checklist: let search have it
     lang = turn.lang

@@ -4,9 +4,9 @@ features' messages carry, are in bot/ui/callbacks.py)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import Annotated
 
-from bot.ui.callbacks import Callback
+from bot.ui.callbacks import Callback, Wire
 from content.model import Content
 
 # The log flow keeps its draft in the buttons, not in memory: each step's buttons carry the
@@ -14,97 +14,70 @@ from content.model import Content
 # double tap, a retried update or a restart in between still makes one entry. The saved entry is
 # named by that draft id too (undo, where, what), so its buttons need not wait for its row id.
 
-DRAFT = r"[a-z0-9]{8}"
-CHOICE = r"[a-z0-9_]{1,12}"  # a diary choice id (content/diary.py refuses longer ones)
+Draft = Annotated[str, Wire(r"[a-z0-9]{8}")]
+Choice = Annotated[str, Wire(r"[a-z0-9_]{1,12}")]  # a diary choice id (content/diary.py refuses longer ones)
 
 
-@dataclass(frozen=True, slots=True)
-class LogWhen(Callback):
+class _OfDraft(Callback):
+    draft: Draft
+
+
+class _When(_OfDraft):
+    when: Choice
+
+
+class _Duration(_When):
+    duration: Choice
+
+
+class LogWhen(_OfDraft, prefix="gw"):
     """Change 'when' on the first step (it starts at 'now', so the common case is 3 taps)."""
 
-    PREFIX = "gw"
-    PATTERNS = (DRAFT, CHOICE)
-    draft: str
-    when: str
+    when: Choice
 
 
-@dataclass(frozen=True, slots=True)
-class LogDuration(Callback):
-    PREFIX = "gd"
-    PATTERNS = (DRAFT, CHOICE, CHOICE)
-    draft: str
-    when: str
-    duration: str
+class LogDuration(_When, prefix="gd"):
+    """The second step's answer: the severity question next."""
+
+    duration: Choice
 
 
-@dataclass(frozen=True, slots=True)
-class LogSeverity(Callback):
+class LogSeverity(_Duration, prefix="gs"):
     """The last required answer: saves the entry."""
 
-    PREFIX = "gs"
-    PATTERNS = (DRAFT, CHOICE, CHOICE, CHOICE)
-    draft: str
-    when: str
-    duration: str
-    severity: str
+    severity: Choice
 
 
-@dataclass(frozen=True, slots=True)
-class LogCancel(Callback):
-    PREFIX = "gc"
-    PATTERNS = (DRAFT,)
-    draft: str
+class LogCancel(_OfDraft, prefix="gc"):
+    """Stop logging: nothing is saved."""
 
 
-@dataclass(frozen=True, slots=True)
-class AskWhere(Callback):
-    PREFIX = "ga"
-    PATTERNS = (DRAFT,)
-    draft: str
+class AskWhere(_OfDraft, prefix="ga"):
+    """The saved entry's optional "where" question."""
 
 
-@dataclass(frozen=True, slots=True)
-class SetWhere(Callback):
-    PREFIX = "gp"
-    PATTERNS = (DRAFT, CHOICE)
-    draft: str
-    location: str
+class SetWhere(_OfDraft, prefix="gp"):
+    location: Choice
 
 
-@dataclass(frozen=True, slots=True)
-class AskWhat(Callback):
-    PREFIX = "gq"
-    PATTERNS = (DRAFT,)
-    draft: str
+class AskWhat(_OfDraft, prefix="gq"):
+    """The saved entry's optional "what were you doing" question."""
 
 
-@dataclass(frozen=True, slots=True)
-class SetWhat(Callback):
-    PREFIX = "gx"
-    PATTERNS = (DRAFT, CHOICE)
-    draft: str
-    context: str
+class SetWhat(_OfDraft, prefix="gx"):
+    context: Choice
 
 
-@dataclass(frozen=True, slots=True)
-class ShowEntry(Callback):
+class ShowEntry(_OfDraft, prefix="gv"):
     """Back to a saved entry's confirmation (the 'Done' of its optional questions)."""
 
-    PREFIX = "gv"
-    PATTERNS = (DRAFT,)
-    draft: str
+
+class UndoEntry(_OfDraft, prefix="gu"):
+    """Undo a saved entry (it is deleted)."""
 
 
-@dataclass(frozen=True, slots=True)
-class UndoEntry(Callback):
-    PREFIX = "gu"
-    PATTERNS = (DRAFT,)
-    draft: str
-
-
-@dataclass(frozen=True, slots=True)
-class ExportDiary(Callback):
-    PREFIX = "ge"
+class ExportDiary(Callback, prefix="ge"):
+    """The diary as a CSV file."""
 
 
 def static_callbacks(content: Content) -> Iterator[Callback]:

@@ -13,7 +13,7 @@ from bot.core.turn import Turn
 from bot.features.diary.callbacks import ExportDiary
 from bot.features.diary.export import COLUMNS, ENCODING, CsvLabels, CsvWriter
 from bot.features.diary.screens import fill_in, words_of
-from bot.features.diary.state import state_of, user_id_of
+from bot.features.diary.state import state_of
 from bot.services import diary as diary_facts
 from bot.services.diary import local_today
 from bot.ui.dates import zone_of
@@ -63,10 +63,9 @@ async def export(turn: Turn) -> str | None:
     """Every entry as a CSV document, written page by page to a temporary file and sent from it:
     neither the rows nor the file are ever whole in memory."""
     services = turn.services
-    content = services.content
-    user_id = user_id_of(turn.update)
-    chat = turn.chat
-    assert chat is not None
+    content = turn.content
+    user_id = turn.user_id
+    chat_id = turn.chat_id
     lang = turn.lang
     words = words_of(content, lang)
     state = state_of(turn.ctx.application)
@@ -99,7 +98,7 @@ async def export(turn: Turn) -> str | None:
         name = fill_in(words.csv_filename, date=local_today(services, cached.timezone).isoformat())
         with open(path, "rb") as f:  # noqa: ASYNC230 - PTB reads the open file while uploading
             await turn.bot.send_document(
-                chat.id, f, filename=name, caption=words.message("export_caption", count=writer.rows)
+                chat_id, f, filename=name, caption=words.message("export_caption", count=writer.rows)
             )
     finally:
         state.exporting.discard(user_id)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.core.feature import Chore, Command, Feature, On, TextClaim
+from bot.core.feature import Chore, Command, Feature, TextClaim, routes
 from bot.features.diary import callbacks as cb
 from bot.features.diary import export_flow, overview, report_flow, retention, state
 from bot.features.diary import handlers as h
-from bot.ui.callbacks import DoctorReport, NoSpasmsToday, OpenDiary, StartLog
+from bot.ui.callbacks import OpenDiary, StartLog
 from bot.ui.screens import NEW_TEXT
 from storage import diary, spasm_free
 from storage.tables import Table
@@ -21,27 +21,27 @@ FEATURE = Feature(
     claims=(TextClaim(10, NEW_TEXT, h.text_mid_log),),
     state=state.DiaryState,
     tables=(
-        Table("diary_entries", diary.MIGRATIONS, export=diary.export, erase=diary.erase),
+        Table("diary_entries", diary.MIGRATIONS, columns=diary.EXPORTED, order_by="day, id"),
         # "No spasms today": a spasm-free day, told apart from a forgotten one.
-        Table(spasm_free.TABLE, (spasm_free.MIGRATION,), export=spasm_free.export, erase=spasm_free.erase),
+        Table(spasm_free.TABLE, (spasm_free.MIGRATION,), export_with=spasm_free.export),
     ),
     static_callbacks=cb.static_callbacks,
-    callbacks=(
-        On(StartLog, h.on_start),
-        On(cb.LogWhen, h.on_when),
-        On(cb.LogDuration, h.on_duration),
-        On(cb.LogSeverity, h.on_severity),
-        On(cb.LogCancel, h.on_cancel),
-        On(cb.ShowEntry, h.on_show_entry),
-        On(cb.AskWhere, h.on_ask_where),
-        On(cb.SetWhere, h.on_set_where),
-        On(cb.AskWhat, h.on_ask_what),
-        On(cb.SetWhat, h.on_set_what),
-        On(cb.UndoEntry, h.on_undo),
-        On(OpenDiary, overview.on_open_diary),
-        On(cb.ExportDiary, export_flow.on_export),
-        On(DoctorReport, report_flow.on_report),
-        On(NoSpasmsToday, h.on_no_spasms),
+    callbacks=routes(
+        h.on_start,
+        h.on_when,
+        h.on_duration,
+        h.on_severity,
+        h.on_cancel,
+        h.on_show_entry,
+        h.on_ask_where,
+        h.on_set_where,
+        h.on_ask_what,
+        h.on_set_what,
+        h.on_undo,
+        overview.on_open_diary,
+        export_flow.on_export,
+        report_flow.on_report,
+        h.on_no_spasms,
     ),
     chores=(Chore("diary-retention", retention.PURGE_EVERY, retention.purge_old),),
     stops=(state.stop,),

@@ -30,7 +30,7 @@ from bot.features.diary.callbacks import (
     UndoEntry,
 )
 from bot.features.diary.screens import detail_screen, first_screen, saved_screen, severity_screen, words_of
-from bot.features.diary.state import in_log, mark_closed, mark_open, user_id_of
+from bot.features.diary.state import in_log, mark_closed, mark_open
 from bot.services import diary as diary_facts
 from bot.services.diary import local_today
 from bot.services.local_time import zone_for
@@ -47,7 +47,7 @@ log = logging.getLogger(__name__)
 
 
 async def _start(turn: Turn, *, new: bool, prefix: str = "") -> None:
-    mark_open(turn.ctx, user_id_of(turn.update))
+    mark_open(turn.ctx, turn.user_id)
     await turn.show(first_screen(turn.content, turn.lang, secrets.token_hex(4), "now", prefix), new=new)
 
 
@@ -72,7 +72,7 @@ async def on_when(turn: Turn, cb: LogWhen) -> str | None:
     content = turn.content
     if not _valid(content, "when", cb.when):
         return await _restart_stale(turn)
-    mark_open(turn.ctx, user_id_of(turn.update))
+    mark_open(turn.ctx, turn.user_id)
     if _tapped_selected(turn.update):
         return None  # "● Just now" again: the screen is already right, no edit to make
     await turn.show(first_screen(content, turn.lang, cb.draft, cb.when))
@@ -95,7 +95,7 @@ async def on_duration(turn: Turn, cb: LogDuration) -> str | None:
     content = turn.content
     if not (_valid(content, "when", cb.when) and _valid(content, "duration", cb.duration)):
         return await _restart_stale(turn)
-    mark_open(turn.ctx, user_id_of(turn.update))
+    mark_open(turn.ctx, turn.user_id)
     await turn.show(severity_screen(content, turn.lang, cb.draft, cb.when, cb.duration))
     return None
 
@@ -106,14 +106,14 @@ def day_of(when: str, today: date) -> date:
 
 async def on_severity(turn: Turn, cb: LogSeverity) -> str | None:
     services = turn.services
-    content = services.content
+    content = turn.content
     if not (
         _valid(content, "when", cb.when)
         and _valid(content, "duration", cb.duration)
         and _valid(content, "severity", cb.severity)
     ):
         return await _restart_stale(turn)
-    user_id = user_id_of(turn.update)
+    user_id = turn.user_id
     cached = await services.cached_user(user_id)
     # No zone set yet: the one the language suggests (an Italian's 00:07 is today in Rome, not
     # yesterday in Greenwich).
@@ -140,14 +140,14 @@ async def on_severity(turn: Turn, cb: LogSeverity) -> str | None:
 
 async def on_cancel(turn: Turn, _: LogCancel) -> str | None:
     content = turn.content
-    mark_closed(turn.ctx, user_id_of(turn.update))
+    mark_closed(turn.ctx, turn.user_id)
     await turn.show(main_screen(content, turn.lang, words_of(content, turn.lang).message("cancelled") + "\n\n"))
     return None
 
 
 async def _entry(turn: Turn, draft: str) -> diary.Entry | None:
     await diary_facts.flush(turn.services)
-    return await turn.services.db.read(diary.by_token, user_id_of(turn.update), draft)
+    return await turn.services.db.read(diary.by_token, turn.user_id, draft)
 
 
 async def _gone(turn: Turn) -> str:
@@ -191,9 +191,9 @@ async def on_set_what(turn: Turn, cb: SetWhat) -> str | None:
 
 async def _set(turn: Turn, draft: str, field: str, choice: str) -> str | None:
     services = turn.services
-    if not _valid(services.content, field, choice):
+    if not _valid(turn.content, field, choice):
         return await _gone(turn)
-    user_id = user_id_of(turn.update)
+    user_id = turn.user_id
 
     def save(conn: sqlite3.Connection) -> diary.Entry | None:
         if field == "location":
@@ -206,17 +206,17 @@ async def _set(turn: Turn, draft: str, field: str, choice: str) -> str | None:
     entry = await services.db.run(save, durable=False)
     if entry is None:
         return await _gone(turn)
-    await turn.show(saved_screen(services.content, turn.lang, entry))
+    await turn.show(saved_screen(turn.content, turn.lang, entry))
     return None
 
 
 async def on_undo(turn: Turn, cb: UndoEntry) -> str | None:
     services = turn.services
-    content = services.content
+    content = turn.content
     words = words_of(content, turn.lang)
     await diary_facts.flush(services)
-    removed = await services.db.run(diary.undo_by_token, user_id_of(turn.update), cb.draft)
-    diary_facts.changed(services, user_id_of(turn.update))
+    removed = await services.db.run(diary.undo_by_token, turn.user_id, cb.draft)
+    diary_facts.changed(services, turn.user_id)
     if not removed:
         return await _gone(turn)
     keyboard = [[button(words.buttons["log"], StartLog()), main_menu_button(content, turn.lang)]]
@@ -228,7 +228,7 @@ async def on_no_spasms(turn: Turn, cb: NoSpasmsToday) -> str | None:
     """A spasm-free day, recorded (today, or yesterday when asked in the morning)."""
     services = turn.services
     content = turn.content
-    user_id = user_id_of(turn.update)
+    user_id = turn.user_id
     lang = turn.lang
     cached = await services.cached_user(user_id)
     zone = zone_for(content, lang, cached.timezone).zone
@@ -245,9 +245,9 @@ async def on_no_spasms(turn: Turn, cb: NoSpasmsToday) -> str | None:
 
 async def text_mid_log(turn: Turn) -> None:
     """Free text while a log question is open: say what to do, keep the question, lose nothing."""
-    if turn.user is None or not in_log(turn.services, turn.user.id):
+    if turn.user is None or not in_log(turn.services, turn.user_id):
         return  # no log question open: not the diary's
     content = turn.content
     await turn.show(text_screen(content, turn.lang, words_of(content, turn.lang).message("choose_button")), new=True)
-    mark_open(turn.ctx, turn.user.id)  # the question still waits for a tap
+    mark_open(turn.ctx, turn.user_id)  # the question still waits for a tap
     raise ApplicationHandlerStop

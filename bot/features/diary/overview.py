@@ -12,7 +12,7 @@ from telegram import Bot
 
 from bot.core.turn import Turn
 from bot.features.diary.screens import diary_keyboard, words_of
-from bot.features.diary.state import DiaryState, state_of, user_id_of
+from bot.features.diary.state import DiaryState, state_of
 from bot.services import diary as diary_facts
 from bot.services import diary_summary as maths
 from bot.services.charts import ChartBusyError, ChartSpec
@@ -36,10 +36,9 @@ async def on_open_diary(turn: Turn, _: OpenDiary) -> str | None:
 async def _diary(turn: Turn) -> str | None:
     """The last 30 days in words and as a chart; the chart is drawn in the worker process."""
     services = turn.services
-    content = services.content
-    user_id = user_id_of(turn.update)
-    chat = turn.chat
-    assert chat is not None
+    content = turn.content
+    user_id = turn.user_id
+    chat_id = turn.chat_id
     lang = turn.lang
     cached = await services.cached_user(user_id)
     today = local_today(services, cached.timezone)
@@ -73,7 +72,7 @@ async def _diary(turn: Turn) -> str | None:
     spec = maths.chart_spec(content, lang, s, first, free)
     # Our own task set, awaited at shutdown (stop): PTB's create_task warns outside run_polling.
     task = asyncio.get_running_loop().create_task(
-        _send_chart(turn.bot, state, chat.id, user_id, spec, words, keyboard, days),
+        _send_chart(turn.bot, state, chat_id, user_id, spec, words, keyboard, days),
         name="diary-chart",
     )
     state.tasks.add(task)

@@ -14,7 +14,7 @@ import logging
 from telegram import InputFile
 
 from bot.core.turn import Turn
-from bot.features.diary.state import state_of, user_id_of
+from bot.features.diary.state import state_of
 from bot.infra.services import Services
 from bot.services import doctor_report
 from bot.services.charts import ChartBusyError
@@ -42,9 +42,8 @@ async def _checklist(services: Services, user_id: int, session: str) -> doctor_r
 
 async def on_report(turn: Turn, cb: DoctorReport) -> str | None:
     services, content, lang = turn.services, turn.content, turn.lang
-    user_id = user_id_of(turn.update)
-    assert turn.chat is not None
-    chat_id = turn.chat.id
+    user_id = turn.user_id
+    chat_id = turn.chat_id
     cached = await services.cached_user(user_id)
     checklist = await _checklist(services, user_id, cb.session)
     # From a checklist's result whose answers are gone (30 idle minutes): the diary only, said so.

@@ -2,19 +2,7 @@
 
 from __future__ import annotations
 
-from bot.features.diary.callbacks import (
-    AskWhat,
-    AskWhere,
-    ExportDiary,
-    LogCancel,
-    LogDuration,
-    LogSeverity,
-    LogWhen,
-    SetWhat,
-    SetWhere,
-    ShowEntry,
-    UndoEntry,
-)
+from bot.features.diary import callbacks as cb
 from bot.ui.callbacks import DoctorReport, OpenDiary, PickKind, StartLog
 from bot.ui.keyboards import Button, Screen, button, main_menu_button, markup, rows
 from content.model import Content, DiaryText, FormatDict
@@ -33,10 +21,11 @@ def first_screen(content: Content, lang: str, draft: str, when: str, prefix: str
     fields = content.diary.fields
     text = "\n\n".join([words.message("title"), words.fields["when"].question, words.fields["duration"].question])
     when_row = [
-        button(("● " if c == when else "") + words.label("when", c), LogWhen(draft, c)) for c in fields["when"].choices
+        button(("● " if c == when else "") + words.label("when", c), cb.LogWhen(draft, c))
+        for c in fields["when"].choices
     ]
-    durations = [button(words.label("duration", c), LogDuration(draft, when, c)) for c in fields["duration"].choices]
-    cancel = [[button(words.buttons["cancel"], LogCancel(draft))]]
+    durations = [button(words.label("duration", c), cb.LogDuration(draft, when, c)) for c in fields["duration"].choices]
+    cancel = [[button(words.buttons["cancel"], cb.LogCancel(draft))]]
     return Screen(prefix + text, markup([when_row], rows(durations, fields["duration"].columns), cancel))
 
 
@@ -45,10 +34,10 @@ def severity_screen(content: Content, lang: str, draft: str, when: str, duration
     so_far = f"{words.label('when', when)} · {words.label('duration', duration)}"  # labels, not a sentence
     text = f"{words.message('title')}\n<i>{so_far}</i>\n\n{words.fields['severity'].question}"
     severities = [
-        button(words.label("severity", c), LogSeverity(draft, when, duration, c))
+        button(words.label("severity", c), cb.LogSeverity(draft, when, duration, c))
         for c in content.diary.fields["severity"].choices
     ]
-    return Screen(text, markup([severities], [[button(words.buttons["cancel"], LogCancel(draft))]]))
+    return Screen(text, markup([severities], [[button(words.buttons["cancel"], cb.LogCancel(draft))]]))
 
 
 def _saved_text(words: DiaryText, entry: diary.Entry) -> str:
@@ -69,14 +58,14 @@ def saved_screen(content: Content, lang: str, entry: diary.Entry) -> Screen:
     text = _saved_text(words, entry)
     optional = []
     if entry.location is None:
-        optional.append(button(words.buttons["where"], AskWhere(entry.token)))
+        optional.append(button(words.buttons["where"], cb.AskWhere(entry.token)))
     if entry.context is None:
-        optional.append(button(words.buttons["what"], AskWhat(entry.token)))
+        optional.append(button(words.buttons["what"], cb.AskWhat(entry.token)))
     if optional:
         text += "\n\n" + words.message("saved_details")
     keyboard = [
         optional,
-        [button(words.buttons["undo"], UndoEntry(entry.token))],
+        [button(words.buttons["undo"], cb.UndoEntry(entry.token))],
         [button(words.buttons["diary"], OpenDiary()), main_menu_button(content, lang)],
     ]
     return Screen(text, markup(keyboard))
@@ -86,11 +75,13 @@ def detail_screen(content: Content, lang: str, entry: diary.Entry, field: str) -
     words = words_of(content, lang)
     cfg = content.diary.fields[field]
     if field == "location":
-        choices = [button(words.label(field, c), SetWhere(entry.token, c)) for c in cfg.choices]
+        choices = [button(words.label(field, c), cb.SetWhere(entry.token, c)) for c in cfg.choices]
     else:
-        choices = [button(words.label(field, c), SetWhat(entry.token, c)) for c in cfg.choices]
+        choices = [button(words.label(field, c), cb.SetWhat(entry.token, c)) for c in cfg.choices]
     text = _saved_text(words, entry) + "\n\n" + words.fields[field].question
-    return Screen(text, markup(rows(choices, cfg.columns), [[button(words.buttons["done"], ShowEntry(entry.token))]]))
+    return Screen(
+        text, markup(rows(choices, cfg.columns), [[button(words.buttons["done"], cb.ShowEntry(entry.token))]])
+    )
 
 
 def fill_in(template: str, **values: object) -> str:
@@ -101,7 +92,7 @@ def diary_keyboard(content: Content, lang: str, total: int) -> list[list[Button]
     words = words_of(content, lang)
     first_row = [button(words.buttons["log"], StartLog())]
     if total:
-        first_row.append(button(words.buttons["export"], ExportDiary()))
+        first_row.append(button(words.buttons["export"], cb.ExportDiary()))
     report = []
     if total:  # the report for the doctor, as a PDF or as text (bot/features/diary/report_flow.py)
         report = [

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import asyncio
 
-from telegram import Update
-
 from bot.infra.services import BotApp, BotContext, Services, services_of
 from bot.services.charts import ChartDrawer
 from bot.services.update_counter import UpdateCounter
@@ -68,8 +66,3 @@ def mark_open(ctx: BotContext, user_id: int) -> None:
 
 def mark_closed(ctx: BotContext, user_id: int) -> None:
     ctx.services.state(DiaryState).drafts.pop(user_id, None)
-
-
-def user_id_of(update: Update) -> int:
-    assert update.effective_user is not None
-    return update.effective_user.id

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from bot.core.feature import Feature, Message, On, Stage, TextClaim
+from bot.core.feature import Feature, Message, Stage, TextClaim, routes
 from bot.features.freetext import handlers as h
 from bot.features.freetext.state import LastSearch
-from bot.ui.callbacks import BackToResults
 from bot.ui.screens import NEW_TEXT
 
 FEATURE = Feature(
@@ -14,5 +13,5 @@ FEATURE = Feature(
     claims=(TextClaim(0, NEW_TEXT, h.on_emergency),),
     messages=(Message(NEW_TEXT, h.on_text, Stage.FALLBACK),),
     state=LastSearch,
-    callbacks=(On(BackToResults, h.on_back_to_results),),
+    callbacks=routes(h.on_back_to_results),
 )

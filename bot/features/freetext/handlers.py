@@ -38,7 +38,7 @@ async def on_text(turn: Turn) -> None:
 
 async def on_back_to_results(turn: Turn, _: BackToResults) -> str | None:
     content, lang = turn.content, turn.lang
-    query = turn.services.state(LastSearch).query(turn.user.id) if turn.user else None
+    query = turn.services.state(LastSearch).query(turn.user_id) if turn.user else None
     if query is None:
         await turn.show(main_screen(content, lang))
         return content.freetext.message(lang, "results_gone")

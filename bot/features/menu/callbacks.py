@@ -4,17 +4,18 @@ bot/ui/callbacks.py)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import Annotated
 
-from bot.ui.callbacks import Callback, Nav, NavFrom, NavResult, Vote
+from bot.ui.callbacks import Callback, Nav, NavFrom, NavResult, Vote, Wire
 from content.model import Content
 
+Lang = Annotated[str, Wire(r"[a-z]{2,3}")]  # a language code (ISO 639-1, or -2 where it has none)
 
-@dataclass(frozen=True, slots=True)
-class SetLang(Callback):
-    PREFIX = "l"
-    PATTERNS = (r"[a-z]{2,3}",)
-    lang: str
+
+class SetLang(Callback, prefix="l"):
+    """Speak this language from now on."""
+
+    lang: Lang
 
 
 def static_callbacks(content: Content) -> Iterator[Callback]:

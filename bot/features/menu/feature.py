@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from telegram.ext import filters
 
-from bot.core.feature import Command, Feature, Message, On, Stage
+from bot.core.feature import Command, Feature, Message, Stage, routes
 from bot.core.turn import Turn
 from bot.features.menu.callbacks import SetLang, static_callbacks
 from bot.services.review_status import review_line
 from bot.ui.callbacks import BackToResults, Callback, Nav, NavFrom, NavResult, OpenHelp, OpenLanguage, Vote
-from bot.ui.keyboards import Screen, button, main_menu_button, markup, page_screen, rows
+from bot.ui.keyboards import Screen, button, can_share, main_menu_button, markup, page_screen, rows
 from bot.ui.screens import PRIVATE, main_screen, start_screen, text_screen
-from bot.ui.sharing import can_share
 from content.model import Content
 from storage import stats, users
 
@@ -41,7 +40,7 @@ async def start(turn: Turn) -> None:
     assert tg_user is not None and turn.chat is not None
     # /start always writes: it reactivates a user who had blocked the bot.
     await services.cached_user(tg_user.id, force=True)
-    await turn.show(start_screen(services.content, turn.lang, tg_user.first_name), new=True)
+    await turn.show(start_screen(turn.content, turn.lang, tg_user.first_name), new=True)
 
 
 async def menu(turn: Turn) -> None:
@@ -106,7 +105,7 @@ async def _show_page(turn: Turn, page: str, back: Callback | None = None) -> str
     content = turn.content
     if page not in content.pages:
         return await turn.stale()
-    feedback = turn.user is None or turn.services.state(FeedbackAsked).first_time(turn.user.id, page)
+    feedback = turn.user is None or turn.services.state(FeedbackAsked).first_time(turn.user_id, page)
     await turn.show(page_screen(content, page, turn.lang, feedback=feedback, share=can_share(turn.ctx), back=back))
     return None
 
@@ -128,10 +127,10 @@ async def on_nav_result(turn: Turn, cb: NavResult) -> str | None:
 
 async def on_set_lang(turn: Turn, cb: SetLang) -> str | None:
     services = turn.services
-    content = services.content
+    content = turn.content
     if cb.lang not in content.languages or turn.user is None:
         return await turn.stale()
-    user_id = turn.user.id
+    user_id = turn.user_id
     await services.db.run(users.set_language, user_id, cb.lang, services.now())
     services.update_cached(user_id, language=cb.lang)
     name = content.text(cb.lang, f"language.name.{cb.lang}")
@@ -143,7 +142,7 @@ async def on_set_lang(turn: Turn, cb: SetLang) -> str | None:
 
 async def on_vote(turn: Turn, cb: Vote) -> str | None:
     services = turn.services
-    content = services.content
+    content = turn.content
     if cb.page not in content.pages:
         return await turn.stale()
     lang = turn.lang
@@ -181,13 +180,5 @@ FEATURE = Feature(
     ),
     static_callbacks=static_callbacks,
     state=FeedbackAsked,
-    callbacks=(
-        On(Nav, on_nav),
-        On(NavFrom, on_nav_from),
-        On(NavResult, on_nav_result),
-        On(SetLang, on_set_lang),
-        On(Vote, on_vote),
-        On(OpenLanguage, on_language_button),
-        On(OpenHelp, on_help_button),
-    ),
+    callbacks=routes(on_nav, on_nav_from, on_nav_result, on_set_lang, on_vote, on_language_button, on_help_button),
 )

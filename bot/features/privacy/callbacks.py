@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from bot.ui.callbacks import Callback
 
 
-@dataclass(frozen=True, slots=True)
-class ConfirmDelete(Callback):
-    PREFIX = "dc"
+class ConfirmDelete(Callback, prefix="dc"):
+    """ "Delete everything": the second tap of /delete_my_data, which erases the user's data."""
 
 
-@dataclass(frozen=True, slots=True)
-class KeepData(Callback):
-    PREFIX = "dk"
+class KeepData(Callback, prefix="dk"):
+    """ "Keep my data": the erasure is not made."""

@@ -7,7 +7,7 @@ import logging
 
 from telegram import Bot
 
-from bot.core.feature import Chore, Command, Feature, On
+from bot.core.feature import Chore, Command, Feature, routes
 from bot.core.turn import Turn
 from bot.features.privacy.callbacks import ConfirmDelete, KeepData
 from bot.infra.services import Services
@@ -45,7 +45,7 @@ async def mydata_command(turn: Turn) -> None:
     assert turn.user is not None and turn.chat is not None
     lang = turn.lang
     await services.flush()  # checklist answers and diary entries still queued are stored data too
-    user_id = turn.user.id
+    user_id = turn.user_id
     # One read: every declared table's export (storage/tables.py), the same moment for both forms.
     data = await services.db.read(lambda conn: users.export(conn, user_id, services.tables))
     run = await services.checklists.get(user_id)
@@ -54,7 +54,7 @@ async def mydata_command(turn: Turn) -> None:
         row = {"user_id": run.user_id, "session": run.session, "language": run.language}
         row |= {"answers": json.dumps(run.answers), "outcome": run.outcome, "updated_at": run.updated_at}
         data = {**data, "checklist_sessions": [row]}
-    content = services.content
+    content = turn.content
     if not any(data.values()):
         await turn.show(
             text_screen(content, lang, content.text(lang, "privacy.mydata_empty")),
@@ -102,9 +102,8 @@ async def on_keep(turn: Turn, _: KeepData) -> str | None:
 
 async def on_confirm_delete(turn: Turn, _: ConfirmDelete) -> str | None:
     services = turn.services
-    content = services.content
-    assert turn.user is not None
-    user_id = turn.user.id
+    content = turn.content
+    user_id = turn.user_id
     services.checklists.forget(user_id)  # before the erase, so no queued answer outlives it
     await services.flush()  # queued writes land first, then go with the rest
     await services.db.run(users.erase, user_id, services.tables)
@@ -136,5 +135,5 @@ FEATURE = Feature(
         Command("delete_my_data", delete_command, listed=12),
     ),
     chores=(Chore("user-retention", 3600.0, purge_inactive_users),),
-    callbacks=(On(OpenPrivacy, on_privacy_button), On(ConfirmDelete, on_confirm_delete), On(KeepData, on_keep)),
+    callbacks=routes(on_privacy_button, on_confirm_delete, on_keep),
 )

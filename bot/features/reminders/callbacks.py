@@ -4,225 +4,162 @@ the checklist and the diary build too, are in bot/ui/callbacks.py)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
+from typing import Annotated
 
-from bot.ui.callbacks import ID, LONGEST_PATH, PATH, TOKEN, AddFollowup, Callback, PickKind
+from bot.ui.callbacks import LONGEST_PATH, AddFollowup, Callback, Path, PickKind, Wire
 from content.model import Content
 
+ZoneName = Annotated[str, Wire(r"[A-Za-z0-9_+\-/]{1,40}")]  # an IANA zone name
+Offset = Annotated[int, Wire(r"-?\d{1,2}")]  # whole hours from UTC
+Hour = Annotated[int, Wire(r"\d{1,2}")]
+Minute = Annotated[int, Wire(r"\d{1,4}")]  # of the day: minutes after midnight
+Country = Annotated[str, Wire(r"[A-Z]{2}")]  # ISO 3166 alpha-2
 
-@dataclass(frozen=True, slots=True)
-class PickDelay(Callback):
-    PREFIX = "rd"
-    PATTERNS = (TOKEN, PATH)
+
+class _OfReminder(Callback):
+    reminder_id: int
+
+
+class _Checkin(_OfReminder):
+    """A check-in answer; `path`: the checklist answers it follows ("" for a plain check-in).
+    They ride in the button because the reminder's health context is erased once it is sent."""
+
+    path: Path
+
+
+class PickDelay(Callback, prefix="rd"):
+    """When the follow-up check-in comes (content's `followup_delays`)."""
+
     delay: str
-    path: str = ""  # the checklist's answers the check-in follows up ("" for none)
+    path: Path = ""  # the checklist's answers the check-in follows up ("" for none)
 
 
-@dataclass(frozen=True, slots=True)
-class AddDaily(Callback):
-    PREFIX = "ry"
+class AddDaily(Callback, prefix="ry"):
+    """A daily reminder: its kind next (PickKind)."""
 
 
-@dataclass(frozen=True, slots=True)
-class SetZone(Callback):
-    PREFIX = "rz"
-    PATTERNS = (r"[A-Za-z0-9_+\-/]{1,40}",)
-    zone: str
+class SetZone(Callback, prefix="rz"):
+    """The user's time zone, by name."""
+
+    zone: ZoneName
 
 
-@dataclass(frozen=True, slots=True)
-class AskLocalTime(Callback):
+class AskLocalTime(Callback, prefix="rt"):
     """'Tell you my time instead': one button per UTC offset."""
 
-    PREFIX = "rt"
+
+class SetOffset(Callback, prefix="ro"):
+    """The user's local time, picked as a whole-hour offset from UTC: named zones offered."""
+
+    hours: Offset
 
 
-@dataclass(frozen=True, slots=True)
-class SetOffset(Callback):
-    PREFIX = "ro"
-    PATTERNS = (r"-?\d{1,2}",)
-    hours: int
-
-
-@dataclass(frozen=True, slots=True)
-class ChooseZone(Callback):
+class ChooseZone(Callback, prefix="rzc"):
     """Open the time zone chooser (from a daily reminder that offers a real zone for a fixed
     offset, or to change the zone)."""
 
-    PREFIX = "rzc"
 
-
-@dataclass(frozen=True, slots=True)
-class ShareLocation(Callback):
+class ShareLocation(Callback, prefix="rzl"):
     """'📍 Share my location': put up the reply keyboard whose button sends the location."""
 
-    PREFIX = "rzl"
 
-
-@dataclass(frozen=True, slots=True)
-class TypeCity(Callback):
+class TypeCity(Callback, prefix="rzs"):
     """'🔎 Type my city': the next text message is a city, country or zone name."""
 
-    PREFIX = "rzs"
 
-
-@dataclass(frozen=True, slots=True)
-class KeepOffset(Callback):
+class KeepOffset(Callback, prefix="rzk"):
     """The user insists on a fixed UTC offset (whole hours) after seeing the named zones."""
 
-    PREFIX = "rzk"
-    PATTERNS = (r"-?\d{1,2}",)
-    hours: int
+    hours: Offset
 
 
-@dataclass(frozen=True, slots=True)
-class DismissZoneOffer(Callback):
-    PREFIX = "rzn"
+class DismissZoneOffer(Callback, prefix="rzn"):
+    """ "Not now" to the offer of a named zone for a fixed offset."""
 
 
-@dataclass(frozen=True, slots=True)
-class PickTime(Callback):
-    """A daily reminder's kind and local time of day, as minutes after midnight."""
-
-    PREFIX = "rh"
-    PATTERNS = (TOKEN, r"\d{1,4}", ID)
-    kind: str
-    minute: int
-    replace: int = 0  # changing a daily reminder's time: the one this replaces
-
-
-@dataclass(frozen=True, slots=True)
-class CancelReminder(Callback):
-    PREFIX = "rc"
-    PATTERNS = (ID,)
-    reminder_id: int
-
-
-@dataclass(frozen=True, slots=True)
-class CheckinBetter(Callback):
-    """A check-in answer; `path`: the checklist answers it follows ("" for a plain check-in).
-    They ride in the button because the reminder's health context is erased once it is sent."""
-
-    PREFIX = "rb"
-    PATTERNS = (ID, PATH)
-    reminder_id: int
-    path: str
-
-
-@dataclass(frozen=True, slots=True)
-class CheckinSame(Callback):
-    """A check-in answer; `path`: the checklist answers it follows ("" for a plain check-in).
-    They ride in the button because the reminder's health context is erased once it is sent."""
-
-    PREFIX = "rs"
-    PATTERNS = (ID, PATH)
-    reminder_id: int
-    path: str
-
-
-@dataclass(frozen=True, slots=True)
-class CheckinWorse(Callback):
-    """A check-in answer; `path`: the checklist answers it follows ("" for a plain check-in).
-    They ride in the button because the reminder's health context is erased once it is sent."""
-
-    PREFIX = "rw"
-    PATTERNS = (ID, PATH)
-    reminder_id: int
-    path: str
-
-
-@dataclass(frozen=True, slots=True)
-class WorseAnswer(Callback):
-    """The answer to the emergency-sign question asked after "Worse"."""
-
-    PREFIX = "rq"
-    PATTERNS = (ID, TOKEN, PATH)
-    reminder_id: int
-    answer: str
-    path: str
-
-
-@dataclass(frozen=True, slots=True)
-class Snooze(Callback):
-    PREFIX = "rn"
-    PATTERNS = (ID, TOKEN)
-    reminder_id: int
-    snooze: str
-
-
-@dataclass(frozen=True, slots=True)
-class StopReminders(Callback):
-    """ "Stop all reminders…": asks once, naming what it would stop."""
-
-    PREFIX = "rx"
-
-
-@dataclass(frozen=True, slots=True)
-class StopAllConfirmed(Callback):
-    PREFIX = "rxy"
-
-
-@dataclass(frozen=True, slots=True)
-class KeepReminders(Callback):
-    PREFIX = "rxn"
-
-
-@dataclass(frozen=True, slots=True)
-class StopDaily(Callback):
-    """ "Stop this reminder" under a daily one: that kind at that time, nothing else (the row
-    delivered is already sent; its next occurrence has a new id, so the series is named)."""
-
-    PREFIX = "rj"
-    PATTERNS = (TOKEN, r"\d{1,4}")
-    kind: str
-    minute: int
-
-
-@dataclass(frozen=True, slots=True)
-class UndoDelete(Callback):
-    """Undo a deleted (cancelled) reminder: it goes back to pending if it is still in the future."""
-
-    PREFIX = "ru"
-    PATTERNS = (ID,)
-    reminder_id: int
-
-
-@dataclass(frozen=True, slots=True)
-class PickHour(Callback):
+class PickHour(Callback, prefix="ri"):
     """A daily reminder at any time of day: the hour first, then the minutes (PickTime)."""
 
-    PREFIX = "ri"
-    PATTERNS = (TOKEN, r"\d{1,2}", ID)
     kind: str
-    hour: int
+    hour: Hour
     replace: int = 0
 
 
-@dataclass(frozen=True, slots=True)
-class ChangeDaily(Callback):
+class PickTime(Callback, prefix="rh"):
+    """A daily reminder's kind and local time of day, as minutes after midnight."""
+
+    kind: str
+    minute: Minute
+    replace: int = 0  # changing a daily reminder's time: the one this replaces
+
+
+class ChangeDaily(_OfReminder, prefix="rv"):
     """ "🕒 Change time" of a daily reminder: the time picker, replacing it once a time is chosen."""
 
-    PREFIX = "rv"
-    PATTERNS = (ID,)
-    reminder_id: int
+
+class CancelReminder(_OfReminder, prefix="rc"):
+    """Delete one reminder (Undo is offered)."""
 
 
-@dataclass(frozen=True, slots=True)
-class SetCity(Callback):
+class UndoDelete(_OfReminder, prefix="ru"):
+    """Undo a deleted (cancelled) reminder: it goes back to pending if it is still in the future."""
+
+
+class CheckinBetter(_Checkin, prefix="rb"):
+    """ "Better": the check-in's advice for an improving course."""
+
+
+class CheckinSame(_Checkin, prefix="rs"):
+    """ "About the same": the check-in's advice, following the earlier outcome."""
+
+
+class CheckinWorse(_Checkin, prefix="rw"):
+    """ "Worse": one question about emergency signs first (WorseAnswer)."""
+
+
+class WorseAnswer(_OfReminder, prefix="rq"):
+    """The answer to the emergency-sign question asked after "Worse"."""
+
+    answer: str
+    path: Path
+
+
+class Snooze(_OfReminder, prefix="rn"):
+    """Send the reminder again later (content's `snoozes`)."""
+
+    snooze: str
+
+
+class StopReminders(Callback, prefix="rx"):
+    """ "Stop all reminders…": asks once, naming what it would stop."""
+
+
+class StopAllConfirmed(Callback, prefix="rxy"):
+    """ "Stop all reminders…" confirmed."""
+
+
+class KeepReminders(Callback, prefix="rxn"):
+    """ "Stop all reminders…" declined: nothing stops."""
+
+
+class StopDaily(Callback, prefix="rj"):
+    """ "Stop this reminder" under a daily one: that kind at that time, nothing else (the row
+    delivered is already sent; its next occurrence has a new id, so the series is named)."""
+
+    kind: str
+    minute: Minute
+
+
+class SetCity(Callback, prefix="rzg"):
     """A city found for what the user typed: its zone, and the city kept as their place."""
 
-    PREFIX = "rzg"
-    PATTERNS = (ID,)
     geonameid: int
 
 
-@dataclass(frozen=True, slots=True)
-class MoreZones(Callback):
+class MoreZones(Callback, prefix="rzm"):
     """The rest of a country's zones ("More…")."""
 
-    PREFIX = "rzm"
-    PATTERNS = (r"[A-Z]{2}",)
-    country: str
+    country: Country
 
 
 def static_callbacks(content: Content) -> Iterator[Callback]:

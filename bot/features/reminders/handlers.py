@@ -163,10 +163,9 @@ def minute_screen(content: Content, lang: str, kind: str, hour: int, replace: in
 
 async def _list(turn: Turn, *, new: bool, prefix: str = "") -> None:
     services = turn.services
-    assert turn.user is not None
-    active = await services.db.read(outbox.list_active, turn.user.id)
-    cached = await services.cached_user(turn.user.id)
-    await turn.show(list_screen(services.content, turn.lang, active, cached.timezone, services.now(), prefix), new=new)
+    active = await services.db.read(outbox.list_active, turn.user_id)
+    cached = await services.cached_user(turn.user_id)
+    await turn.show(list_screen(turn.content, turn.lang, active, cached.timezone, services.now(), prefix), new=new)
 
 
 async def on_open(turn: Turn, _: OpenReminders) -> str | None:
@@ -176,12 +175,12 @@ async def on_open(turn: Turn, _: OpenReminders) -> str | None:
 
 async def on_add_followup(turn: Turn, cb: AddFollowup) -> str | None:
     lang = turn.lang
-    await turn.show(delay_screen(turn.services.content, lang, cb.path), new=cb.new)
+    await turn.show(delay_screen(turn.content, lang, cb.path), new=cb.new)
     return None
 
 
 async def on_delay(turn: Turn, cb: PickDelay) -> str | None:
-    delay = turn.services.content.reminders.delay(cb.delay)
+    delay = turn.content.reminders.delay(cb.delay)
     return await _followup(turn, delay.hours if delay else None, snoozed=False, path=cb.path)
 
 
@@ -189,7 +188,7 @@ async def _followup(turn: Turn, hours: float | None, *, snoozed: bool, path: str
     """A check-in `hours` from now (a follow-up chosen from the menu or the checklist, or a
     snoozed check-in): saved, then confirmed with its local time. None hours: a stale button."""
     services = turn.services
-    content = services.content
+    content = turn.content
     user, chat = turn.user, turn.chat
     if hours is None or user is None or chat is None:
         return await turn.stale()
@@ -224,38 +223,36 @@ async def _followup(turn: Turn, hours: float | None, *, snoozed: bool, path: str
 
 async def on_add_daily(turn: Turn, _: AddDaily) -> str | None:
     services = turn.services
-    assert turn.user is not None
     lang = turn.lang
-    count = await services.db.read(outbox.active_count, turn.user.id)
-    if count >= services.content.reminders.max_active:
+    count = await services.db.read(outbox.active_count, turn.user_id)
+    if count >= turn.content.reminders.max_active:
         await _show_limit(turn, lang)
         return None
-    cached = await services.cached_user(turn.user.id)
+    cached = await services.cached_user(turn.user_id)
     if zone_of(cached.timezone) is None:
-        await turn.show(timezone_screen(services.content, lang))
+        await turn.show(timezone_screen(turn.content, lang))
     else:
-        await turn.show(kind_screen(services.content, lang))
+        await turn.show(kind_screen(turn.content, lang))
     return None
 
 
 async def on_kind(turn: Turn, cb: PickKind) -> str | None:
     services = turn.services
-    assert turn.user is not None
-    if cb.kind not in services.content.reminders.daily_kinds:
+    if cb.kind not in turn.content.reminders.daily_kinds:
         return await turn.stale()
-    cached = await services.cached_user(turn.user.id)
+    cached = await services.cached_user(turn.user_id)
     if zone_of(cached.timezone) is None:
-        await turn.show(timezone_screen(services.content, turn.lang))
+        await turn.show(timezone_screen(turn.content, turn.lang))
         return None
     assert cached.timezone is not None
-    label = await _zone_label(services, turn.user.id, cached.timezone, turn.lang)
-    await turn.show(time_screen(services.content, turn.lang, cb.kind, label))
+    label = await _zone_label(services, turn.user_id, cached.timezone, turn.lang)
+    await turn.show(time_screen(turn.content, turn.lang, cb.kind, label))
     return None
 
 
 async def on_time(turn: Turn, cb: PickTime) -> str | None:
     services = turn.services
-    content = services.content
+    content = turn.content
     user, chat = turn.user, turn.chat
     hhmm = _hhmm(cb.minute)
     if cb.kind not in content.reminders.daily_kinds or not 0 <= cb.minute < 24 * 60 or user is None or chat is None:
@@ -290,9 +287,8 @@ async def on_time(turn: Turn, cb: PickTime) -> str | None:
 async def on_cancel(turn: Turn, cb: CancelReminder) -> str | None:
     """ "🗑 Delete: …": deleted, said in words on the list, with Undo under it."""
     services = turn.services
-    content = services.content
-    assert turn.user is not None
-    user_id = turn.user.id
+    content = turn.content
+    user_id = turn.user_id
     lang = turn.lang
     reminder = await services.db.read(outbox.get, cb.reminder_id)
     done = await services.db.run(outbox.cancel, user_id, cb.reminder_id)
@@ -310,9 +306,8 @@ async def on_cancel(turn: Turn, cb: CancelReminder) -> str | None:
 
 async def on_undo_delete(turn: Turn, cb: UndoDelete) -> str | None:
     services = turn.services
-    content = services.content
-    assert turn.user is not None
-    user_id = turn.user.id
+    content = turn.content
+    user_id = turn.user_id
     lang = turn.lang
     restored = await services.db.run(
         outbox.restore, user_id, cb.reminder_id, services.now(), content.reminders.max_active
@@ -329,20 +324,19 @@ async def on_undo_delete(turn: Turn, cb: UndoDelete) -> str | None:
 
 async def on_change_daily(turn: Turn, cb: ChangeDaily) -> str | None:
     services = turn.services
-    assert turn.user is not None
     reminder = await services.db.read(outbox.get, cb.reminder_id)
-    cached = await services.cached_user(turn.user.id)
+    cached = await services.cached_user(turn.user_id)
     if (
         reminder is None
-        or reminder.user_id != turn.user.id
+        or reminder.user_id != turn.user_id
         or not isinstance(reminder.payload, DailyPayload)
         or reminder.status not in outbox.ACTIVE
         or cached.timezone is None
     ):
         return await turn.stale()
     lang = turn.lang
-    label = await _zone_label(services, turn.user.id, cached.timezone, lang)
-    await turn.show(time_screen(services.content, lang, reminder.payload.kind, label, reminder.id))
+    label = await _zone_label(services, turn.user_id, cached.timezone, lang)
+    await turn.show(time_screen(turn.content, lang, reminder.payload.kind, label, reminder.id))
     return None
 
 
@@ -371,7 +365,7 @@ def _checkin_text(content: Content, lang: str, kind: str, result: Result | None)
 
 async def on_better(turn: Turn, cb: CheckinBetter) -> str | None:
     services = turn.services
-    content = services.content
+    content = turn.content
     lang = turn.lang
     await services.db.run(stats.bump, Count.CHECKIN_BETTER, durable=False)
     # Never "you are fine": what should make them get help sooner follows the good news.
@@ -382,7 +376,7 @@ async def on_better(turn: Turn, cb: CheckinBetter) -> str | None:
 
 async def on_same(turn: Turn, cb: CheckinSame) -> str | None:
     services = turn.services
-    content = services.content
+    content = turn.content
     lang = turn.lang
     await services.db.run(stats.bump, Count.CHECKIN_SAME, durable=False)
     keyboard = [
@@ -411,13 +405,13 @@ def worse_screen(content: Content, lang: str, reminder_id: int, path: str) -> Sc
 async def on_worse(turn: Turn, cb: CheckinWorse) -> str | None:
     services = turn.services
     await services.db.run(stats.bump, Count.CHECKIN_WORSE, durable=False)
-    await turn.show(worse_screen(services.content, turn.lang, cb.reminder_id, cb.path))
+    await turn.show(worse_screen(turn.content, turn.lang, cb.reminder_id, cb.path))
     return None
 
 
 async def on_worse_answer(turn: Turn, cb: WorseAnswer) -> str | None:
     services = turn.services
-    content = services.content
+    content = turn.content
     triage = content.triage
     if cb.answer not in (YES, NO, UNSURE):
         return await turn.stale()
@@ -457,9 +451,8 @@ async def on_stop(turn: Turn, _: StopReminders) -> str | None:
     """ "Stop all reminders": asks once, listing what would stop (a new message: the reminder
     it was tapped under stays readable)."""
     services = turn.services
-    content = services.content
-    assert turn.user is not None
-    user_id = turn.user.id
+    content = turn.content
+    user_id = turn.user_id
     lang = turn.lang
     active = await services.db.read(outbox.list_active, user_id)
     if not active:
@@ -478,30 +471,28 @@ async def on_stop(turn: Turn, _: StopReminders) -> str | None:
 
 async def on_stop_all(turn: Turn, _: StopAllConfirmed) -> str | None:
     services = turn.services
-    assert turn.user is not None
     lang = turn.lang
-    stopped = await services.db.run(outbox.cancel_all, turn.user.id)
-    text = services.content.text(lang, "userdata.stopped_all", n=stopped)
-    await turn.show(done_screen(services.content, lang, text))
+    stopped = await services.db.run(outbox.cancel_all, turn.user_id)
+    text = turn.content.text(lang, "userdata.stopped_all", n=stopped)
+    await turn.show(done_screen(turn.content, lang, text))
     return None
 
 
 async def on_keep(turn: Turn, _: KeepReminders) -> str | None:
     lang = turn.lang
-    await turn.show(done_screen(turn.services.content, lang, turn.services.content.text(lang, "userdata.kept")))
+    await turn.show(done_screen(turn.content, lang, turn.content.text(lang, "userdata.kept")))
     return None
 
 
 async def on_stop_daily(turn: Turn, cb: StopDaily) -> str | None:
     """ "Stop this reminder" under a daily one: that one, nothing else."""
     services = turn.services
-    content = services.content
-    assert turn.user is not None
+    content = turn.content
     if cb.kind not in content.reminders.daily_kinds or not 0 <= cb.minute < 24 * 60:
         return await turn.stale()
     lang = turn.lang
     hhmm = _hhmm(cb.minute)
-    stopped = await services.db.run(outbox.cancel_daily, turn.user.id, cb.kind, hhmm)
+    stopped = await services.db.run(outbox.cancel_daily, turn.user_id, cb.kind, hhmm)
     if not stopped:
         return content.text(lang, "alerts.reminder_gone")
     label = content.text(lang, "reminders.item_daily", time=hhmm, kind=content.text(lang, f"reminders.kind.{cb.kind}"))
@@ -548,7 +539,7 @@ async def _insert(turn: Turn, lang: str, *, due: int, payload: Payload) -> bool:
             due_at=due,
             payload=payload,
             now=now,
-            max_active=services.content.reminders.max_active,
+            max_active=turn.content.reminders.max_active,
         )
     )
     if reminder_id is None:

@@ -177,7 +177,7 @@ async def set_zone(turn: Turn, zone: str, note: str, place: places.StoredPlace |
     services.wake_delivery()
     _, keyboard_shown = _take_prompt(turn.ctx, user.id)
     lang = turn.lang
-    content = services.content
+    content = turn.content
     # Adding a first daily reminder: go on to its kind. Changing the zone of existing ones: done.
     screen = (
         kind_screen(content, lang)
@@ -207,10 +207,9 @@ async def on_dismiss_offer(turn: Turn, _: DismissZoneOffer) -> str | None:
 
 
 async def on_share_location(turn: Turn, _: ShareLocation) -> str | None:
-    services = turn.services
     user, chat = turn.user, turn.chat
     assert user is not None and chat is not None
-    content = services.content
+    content = turn.content
     lang = turn.lang
     _open_prompt(turn.ctx, user.id, keyboard=True)
     keyboard = ReplyKeyboardMarkup(
@@ -226,11 +225,9 @@ async def on_share_location(turn: Turn, _: ShareLocation) -> str | None:
 
 
 async def on_type_city(turn: Turn, _: TypeCity) -> str | None:
-    services = turn.services
-    assert turn.user is not None
     lang = turn.lang
-    _open_prompt(turn.ctx, turn.user.id, keyboard=False)
-    content = services.content
+    _open_prompt(turn.ctx, turn.user_id, keyboard=False)
+    content = turn.content
     await turn.show(
         Screen(
             content.text(lang, "timezone.search_ask"),
@@ -249,21 +246,20 @@ async def on_location(turn: Turn) -> None:
     if message is None or message.location is None or turn.user is None:
         return
     services = turn.services
-    content = services.content
+    content = turn.content
     lang = turn.lang
     zone = await asyncio.to_thread(timezones.zone_at, message.location.latitude, message.location.longitude)
     prompts = _prompts(turn.ctx)
     if zone is None or (timezones.is_fixed(zone) and zone not in content.reminders.timezones):
         # Nonsense coordinates, or at sea: ask for a city instead, with the keyboard taken down.
-        prompts.pop(turn.user.id, None)  # the keyboard comes down with this message
-        _open_prompt(turn.ctx, turn.user.id, keyboard=False)
-        assert turn.chat is not None
+        prompts.pop(turn.user_id, None)  # the keyboard comes down with this message
+        _open_prompt(turn.ctx, turn.user_id, keyboard=False)
         await turn.bot.send_message(
-            turn.chat.id, content.text(lang, "timezone.location_none"), reply_markup=ReplyKeyboardRemove()
+            turn.chat_id, content.text(lang, "timezone.location_none"), reply_markup=ReplyKeyboardRemove()
         )
         raise ApplicationHandlerStop
     # The keyboard comes down with the answer; turn 0: no text answers this prompt.
-    prompts[turn.user.id] = (services.clock.now() + PROMPT_FOR, True, 0)
+    prompts[turn.user_id] = (services.clock.now() + PROMPT_FOR, True, 0)
     # The user's own city (Milan), not the zone's capital (Rome); the coordinates stop here.
     place = await asyncio.to_thread(cities.place_at, message.location.latitude, message.location.longitude, zone)
     stored = await asyncio.to_thread(_stored, content, place)
@@ -277,18 +273,16 @@ async def on_text(turn: Turn) -> None:
     message, user = turn.update.effective_message, turn.user
     if message is None or user is None or message.text is None:
         return
-    services = turn.services
     if user.id not in _prompts(turn.ctx):
         return
     open_, keyboard_shown = _take_prompt(turn.ctx, user.id)
     if not open_:
         return  # an old prompt: this is an ordinary message again
-    content = services.content
+    content = turn.content
     lang = turn.lang
-    assert turn.chat is not None
     if message.text.strip() == content.text(lang, "btn.cancel_location"):
         await turn.bot.send_message(
-            turn.chat.id,
+            turn.chat_id,
             content.text(lang, "timezone.location_cancelled"),
             reply_markup=ReplyKeyboardRemove(),
         )
@@ -412,7 +406,7 @@ async def on_set_offset(turn: Turn, cb: SetOffset) -> str | None:
     if not -12 <= cb.hours <= 14:
         return await turn.stale()
     services = turn.services
-    content = services.content
+    content = turn.content
     lang = turn.lang
     now = datetime.fromtimestamp(services.clock.now(), UTC)
     candidates = await asyncio.to_thread(

@@ -1,8 +1,8 @@
 """Reach: deep links into the bot, pages shared into any chat through inline mode, counted anonymously.
 
 - ``/start PARAMETER`` (a t.me link, a poster's QR code): the page, the checklist or the diary's log
-  (bot/ui/deeplinks.py), after the usual greeting for a new user. Anything else: plain /start.
-- ``@bot cramp`` in any chat: the matching pages as articles (bot/ui/sharing.py); choosing one
+  (bot/services/deeplinks.py), after the usual greeting for a new user. Anything else: plain /start.
+- ``@bot cramp`` in any chat: the matching pages as articles (bot/features/sharing/inline.py); choosing one
   posts the page with a button that opens the bot at it. Pages carry a Share button that starts
   this with the page's title typed (bot/ui/keyboards.py ShareButton).
 - Counters only, never who: ``deeplink_<target>`` per link opened, ``share_<page>`` per page shared.
@@ -15,11 +15,12 @@ from telegram.ext import ChosenInlineResultHandler, CommandHandler, InlineQueryH
 
 from bot.core.feature import Feature, enter
 from bot.core.turn import turn_of
+from bot.features.sharing import inline as sharing
 from bot.infra.services import BotContext, Services
+from bot.services import deeplinks
+from bot.services.deeplinks import OpenChecklist, OpenDiaryLog, OpenPage, StartLink
 from bot.services.fuzzy_search import page_search
-from bot.ui import deeplinks, sharing
 from bot.ui.callbacks import ACTION_CALLBACKS, Callback, Nav, StartChecklist
-from bot.ui.deeplinks import OpenChecklist, OpenDiaryLog, OpenPage, StartLink
 from bot.ui.keyboards import Screen
 from bot.ui.screens import PRIVATE, greeting, start_screen
 from content.model import MAIN_PAGE

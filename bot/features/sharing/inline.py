@@ -1,9 +1,10 @@
-"""Sharing a page: the Share button, the message a shared page becomes, inline mode's answer.
+"""Inline mode's answer: the message a shared page becomes, and the results for ``@bot <query>``.
 
-A Share button (bot/ui/keyboards.py ShareButton, ``switch_inline_query_chosen_chat``) lets the user pick a chat and puts
-``@bot <page title>`` in its input field; Telegram then sends the bot that inline query, and the
-answer offers the page first. Choosing it posts the page's text "via @bot" with a button that
-opens the bot at that page (a deep link, bot/ui/deeplinks.py). Nothing here sends anything.
+A Share button (bot/ui/keyboards.py ShareButton, ``switch_inline_query_chosen_chat``) lets the
+user pick a chat and puts ``@bot <page title>`` in its input field; Telegram then sends the bot
+that inline query, and the answer offers the page first. Choosing it posts the page's text
+"via @bot" with a button that opens the bot at that page (a deep link, bot/services/deeplinks.py).
+Nothing here sends anything: the feature's handlers do.
 """
 
 from __future__ import annotations
@@ -21,9 +22,9 @@ from telegram import (
 )
 from telegram.constants import ParseMode
 
-from bot.infra.services import BotContext
-from bot.ui import deeplinks
-from bot.ui.deeplinks import OpenPage, StartLink
+from bot.services import deeplinks
+from bot.services.deeplinks import OpenPage, StartLink
+from bot.ui.keyboards import share_query
 from content.limits import MAX_INLINE_RESULTS, MAX_MESSAGE
 from content.model import MAIN_PAGE, Content, fold
 from content.telegram_html import parse_html, utf16_len
@@ -47,20 +48,9 @@ class InlineAnswer:
     is_personal: bool = True
 
 
-def can_share(ctx: BotContext) -> bool:
-    """Whether pages get a Share button: only with inline mode on (@BotFather /setinline, seen
-    in getMe at start-up); without it the button would open inline mode and nothing would answer."""
-    return ctx.bot.bot.supports_inline_queries is True
-
-
 def shareable(content: Content) -> list[str]:
     """Pages worth sending on their own: all but the main menu, in content order."""
     return [p for p in content.pages if p != MAIN_PAGE]
-
-
-def share_query(content: Content, page_id: str, lang: str) -> str:
-    """What the Share button types after @bot: the page's title, which :func:`answer` puts first."""
-    return content.pages[page_id].text[lang].title
 
 
 def shared_page_text(content: Content, page_id: str, lang: str) -> str:
