@@ -7,10 +7,13 @@ import sqlite3
 import pytest
 
 from bot.app import MIGRATIONS
+from bot.fake_telegram import FakeTelegram
+from bot.features.checklist.state import TraceQueue
 from storage import reminders as outbox
 from storage import users
 from storage.db import Database, StorageError
 from storage.reminders import FollowupPayload
+from tests.conftest import Harness
 
 
 async def test_migrations_from_empty_database(tmp_path):
@@ -216,3 +219,35 @@ async def test_erase_checkpoint_waits_for_a_fold_in_progress(tmp_path):
         assert path.with_name("bot.sqlite3-wal").stat().st_size == 0
     finally:
         await db.close()
+
+
+async def test_queued_outcome_traces_are_written_in_one_transaction(settings, content, clock):
+    """Three finished checklists, three traces: one flush writes them together or not at all
+    (a failing write rolls the batch back and leaves every trace queued for the next try)."""
+    harness = Harness(settings, content, clock, FakeTelegram(clock=clock.now))
+    await harness.start()
+    try:
+        for user_id in (11, 12, 13):
+            user = harness.user(user_id, f"U{user_id}")
+            await user.send("/check")
+            for label in ("An adult", "No", "None of these", "No", "No", "Yes"):
+                clock.advance(2)
+                await user.tap(label)
+        traces = harness.services.queue(TraceQueue, TraceQueue)
+        assert len(traces.writes) == 3
+
+        def broken(conn: sqlite3.Connection) -> None:
+            raise sqlite3.OperationalError("disk I/O error")
+
+        traces.writes.insert(2, broken)
+        with pytest.raises(sqlite3.OperationalError):
+            await traces.flush()
+        assert len(traces.writes) == 4  # nothing dropped
+        count = "SELECT COUNT(*) AS n FROM checklist_outcomes"
+        assert await harness.services.db.read(lambda c: c.execute(count).fetchone()[0]) == 0  # rolled back
+        traces.writes.remove(broken)
+        await traces.flush()
+        assert traces.writes == []
+        assert await harness.services.db.read(lambda c: c.execute(count).fetchone()[0]) == 3
+    finally:
+        await harness.stop()

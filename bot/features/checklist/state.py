@@ -23,10 +23,19 @@ class TraceQueue:
         self.writes: list[Callable[[Any], object]] = []
 
     async def flush(self) -> None:
-        """Oldest first; a locked database leaves the rest queued and raises, as other queues do."""
-        while self.writes:
-            await self._db.run(self.writes[0], durable=False)
-            self.writes.pop(0)
+        """Everything queued, in one transaction (one trip to the database thread, not one per
+        trace); a locked database rolls it back, leaves it all queued and raises, as other
+        queues do. Traces queued meanwhile wait for the next flush."""
+        batch = list(self.writes)
+        if not batch:
+            return
+
+        def write_all(conn: Any) -> None:
+            for write in batch:
+                write(conn)
+
+        await self._db.run(write_all, durable=False)
+        del self.writes[: len(batch)]
 
     async def try_flush(self) -> None:
         with contextlib.suppress(sqlite3.OperationalError):  # locked by another process: next chore
