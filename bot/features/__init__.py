@@ -1,1 +1,1 @@
-"""Features: each a module or package exposing a FEATURE object (see bot/ui/feature.py)."""
+"""Features: each a package whose feature.py declares FEATURE (the contract: bot/core/feature.py)."""

@@ -129,7 +129,7 @@ async def on_severity(turn: Turn, cb: LogSeverity) -> str | None:
             conn, user_id=user_id, day=day, when=when, duration=duration, severity=severity, token=draft, now=now
         )
 
-    # Queued, committed behind this answer (bot/ui/diary_facts.py DiaryWriter): a second tap of
+    # Queued, committed behind this answer (bot/services/diary.py DiaryWriter): a second tap of
     # the same button queues the same draft id again, and the UNIQUE key keeps one entry.
     diary_facts.writer(services).queue(save, user_id)
     mark_closed(turn.ctx, user_id)
