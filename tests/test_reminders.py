@@ -341,7 +341,7 @@ async def _is(rows, expected) -> bool:
 
 def test_cancel_labels_are_cut_at_a_word():
     """QA saw "✖️ Cancel: Every day at 08:00: Stre"."""
-    from bot.features.reminders.handlers import _shorten
+    from bot.features.reminders.screens import shorten as _shorten
 
     assert _shorten("Every day at 08:00: Stretching", 28) == "Every day at 08:00…"
     assert _shorten("Check-in on Wed 2 Dec, 20:36", 28) == "Check-in on Wed 2 Dec, 20:36"

@@ -6,6 +6,7 @@ from telegram.ext import ChatMemberHandler, filters
 
 from bot.core.feature import Chore, Command, Feature, TextClaim, routes
 from bot.features.reminders import callbacks as cb
+from bot.features.reminders import checkins
 from bot.features.reminders import handlers as h
 from bot.features.reminders import timezone as tz
 from bot.features.reminders.delivery import PRUNE_EVERY, prune_outbox
@@ -37,11 +38,11 @@ FEATURE = Feature(
         h.on_kind,
         h.on_time,
         h.on_cancel,
-        h.on_better,
-        h.on_same,
-        h.on_worse,
-        h.on_worse_answer,
-        h.on_snooze,
+        checkins.on_better,
+        checkins.on_same,
+        checkins.on_worse,
+        checkins.on_worse_answer,
+        checkins.on_snooze,
         h.on_stop,
         h.on_stop_all,
         h.on_keep,

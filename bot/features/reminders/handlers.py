@@ -1,4 +1,5 @@
-"""Reminders, the user's side: list, create, cancel, answer a check-in, snooze, stop.
+"""Reminders, the user's side: list, create (a follow-up check-in, a daily reminder), delete and undo, stop.
+A check-in's answers are checkins.py's; the screens, screens.py's.
 
 Delivery is delivery.py's job; this module only writes rows to the outbox and wakes it.
 """
@@ -13,149 +14,32 @@ from bot.features.reminders.callbacks import (
     AddDaily,
     CancelReminder,
     ChangeDaily,
-    CheckinBetter,
-    CheckinSame,
-    CheckinWorse,
-    ChooseZone,
     KeepReminders,
     PickDelay,
     PickHour,
     PickTime,
-    Snooze,
     StopAllConfirmed,
     StopDaily,
     StopReminders,
     UndoDelete,
-    WorseAnswer,
 )
 from bot.features.reminders.messages import checkin_result
 from bot.features.reminders.schedule import next_daily
+from bot.features.reminders.screens import as_hhmm, delay_screen, done_screen, list_screen, minute_screen, time_screen
 from bot.features.reminders.timezone import kind_screen, timezone_screen
 from bot.infra import timezones
 from bot.infra.services import BotContext, Services
-from bot.ui.callbacks import AddFollowup, OpenReminders, PickKind, StartChecklist
+from bot.ui.callbacks import AddFollowup, OpenReminders, PickKind
 from bot.ui.dates import when, zone_of
-from bot.ui.keyboards import Button, Screen, button, main_menu_button, markup, rows
+from bot.ui.keyboards import Screen, button, markup
 from bot.ui.labels import reminder_button_label, reminder_label
 from bot.ui.screens import escape
-from content.model import Content
-from content.triage import NO, UNSURE, WHO, YES, Ask, Result
-from storage import places, stats
+from storage import places
 from storage import reminders as outbox
-from storage.reminders import DailyPayload, FollowupPayload, Payload, Reminder
-from storage.stats import Count
+from storage.reminders import DailyPayload, FollowupPayload, Payload
 
 # Two follow-ups due this close together are the same check-in asked twice.
 DUPLICATE_WITHIN = 30 * 60
-
-# --- screens -------------------------------------------------------------------------------
-
-
-def list_screen(
-    content: Content,
-    lang: str,
-    active: list[Reminder],
-    timezone: str | None,
-    now: float,
-    prefix: str = "",
-    top: list[list[Button]] | None = None,
-) -> Screen:
-    lines = [content.text(lang, "reminders.menu_title")]
-    if active:
-        lines += [reminder_label(content, lang, r, timezone, now) for r in active]
-    else:
-        lines.append(content.text(lang, "reminders.none"))
-    cancel_buttons = [
-        button(
-            content.text(
-                lang,
-                "btn.cancel_reminder",
-                label=_shorten(reminder_button_label(content, lang, r, timezone), 34),
-            ),
-            CancelReminder(r.id),
-        )
-        for r in active
-    ]
-    changes = [
-        button(
-            content.text(
-                lang, "userdata.btn_change_time", label=_shorten(reminder_button_label(content, lang, r, timezone), 34)
-            ),
-            ChangeDaily(r.id),
-        )
-        for r in active
-        if isinstance(r.payload, DailyPayload)
-    ]
-    adds = [
-        [button(content.text(lang, "btn.add_followup"), AddFollowup())],
-        [button(content.text(lang, "btn.add_daily"), AddDaily())],
-    ]
-    return Screen(
-        prefix + "\n".join(lines),
-        markup(
-            top or [],
-            rows(cancel_buttons),
-            rows(changes),
-            adds,
-            # Moved, or on a fixed offset: the zone can be changed here too (pending dailies follow).
-            [[button(content.text(lang, "btn.set_timezone"), ChooseZone())]] if timezone else [],
-            [[main_menu_button(content, lang)]],
-        ),
-    )
-
-
-def delay_screen(content: Content, lang: str, path: str = "") -> Screen:
-    delays = [
-        button(content.text(lang, f"reminders.delay.{d.id}"), PickDelay(d.id, path))
-        for d in content.reminders.followup_delays
-    ]
-    return Screen(
-        content.text(lang, "reminders.ask_delay"),
-        markup([delays], [[main_menu_button(content, lang)]]),
-    )
-
-
-def done_screen(content: Content, lang: str, text: str, *, ask_zone: bool = False) -> Screen:
-    """`ask_zone`: the time shown was read in a guessed zone; one tap sets the real one."""
-    return Screen(
-        text,
-        markup(
-            [[button(content.text(lang, "userdata.btn_zone"), ChooseZone())]] if ask_zone else [],
-            [
-                [
-                    button(content.button_label("@reminders", lang), OpenReminders()),
-                    main_menu_button(content, lang),
-                ]
-            ],
-        ),
-    )
-
-
-def _minute_of(hhmm: str) -> int:
-    hour, minute = hhmm.split(":")
-    return int(hour) * 60 + int(minute)
-
-
-def _hhmm(minute: int) -> str:
-    return f"{minute // 60:02d}:{minute % 60:02d}"
-
-
-def time_screen(content: Content, lang: str, kind: str, zone_label: str, replace: int = 0) -> Screen:
-    """The usual times in one tap, or any hour (then its minutes): any time of day."""
-    times = [button(t, PickTime(kind, _minute_of(t), replace)) for t in content.reminders.daily_times]
-    hours = [button(f"{h:02d}", PickHour(kind, h, replace)) for h in range(24)]
-    return Screen(
-        content.text(lang, "reminders.daily_ask_time", zone=escape(zone_label)),
-        markup(rows(times, 4), rows(hours, 6), [[main_menu_button(content, lang)]]),
-    )
-
-
-def minute_screen(content: Content, lang: str, kind: str, hour: int, replace: int = 0) -> Screen:
-    minutes = [button(f":{m:02d}", PickTime(kind, hour * 60 + m, replace)) for m in range(0, 60, 5)]
-    return Screen(
-        content.text(lang, "userdata.ask_minute", hour=f"{hour:02d}"),
-        markup(rows(minutes, 6), [[main_menu_button(content, lang)]]),
-    )
 
 
 # --- handlers ------------------------------------------------------------------------------
@@ -181,10 +65,10 @@ async def on_add_followup(turn: Turn, cb: AddFollowup) -> str | None:
 
 async def on_delay(turn: Turn, cb: PickDelay) -> str | None:
     delay = turn.content.reminders.delay(cb.delay)
-    return await _followup(turn, delay.hours if delay else None, snoozed=False, path=cb.path)
+    return await schedule_followup(turn, delay.hours if delay else None, snoozed=False, path=cb.path)
 
 
-async def _followup(turn: Turn, hours: float | None, *, snoozed: bool, path: str = "") -> str | None:
+async def schedule_followup(turn: Turn, hours: float | None, *, snoozed: bool, path: str = "") -> str | None:
     """A check-in `hours` from now (a follow-up chosen from the menu or the checklist, or a
     snoozed check-in): saved, then confirmed with its local time. None hours: a stale button."""
     services = turn.services
@@ -254,7 +138,7 @@ async def on_time(turn: Turn, cb: PickTime) -> str | None:
     services = turn.services
     content = turn.content
     user, chat = turn.user, turn.chat
-    hhmm = _hhmm(cb.minute)
+    hhmm = as_hhmm(cb.minute)
     if cb.kind not in content.reminders.daily_kinds or not 0 <= cb.minute < 24 * 60 or user is None or chat is None:
         return await turn.stale()
     lang = turn.lang
@@ -349,104 +233,6 @@ async def on_hour(turn: Turn, cb: PickHour) -> str | None:
     return None
 
 
-def _checkin_text(content: Content, lang: str, kind: str, result: Result | None) -> str:
-    """Better, Same or Worse after the earlier outcome ("if you have not been checked for … yet,
-    still do it today"), then every sign of a higher level than that outcome."""
-    triage = content.triage
-    level = result.level if result else triage.levels[0]
-    audience = result.audience if result else next(iter(triage.audiences))
-    words = triage.text[lang]
-    template: str = getattr(words.checkins[level], kind)
-    reasons = triage.reason_words(result.reasons, lang) if result else ""
-    text = template.replace("{reasons}", reasons).replace("{criteria}", words.criteria)
-    net = triage.safety_net(level, audience, lang)
-    return text + ("\n\n" + net if net else "")
-
-
-async def on_better(turn: Turn, cb: CheckinBetter) -> str | None:
-    services = turn.services
-    content = turn.content
-    lang = turn.lang
-    await services.db.run(stats.bump, Count.CHECKIN_BETTER, durable=False)
-    # Never "you are fine": what should make them get help sooner follows the good news.
-    text = _checkin_text(content, lang, "better", checkin_result(content, cb.path))
-    await turn.show(Screen(text, markup([[main_menu_button(content, lang)]])))
-    return None
-
-
-async def on_same(turn: Turn, cb: CheckinSame) -> str | None:
-    services = turn.services
-    content = turn.content
-    lang = turn.lang
-    await services.db.run(stats.bump, Count.CHECKIN_SAME, durable=False)
-    keyboard = [
-        [button(content.text(lang, "btn.check_again"), StartChecklist())],
-        [button(content.text(lang, "btn.new_followup"), AddFollowup())],
-        [main_menu_button(content, lang)],
-    ]
-    text = _checkin_text(content, lang, "same", checkin_result(content, cb.path))
-    await turn.show(Screen(text, markup(keyboard)))
-    return None
-
-
-def worse_screen(content: Content, lang: str, reminder_id: int, path: str) -> Screen:
-    """ "Worse": what the earlier outcome said, then the time-critical signs, in one question."""
-    triage = content.triage
-    result = checkin_result(content, path)
-    audience = result.audience if result else next(iter(triage.audiences))
-    red = next(s for s in triage.screens if s.kind == "signs")
-    ask = Ask(red, triage.items_on(red.id, audience, ()), 1, audience)
-    words = triage.text[lang]
-    text = words.checkins[result.level if result else triage.levels[0]].worse
-    answers = [button(words.answers[a], WorseAnswer(reminder_id, a, path)) for a in (YES, NO, UNSURE)]
-    return Screen(f"{text}\n\n{triage.screen_text(ask, lang)}", markup([answers], [[main_menu_button(content, lang)]]))
-
-
-async def on_worse(turn: Turn, cb: CheckinWorse) -> str | None:
-    services = turn.services
-    await services.db.run(stats.bump, Count.CHECKIN_WORSE, durable=False)
-    await turn.show(worse_screen(turn.content, turn.lang, cb.reminder_id, cb.path))
-    return None
-
-
-async def on_worse_answer(turn: Turn, cb: WorseAnswer) -> str | None:
-    services = turn.services
-    content = turn.content
-    triage = content.triage
-    if cb.answer not in (YES, NO, UNSURE):
-        return await turn.stale()
-    lang = turn.lang
-    earlier = checkin_result(content, cb.path)
-    audience = earlier.audience if earlier else next(iter(triage.audiences))
-    if cb.answer != NO:
-        # A time-critical sign (or not sure of one): the red screen's answer, as the checklist gives it.
-        await services.db.run(stats.bump, Count.CHECKIN_WORSE_EMERGENCY, durable=False)
-        result = triage.step({WHO: audience, "red": cb.answer})
-        assert isinstance(result, Result)
-        await turn.show(Screen(triage.outcome_text(result, lang), markup([[main_menu_button(content, lang)]])))
-        return None
-    # No time-critical sign: the checklist again (it says how soon) and a sooner check-in, with
-    # the safety-netting of "get help today" at least: worse spasms are never weaker than Same.
-    sooner = [
-        button(content.text(lang, f"reminders.sooner.{s.id}"), Snooze(cb.reminder_id, s.id))
-        for s in content.reminders.snoozes
-    ]
-    keyboard = markup(
-        [[button(content.text(lang, "btn.check_again"), StartChecklist())]],
-        [[b] for b in sooner],
-        [[main_menu_button(content, lang)]],
-    )
-    level = triage.higher(earlier.level if earlier else "today", "today")
-    text = content.text(lang, "triage.worse_next") + "\n\n" + triage.safety_net(level, audience, lang)
-    await turn.show(Screen(text, keyboard))
-    return None
-
-
-async def on_snooze(turn: Turn, cb: Snooze) -> str | None:
-    snooze = turn.content.reminders.snooze(cb.snooze)
-    return await _followup(turn, snooze.hours if snooze else None, snoozed=True)
-
-
 async def on_stop(turn: Turn, _: StopReminders) -> str | None:
     """ "Stop all reminders": asks once, listing what would stop (a new message: the reminder
     it was tapped under stays readable)."""
@@ -491,7 +277,7 @@ async def on_stop_daily(turn: Turn, cb: StopDaily) -> str | None:
     if cb.kind not in content.reminders.daily_kinds or not 0 <= cb.minute < 24 * 60:
         return await turn.stale()
     lang = turn.lang
-    hhmm = _hhmm(cb.minute)
+    hhmm = as_hhmm(cb.minute)
     stopped = await services.db.run(outbox.cancel_daily, turn.user_id, cb.kind, hhmm)
     if not stopped:
         return content.text(lang, "alerts.reminder_gone")
@@ -553,11 +339,3 @@ async def _show_limit(turn: Turn, lang: str) -> None:
     content = turn.content
     text = content.text(lang, "reminders.limit", max=content.reminders.max_active)
     await turn.show(done_screen(content, lang, text))
-
-
-def _shorten(text: str, limit: int) -> str:
-    """At most `limit` characters, cut at a word and marked with "…" (not "Stre")."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" :,")
-    return cut + "…"
