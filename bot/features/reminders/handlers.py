@@ -25,8 +25,16 @@ from bot.features.reminders.callbacks import (
 )
 from bot.features.reminders.messages import checkin_result
 from bot.features.reminders.schedule import next_daily
-from bot.features.reminders.screens import as_hhmm, delay_screen, done_screen, list_screen, minute_screen, time_screen
-from bot.features.reminders.timezone import kind_screen, timezone_screen
+from bot.features.reminders.screens import (
+    as_hhmm,
+    delay_screen,
+    done_screen,
+    kind_screen,
+    list_screen,
+    minute_screen,
+    time_screen,
+    timezone_screen,
+)
 from bot.infra import timezones
 from bot.infra.services import BotContext, Services
 from bot.ui.callbacks import AddFollowup, OpenReminders, PickKind

@@ -32,13 +32,14 @@ from bot.features.reminders.callbacks import (
     TypeCity,
 )
 from bot.features.reminders.schedule import next_daily
+from bot.features.reminders.screens import kind_screen, offset_screen, places_screen, timezone_screen, zones_screen
 from bot.infra import timezones
 from bot.infra.services import BotContext
 from bot.services import cities
 from bot.services import freetext_answers as answers
 from bot.services.update_counter import UpdateCounter
-from bot.ui.callbacks import OpenReminders, PickKind
-from bot.ui.keyboards import Screen, button, main_menu_button, markup, rows
+from bot.ui.callbacks import OpenReminders
+from bot.ui.keyboards import Screen, button, main_menu_button, markup
 from bot.ui.screens import escape
 from content.model import Content
 from storage import places, users
@@ -54,61 +55,6 @@ class ZonePrompts:
 
     def __init__(self) -> None:
         self.open: dict[int, tuple[float, bool, int]] = {}
-
-
-# --- screens -------------------------------------------------------------------------------
-
-
-def timezone_screen(content: Content, lang: str) -> Screen:
-    zones = [button(timezones.label(z, lang), SetZone(z)) for z in content.reminders.timezones]
-    return Screen(
-        content.text(lang, "timezone.ask"),
-        markup(
-            [[button(content.text(lang, "btn.share_location"), ShareLocation())]],
-            [[button(content.text(lang, "btn.type_city"), TypeCity())]],
-            rows(zones, 2),
-            [[button(content.text(lang, "btn.timezone_by_time"), AskLocalTime())]],
-            [[main_menu_button(content, lang)]],
-        ),
-    )
-
-
-def offset_screen(content: Content, lang: str, now: float) -> Screen:
-    """'What time is it for you now?': one button per UTC offset, labelled with that local time."""
-    choices = []
-    for offset in range(-11, 13):  # 24 distinct local times
-        local = datetime.fromtimestamp(now, UTC) + timedelta(hours=offset)
-        choices.append(button(local.strftime("%H:%M"), SetOffset(offset)))
-    return Screen(
-        content.text(lang, "reminders.tz_ask_time"),
-        markup(rows(choices, 4), [[main_menu_button(content, lang)]]),
-    )
-
-
-def zones_screen(content: Content, lang: str, text: str, zones: list[str], extra: list[list[Any]]) -> Screen:
-    """A list of zones to pick from, each labelled in the user's language ("Roma, Italia")."""
-    return _pick_screen(content, lang, text, [[button(timezones.label(z, lang), SetZone(z))] for z in zones], extra)
-
-
-def _pick_screen(content: Content, lang: str, text: str, picks: list[list[Any]], extra: list[list[Any]]) -> Screen:
-    """One choice per row, then `extra`, then sharing a location instead, then the main menu."""
-    return Screen(
-        text,
-        markup(
-            picks,
-            extra,
-            [[button(content.text(lang, "btn.share_location"), ShareLocation())]],
-            [[main_menu_button(content, lang)]],
-        ),
-    )
-
-
-def kind_screen(content: Content, lang: str) -> Screen:
-    kinds = [button(content.text(lang, f"reminders.kind.{k}"), PickKind(k)) for k in content.reminders.daily_kinds]
-    return Screen(
-        content.text(lang, "reminders.daily_ask_kind"),
-        markup([kinds], [[main_menu_button(content, lang)]]),
-    )
 
 
 # --- prompts: what the next text or location answers ---------------------------------------
@@ -339,28 +285,6 @@ def _stored(content: Content, place: cities.Place) -> places.StoredPlace:
         lang: cities.place_label(place, lang, content.reminders.place_names.get(lang, {})) for lang in content.languages
     }
     return places.StoredPlace(place.zone, place.city.geonameid if place.city else None, place.country, labels)
-
-
-def places_screen(content: Content, lang: str, found: cities.Found, *, more: bool = False) -> Screen:
-    """ "Which one do you mean?": a button per city; a country's zones by their largest city,
-    the rest behind "More…"."""
-    shown = found.more if more else found.places
-    names = content.reminders.place_names.get(lang, {})
-    picks = [
-        [button(cities.place_label(p, lang, names, within=found.country), SetCity(p.city.geonameid))]
-        for p in shown
-        if p.city is not None
-    ]
-    if found.country is not None:
-        text = content.text(lang, "userdata.country_pick", country=cities.country_name(found.country, lang))
-    else:
-        text = content.text(lang, "userdata.search_pick_place")
-    extra = (
-        [[button(content.text(lang, "userdata.btn_more_zones"), MoreZones(found.country))]]
-        if found.more and not more and found.country is not None
-        else []
-    )
-    return _pick_screen(content, lang, text, picks, extra)
 
 
 async def on_set_city(turn: Turn, cb: SetCity) -> str | None:
