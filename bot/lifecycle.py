@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from bot import health
 from bot.chores import ChoreScheduler
 from bot.core.feature import Stop
-from bot.features.admin.feature import reload_content
+from bot.features.admin.handlers import reload_content
 from bot.features.reminders.delivery import ReminderDelivery
 from bot.infra.services import BotApp, Services, services_of
 from bot.services.commands import register_commands

@@ -244,6 +244,14 @@ def test_every_feature_package_declares_itself_in_feature_py() -> None:
         assert (package / "feature.py").exists(), f"{package.relative_to(ROOT)} has no feature.py"
         text = (package / "feature.py").read_text(encoding="utf-8")
         assert "FEATURE = Feature(" in text, f"{package.relative_to(ROOT)}/feature.py declares no FEATURE"
+        # The declaration only: handlers, screens and state have their own modules, so every
+        # feature reads the same way (feature.py, callbacks.py, screens.py, handlers.py, state.py).
+        defined = [
+            n.name for n in ast.parse(text).body if isinstance(n, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+        ]
+        assert not defined, (
+            f"{package.relative_to(ROOT)}/feature.py defines {defined}: move them to handlers/screens/state"
+        )
 
 
 def test_handlers_take_a_turn_and_never_resolve_the_language_themselves() -> None:
