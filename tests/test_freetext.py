@@ -4,6 +4,8 @@ cross-references, Back to where the user came from, and the feedback question as
 
 from __future__ import annotations
 
+from bot.ui.callbacks import Nav, VoteFrom
+from bot.ui.keyboards import page_screen
 from tests.test_timezone_screens import open_zone_question, zone_of
 
 EMERGENCY_NUMBERS = ("112", "999", "911")
@@ -174,6 +176,34 @@ async def test_back_from_a_search_result_returns_to_the_results(bot):
     await bot.tap("‹ Back to results")
     assert bot.screen().message_id == results
     assert "🏃 Everyday causes" in bot.buttons() and "🧘 Self-care" in bot.buttons()
+
+
+async def test_a_vote_on_a_search_result_keeps_back_to_the_results(bot):
+    await bot.send("cramps")
+    results = bot.screen().message_id
+    await bot.tap("⚡ Cramps and muscle tightness", "👍 Helpful")
+    assert "Was this page helpful?" not in bot.text()
+    await bot.tap("‹ Back to results")
+    assert bot.screen().message_id == results
+
+
+async def test_a_vote_on_a_page_from_the_menu_keeps_back_to_its_parent(bot):
+    await bot.send("magnesium")
+    await bot.tap("🧘 Self-care", "🧱 Calf stretch", "👍 Helpful", "‹ Back")
+    assert bot.text().startswith("What you can do yourself")
+
+
+async def test_a_vote_on_a_cross_referenced_page_keeps_back_to_where_it_was_reached(bot, content):
+    # The shipped pages cross-reference only pages with children (which ask no vote), so the
+    # page is built as a cross-reference to a leaf would show it, and its vote button tapped.
+    screen = page_screen(content, "cramps", "en", feedback=True, share=False, back=Nav("what"))
+    votes = [b["callback_data"] for row in screen.markup.to_dict()["inline_keyboard"] for b in row if "👎" in b["text"]]
+    assert votes == [VoteFrom("cramps", False, "what").encode()]
+    await bot.send("/start")
+    await bot.ada.tap_data(votes[0])
+    assert "Thanks" in bot.ada.last_answer()["text"] and "Was this page helpful?" not in bot.text()
+    await bot.tap("‹ Back")
+    assert bot.text().startswith("What are muscle spasms?")
 
 
 async def test_was_this_page_helpful_is_asked_once_per_page(bot):

@@ -139,11 +139,23 @@ class BackToResults(Callback, prefix="sr"):
     """'‹ Back to results': the user's last search results again."""
 
 
-class Vote(Callback, prefix="h"):
-    """'Was this helpful?' on a page."""
-
+class _Vote(Callback):
     page: str
     helpful: bool
+
+
+class Vote(_Vote, prefix="h"):
+    """'Was this helpful?' on a page: the page again without the question, Back to its parent."""
+
+
+class VoteFrom(_Vote, prefix="hf"):
+    """The same on a page reached from a cross-reference: Back still returns to `origin`."""
+
+    origin: str
+
+
+class VoteResult(_Vote, prefix="hr"):
+    """The same on a page opened from search results: Back still returns to the results."""
 
 
 class OpenLanguage(Callback, prefix="al"):

@@ -9,7 +9,7 @@ from typing import Any, NamedTuple
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, TelegramObject
 
 from bot.infra.services import BotContext
-from bot.ui.callbacks import ACTION_CALLBACKS, BackToResults, Callback, Nav, NavFrom, Vote
+from bot.ui.callbacks import ACTION_CALLBACKS, BackToResults, Callback, Nav, NavFrom, Vote, VoteFrom, VoteResult
 from content.model import MAIN_PAGE, Content
 
 
@@ -109,6 +109,16 @@ def main_menu_button(content: Content, lang: str) -> Button:
     return button(content.text(lang, "btn.main_menu"), Nav(MAIN_PAGE))
 
 
+def _vote(page_id: str, helpful: bool, back: Callback | None) -> Callback:
+    """A vote that keeps the page's Back: the page shown after it returns where this one did."""
+    match back:
+        case Nav(origin):
+            return VoteFrom(page_id, helpful, origin)
+        case BackToResults():
+            return VoteResult(page_id, helpful)
+    return Vote(page_id, helpful)
+
+
 def footer(content: Content, lang: str, back_to: str | None = MAIN_PAGE) -> list[list[AnyButton]]:
     """Back (when it goes somewhere other than the main menu) and Main menu."""
     row: list[AnyButton] = []
@@ -165,8 +175,8 @@ def _build_page_screen(
             text += "\n\n" + content.text(lang, "feedback.question")
             keyboard.append(
                 [
-                    button(content.text(lang, "btn.helpful_yes"), Vote(page_id, helpful=True)),
-                    button(content.text(lang, "btn.helpful_no"), Vote(page_id, helpful=False)),
+                    button(content.text(lang, "btn.helpful_yes"), _vote(page_id, True, back)),
+                    button(content.text(lang, "btn.helpful_no"), _vote(page_id, False, back)),
                 ]
             )
         keyboard.append(nav)

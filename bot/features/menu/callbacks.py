@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Annotated
 
-from bot.ui.callbacks import Callback, Nav, NavFrom, NavResult, Vote, Wire
+from bot.ui.callbacks import Callback, Nav, NavFrom, NavResult, Vote, VoteFrom, VoteResult, Wire
 from content.model import Content
 
 Lang = Annotated[str, Wire(r"[a-z]{2,3}")]  # a language code (ISO 639-1, or -2 where it has none)
@@ -26,5 +26,7 @@ def static_callbacks(content: Content) -> Iterator[Callback]:
         yield NavFrom(page_id, longest)
         yield NavResult(page_id)
         yield Vote(page_id, helpful=True)
+        yield VoteFrom(page_id, True, longest)
+        yield VoteResult(page_id, helpful=True)
     for lang in content.languages:
         yield SetLang(lang)

@@ -32,6 +32,14 @@ FEATURE = Feature(
     static_callbacks=static_callbacks,
     state=FeedbackAsked,
     callbacks=routes(
-        h.on_nav, h.on_nav_from, h.on_nav_result, h.on_set_lang, h.on_vote, h.on_language_button, h.on_help_button
+        h.on_nav,
+        h.on_nav_from,
+        h.on_nav_result,
+        h.on_set_lang,
+        h.on_vote,
+        h.on_vote_from,
+        h.on_vote_result,
+        h.on_language_button,
+        h.on_help_button,
     ),
 )

@@ -8,7 +8,18 @@ from bot.features.menu.callbacks import SetLang
 from bot.features.menu.screens import help_screen, language_screen
 from bot.features.menu.state import FeedbackAsked
 from bot.services.review_status import review_line
-from bot.ui.callbacks import BackToResults, Callback, Nav, NavFrom, NavResult, OpenHelp, OpenLanguage, Vote
+from bot.ui.callbacks import (
+    BackToResults,
+    Callback,
+    Nav,
+    NavFrom,
+    NavResult,
+    OpenHelp,
+    OpenLanguage,
+    Vote,
+    VoteFrom,
+    VoteResult,
+)
 from bot.ui.keyboards import can_share, page_screen
 from bot.ui.screens import main_screen, start_screen, text_screen
 from storage import stats, users
@@ -96,14 +107,26 @@ async def on_set_lang(turn: Turn, cb: SetLang) -> str | None:
 
 
 async def on_vote(turn: Turn, cb: Vote) -> str | None:
+    return await _vote(turn, cb.page, cb.helpful, None)
+
+
+async def on_vote_from(turn: Turn, cb: VoteFrom) -> str | None:
+    return await _vote(turn, cb.page, cb.helpful, Nav(cb.origin) if cb.origin in turn.content.pages else None)
+
+
+async def on_vote_result(turn: Turn, cb: VoteResult) -> str | None:
+    return await _vote(turn, cb.page, cb.helpful, BackToResults())
+
+
+async def _vote(turn: Turn, page: str, helpful: bool, back: Callback | None) -> str | None:
     services = turn.services
     content = turn.content
-    if cb.page not in content.pages:
+    if page not in content.pages:
         return await turn.stale()
     lang = turn.lang
-    await services.db.run(stats.vote, cb.page, lang, cb.helpful, durable=False)
-    # The page again without the question, so one tap counts once.
-    await turn.show(page_screen(content, cb.page, lang, feedback=False, share=can_share(turn.ctx)))
+    await services.db.run(stats.vote, page, lang, helpful, durable=False)
+    # The page again without the question, so one tap counts once; its Back where it was.
+    await turn.show(page_screen(content, page, lang, feedback=False, share=can_share(turn.ctx), back=back))
     return content.text(lang, "feedback.thanks")
 
 
