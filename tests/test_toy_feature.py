@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+from datetime import date
 
 from bot.app import FEATURES, MIGRATIONS
 from bot.lifecycle import lifecycle_of
+from storage import diary
 from tests.toy_feature import feature as toy
 from tests.toy_feature.state import ToyState
 
@@ -60,8 +62,9 @@ async def test_a_toy_feature_is_one_package_and_one_line(bot):
 
 
 async def test_chores_run_with_the_reminder_worker_off(bot, content):
-    """A process that sends no reminders still closes idle checklists: the chore scheduler runs
-    in the lifecycle, on the injected clock, not inside the delivery worker."""
+    """A process that sends no reminders still closes idle checklists and purges old diary
+    entries: the chore scheduler runs in the lifecycle, on the injected clock, not inside the
+    delivery worker."""
     await bot.restart(features=WITH_TOY, run_delivery=False, start_chores=True)
     state = bot.services.state(ToyState)
     await asyncio.wait_for(state.ticked.wait(), 5)  # the start-up pass ran every chore once
@@ -73,3 +76,22 @@ async def test_chores_run_with_the_reminder_worker_off(bot, content):
     await asyncio.wait_for(state.ticked.wait(), 5)
     assert await bot.services.checklists.get(42) is None
     assert bot.text() == content.text("en", "checklist.expired")
+
+    # The diary's retention chore too: an entry older than the retention window goes.
+    def old_entry(conn):
+        diary.add(
+            conn,
+            user_id=42,
+            day=date(2026, 3, 1),
+            when="today",
+            duration="lt1",
+            severity="mild",
+            token="s0000001",
+            now=bot.services.now(),
+        )
+
+    await bot.services.db.run(old_entry)
+    state.ticked.clear()
+    bot.clock.advance(367 * 86400)  # past the 365-day window and its day of margin
+    await asyncio.wait_for(state.ticked.wait(), 5)
+    assert await bot.rows("SELECT * FROM diary_entries") == []
