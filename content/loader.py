@@ -358,7 +358,7 @@ def _load_reminders(
     guesses = b.mapping(raw, "guess_zones", required=False)
     guess_zones: dict[str, str] = {}
     for lang, zone in guesses.items():
-        if not isinstance(zone, str) or zone not in zoneinfo_names():
+        if not isinstance(zone, str) or not is_zone(zone):
             b.fail(guesses, lang, f"guess_zones: unknown time zone {zone!r}")
         else:
             guess_zones[str(lang)] = zone
@@ -380,10 +380,15 @@ def _load_reminders(
     )
 
 
-def zoneinfo_names() -> frozenset[str]:
-    from zoneinfo import available_timezones
+def is_zone(name: str) -> bool:
+    """Whether the tz database knows ``name``: opening the one zone, not listing them all."""
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-    return frozenset(available_timezones())
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 def _load_place_names(b: Builder, lang: str) -> Mapping[int, str]:

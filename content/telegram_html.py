@@ -112,7 +112,7 @@ class Entity:
 
 def utf16_len(s: str) -> int:
     """Length of ``s`` in UTF-16 code units (characters outside the BMP count 2)."""
-    return len(s) + sum(1 for ch in s if ord(ch) > 0xFFFF)
+    return len(s.encode("utf-16-le", "surrogatepass")) // 2
 
 
 @dataclass
