@@ -21,7 +21,11 @@ COPY storage ./storage
 COPY main.py ./
 # The diary chart's font cache is built here, once: the bot's user cannot write /app, and
 # without a cache matplotlib would rebuild it (about a second) every time its worker starts.
+# Bytecode too: `python main.py` imports /app's sources, which PYTHONDONTWRITEBYTECODE and a
+# read-only /app would otherwise compile at every start and every 30 s health check
+# (import of bot.app 1.27 s -> 1.07 s, median of 6 on the dev machine).
 RUN pip install . \
+    && python -m compileall -q bot content storage main.py \
     && python -c "import matplotlib.font_manager" \
     && useradd --system --uid 10001 --home-dir /app --shell /usr/sbin/nologin spasm \
     && mkdir -p /data /backups && chown spasm:spasm /data /backups
