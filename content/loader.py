@@ -343,9 +343,7 @@ def _load_reminders(
             b.fail(raw, "daily_times", f"daily time {t!r} must be HH:MM")
     zones = b.str_list(raw, "timezones", required=True)
     for z in zones:
-        try:
-            ZoneInfo(z)
-        except (ZoneInfoNotFoundError, ValueError):
+        if not is_zone(z):
             b.fail(raw, "timezones", f"unknown time zone {z!r}")
     max_active = raw.get("max_active", 10)
     if not isinstance(max_active, int) or max_active < 1:
@@ -381,12 +379,13 @@ def _load_reminders(
 
 
 def is_zone(name: str) -> bool:
-    """Whether the tz database knows ``name``: opening the one zone, not listing them all."""
-    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+    """Whether the tz database knows ``name``: opening the one zone, not listing them all.
 
+    A directory of the database ("Europe", "America/Argentina") raises IsADirectoryError, not
+    ZoneInfoNotFoundError: it is no zone, whether it comes from the YAML or a forged button."""
     try:
         ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         return False
     return True
 

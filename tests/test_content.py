@@ -680,6 +680,18 @@ def test_unknown_time_zone(tree: Path) -> None:
     assert_problem(tree, "reminders.yaml", line, "unknown time zone", "Mars/Olympus_Mons")
 
 
+@pytest.mark.parametrize("directory", ["America/Argentina", "Europe"])
+def test_a_directory_of_the_tz_database_is_no_time_zone(tree: Path, directory: str) -> None:
+    """Opening a directory of the tz database raises IsADirectoryError, not "not found": both the
+    offered zones and the guessed ones report it as a problem, with its line."""
+    replace(tree, "reminders.yaml", "  - Asia/Tokyo\n", f"  - {directory}\n")
+    replace(tree, "reminders.yaml", "  en: Europe/London\n", f"  en: {directory}\n")
+    offered = key_line(tree, "reminders.yaml", "timezones")
+    guessed = key_line(tree, "reminders.yaml", "guess_zones.en")
+    assert_problem(tree, "reminders.yaml", offered, "unknown time zone", directory)
+    assert_problem(tree, "reminders.yaml", guessed, "guess_zones: unknown time zone", directory)
+
+
 @pytest.mark.parametrize("bad", ["25:00", "8:00", "12:60", "noon"])
 def test_bad_daily_time(tree: Path, bad: str) -> None:
     replace(tree, "reminders.yaml", '"21:00"', f'"{bad}"')

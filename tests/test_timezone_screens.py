@@ -171,11 +171,14 @@ async def test_fixed_offset_only_when_insisting_with_the_warning(bot):
     assert "Quale promemoria quotidiano vuoi?" in text  # and the daily reminder goes on
 
 
-async def test_forged_zone_buttons_are_refused(bot):
+async def test_forged_zone_buttons_are_refused(bot, content):
     await open_zone_question(bot.ada)
-    for data in (SetZone("Etc/GMT-5").encode(), SetZone("Mars/Olympus").encode(), KeepOffset(40).encode()):
+    # A directory of the tz database (America/Argentina) is no zone either, and is no crash.
+    forged = ("Etc/GMT-5", "Mars/Olympus", "America/Argentina")
+    for data in (*(SetZone(z).encode() for z in forged), KeepOffset(40).encode()):
         await bot.ada.tap_data(data)
         assert await zone_of(bot) is None
+        assert bot.ada.last_answer()["text"] == content.text("en", "alerts.stale"), data
 
 
 # --- fixed-offset users are offered a real zone at their next daily reminder --------------

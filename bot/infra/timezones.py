@@ -36,6 +36,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+# The one check, shared with content validation (content/loader.py).
+from content.loader import is_zone as is_zone
+
 REGIONS = ("Africa", "America", "Antarctica", "Asia", "Atlantic", "Australia", "Europe", "Indian", "Pacific")
 MAX_RESULTS = 8
 MIN_PREFIX = 3  # characters typed before a prefix match counts ("ro" would match half the world)
@@ -62,14 +65,6 @@ def zone_at(latitude: float, longitude: float) -> str | None:
 
 
 # --- the zone list -------------------------------------------------------------------------
-
-
-def is_zone(name: str) -> bool:
-    try:
-        zoneinfo.ZoneInfo(name)
-    except (KeyError, ValueError, zoneinfo.ZoneInfoNotFoundError):
-        return False
-    return True
 
 
 def is_fixed(name: str | None) -> bool:
