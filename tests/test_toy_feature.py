@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import json
-from datetime import date
 
 from bot.app import FEATURES, MIGRATIONS
 from bot.lifecycle import lifecycle_of
-from storage import diary
+from tests.test_diary import seed
 from tests.toy_feature import feature as toy
 from tests.toy_feature.state import ToyState
 
@@ -78,19 +77,8 @@ async def test_chores_run_with_the_reminder_worker_off(bot, content):
     assert bot.text() == content.text("en", "checklist.expired")
 
     # The diary's retention chore too: an entry older than the retention window goes.
-    def old_entry(conn):
-        diary.add(
-            conn,
-            user_id=42,
-            day=date(2026, 3, 1),
-            when="today",
-            duration="lt1",
-            severity="mild",
-            token="s0000001",
-            now=bot.services.now(),
-        )
-
-    await bot.services.db.run(old_entry)
+    await seed(bot, 42, [(0, "mild", "lt1")])
+    assert len(await bot.rows("SELECT * FROM diary_entries")) == 1
     state.ticked.clear()
     bot.clock.advance(367 * 86400)  # past the 365-day window and its day of margin
     await asyncio.wait_for(state.ticked.wait(), 5)
